@@ -1,0 +1,280 @@
+//! Findings of every stage: a stable code, a severity, a location, a message
+//! and a hint. The library collects them; only the CLI prints them.
+
+use std::fmt;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::term;
+use serde::Serialize;
+
+use crate::source::{Loc, Sources};
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The output would be wrong or refused; nothing is written.
+    Error,
+    /// Worth fixing; the output is still written.
+    Warning,
+}
+
+/// One finding, tied to the spec line that caused it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code, e.g. `GW201` (see the table in the README).
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, and what was expected.
+    pub message: String,
+    /// Where: file, line, column. `None` only for findings that belong to no file.
+    pub loc: Option<Loc>,
+    /// The path inside the spec, as a JSON pointer (e.g. `/apps/pets/routes/store-front/host`).
+    pub spec_path: Option<String>,
+    /// The likely fix.
+    pub help: Option<String>,
+    /// Other places that matter (e.g. the first definition of a duplicate).
+    pub related: Vec<(Loc, String)>,
+}
+
+impl Diagnostic {
+    /// An error with a code and message.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, message)
+    }
+
+    /// A warning with a code and message.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, message)
+    }
+
+    fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            severity,
+            message: message.into(),
+            loc: None,
+            spec_path: None,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Attach a location.
+    pub fn at(mut self, loc: Option<Loc>) -> Self {
+        self.loc = loc;
+        self
+    }
+
+    /// Attach the spec path.
+    pub fn path(mut self, pointer: impl Into<String>) -> Self {
+        self.spec_path = Some(pointer.into());
+        self
+    }
+
+    /// Attach a hint.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Attach a hint if there is one.
+    pub fn maybe_help(mut self, help: Option<String>) -> Self {
+        self.help = help.or(self.help);
+        self
+    }
+
+    /// Point at another relevant place.
+    pub fn related(mut self, loc: Option<Loc>, note: impl Into<String>) -> Self {
+        if let Some(loc) = loc {
+            self.related.push((loc, note.into()));
+        }
+        self
+    }
+
+    /// Whether this finding stops the output.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// All findings of one run, in a stable order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// No findings yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Record a finding.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    /// Record several findings.
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// Number of findings.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no findings.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The findings sorted by file, line, column, then code and message;
+    /// exact duplicates removed.
+    pub fn sorted(mut self, sources: &Sources) -> Vec<Diagnostic> {
+        self.0.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                (
+                    d.loc.as_ref().map(|l| sources.name(l.file).to_string()),
+                    d.loc.as_ref().map(|l| (l.line, l.col)),
+                    d.code,
+                    d.message.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        self.0.dedup();
+        self.0
+    }
+
+    /// Iterate in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// How to print diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Source excerpt with carets, like rustc.
+    Rich,
+    /// One line each: `file:line:col: severity[code]: message`.
+    Short,
+}
+
+/// Write diagnostics as text. With `color`, ANSI colour codes are used.
+pub fn render(
+    out: &mut dyn term::termcolor::WriteColor,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    style: Style,
+) -> std::io::Result<()> {
+    let config = term::Config {
+        display_style: match style {
+            Style::Rich => term::DisplayStyle::Rich,
+            Style::Short => term::DisplayStyle::Short,
+        },
+        ..term::Config::default()
+    };
+    for d in diagnostics {
+        let cs = to_codespan(d);
+        term::emit_to_write_style(out, &config, sources, &cs).map_err(std::io::Error::other)?;
+    }
+    Ok(())
+}
+
+fn to_codespan(d: &Diagnostic) -> CsDiagnostic<crate::source::FileId> {
+    let mut cs = match d.severity {
+        Severity::Error => CsDiagnostic::error(),
+        Severity::Warning => CsDiagnostic::warning(),
+    }
+    .with_code(d.code)
+    .with_message(&d.message);
+    let mut labels = Vec::new();
+    if let Some(loc) = &d.loc {
+        let label = Label::primary(loc.file, loc.range.clone());
+        labels.push(match &d.spec_path {
+            Some(p) if !p.is_empty() => label.with_message(format!("at {}", dotted(p))),
+            _ => label,
+        });
+    }
+    for (loc, note) in &d.related {
+        labels.push(Label::secondary(loc.file, loc.range.clone()).with_message(note));
+    }
+    cs = cs.with_labels(labels);
+    if let Some(help) = &d.help {
+        cs = cs.with_notes(vec![format!("help: {help}")]);
+    }
+    cs
+}
+
+/// A JSON pointer as a dotted spec path: `/apps/pets/routes/a` -> `apps.pets.routes.a`.
+pub fn dotted(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The machine-readable form of one diagnostic (`--format json`).
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    code: &'a str,
+    severity: Severity,
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<u32>,
+    column: Option<u32>,
+    spec_path: Option<&'a str>,
+    help: Option<&'a str>,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    /// Borrow a diagnostic for serialization.
+    pub fn new(d: &'a Diagnostic, sources: &'a Sources) -> Self {
+        Self {
+            code: d.code,
+            severity: d.severity,
+            message: &d.message,
+            file: d.loc.as_ref().map(|l| sources.name(l.file)),
+            line: d.loc.as_ref().map(|l| l.line),
+            column: d.loc.as_ref().map(|l| l.col),
+            spec_path: d.spec_path.as_deref(),
+            help: d.help.as_deref(),
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// The closest candidate to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len().max(word.len()))
+        .min()
+        .map(|(_, c)| c)
+}
