@@ -1,0 +1,263 @@
+//! The spec's JSON Schema: derived from the [`crate::spec`] types with
+//! schemars, committed as `schema/gatewright.schema.json` (a test keeps the
+//! two equal), printed by `gatewright schema`, and used through the
+//! `jsonschema` crate to validate every spec before it is deserialized.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::load::Provenance;
+use crate::source::Sources;
+use crate::spec::Site;
+
+/// The `$id` of the schema.
+pub const SCHEMA_ID: &str = "https://gatewright.dev/schema/v1alpha1/site.json";
+
+/// The spec's JSON Schema (draft 2020-12), as a JSON value.
+pub fn spec_schema() -> Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let mut schema = generator.into_root_schema_for::<Site>().to_value();
+    drop_null_alternatives(&mut schema);
+    if let Value::Object(map) = &mut schema {
+        map.insert("$id".into(), Value::String(SCHEMA_ID.into()));
+    }
+    schema
+}
+
+/// The schema as pretty-printed JSON with a trailing newline, as committed.
+pub fn spec_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&spec_schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// In a spec, `null` means "not set" (and deletes in an overlay), so the
+/// schema describes only the non-null forms; nulls are removed before
+/// validation.
+fn drop_null_alternatives(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".into(), only);
+                }
+            }
+            for key in ["anyOf", "oneOf"] {
+                if let Some(Value::Array(branches)) = map.get_mut(key) {
+                    branches.retain(|b| b.get("type").and_then(Value::as_str) != Some("null"));
+                    if branches.len() == 1 {
+                        let only = branches.remove(0);
+                        map.remove(key);
+                        if let Value::Object(inner) = only {
+                            for (k, v) in inner {
+                                map.entry(k).or_insert(v);
+                            }
+                        }
+                    }
+                }
+            }
+            map.values_mut().for_each(drop_null_alternatives);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null_alternatives),
+        _ => {}
+    }
+}
+
+struct Compiled {
+    schema: Value,
+    validator: Option<jsonschema::Validator>,
+}
+
+fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let schema = spec_schema();
+        let validator = jsonschema::draft202012::new(&schema).ok();
+        Compiled { schema, validator }
+    })
+}
+
+/// Validate a merged spec value; every violation becomes a diagnostic at the
+/// file and line that set the offending value.
+pub fn validate(value: &Value, prov: &Provenance, sources: &Sources) -> Vec<Diagnostic> {
+    let compiled = compiled();
+    let Some(validator) = &compiled.validator else {
+        return vec![Diagnostic::error("GW299", "internal error: the spec schema does not compile")];
+    };
+    let mut out = Vec::new();
+    for error in validator.iter_errors(value) {
+        let pointer = error.instance_path().as_str().to_string();
+        let schema_path = error.schema_path().as_str().to_string();
+        out.extend(describe(error.kind(), error.instance().as_ref(), &pointer, &schema_path, &compiled.schema, prov, sources));
+    }
+    out
+}
+
+fn describe(
+    kind: &ValidationErrorKind,
+    instance: &Value,
+    pointer: &str,
+    schema_path: &str,
+    schema: &Value,
+    prov: &Provenance,
+    sources: &Sources,
+) -> Vec<Diagnostic> {
+    let here = prov.locate(sources, pointer);
+    let at = |d: Diagnostic| d.at(here.clone()).path(pointer.to_string());
+    let d = match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed = allowed_properties(schema, schema_path);
+            return unexpected
+                .iter()
+                .map(|name| {
+                    let child = format!("{pointer}/{}", crate::load::escape_token(name));
+                    let help = match did_you_mean(name, allowed.iter().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None if allowed.is_empty() => "remove it".to_string(),
+                        None => format!("expected one of: {}", allowed.join(", ")),
+                    };
+                    Diagnostic::error("GW202", format!("unknown field `{name}`"))
+                        .at(prov.locate_key(sources, &child))
+                        .path(child)
+                        .help(help)
+                })
+                .collect();
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            at(Diagnostic::error("GW203", format!("missing required field `{name}`")))
+                .help(format!("add `{name}:` here"))
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => t.to_string(),
+                TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
+            };
+            let found = json_type(instance);
+            let raw = here.as_ref().map(|l| &sources.get(l.file).text[l.range.clone()]).unwrap_or("");
+            let help = if expected == "string" && !instance.is_object() && !instance.is_array() {
+                format!("YAML reads `{}` as {found} (as kubectl does); quote it: \"{}\"", raw.trim(), raw.trim())
+            } else if expected.contains("integer") && instance.is_string() {
+                format!("write a number without quotes, e.g. `{}`", instance.as_str().unwrap_or("80").trim_matches('"'))
+            } else {
+                format!("write {} here", article(&expected))
+            };
+            at(Diagnostic::error("GW204", format!("expected {expected}, found {found}"))).help(help)
+        }
+        ValidationErrorKind::Enum { options } => enum_error(instance, options.as_array().map(Vec::as_slice).unwrap_or(&[]), at),
+        ValidationErrorKind::Constant { expected_value } => {
+            enum_error(instance, std::slice::from_ref(expected_value.as_ref()), at)
+        }
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            let consts: Vec<Value> = context
+                .iter()
+                .flatten()
+                .filter_map(|e| match e.kind() {
+                    ValidationErrorKind::Constant { expected_value } => Some(expected_value.as_ref().clone()),
+                    ValidationErrorKind::Enum { options } => options.as_array().cloned().map(Value::Array),
+                    _ => None,
+                })
+                .flat_map(|v| match v {
+                    Value::Array(a) => a,
+                    v => vec![v],
+                })
+                .collect();
+            if consts.is_empty() {
+                at(Diagnostic::error("GW205", format!("`{}` matches none of the allowed forms", short(instance))))
+            } else {
+                enum_error(instance, &consts, at)
+            }
+        }
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            at(Diagnostic::error("GW206", format!("{} is too small: the minimum is {limit}", short(instance))))
+        }
+        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            at(Diagnostic::error("GW206", format!("{} is too large: the maximum is {limit}", short(instance))))
+        }
+        other => at(Diagnostic::error("GW207", format!("invalid value {}: {}", short(instance), other.keyword()))),
+    };
+    vec![d]
+}
+
+fn enum_error(instance: &Value, options: &[Value], at: impl Fn(Diagnostic) -> Diagnostic) -> Diagnostic {
+    let names: Vec<String> = options.iter().map(|o| o.as_str().map(str::to_string).unwrap_or_else(|| o.to_string())).collect();
+    let found = instance.as_str().map(str::to_string).unwrap_or_else(|| instance.to_string());
+    let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    let help = names
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case(&found))
+        .map(|n| n.as_str())
+        .or_else(|| did_you_mean(&found, names.iter().map(String::as_str)))
+        .map(|s| format!("did you mean `{s}`?"))
+        .unwrap_or_else(|| format!("use one of {list}"));
+    at(Diagnostic::error("GW205", format!("unexpected value `{found}`, expected one of {list}"))).help(help)
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.len() > 40 { format!("{}…", &s[..s.char_indices().nth(39).map_or(s.len(), |(i, _)| i)]) } else { s }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a number",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn article(t: &str) -> String {
+    match t {
+        "object" => "a mapping".into(),
+        "array" => "a list".into(),
+        "integer" => "an integer".into(),
+        t => format!("a {t}"),
+    }
+}
+
+/// The property names allowed where an `additionalProperties` error arose:
+/// follow the error's schema path (resolving `$ref`s) to the object schema.
+fn allowed_properties(schema: &Value, schema_path: &str) -> Vec<String> {
+    let mut node = schema;
+    let tokens: Vec<&str> = schema_path.split('/').skip(1).collect();
+    let Some((_, parents)) = tokens.split_last() else {
+        return Vec::new();
+    };
+    for token in parents {
+        if *token == "$ref" {
+            let Some(target) = node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) else {
+                return Vec::new();
+            };
+            match schema.pointer(target) {
+                Some(n) => node = n,
+                None => return Vec::new(),
+            }
+            continue;
+        }
+        let token = token.replace("~1", "/").replace("~0", "~");
+        node = match node {
+            Value::Object(m) => match m.get(&token) {
+                Some(n) => n,
+                None => return Vec::new(),
+            },
+            Value::Array(a) => match token.parse::<usize>().ok().and_then(|i| a.get(i)) {
+                Some(n) => n,
+                None => return Vec::new(),
+            },
+            _ => return Vec::new(),
+        };
+    }
+    node.get("properties")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,352 @@
+//! The spec format, `gatewright.dev/v1alpha1`.
+//!
+//! These types are the source of truth: the JSON Schema that validates input
+//! (and that `gatewright schema` prints for editors) is derived from them.
+//! Maps are keyed by name so that environment overlays and team files merge
+//! by key.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The spec's API version.
+pub const API_VERSION: &str = "gatewright.dev/v1alpha1";
+
+/// A site: the gateways a cluster operator owns and the apps that route through them.
+///
+/// A spec may be one file or a directory of files; every file is a `Site`
+/// fragment and the fragments are merged by key.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(title = "gatewright Site (gatewright.dev/v1alpha1)")]
+pub struct Site {
+    /// Always `gatewright.dev/v1alpha1`.
+    pub api_version: ApiVersion,
+    /// Always `Site`.
+    pub kind: SiteKind,
+    /// The service mesh the app namespaces join.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mesh: Option<Mesh>,
+    /// Gateways by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub gateways: BTreeMap<String, Gateway>,
+    /// Apps by name. The name is the app's namespace unless `namespace` says otherwise.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub apps: BTreeMap<String, App>,
+}
+
+/// The only API version this build reads.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum ApiVersion {
+    /// `gatewright.dev/v1alpha1`
+    #[default]
+    #[serde(rename = "gatewright.dev/v1alpha1")]
+    V1Alpha1,
+}
+
+/// The only kind of document a spec holds.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum SiteKind {
+    /// A site.
+    #[default]
+    Site,
+}
+
+/// Service-mesh settings stamped on every app namespace.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Mesh {
+    /// Istio revision: every app namespace gets `istio.io/rev: <revision>`
+    /// (for AKS, e.g. `asm-1-22`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// Label app namespaces `istio-injection: enabled` (upstream Istio's
+    /// default injection). Cannot be combined with `revision`: that label
+    /// wins over `istio.io/rev` and silently disables the revision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_injection: Option<bool>,
+}
+
+/// A Gateway. `profile` supplies the platform defaults (namespace, class, address).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Gateway {
+    /// Built-in platform profile: `aks-istio-external`, `aks-istio-internal` or `istio`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Namespace of the Gateway object (the profile's by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// `gatewayClassName` (the profile's by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Addresses to bind: with AKS-managed Istio, the existing ingress
+    /// gateway Service as a `Hostname` address. Empty means the mesh deploys
+    /// the gateway itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<Vec<Address>>,
+    /// Which namespaces may attach routes to listeners that don't say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_routes: Option<AllowedRoutes>,
+    /// Whether gatewright writes a Namespace manifest for the gateway's namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_namespace: Option<bool>,
+    /// Listeners by name.
+    #[serde(default)]
+    pub listeners: BTreeMap<String, Listener>,
+}
+
+/// A Gateway address.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Address {
+    /// `Hostname` or `IPAddress`.
+    #[serde(rename = "type", default = "default_address_type")]
+    pub kind: AddressType,
+    /// The hostname or IP.
+    pub value: String,
+}
+
+fn default_address_type() -> AddressType {
+    AddressType::Hostname
+}
+
+/// Kind of a Gateway address.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum AddressType {
+    /// A DNS name, e.g. the Service of a managed ingress gateway.
+    Hostname,
+    /// An IP address.
+    IPAddress,
+}
+
+/// A listener: a port, a protocol and optionally a hostname.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Listener {
+    /// Hostname or wildcard (`*.aks.rocks`) the listener accepts; none means any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Port.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u32,
+    /// Which namespaces may attach routes (the gateway's setting by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_routes: Option<AllowedRoutes>,
+    /// TLS settings (HTTPS and TLS listeners).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<ListenerTls>,
+}
+
+/// Listener protocol.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// Plain HTTP.
+    HTTP,
+    /// HTTP over TLS, terminated at the gateway.
+    HTTPS,
+}
+
+/// TLS settings of a listener.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListenerTls {
+    /// Secrets holding the certificates, as `name` or `namespace/name`.
+    pub certificates: Vec<String>,
+}
+
+/// Which namespaces may attach routes to a listener.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AllowedRoutes {
+    /// `All`, `Same` (the gateway's namespace) or `Selector`.
+    pub from: FromNamespaces,
+    /// Namespace labels for `Selector`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<BTreeMap<String, String>>,
+}
+
+/// Namespace policy of `allowedRoutes`.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum FromNamespaces {
+    /// Every namespace.
+    All,
+    /// Only the gateway's namespace.
+    Same,
+    /// Namespaces whose labels match `selector`.
+    Selector,
+}
+
+/// An app: one namespace, the Services it exposes, and its routes.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct App {
+    /// Namespace of the app (the app's name by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Gateway the routes attach to (the only gateway by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// Services to switch from `LoadBalancer` to `ClusterIP`, now that the
+    /// gateway is their entry point.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    /// Upstream manifests that deploy the app (local path or URL); the
+    /// namespace's kustomization includes them so the Service patches apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manifests: Vec<String>,
+    /// Mesh revision for this namespace only (e.g. during a canary upgrade).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// Extra labels for the app's Namespace.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Routes by name; each becomes one HTTPRoute.
+    #[serde(default)]
+    pub routes: BTreeMap<String, Route>,
+}
+
+/// A route. Short form: `host` + `to` (+ `path`). Long form: `hostnames` + `rules`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Route {
+    /// Hostname the route serves (short for `hostnames: [host]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Hostnames the route serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostnames: Option<Vec<String>>,
+    /// Path prefix (short form; default `/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Backend as `service:port` or `namespace/service:port` (short form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Rules (long form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<Rule>>,
+    /// Gateway to attach to (the app's by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// Listener of that gateway (`sectionName`); all matching listeners by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listener: Option<String>,
+}
+
+/// One rule of a route (long form).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Rule {
+    /// Requests the rule matches (any of them); default: path prefix `/`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<Match>,
+    /// Where matching requests go.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backend_refs: Vec<BackendRef>,
+}
+
+/// A request match.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Match {
+    /// Path match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathMatch>,
+    /// Header matches (all must hold).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<ValueMatch>,
+    /// Query parameter matches (all must hold).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub query_params: Vec<ValueMatch>,
+    /// HTTP method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<Method>,
+}
+
+/// A path match.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PathMatch {
+    /// `PathPrefix` (default), `Exact` or `RegularExpression`.
+    #[serde(rename = "type", default = "default_path_type")]
+    pub kind: PathType,
+    /// The path; starts with `/`.
+    pub value: String,
+}
+
+fn default_path_type() -> PathType {
+    PathType::PathPrefix
+}
+
+/// How a path matches.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, Hash)]
+pub enum PathType {
+    /// Exact path.
+    Exact,
+    /// Path prefix, by `/`-separated segments.
+    PathPrefix,
+    /// Regular expression (implementation-specific).
+    RegularExpression,
+}
+
+/// A header or query parameter match.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ValueMatch {
+    /// `Exact` (default) or `RegularExpression`.
+    #[serde(rename = "type", default = "default_value_type")]
+    pub kind: ValueMatchType,
+    /// Header or parameter name.
+    pub name: String,
+    /// Value to match.
+    pub value: String,
+}
+
+fn default_value_type() -> ValueMatchType {
+    ValueMatchType::Exact
+}
+
+/// How a header or query value matches.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, Hash)]
+pub enum ValueMatchType {
+    /// Exact value.
+    Exact,
+    /// Regular expression.
+    RegularExpression,
+}
+
+/// HTTP method.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, Hash)]
+#[allow(clippy::upper_case_acronyms, missing_docs)]
+pub enum Method {
+    GET,
+    HEAD,
+    POST,
+    PUT,
+    DELETE,
+    CONNECT,
+    OPTIONS,
+    TRACE,
+    PATCH,
+}
+
+/// A backend Service.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BackendRef {
+    /// Service name.
+    pub name: String,
+    /// Service namespace (the route's by default; another one needs a ReferenceGrant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Service port.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u32,
+    /// Share of traffic relative to the other backends of the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = 1000000))]
+    pub weight: Option<u32>,
+}
