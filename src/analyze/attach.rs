@@ -1,0 +1,63 @@
+//! Attachment: a route's hostnames must intersect a listener's hostname, or
+//! the API server accepts the route and the gateway silently ignores it.
+
+use super::Context;
+use crate::diagnostic::Diagnostics;
+use crate::model::{Listener, Model};
+
+/// Whether a route hostname and a listener hostname intersect (Gateway API
+/// rules: a wildcard matches one or more labels, never the bare suffix).
+pub fn intersects(route: &str, listener: &str) -> bool {
+    match (route.strip_prefix("*."), listener.strip_prefix("*.")) {
+        (None, None) => route == listener,
+        (None, Some(suffix)) => route.len() > suffix.len() + 1 && route.ends_with(&format!(".{suffix}")),
+        (Some(suffix), None) => listener.len() > suffix.len() + 1 && listener.ends_with(&format!(".{suffix}")),
+        (Some(a), Some(b)) => a == b || a.ends_with(&format!(".{b}")) || b.ends_with(&format!(".{a}")),
+    }
+}
+
+fn accepts(l: &Listener, host: &str) -> bool {
+    l.hostname.as_deref().is_none_or(|lh| intersects(host, lh))
+}
+
+/// Check that each route attaches to at least one listener.
+pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+    for r in &model.routes {
+        for p in &r.parent_refs {
+            let Some(gw) = model.gateways.iter().find(|g| g.name == p.name && Some(&g.namespace) == p.namespace.as_ref().or(Some(&r.namespace))) else {
+                continue;
+            };
+            let listeners: Vec<&Listener> = gw.listeners.iter().filter(|l| p.section_name.as_ref().is_none_or(|s| s == &l.name)).collect();
+            for (i, h) in r.hostnames.iter().enumerate() {
+                if !listeners.iter().any(|l| accepts(l, h)) {
+                    let ptr = if r.hostnames.len() == 1 && cx.prov.locate(cx.sources, &format!("{}/host", r.origin)).is_some() {
+                        format!("{}/host", r.origin)
+                    } else {
+                        format!("{}/hostnames/{i}", r.origin)
+                    };
+                    let hosts: Vec<String> = listeners.iter().map(|l| l.hostname.clone().unwrap_or_else(|| "(any)".into())).collect();
+                    diags.push(
+                        cx.err("GW410", &ptr, format!("hostname `{h}` matches no listener of gateway `{}`", gw.name))
+                            .help(format!("the listeners accept {}; the gateway would never serve this hostname", hosts.join(", "))),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::intersects;
+
+    #[test]
+    fn wildcard_rules() {
+        assert!(intersects("store.aks.rocks", "*.aks.rocks"));
+        assert!(intersects("a.b.aks.rocks", "*.aks.rocks"));
+        assert!(!intersects("aks.rocks", "*.aks.rocks"));
+        assert!(intersects("store.aks.rocks", "store.aks.rocks"));
+        assert!(!intersects("admin.aks.rocks", "store.aks.rocks"));
+        assert!(intersects("*.aks.rocks", "store.aks.rocks"));
+        assert!(intersects("*.b.aks.rocks", "*.aks.rocks"));
+    }
+}

@@ -1,0 +1,38 @@
+//! Stage 4, **analyze**: Gateway API semantics checked at compile time.
+//! Every finding points at the spec line that caused it.
+
+mod attach;
+pub mod syntax;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::Provenance;
+use crate::model::Model;
+use crate::source::Sources;
+
+/// Where analysis looks things up.
+pub struct Context<'a> {
+    /// Where values came from.
+    pub prov: &'a Provenance,
+    /// The files read.
+    pub sources: &'a Sources,
+}
+
+impl Context<'_> {
+    pub(crate) fn err(&self, code: &'static str, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, message)
+            .at(self.prov.locate(self.sources, pointer))
+            .path(pointer.to_string())
+    }
+
+    pub(crate) fn warn(&self, code: &'static str, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(code, message)
+            .at(self.prov.locate(self.sources, pointer))
+            .path(pointer.to_string())
+    }
+}
+
+/// Run every check on the model.
+pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+    syntax::check(model, cx, diags);
+    attach::check(model, cx, diags);
+}

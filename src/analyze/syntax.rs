@@ -1,0 +1,148 @@
+//! Syntax of names, hostnames and paths, as the API server checks them.
+
+use super::Context;
+use crate::diagnostic::Diagnostics;
+use crate::model::Model;
+
+/// A DNS-1123 label: lower-case alphanumerics and `-`, at most 63 characters,
+/// starting and ending with an alphanumeric.
+pub fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// A DNS-1123 subdomain: dot-separated labels, at most 253 characters.
+pub fn is_dns_subdomain(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns_label)
+}
+
+/// A Gateway API hostname: a DNS subdomain, optionally with a leading `*.`
+/// wildcard label; no IP addresses.
+pub fn is_hostname(s: &str) -> bool {
+    let bare = s.strip_prefix("*.").unwrap_or(s);
+    is_dns_subdomain(bare) && !bare.split('.').all(|l| l.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Why a path value is invalid, if it is.
+pub fn path_problem(p: &str) -> Option<&'static str> {
+    if !p.starts_with('/') {
+        return Some("must start with `/`");
+    }
+    if p.contains("//") {
+        return Some("must not contain `//`");
+    }
+    if p.contains("/./") || p.ends_with("/.") {
+        return Some("must not contain `/./`");
+    }
+    if p.contains("/../") || p.ends_with("/..") {
+        return Some("must not contain `/../`");
+    }
+    if p.to_ascii_lowercase().contains("%2f") {
+        return Some("must not contain `%2f`");
+    }
+    if p.contains('#') {
+        return Some("must not contain `#`");
+    }
+    if p.chars().any(|c| c.is_control() || c == ' ') {
+        return Some("must not contain spaces or control characters");
+    }
+    None
+}
+
+/// Check names, hostnames and paths of every object.
+pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+    let name_help = "use lower-case letters, digits and `-` (a DNS-1123 label), e.g. `store-front`";
+    for ns in &model.namespaces {
+        if !is_dns_label(&ns.name) {
+            diags.push(cx.err("GW401", &ns.origin, format!("namespace `{}` is not a valid name", ns.name.escape_debug())).help(name_help));
+        }
+    }
+    for g in &model.gateways {
+        if !is_dns_label(&g.name) {
+            diags.push(cx.err("GW401", &g.origin, format!("gateway name `{}` is not a valid name", g.name.escape_debug())).help(name_help));
+        }
+        if !is_dns_label(&g.namespace) {
+            diags.push(cx.err("GW401", &format!("{}/namespace", g.origin), format!("namespace `{}` is not a valid name", g.namespace.escape_debug())).help(name_help));
+        }
+        for l in &g.listeners {
+            if !is_dns_label(&l.name) {
+                diags.push(cx.err("GW401", &l.origin, format!("listener name `{}` is not a valid name", l.name.escape_debug())).help(name_help));
+            }
+            if let Some(h) = &l.hostname {
+                if !is_hostname(h) {
+                    diags.push(hostname_error(cx, &format!("{}/hostname", l.origin), h));
+                }
+            }
+        }
+    }
+    for r in &model.routes {
+        if !is_dns_subdomain(&r.name) {
+            diags.push(cx.err("GW401", &r.origin, format!("route name `{}` is not a valid name", r.name.escape_debug())).help(name_help));
+        }
+        for (i, h) in r.hostnames.iter().enumerate() {
+            let ptr = if r.hostnames.len() == 1 && cx.prov.locate(cx.sources, &format!("{}/host", r.origin)).is_some() {
+                format!("{}/host", r.origin)
+            } else {
+                format!("{}/hostnames/{i}", r.origin)
+            };
+            if !is_hostname(h) {
+                diags.push(hostname_error(cx, &ptr, h));
+            }
+        }
+        for rule in &r.rules {
+            for m in &rule.matches {
+                if let Some(p) = &m.path {
+                    if p.kind != "RegularExpression" {
+                        if let Some(problem) = path_problem(&p.value) {
+                            let ptr = if rule.origin == r.origin { format!("{}/path", r.origin) } else { rule.origin.clone() };
+                            diags.push(cx.err("GW403", &ptr, format!("path `{}` {problem}", p.value.escape_debug())).help("write an absolute, normalized path such as `/api`"));
+                        }
+                    }
+                }
+            }
+            for b in &rule.backend_refs {
+                if !is_dns_label(&b.name) {
+                    diags.push(cx.err("GW401", &b.origin, format!("Service name `{}` is not a valid name", b.name.escape_debug())).help(name_help));
+                }
+            }
+        }
+    }
+    for p in &model.service_patches {
+        if !is_dns_label(&p.name) {
+            diags.push(cx.err("GW401", &p.origin, format!("Service name `{}` is not a valid name", p.name.escape_debug())).help(name_help));
+        }
+    }
+}
+
+fn hostname_error(cx: &Context<'_>, ptr: &str, h: &str) -> crate::diagnostic::Diagnostic {
+    cx.err("GW402", ptr, format!("`{}` is not a valid hostname", h.escape_debug()))
+        .help("use a DNS name such as `store.example.com` or a wildcard such as `*.example.com` (no IPs, ports or upper case)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostnames() {
+        assert!(is_hostname("store.aks.rocks"));
+        assert!(is_hostname("*.aks.rocks"));
+        assert!(!is_hostname("a.*.rocks"));
+        assert!(!is_hostname("10.0.0.1"));
+        assert!(!is_hostname("Store.aks.rocks"));
+        assert!(!is_hostname("store.aks.rocks\nnamespace: kube-system"));
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(path_problem("/"), None);
+        assert!(path_problem("api").is_some());
+        assert!(path_problem("/a//b").is_some());
+        assert!(path_problem("/a/../b").is_some());
+        assert!(path_problem("/a%2Fb").is_some());
+        assert!(path_problem("/a#b").is_some());
+    }
+}

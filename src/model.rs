@@ -1,0 +1,258 @@
+//! The resolved model: every default filled, every name derived, every short
+//! form expanded. Blueprints see only this (it is their stable contract:
+//! field names mirror the Gateway API's, in camelCase), and the analyzer
+//! checks it. Each item keeps `origin`, the spec path it came from, which is
+//! not part of the template context.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Everything a render produces, before templates run.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Model {
+    /// The Gateway API version the output needs (`v1.1.0`, ...).
+    pub gateway_api_version: String,
+    /// Gateways.
+    pub gateways: Vec<Gateway>,
+    /// Namespaces gatewright writes (app namespaces, and gateway namespaces a profile creates).
+    pub namespaces: Vec<Namespace>,
+    /// HTTPRoutes.
+    pub routes: Vec<HttpRoute>,
+    /// ReferenceGrants for cross-namespace backends.
+    pub reference_grants: Vec<ReferenceGrant>,
+    /// Patches that switch app Services to `ClusterIP`.
+    pub service_patches: Vec<ServicePatch>,
+    /// Upstream manifests included by an app's kustomization.
+    pub upstreams: Vec<Upstream>,
+}
+
+/// A Gateway.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Gateway {
+    /// Object name.
+    pub name: String,
+    /// Namespace.
+    pub namespace: String,
+    /// `gatewayClassName`.
+    pub class_name: String,
+    /// Addresses (empty: the implementation deploys the gateway).
+    pub addresses: Vec<Address>,
+    /// Listeners, sorted by name.
+    pub listeners: Vec<Listener>,
+    /// Spec path.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+/// A Gateway address.
+#[derive(Debug, Clone, Serialize)]
+pub struct Address {
+    /// `Hostname` or `IPAddress`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The address.
+    pub value: String,
+}
+
+/// A Gateway listener.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Listener {
+    /// Listener name (`sectionName`).
+    pub name: String,
+    /// Hostname, if the listener is limited to one.
+    pub hostname: Option<String>,
+    /// `HTTP` or `HTTPS`.
+    pub protocol: String,
+    /// Port.
+    pub port: u32,
+    /// Route admission, if set (the API's default is `Same`).
+    pub allowed_routes: Option<AllowedRoutes>,
+    /// TLS certificates (HTTPS).
+    pub tls: Option<ListenerTls>,
+    /// Spec path.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+/// Route admission of a listener.
+#[derive(Debug, Clone, Serialize)]
+pub struct AllowedRoutes {
+    /// `All`, `Same` or `Selector`.
+    pub from: String,
+    /// Labels for `Selector`.
+    pub selector: Option<BTreeMap<String, String>>,
+}
+
+/// TLS termination settings.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListenerTls {
+    /// Secrets with the certificates.
+    pub certificate_refs: Vec<ObjectRef>,
+}
+
+/// A reference by name and optional namespace.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ObjectRef {
+    /// Name.
+    pub name: String,
+    /// Namespace, when it differs from the referrer's.
+    pub namespace: Option<String>,
+}
+
+/// A Namespace manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct Namespace {
+    /// Name.
+    pub name: String,
+    /// Labels (mesh revision, selector labels, user labels).
+    pub labels: BTreeMap<String, String>,
+    /// Spec path.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+/// An HTTPRoute.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpRoute {
+    /// Name.
+    pub name: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Gateways (and listeners) it attaches to.
+    pub parent_refs: Vec<ParentRef>,
+    /// Hostnames (empty: any the listener accepts).
+    pub hostnames: Vec<String>,
+    /// Rules.
+    pub rules: Vec<RouteRule>,
+    /// Spec path.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+/// Where a route attaches.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParentRef {
+    /// Gateway name.
+    pub name: String,
+    /// Gateway namespace, when it differs from the route's.
+    pub namespace: Option<String>,
+    /// Listener name, when the route picks one.
+    pub section_name: Option<String>,
+}
+
+/// A route rule.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteRule {
+    /// Matches (any of them).
+    pub matches: Vec<RouteMatch>,
+    /// Backends.
+    pub backend_refs: Vec<BackendRef>,
+    /// Spec path.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+/// A request match.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteMatch {
+    /// Path match.
+    pub path: Option<PathMatch>,
+    /// Header matches.
+    pub headers: Vec<ValueMatch>,
+    /// Query parameter matches.
+    pub query_params: Vec<ValueMatch>,
+    /// Method.
+    pub method: Option<String>,
+}
+
+/// A path match.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
+pub struct PathMatch {
+    /// `PathPrefix`, `Exact` or `RegularExpression`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The path.
+    pub value: String,
+}
+
+/// A header or query parameter match.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ValueMatch {
+    /// `Exact` or `RegularExpression`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Value.
+    pub value: String,
+}
+
+/// A backend Service.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackendRef {
+    /// Service name.
+    pub name: String,
+    /// Namespace, when it differs from the route's.
+    pub namespace: Option<String>,
+    /// Port.
+    pub port: u32,
+    /// Weight, if set.
+    pub weight: Option<u32>,
+    /// Spec path.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+/// A ReferenceGrant letting routes of one namespace use Services of another.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferenceGrant {
+    /// Name.
+    pub name: String,
+    /// Namespace of the Services.
+    pub namespace: String,
+    /// Namespace of the routes.
+    pub from_namespace: String,
+    /// Service names the routes may use.
+    pub services: Vec<String>,
+}
+
+/// A strategic-merge patch that makes a Service `ClusterIP`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServicePatch {
+    /// Service name.
+    pub name: String,
+    /// Namespace.
+    pub namespace: String,
+    /// `spec` fields only `NodePort`/`LoadBalancer` Services may carry, found
+    /// in the upstream manifest; the patch sets them to `null` (deletes them).
+    pub clear_fields: Vec<String>,
+    /// Ports whose `nodePort` the patch deletes.
+    pub clear_node_ports: Vec<u32>,
+    /// Spec path.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+/// An upstream manifest an app's kustomization includes.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Upstream {
+    /// The app namespace.
+    pub namespace: String,
+    /// A URL (kustomize fetches it) or the file name of a vendored copy.
+    pub resource: String,
+    /// For a local file: its text, copied into the output.
+    #[serde(skip)]
+    pub content: Option<String>,
+}

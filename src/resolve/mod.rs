@@ -1,0 +1,247 @@
+//! Stage 3, **resolve**: fill defaults, derive names, and turn short forms
+//! (`to: store-front:80`) into the full [`Model`].
+
+mod routes;
+mod upstream;
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::load::{Provenance, escape_token as esc};
+use crate::model::{self, Model};
+use crate::source::Sources;
+use crate::spec::{self, Site};
+
+/// Label that puts a namespace on an Istio revision.
+pub const REVISION_LABEL: &str = "istio.io/rev";
+/// Upstream Istio's default-injection label.
+pub const INJECTION_LABEL: &str = "istio-injection";
+
+/// What resolve needs besides the spec.
+pub struct Context<'a> {
+    /// Where values came from.
+    pub prov: &'a Provenance,
+    /// The files read so far (upstream manifests are added).
+    pub sources: &'a mut Sources,
+    /// Gateway API version the output targets.
+    pub gateway_api_version: String,
+}
+
+impl Context<'_> {
+    fn loc(&self, pointer: &str) -> Option<crate::source::Loc> {
+        self.prov.locate(self.sources, pointer)
+    }
+
+    fn err(&self, code: &'static str, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, message).at(self.loc(pointer)).path(pointer.to_string())
+    }
+}
+
+/// Resolve a validated spec into the model.
+pub fn resolve(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -> Model {
+    let mut model = Model {
+        gateway_api_version: cx.gateway_api_version.clone(),
+        ..Model::default()
+    };
+    let mesh = site.mesh.clone().unwrap_or_default();
+    if mesh.revision.is_some() && mesh.default_injection == Some(true) {
+        diags.push(
+            cx.err("GW301", "/mesh/defaultInjection", "`defaultInjection` and `revision` cannot be combined")
+                .help("`istio-injection: enabled` wins over `istio.io/rev` and silently disables the revision: remove one of them"),
+        );
+    }
+    for (name, gw) in &site.gateways {
+        if let Some(g) = resolve_gateway(name, gw, cx, diags) {
+            if gw.create_namespace == Some(true) && !model.namespaces.iter().any(|n| n.name == g.namespace) {
+                model.namespaces.push(model::Namespace {
+                    name: g.namespace.clone(),
+                    labels: BTreeMap::new(),
+                    origin: format!("/gateways/{}/createNamespace", esc(name)),
+                });
+            }
+            model.gateways.push(g);
+        }
+    }
+    let mut owners: BTreeMap<String, String> = BTreeMap::new();
+    for (key, app) in &site.apps {
+        let base = format!("/apps/{}", esc(key));
+        let ns = app.namespace.clone().unwrap_or_else(|| key.clone());
+        if let Some(first) = owners.insert(ns.clone(), key.clone()) {
+            diags.push(
+                cx.err("GW310", &base, format!("apps `{first}` and `{key}` both use namespace `{ns}`"))
+                    .related(cx.loc(&format!("/apps/{}", esc(&first))), "first used here")
+                    .help("give each app its own namespace, or merge the two apps"),
+            );
+            continue;
+        }
+        model.namespaces.push(namespace(&ns, app, &mesh, &base, cx, diags));
+        let gateway = app.gateway.clone();
+        for (rname, route) in &app.routes {
+            let pointer = format!("{base}/routes/{}", esc(rname));
+            let gw_name = route.gateway.clone().or_else(|| gateway.clone());
+            let Some(gw) = pick_gateway(gw_name.as_deref(), site, &model, &pointer, route.gateway.is_some(), &base, cx, diags) else {
+                continue;
+            };
+            if let Some(r) = routes::resolve_route(rname, route, &ns, gw, &pointer, cx, diags) {
+                model.routes.push(r);
+            }
+        }
+        upstream::resolve_app_upstreams(&ns, app, &base, cx, diags, &mut model);
+    }
+    routes::reference_grants(&mut model, cx, diags);
+    model
+}
+
+fn namespace(
+    ns: &str,
+    app: &spec::App,
+    mesh: &spec::Mesh,
+    base: &str,
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+) -> model::Namespace {
+    let mut labels = BTreeMap::new();
+    let revision = app.revision.clone().or_else(|| mesh.revision.clone());
+    if app.revision.is_some() && mesh.default_injection == Some(true) {
+        diags.push(
+            cx.err("GW301", &format!("{base}/revision"), "a namespace revision cannot be combined with `mesh.defaultInjection`")
+                .help("`istio-injection: enabled` wins over `istio.io/rev`: remove one of them"),
+        );
+    }
+    if let Some(rev) = revision {
+        labels.insert(REVISION_LABEL.to_string(), rev);
+    }
+    if mesh.default_injection == Some(true) && mesh.revision.is_none() {
+        labels.insert(INJECTION_LABEL.to_string(), "enabled".to_string());
+    }
+    for (k, v) in &app.labels {
+        if labels.contains_key(k) {
+            diags.push(
+                cx.err("GW302", &format!("{base}/labels/{}", esc(k)), format!("label `{k}` is set by the mesh settings"))
+                    .help("set the revision with `mesh.revision` or the app's `revision`, not as a label"),
+            );
+            continue;
+        }
+        labels.insert(k.clone(), v.clone());
+    }
+    model::Namespace {
+        name: ns.to_string(),
+        labels,
+        origin: base.to_string(),
+    }
+}
+
+fn resolve_gateway(name: &str, gw: &spec::Gateway, cx: &Context<'_>, diags: &mut Diagnostics) -> Option<model::Gateway> {
+    let base = format!("/gateways/{}", esc(name));
+    let mut ok = true;
+    for (field, value) in [("namespace", &gw.namespace), ("className", &gw.class_name)] {
+        if value.is_none() {
+            diags.push(
+                cx.err("GW303", &base, format!("gateway `{name}` has no `{field}`"))
+                    .help(format!("set `{field}`, or a `profile` that supplies it (aks-istio-external, aks-istio-internal, istio)")),
+            );
+            ok = false;
+        }
+    }
+    if gw.listeners.is_empty() {
+        diags.push(
+            cx.err("GW304", &base, format!("gateway `{name}` has no listeners"))
+                .help("add e.g. `listeners: { http: { hostname: \"*.example.com\", protocol: HTTP, port: 80 } }`"),
+        );
+        ok = false;
+    }
+    if !ok {
+        return None;
+    }
+    let listeners = gw
+        .listeners
+        .iter()
+        .map(|(lname, l)| {
+            let allowed = l.allowed_routes.as_ref().or(gw.allowed_routes.as_ref());
+            model::Listener {
+                name: lname.clone(),
+                hostname: l.hostname.clone(),
+                protocol: format!("{:?}", l.protocol),
+                port: l.port,
+                allowed_routes: allowed.map(|a| model::AllowedRoutes {
+                    from: format!("{:?}", a.from),
+                    selector: a.selector.clone(),
+                }),
+                tls: l.tls.as_ref().map(|t| model::ListenerTls {
+                    certificate_refs: t.certificates.iter().map(|c| object_ref(c)).collect(),
+                }),
+                origin: format!("{base}/listeners/{}", esc(lname)),
+            }
+        })
+        .collect();
+    Some(model::Gateway {
+        name: name.to_string(),
+        namespace: gw.namespace.clone().unwrap_or_default(),
+        class_name: gw.class_name.clone().unwrap_or_default(),
+        addresses: gw
+            .addresses
+            .iter()
+            .flatten()
+            .map(|a| model::Address {
+                kind: format!("{:?}", a.kind),
+                value: a.value.clone(),
+            })
+            .collect(),
+        listeners,
+        origin: base,
+    })
+}
+
+/// `namespace/name` or `name`.
+pub(crate) fn object_ref(s: &str) -> model::ObjectRef {
+    match s.split_once('/') {
+        Some((ns, name)) => model::ObjectRef {
+            name: name.to_string(),
+            namespace: Some(ns.to_string()),
+        },
+        None => model::ObjectRef {
+            name: s.to_string(),
+            namespace: None,
+        },
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pick_gateway<'m>(
+    name: Option<&str>,
+    site: &Site,
+    model: &'m Model,
+    pointer: &str,
+    on_route: bool,
+    app_base: &str,
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+) -> Option<&'m model::Gateway> {
+    match name {
+        Some(name) => {
+            if let Some(g) = model.gateways.iter().find(|g| g.name == name) {
+                return Some(g);
+            }
+            if site.gateways.contains_key(name) {
+                return None; // the gateway itself is invalid and was reported
+            }
+            let at = if on_route { format!("{pointer}/gateway") } else { format!("{app_base}/gateway") };
+            let help = match did_you_mean(name, site.gateways.keys().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("defined gateways: {}", site.gateways.keys().cloned().collect::<Vec<_>>().join(", ")),
+            };
+            diags.push(cx.err("GW305", &at, format!("unknown gateway `{name}`")).help(help));
+            None
+        }
+        None if site.gateways.len() == 1 => model.gateways.first(),
+        None => {
+            let help = if site.gateways.is_empty() {
+                "define a gateway under `gateways:`".to_string()
+            } else {
+                format!("set `gateway:` on the app or the route (one of: {})", site.gateways.keys().cloned().collect::<Vec<_>>().join(", "))
+            };
+            diags.push(cx.err("GW306", pointer, "the route does not say which gateway it attaches to").help(help));
+            None
+        }
+    }
+}

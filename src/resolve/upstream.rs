@@ -1,0 +1,214 @@
+//! Upstream manifests of an app and the Service patches that apply to them.
+//!
+//! A local manifest is read, checked for the Services the app patches, and
+//! copied into the output (kustomize refuses files outside its root); a URL
+//! is listed for kustomize to fetch, with a warning when it follows a moving
+//! branch.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::Context;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{self, Model};
+use crate::spec;
+use crate::yaml;
+
+/// `spec` fields that only `NodePort` or `LoadBalancer` Services may carry:
+/// the API server refuses a `ClusterIP` Service that keeps them.
+const NON_CLUSTER_IP_FIELDS: &[&str] = &[
+    "allocateLoadBalancerNodePorts",
+    "externalTrafficPolicy",
+    "healthCheckNodePort",
+    "loadBalancerClass",
+    "loadBalancerIP",
+    "loadBalancerSourceRanges",
+];
+
+/// Add the app's upstream manifests and Service patches to the model.
+pub(super) fn resolve_app_upstreams(
+    ns: &str,
+    app: &spec::App,
+    base: &str,
+    cx: &mut Context<'_>,
+    diags: &mut Diagnostics,
+    model: &mut Model,
+) {
+    let mut services: Vec<(String, Value)> = Vec::new();
+    let mut any_remote = false;
+    for (i, entry) in app.manifests.iter().enumerate() {
+        let pointer = format!("{base}/manifests/{i}");
+        if entry.contains("://") {
+            any_remote = true;
+            check_url(entry, &pointer, cx, diags);
+            model.upstreams.push(model::Upstream {
+                namespace: ns.to_string(),
+                resource: entry.clone(),
+                content: None,
+            });
+            continue;
+        }
+        let Some(path) = local_path(entry, &pointer, cx) else { continue };
+        let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        if !safe_file_name(&file_name) {
+            diags.push(
+                cx.err("GW321", &pointer, format!("manifest file name `{file_name}` cannot be used in the output"))
+                    .help("rename the file to letters, digits, `.`, `_`, `-` and `@`, ending in `.yaml`"),
+            );
+            continue;
+        }
+        if model.upstreams.iter().any(|u| u.namespace == ns && u.resource == file_name) {
+            diags.push(
+                cx.err("GW322", &pointer, format!("two manifests of app namespace `{ns}` are named `{file_name}`"))
+                    .help("rename one of the files"),
+            );
+            continue;
+        }
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                diags.push(
+                    cx.err("GW323", &pointer, format!("cannot read manifest `{}`: {e}", path.display()))
+                        .help("paths are relative to the spec file that names them"),
+                );
+                continue;
+            }
+        };
+        match yaml::read_bytes(&text, &yaml::Limits::default()) {
+            Ok(docs) => {
+                for doc in docs {
+                    let v = doc.to_json();
+                    if v.get("kind").and_then(Value::as_str) == Some("Service") {
+                        if let Some(name) = v.pointer("/metadata/name").and_then(Value::as_str) {
+                            services.push((name.to_string(), v.clone()));
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                diags.push(
+                    cx.err("GW324", &pointer, format!("manifest `{}` is not valid YAML: {e}", path.display()))
+                        .help("fix the manifest, or reference it by URL"),
+                );
+                continue;
+            }
+        }
+        model.upstreams.push(model::Upstream {
+            namespace: ns.to_string(),
+            resource: file_name,
+            content: Some(String::from_utf8_lossy(&text).into_owned()),
+        });
+    }
+    for (i, name) in app.services.iter().enumerate() {
+        let pointer = format!("{base}/services/{i}");
+        let found = services.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+        if found.is_none() && !any_remote {
+            let help = if app.manifests.is_empty() {
+                "add the manifest that deploys it under `manifests:` (a path or URL); kustomize needs it to apply the patch".to_string()
+            } else {
+                format!(
+                    "Services in the manifests: {}",
+                    services.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+                )
+            };
+            diags.push(cx.err("GW325", &pointer, format!("Service `{name}` is not in the app's manifests")).help(help));
+            continue;
+        }
+        let spec = found.and_then(|v| v.get("spec"));
+        let clear_fields = NON_CLUSTER_IP_FIELDS
+            .iter()
+            .filter(|f| spec.and_then(|s| s.get(**f)).is_some())
+            .map(|f| f.to_string())
+            .collect();
+        let clear_node_ports = spec
+            .and_then(|s| s.get("ports"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|p| p.get("nodePort").is_some())
+            .filter_map(|p| p.get("port").and_then(Value::as_u64))
+            .filter_map(|p| u32::try_from(p).ok())
+            .collect();
+        model.service_patches.push(model::ServicePatch {
+            name: name.clone(),
+            namespace: ns.to_string(),
+            clear_fields,
+            clear_node_ports,
+            origin: pointer,
+        });
+    }
+}
+
+fn local_path(entry: &str, pointer: &str, cx: &Context<'_>) -> Option<std::path::PathBuf> {
+    let loc = cx.loc(pointer)?;
+    let declared_in = cx.sources.get(loc.file).path.clone()?;
+    let dir = declared_in.parent().unwrap_or(Path::new("."));
+    Some(dir.join(entry))
+}
+
+fn safe_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 200
+        && !name.starts_with('.')
+        && name != "kustomization.yaml"
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
+}
+
+/// Warn about URLs that follow a moving branch: what kustomize fetches
+/// would change without a commit in this repository.
+fn check_url(url: &str, pointer: &str, cx: &Context<'_>, diags: &mut Diagnostics) {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        diags.push(
+            cx.err("GW326", pointer, format!("unsupported manifest URL `{url}`"))
+                .help("use an https:// URL or a path relative to the spec file"),
+        );
+        return;
+    }
+    let Some(reference) = git_ref(url) else { return };
+    let pinned = reference.len() >= 7 && reference.len() <= 40 && reference.chars().all(|c| c.is_ascii_hexdigit());
+    if !pinned {
+        diags.push(
+            Diagnostic::warning("GW327", format!("manifest URL follows the moving ref `{reference}`"))
+                .at(cx.loc(pointer))
+                .path(pointer.to_string())
+                .help(format!(
+                    "pin a commit so that the output only changes with this repository: replace `/{reference}/` with a commit SHA (`git ls-remote` tells the current one)"
+                )),
+        );
+    }
+}
+
+/// The Git ref in a raw-file or kustomize remote URL, when it has one.
+fn git_ref(url: &str) -> Option<&str> {
+    if let Some((_, query)) = url.split_once("?ref=") {
+        return Some(query.split('&').next().unwrap_or(query));
+    }
+    let rest = url.split_once("://")?.1;
+    let mut parts = rest.split('/');
+    let host = parts.next()?;
+    let segments: Vec<&str> = parts.collect();
+    match host {
+        "raw.githubusercontent.com" => segments.get(2).copied(),
+        "github.com" | "gitlab.com" => segments
+            .iter()
+            .position(|s| *s == "raw" || *s == "blob")
+            .and_then(|i| segments.get(i + 1).copied())
+            .filter(|r| *r != "refs"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::git_ref;
+
+    #[test]
+    fn finds_the_ref_of_raw_urls() {
+        let main = "https://raw.githubusercontent.com/Azure-Samples/aks-store-demo/main/aks-store-all-in-one.yaml";
+        assert_eq!(git_ref(main), Some("main"));
+        assert_eq!(git_ref("https://github.com/o/r/raw/v1.2/x.yaml"), Some("v1.2"));
+        assert_eq!(git_ref("https://github.com/o/r//deploy?ref=main"), Some("main"));
+        assert_eq!(git_ref("https://example.com/x.yaml"), None);
+    }
+}
