@@ -1,0 +1,9 @@
+//! Stage 7, **emit**: lay the documents out as a kustomize tree (a root
+//! `kustomization.yaml`, a folder per namespace with its own kustomization),
+//! write it to disk, or stream it as one YAML document stream.
+
+mod layout;
+mod write;
+
+pub use layout::{Tree, layout};
+pub use write::{WriteReport, write_tree};

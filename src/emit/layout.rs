@@ -1,0 +1,85 @@
+//! From documents to a tree of files.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::model::Upstream;
+use crate::normalize::{Document, GENERATED_HEADER, file_text};
+
+/// The rendered output: relative path (with `/`) to file text, sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tree {
+    /// Files by relative path.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Tree {
+    /// The resources and patches as one YAML stream (`---` between
+    /// documents), in path order; kustomizations and vendored upstream
+    /// manifests are left out.
+    pub fn to_stream(&self) -> String {
+        let mut out = String::new();
+        for (path, text) in &self.files {
+            if path.ends_with("kustomization.yaml") || path.contains("/upstream/") {
+                continue;
+            }
+            out.push_str("---\n");
+            out.push_str(&format!("# Source: {path}\n"));
+            out.push_str(text.strip_prefix(GENERATED_HEADER).unwrap_or(text));
+        }
+        out
+    }
+}
+
+const KUSTOMIZE_API: &str = "kustomize.config.k8s.io/v1beta1";
+
+/// Lay out documents and upstream manifests as a kustomize tree.
+pub fn layout(docs: &[Document], upstreams: &[Upstream]) -> Tree {
+    let mut folders: BTreeMap<&str, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
+    let mut files = BTreeMap::new();
+    for d in docs {
+        let (resources, patches) = folders.entry(&d.folder).or_default();
+        if d.is_patch { patches.push(&d.file_name) } else { resources.push(&d.file_name) }
+        files.insert(format!("{}/{}", d.folder, d.file_name), file_text(&d.value));
+    }
+    let mut upstream_by_ns: BTreeMap<&str, Vec<&Upstream>> = BTreeMap::new();
+    for u in upstreams {
+        upstream_by_ns.entry(&u.namespace).or_default().push(u);
+        folders.entry(&u.namespace).or_default();
+    }
+    for (ns, list) in &upstream_by_ns {
+        let mut resources = Vec::new();
+        for u in list {
+            resources.push(u.resource.clone());
+            if let Some(content) = &u.content {
+                files.insert(format!("{ns}/upstream/{}", u.resource), format!("{GENERATED_HEADER}{content}"));
+            }
+        }
+        let k = json!({
+            "apiVersion": KUSTOMIZE_API,
+            "kind": "Kustomization",
+            "namespace": ns,
+            "resources": resources,
+        });
+        files.insert(format!("{ns}/upstream/kustomization.yaml"), file_text(&k));
+    }
+    for (folder, (resources, patches)) in &folders {
+        let mut res: Vec<String> = resources.iter().map(|s| s.to_string()).collect();
+        res.sort();
+        if upstream_by_ns.contains_key(folder) {
+            res.push("upstream".into());
+        }
+        let mut k = json!({"apiVersion": KUSTOMIZE_API, "kind": "Kustomization", "resources": res});
+        if !patches.is_empty() {
+            let mut p: Vec<&str> = patches.clone();
+            p.sort();
+            k["patches"] = Value::Array(p.into_iter().map(|p| json!({"path": p})).collect());
+        }
+        files.insert(format!("{folder}/kustomization.yaml"), file_text(&k));
+    }
+    let roots: Vec<&str> = folders.keys().copied().collect();
+    let root = json!({"apiVersion": KUSTOMIZE_API, "kind": "Kustomization", "resources": roots});
+    files.insert("kustomization.yaml".into(), file_text(&root));
+    Tree { files }
+}

@@ -1,0 +1,196 @@
+//! Stage 5, **render**: run the minijinja blueprints over the resolved model,
+//! one template per output kind. Every interpolated value is JSON-escaped
+//! (a JSON scalar is valid YAML), so no value can inject keys or documents.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Model;
+use crate::source::Sources;
+
+/// A blueprint: one template per output kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Blueprint {
+    /// `gateway.yaml.j2`, context `gateway`.
+    Gateway,
+    /// `httproute.yaml.j2`, context `route`.
+    HttpRoute,
+    /// `namespace.yaml.j2`, context `namespace`.
+    Namespace,
+    /// `referencegrant.yaml.j2`, context `grant`.
+    ReferenceGrant,
+    /// `service-patch.yaml.j2`, context `patch`.
+    ServicePatch,
+}
+
+impl Blueprint {
+    /// Every blueprint.
+    pub const ALL: [Blueprint; 5] = [
+        Blueprint::Gateway,
+        Blueprint::HttpRoute,
+        Blueprint::Namespace,
+        Blueprint::ReferenceGrant,
+        Blueprint::ServicePatch,
+    ];
+
+    /// The template's file name.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Blueprint::Gateway => "gateway.yaml.j2",
+            Blueprint::HttpRoute => "httproute.yaml.j2",
+            Blueprint::Namespace => "namespace.yaml.j2",
+            Blueprint::ReferenceGrant => "referencegrant.yaml.j2",
+            Blueprint::ServicePatch => "service-patch.yaml.j2",
+        }
+    }
+
+    /// The name the object is bound to in the template context.
+    pub fn context_name(self) -> &'static str {
+        match self {
+            Blueprint::Gateway => "gateway",
+            Blueprint::HttpRoute => "route",
+            Blueprint::Namespace => "namespace",
+            Blueprint::ReferenceGrant => "grant",
+            Blueprint::ServicePatch => "patch",
+        }
+    }
+
+    /// The built-in template text (embedded at build time).
+    pub fn builtin(self) -> &'static str {
+        match self {
+            Blueprint::Gateway => include_str!("../blueprints/gateway.yaml.j2"),
+            Blueprint::HttpRoute => include_str!("../blueprints/httproute.yaml.j2"),
+            Blueprint::Namespace => include_str!("../blueprints/namespace.yaml.j2"),
+            Blueprint::ReferenceGrant => include_str!("../blueprints/referencegrant.yaml.j2"),
+            Blueprint::ServicePatch => include_str!("../blueprints/service-patch.yaml.j2"),
+        }
+    }
+}
+
+/// One object a blueprint produced, not yet normalized.
+#[derive(Debug, Clone)]
+pub struct RenderedObject {
+    /// Which blueprint made it.
+    pub blueprint: Blueprint,
+    /// The blueprint's output text.
+    pub text: String,
+    /// Spec path of the model item it came from.
+    pub origin: String,
+}
+
+/// The compiled blueprints: built-ins, optionally overridden one file at a
+/// time from a directory.
+pub struct Blueprints {
+    env: Environment<'static>,
+    /// Display name of each template's source (`<builtin>/blueprints/...` or the override path).
+    names: Vec<(Blueprint, String)>,
+}
+
+impl Blueprints {
+    /// Load the built-in blueprints, each overridden by `DIR/<file name>` when
+    /// `dir` is given and holds that file.
+    pub fn load(dir: Option<&Path>, sources: &mut Sources) -> Result<Self, Diagnostic> {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Json);
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build() {
+            env.set_syntax(syntax);
+        }
+        env.set_recursion_limit(64);
+        let mut names = Vec::new();
+        for bp in Blueprint::ALL {
+            let (name, text, path) = match dir.map(|d| d.join(bp.file_name())).filter(|p| p.is_file()) {
+                Some(p) => {
+                    let text = std::fs::read_to_string(&p).map_err(|e| {
+                        Diagnostic::error("GW501", format!("cannot read blueprint `{}`: {e}", p.display()))
+                    })?;
+                    (crate::source::display_path(&p), text, Some(p))
+                }
+                None => (format!("<builtin>/blueprints/{}", bp.file_name()), bp.builtin().to_string(), None::<PathBuf>),
+            };
+            let file = match &path {
+                Some(p) => sources.add_path(p, text.clone()),
+                None => sources.add_named(name.clone(), text.clone()),
+            };
+            env.add_template_owned(bp.file_name(), text)
+                .map_err(|e| template_error(&e, sources, file))?;
+            names.push((bp, name));
+        }
+        Ok(Self { env, names })
+    }
+
+    /// Render one object with its blueprint.
+    pub fn render(
+        &self,
+        bp: Blueprint,
+        object: Value,
+        sources: &Sources,
+    ) -> Result<String, Diagnostic> {
+        let template = self.env.get_template(bp.file_name()).map_err(|e| template_error(&e, sources, self.file_of(bp, sources)))?;
+        let ctx: Value = std::collections::BTreeMap::from([(bp.context_name(), object)]).into();
+        template.render(ctx).map_err(|e| template_error(&e, sources, self.file_of(bp, sources)))
+    }
+
+    fn file_of(&self, bp: Blueprint, sources: &Sources) -> Option<crate::source::FileId> {
+        let name = &self.names.iter().find(|(b, _)| *b == bp)?.1;
+        sources.iter().filter(|(_, f)| &f.name == name || f.path.as_deref().map(crate::source::display_path).as_ref() == Some(name)).last().map(|(id, _)| id)
+    }
+}
+
+impl Blueprints {
+    /// The display name of a blueprint's source.
+    pub fn source_name(&self, bp: Blueprint) -> &str {
+        self.names.iter().find(|(b, _)| *b == bp).map(|(_, n)| n.as_str()).unwrap_or("")
+    }
+}
+
+fn template_error(e: &minijinja::Error, sources: &Sources, file: impl Into<Option<crate::source::FileId>>) -> Diagnostic {
+    let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    let d = Diagnostic::error("GW502", format!("blueprint error: {}{detail}", e.kind()));
+    let file = file.into();
+    match (file, e.line()) {
+        (Some(file), Some(line)) => d
+            .at(Some(sources.loc_at(file, u32::try_from(line).unwrap_or(u32::MAX), 1)))
+            .help("fix the template; `gatewright blueprints export DIR` writes the built-in ones to start from"),
+        _ => d,
+    }
+}
+
+/// Render every object of the model, in a stable order.
+pub fn render_model(model: &Model, blueprints: &Blueprints, sources: &Sources) -> Result<Vec<RenderedObject>, Vec<Diagnostic>> {
+    let mut jobs: Vec<(Blueprint, Value, &str)> = Vec::new();
+    for g in &model.gateways {
+        jobs.push((Blueprint::Gateway, to_value(g), &g.origin));
+    }
+    for n in &model.namespaces {
+        jobs.push((Blueprint::Namespace, to_value(n), &n.origin));
+    }
+    for r in &model.routes {
+        jobs.push((Blueprint::HttpRoute, to_value(r), &r.origin));
+    }
+    for g in &model.reference_grants {
+        jobs.push((Blueprint::ReferenceGrant, to_value(g), ""));
+    }
+    for p in &model.service_patches {
+        jobs.push((Blueprint::ServicePatch, to_value(p), &p.origin));
+    }
+    let mut out = Vec::with_capacity(jobs.len());
+    let mut errors = Vec::new();
+    for (bp, value, origin) in jobs {
+        match blueprints.render(bp, value, sources) {
+            Ok(text) => out.push(RenderedObject { blueprint: bp, text, origin: origin.to_string() }),
+            Err(d) => {
+                if !errors.contains(&d) {
+                    errors.push(d);
+                }
+            }
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+fn to_value<T: serde::Serialize>(item: &T) -> Value {
+    Value::from(minijinja::value::Serde(item))
+}
