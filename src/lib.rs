@@ -1,1 +1,27 @@
+//! gatewright: a GitOps manifest compiler. A compact app/route spec in,
+//! Gateway API manifests (Gateway, HTTPRoutes, ReferenceGrants, labelled
+//! Namespaces, Service patches) out, as a kustomize tree.
+//!
+//! The pipeline, one module per stage, chained by [`driver::compile`]:
+//! [`load`] → [`overlay`] → [`resolve`] → [`analyze`] → [`render`] →
+//! [`normalize`] → [`emit`]. The library never prints; the `gatewright`
+//! binary maps outcomes to output and exit codes.
 
+#![warn(missing_docs)]
+
+pub mod analyze;
+pub mod diagnostic;
+pub mod driver;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod normalize;
+pub mod overlay;
+pub mod render;
+pub mod resolve;
+pub mod schema;
+pub mod source;
+pub mod spec;
+pub mod yaml;
+
+pub use driver::{Compiled, Options, Outcome, compile};

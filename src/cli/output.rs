@@ -1,0 +1,60 @@
+//! Where the CLI prints: results on stdout, diagnostics and notes on stderr.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use gatewright::diagnostic::{self, Diagnostic, JsonDiagnostic, Style};
+use gatewright::source::Sources;
+
+/// Prints results and diagnostics.
+pub struct Printer {
+    json: bool,
+}
+
+impl Printer {
+    /// A printer; `json` prints diagnostics as one JSON array.
+    pub fn new(json: bool) -> Self {
+        Self { json }
+    }
+
+    /// Print diagnostics on stderr (colour only on a terminal, and never with `NO_COLOR`).
+    pub fn diagnostics(&self, diags: &[Diagnostic], sources: &Sources) {
+        if self.json {
+            let list: Vec<JsonDiagnostic> = diags.iter().map(|d| JsonDiagnostic::new(d, sources)).collect();
+            let text = serde_json::to_string_pretty(&list).unwrap_or_default();
+            let _ = writeln!(std::io::stderr(), "{text}");
+            return;
+        }
+        if diags.is_empty() {
+            return;
+        }
+        let mut stderr = StandardStream::stderr(color_choice(std::io::stderr().is_terminal()));
+        let _ = diagnostic::render(&mut stderr, diags, sources, Style::Rich);
+    }
+
+    /// A progress note on stderr.
+    pub fn note(&self, text: &str) {
+        if !self.json {
+            let _ = writeln!(std::io::stderr(), "{text}");
+        }
+    }
+
+    /// Print a result on stdout; a closed pipe or write error is exit 2.
+    pub fn stdout(&self, text: &str) -> ExitCode {
+        let mut out = std::io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {e}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}
+
+/// Colour when writing to a terminal, unless `NO_COLOR` is set.
+pub fn color_choice(is_terminal: bool) -> ColorChoice {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if is_terminal && !no_color { ColorChoice::Auto } else { ColorChoice::Never }
+}

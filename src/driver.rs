@@ -1,0 +1,148 @@
+//! The one driver that chains the stages: load → overlay → resolve →
+//! analyze → render → normalize → emit. The CLI and the tests call this.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::emit::{Tree, layout};
+use crate::load::{self, Layer, Provenance};
+use crate::model::Model;
+use crate::normalize::is_generated;
+use crate::render::{Blueprints, render_model};
+use crate::source::Sources;
+use crate::spec::Site;
+use crate::{analyze, normalize, overlay, resolve, schema};
+
+/// Gateway API version the output targets when no profile names one.
+pub const DEFAULT_GATEWAY_API: &str = "v1.1.0";
+
+/// What to compile.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The spec: a file or a directory of files.
+    pub spec: PathBuf,
+    /// A directory whose templates override the built-in blueprints.
+    pub blueprints: Option<PathBuf>,
+}
+
+/// The result of a compilation.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The resolved model.
+    pub model: Model,
+    /// The output tree.
+    pub tree: Tree,
+}
+
+/// Everything a run produced: the files read, the findings, and the output
+/// when there was no error.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every file read (for showing diagnostics).
+    pub sources: Sources,
+    /// Findings, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The output, when no finding was an error.
+    pub output: Option<Compiled>,
+}
+
+impl Outcome {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Compile a spec into an output tree.
+pub fn compile(opts: &Options) -> Outcome {
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let output = run(opts, &mut sources, &mut diags);
+    let diagnostics = diags.sorted(&sources);
+    let output = if diagnostics.iter().any(Diagnostic::is_error) { None } else { output };
+    Outcome { sources, diagnostics, output }
+}
+
+fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option<Compiled> {
+    let files = match load::find_spec_files(&opts.spec) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let mut prov = Provenance::new();
+    for path in &files.files {
+        if files.is_dir && std::fs::read(path).map(|b| is_generated(&b)).unwrap_or(false) {
+            continue; // gatewright's own output inside the spec directory
+        }
+        if let Some((file, docs)) = load::read_yaml_file(path, sources, diags) {
+            for node in docs {
+                prov.push(Layer { file, node, mount: String::new() });
+            }
+        }
+    }
+    if diags.has_errors() {
+        return None;
+    }
+    let mut spec = Value::Object(load::merge_fragments(&prov, sources, files.is_dir, diags));
+    if spec.as_object().is_some_and(|m| m.is_empty()) {
+        diags.push(
+            Diagnostic::error("GW103", format!("no spec documents in `{}`", opts.spec.display()))
+                .help("a spec starts with `apiVersion: gatewright.dev/v1alpha1` and `kind: Site`"),
+        );
+        return None;
+    }
+    overlay::strip_nulls(&mut spec);
+    overlay::apply_profiles(&mut spec, &mut prov, sources, diags);
+    diags.extend(schema::validate(&spec, &prov, sources));
+    if diags.has_errors() {
+        return None;
+    }
+    let site: Site = match serde_json::from_value(spec) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(Diagnostic::error("GW299", format!("internal error: validated spec does not deserialize: {e}")));
+            return None;
+        }
+    };
+    let target = target_version(&site);
+    let model = {
+        let mut cx = resolve::Context { prov: &prov, sources, gateway_api_version: target };
+        resolve::resolve(&site, &mut cx, diags)
+    };
+    if diags.has_errors() {
+        return None;
+    }
+    analyze::analyze(&model, &analyze::Context { prov: &prov, sources }, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    let blueprints = match Blueprints::load(opts.blueprints.as_deref(), sources) {
+        Ok(b) => b,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let rendered = render_model(&model, &blueprints, sources).map_err(|e| diags.extend(e)).ok()?;
+    let docs = normalize::normalize(rendered, &blueprints).map_err(|e| diags.extend(e)).ok()?;
+    let tree = layout(&docs, &model.upstreams);
+    Some(Compiled { model, tree })
+}
+
+/// The newest Gateway API version any gateway's profile targets.
+fn target_version(site: &Site) -> String {
+    site.gateways
+        .values()
+        .filter_map(|g| g.profile.as_deref())
+        .filter_map(overlay::profile_target)
+        .max_by_key(|v| version_key(v))
+        .unwrap_or_else(|| DEFAULT_GATEWAY_API.to_string())
+}
+
+fn version_key(v: &str) -> Vec<u32> {
+    v.trim_start_matches('v').split('.').map(|p| p.parse().unwrap_or(0)).collect()
+}
