@@ -1,0 +1,86 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use gatewright::emit::Tree;
+use gatewright::{Options, compile};
+use serde_json::Value;
+
+/// The crate root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/data`, which CI lays beside the clone. Fails loudly when absent.
+pub fn shared_data() -> PathBuf {
+    let p = root().join("../shared/data");
+    assert!(
+        p.is_dir(),
+        "test data missing: expected `{}` (the project's shared/ folder beside the repository)",
+        p.display()
+    );
+    p
+}
+
+/// `../shared/seed`.
+pub fn shared_seed() -> PathBuf {
+    let p = root().join("../shared/seed");
+    assert!(p.is_dir(), "seed missing: expected `{}`", p.display());
+    p
+}
+
+/// Every example: each directory under `examples/`.
+pub fn examples() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    v.sort();
+    assert!(!v.is_empty(), "no examples found");
+    v
+}
+
+/// Compile a spec, failing the test with the diagnostics on error.
+pub fn render(spec: &Path) -> Tree {
+    let outcome = compile(&Options { spec: spec.to_path_buf(), ..Options::default() });
+    let errors: Vec<String> = outcome.diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("{d:?}")).collect();
+    assert!(errors.is_empty(), "{} does not compile:\n{}", spec.display(), errors.join("\n"));
+    outcome.output.expect("output").tree
+}
+
+/// Parse a YAML stream into JSON values (empty documents skipped).
+pub fn parse_stream(text: &str) -> Vec<Value> {
+    serde_yaml::Deserializer::from_str(text)
+        .map(|d| serde::Deserialize::deserialize(d).expect("valid YAML"))
+        .filter(|v: &Value| !v.is_null())
+        .collect()
+}
+
+/// The documents of the tree's resource and patch files (no kustomizations,
+/// no vendored upstream manifests).
+pub fn tree_objects(tree: &Tree) -> Vec<(String, Value)> {
+    tree.files
+        .iter()
+        .filter(|(p, _)| !p.ends_with("kustomization.yaml") && !p.contains("/upstream/"))
+        .flat_map(|(p, text)| parse_stream(text).into_iter().map(move |v| (p.clone(), v)))
+        .collect()
+}
+
+/// `(kind, namespace, name)` of an object.
+pub fn key(v: &Value) -> (String, String, String) {
+    let s = |p: &str| v.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
+    (s("/kind"), s("/metadata/namespace"), s("/metadata/name"))
+}
+
+/// Whether `kubectl` can be run; tests that need it fail when it cannot.
+pub fn kubectl() -> std::process::Command {
+    let probe = std::process::Command::new("kubectl").arg("version").arg("--client").output();
+    assert!(
+        probe.map(|o| o.status.success()).unwrap_or(false),
+        "kubectl is required for this test (it is installed on the project's machines and in CI)"
+    );
+    std::process::Command::new("kubectl")
+}

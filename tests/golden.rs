@@ -1,0 +1,56 @@
+//! Golden trees: `golden/<example>/` holds the expected output of each
+//! example, byte for byte. A change to the output fails this test with the
+//! files that differ. To accept a reviewed change, run
+//! `GATEWRIGHT_BLESS=1 cargo test --test golden` and commit the new golden
+//! files, saying why in the commit message.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+
+#[test]
+fn every_example_matches_its_golden_tree() {
+    let bless = std::env::var_os("GATEWRIGHT_BLESS").is_some_and(|v| v == "1");
+    let mut problems = Vec::new();
+    for example in examples() {
+        let name = example.file_name().expect("name").to_string_lossy().into_owned();
+        let golden = root().join("golden").join(&name);
+        let tree = render(&example);
+        if bless {
+            gatewright::emit::write_tree(&tree, &golden).expect("bless");
+            continue;
+        }
+        let on_disk = read_tree(&golden);
+        for (path, text) in &tree.files {
+            match on_disk.get(path) {
+                None => problems.push(format!("{name}: missing golden file {path}")),
+                Some(disk) if disk != text => problems.push(format!("{name}: {path} differs:\n{}", diff(disk, text))),
+                Some(_) => {}
+            }
+        }
+        for path in on_disk.keys().filter(|p| !tree.files.contains_key(*p)) {
+            problems.push(format!("{name}: golden file {path} is no longer rendered"));
+        }
+    }
+    assert!(problems.is_empty(), "golden trees differ (GATEWRIGHT_BLESS=1 to accept after review):\n{}", problems.join("\n"));
+}
+
+fn read_tree(dir: &Path) -> BTreeMap<String, String> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("prefix").to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read_to_string(e.path()).expect("read"))
+        })
+        .collect()
+}
+
+fn diff(old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new).unified_diff().header("golden", "rendered").to_string()
+}
