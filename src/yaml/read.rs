@@ -1,0 +1,480 @@
+//! The spanned reader: `yaml-rust2` events in, [`Node`] trees out, built with an
+//! explicit stack so that no input can overflow the call stack.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, Parser, Tag};
+use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
+
+use super::node::{Entry, Limits, Node, ReadError, Span, Value};
+use super::resolve::{CORE, Unresolvable, resolve_plain, resolve_tagged, unsupported_tag};
+use super::source::{Source, to_u32};
+
+/// Maps with more entries than this get a hash index for the duplicate-key check.
+const LINEAR_KEYS: usize = 16;
+
+/// Reads every non-empty document of a YAML stream.
+///
+/// # Errors
+/// A [`ReadError`] with line and column for a syntax error, a key that is
+/// duplicated or not a string, an unsupported tag or merge key, an integer out of
+/// range, an alias to its own ancestor, or input beyond `limits`.
+pub fn read_documents(text: &str, limits: &Limits) -> Result<Vec<Node>, ReadError> {
+    if text.len() > limits.max_bytes {
+        return Err(ReadError::new(
+            1,
+            1,
+            format!(
+                "input is {} bytes, more than the limit of {} bytes",
+                text.len(),
+                limits.max_bytes
+            ),
+        ));
+    }
+    let (body, base) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, text.len() - rest.len()),
+        None => (text, 0),
+    };
+    Builder::new(Source::new(body, base), limits).run()
+}
+
+/// Reads a YAML stream from bytes: checks that they are UTF-8 (the error names
+/// the line and column of the first invalid byte) and strips a UTF-8 BOM.
+///
+/// # Errors
+/// As [`read_documents`], and for bytes that are not UTF-8.
+pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Vec<Node>, ReadError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => read_documents(text, limits),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let valid = String::from_utf8_lossy(&bytes[..at]);
+            let valid = valid.strip_prefix('\u{feff}').unwrap_or(&valid);
+            let line = valid.matches('\n').count() + 1;
+            let last = valid.rfind('\n').map_or(valid, |i| &valid[i + 1..]);
+            Err(ReadError::new(
+                to_u32(line),
+                to_u32(last.chars().count() + 1),
+                format!("invalid UTF-8 at byte {at}"),
+            )
+            .help("save the file as UTF-8"))
+        }
+    }
+}
+
+/// An anchored node, ready to be copied in place of its aliases.
+struct Anchored {
+    node: Node,
+    nodes: usize,
+    depth: usize,
+}
+
+enum Kind {
+    Seq(Vec<Node>),
+    Map {
+        entries: Vec<Entry>,
+        key: Option<(String, Span)>,
+        index: Option<HashMap<String, usize>>,
+    },
+}
+
+/// A collection being built.
+struct Frame {
+    kind: Kind,
+    mark: Marker,
+    anchor: usize,
+    nodes_before: usize,
+    child_depth: usize,
+}
+
+struct Builder<'a> {
+    src: Source<'a>,
+    limits: &'a Limits,
+    parser: Parser<std::str::Chars<'a>>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Anchored>,
+    nodes: usize,
+    docs: Vec<Node>,
+    /// The current document's root is an empty, untagged plain scalar.
+    empty_doc: bool,
+}
+
+impl<'a> Builder<'a> {
+    fn new(src: Source<'a>, limits: &'a Limits) -> Self {
+        let parser = Parser::new(src.text.chars());
+        Builder {
+            src,
+            limits,
+            parser,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            nodes: 0,
+            docs: Vec::new(),
+            empty_doc: false,
+        }
+    }
+
+    fn run(mut self) -> Result<Vec<Node>, ReadError> {
+        loop {
+            let (event, mark) = self
+                .parser
+                .next_token()
+                .map_err(|e| scan_error(&e, self.src.text))?;
+            match event {
+                Event::StreamEnd => return Ok(self.docs),
+                Event::DocumentStart => {
+                    self.anchors.clear();
+                    self.nodes = 0;
+                    self.empty_doc = false;
+                }
+                Event::Scalar(value, style, anchor, tag) => {
+                    self.scalar(value, style, anchor, tag.as_ref(), mark)?;
+                }
+                Event::SequenceStart(anchor, tag) => {
+                    self.open(Kind::Seq(Vec::new()), anchor, tag, mark)?
+                }
+                Event::MappingStart(anchor, tag) => {
+                    let kind = Kind::Map {
+                        entries: Vec::new(),
+                        key: None,
+                        index: None,
+                    };
+                    self.open(kind, anchor, tag, mark)?;
+                }
+                Event::SequenceEnd | Event::MappingEnd => self.close(mark)?,
+                Event::Alias(id) => self.alias(id, mark)?,
+                Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
+            }
+        }
+    }
+
+    fn count(&mut self, n: usize, span: Span) -> Result<(), ReadError> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > self.limits.max_nodes {
+            return Err(ReadError::at(
+                span,
+                format!(
+                    "document has more than {} nodes (aliases are counted expanded)",
+                    self.limits.max_nodes
+                ),
+            )
+            .help("aliases are copied in full; expand fewer or smaller ones"));
+        }
+        Ok(())
+    }
+
+    fn depth_check(&self, depth: usize, span: Span) -> Result<(), ReadError> {
+        if self.stack.len() + depth > self.limits.max_depth {
+            return Err(ReadError::at(
+                span,
+                format!("nesting deeper than {} levels", self.limits.max_depth),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The key span of the mapping whose value comes next, if any.
+    fn pending_key(&self) -> Option<Span> {
+        match self.stack.last() {
+            Some(Frame {
+                kind:
+                    Kind::Map {
+                        key: Some((_, span)),
+                        ..
+                    },
+                ..
+            }) => Some(*span),
+            _ => None,
+        }
+    }
+
+    fn is_key_next(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame {
+                kind: Kind::Map { key: None, .. },
+                ..
+            })
+        )
+    }
+
+    fn scalar(
+        &mut self,
+        raw: String,
+        style: TScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        mark: Marker,
+    ) -> Result<(), ReadError> {
+        let start = self.src.byte(mark.index());
+        let mut span = self.src.span(mark, self.src.scalar_end(start, &raw, style));
+        let plain = style == TScalarStyle::Plain;
+        let key_next = self.is_key_next();
+        if raw.is_empty()
+            && matches!(
+                style,
+                TScalarStyle::Plain | TScalarStyle::Literal | TScalarStyle::Folded
+            )
+        {
+            if let Some(key_span) = self.pending_key() {
+                span = self.src.after(key_span);
+            }
+        }
+        let fail = |e: Unresolvable| {
+            let err = ReadError::at(span, e.message);
+            match e.help {
+                Some(h) => err.help(h),
+                None => err,
+            }
+        };
+        let value = match tag {
+            Some(tag) => {
+                resolve_tagged(&format!("{}{}", tag.handle, tag.suffix), &raw).map_err(fail)?
+            }
+            None if plain => resolve_plain(&raw).map_err(fail)?,
+            None => Value::String(raw.clone()),
+        };
+        if key_next {
+            if plain && tag.is_none() && raw == "<<" {
+                return Err(ReadError::at(span, "merge keys (`<<`) are not supported").help(
+                    "write the merged keys out; Kubernetes tools disagree on which key wins in a merge",
+                ));
+            }
+            if !matches!(value, Value::String(_)) {
+                return Err(non_string_key(span, &raw, &value));
+            }
+        }
+        if self.stack.is_empty() {
+            self.empty_doc = plain && raw.is_empty() && tag.is_none() && anchor == 0;
+        }
+        self.count(1, span)?;
+        self.complete(Node { value, span }, anchor, 1, 0)
+    }
+
+    fn open(
+        &mut self,
+        kind: Kind,
+        anchor: usize,
+        tag: Option<Tag>,
+        mark: Marker,
+    ) -> Result<(), ReadError> {
+        let start = self.src.byte(mark.index());
+        let span = self.src.span(mark, start);
+        if let Some(tag) = tag {
+            let full = format!("{}{}", tag.handle, tag.suffix);
+            let expected = match kind {
+                Kind::Seq(_) => "seq",
+                Kind::Map { .. } => "map",
+            };
+            if full.strip_prefix(CORE) != Some(expected) {
+                let e = unsupported_tag(&full);
+                return Err(ReadError::at(span, e.message).help(e.help.unwrap_or_default()));
+            }
+        }
+        self.depth_check(1, span)?;
+        self.count(1, span)?;
+        let nodes_before = self.nodes;
+        self.stack.push(Frame {
+            kind,
+            mark,
+            anchor,
+            nodes_before,
+            child_depth: 0,
+        });
+        Ok(())
+    }
+
+    fn close(&mut self, end_mark: Marker) -> Result<(), ReadError> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        let start = self.src.byte(frame.mark.index());
+        let flow = self.src.is_flow(start);
+        let (value, first, last) = match frame.kind {
+            Kind::Seq(items) => {
+                let last = items.last().map(|n| n.span.end);
+                (Value::Seq(items), None, last)
+            }
+            Kind::Map { entries, .. } => {
+                let first = entries.first().map(|e| e.key_span);
+                let last = entries.last().map(|e| e.value.span.end);
+                (Value::Map(entries), first, last)
+            }
+        };
+        let mut span = self.src.span(frame.mark, start);
+        if flow {
+            span.end = self
+                .src
+                .span(end_mark, self.src.byte(end_mark.index()) + 1)
+                .end;
+        } else {
+            if let Some(first) = first {
+                span = Span {
+                    end: first.start,
+                    ..first
+                };
+            }
+            span.end = last.unwrap_or(span.start).max(span.start);
+        }
+        let nodes = self.nodes - frame.nodes_before + 1;
+        if self.is_key_next() {
+            return Err(
+                ReadError::at(span, "a mapping key must be a string, not a collection")
+                    .help("Kubernetes objects only have string keys"),
+            );
+        }
+        self.complete(
+            Node { value, span },
+            frame.anchor,
+            nodes,
+            frame.child_depth + 1,
+        )
+    }
+
+    fn alias(&mut self, id: usize, mark: Marker) -> Result<(), ReadError> {
+        let start = self.src.byte(mark.index());
+        let span = self.src.span(mark, self.src.alias_end(start));
+        let Some((nodes, depth)) = self.anchors.get(&id).map(|a| (a.nodes, a.depth)) else {
+            return Err(
+                ReadError::at(span, "alias refers to a node that contains it")
+                    .help("an alias can only repeat a node that is complete"),
+            );
+        };
+        self.depth_check(depth, span)?;
+        self.count(nodes, span)?;
+        let Some(anchored) = self.anchors.get(&id) else {
+            return Ok(());
+        };
+        let mut node = anchored.node.clone();
+        node.span = span;
+        if self.is_key_next() && !matches!(node.value, Value::String(_)) {
+            let shown = node.to_json().to_string();
+            return Err(non_string_key(span, &shown, &node.value));
+        }
+        self.complete(node, 0, nodes, depth)
+    }
+
+    /// Hands a finished node to its parent, or ends the document.
+    fn complete(
+        &mut self,
+        node: Node,
+        anchor: usize,
+        nodes: usize,
+        depth: usize,
+    ) -> Result<(), ReadError> {
+        if anchor != 0 {
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    node: node.clone(),
+                    nodes,
+                    depth,
+                },
+            );
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            if self.empty_doc {
+                return Ok(());
+            }
+            if self.docs.len() >= self.limits.max_documents {
+                return Err(ReadError::at(
+                    node.span,
+                    format!("more than {} documents", self.limits.max_documents),
+                ));
+            }
+            self.docs.push(node);
+            return Ok(());
+        };
+        frame.child_depth = frame.child_depth.max(depth);
+        match &mut frame.kind {
+            Kind::Seq(items) => items.push(node),
+            Kind::Map {
+                entries,
+                key,
+                index,
+            } => match key.take() {
+                None => {
+                    let Value::String(k) = node.value else {
+                        return Err(ReadError::at(node.span, "a mapping key must be a string"));
+                    };
+                    *key = Some((k, node.span));
+                }
+                Some((k, key_span)) => {
+                    let first = match index {
+                        Some(index) => index.get(&k).map(|&i| &entries[i]),
+                        None => entries.iter().find(|e| e.key == k),
+                    };
+                    if let Some(first) = first {
+                        return Err(ReadError::at(
+                            key_span,
+                            format!(
+                                "duplicate key `{k}` (first defined at line {})",
+                                first.key_span.line
+                            ),
+                        )
+                        .help("remove one of them; Kubernetes tools refuse duplicate keys"));
+                    }
+                    if let Some(index) = index {
+                        index.insert(k.clone(), entries.len());
+                    } else if entries.len() >= LINEAR_KEYS {
+                        let mut map: HashMap<String, usize> = entries
+                            .iter()
+                            .enumerate()
+                            .map(|(i, e)| (e.key.clone(), i))
+                            .collect();
+                        map.insert(k.clone(), entries.len());
+                        *index = Some(map);
+                    }
+                    entries.push(Entry {
+                        key: k,
+                        key_span,
+                        value: node,
+                    });
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+/// The error for a mapping key that resolves to something other than a string.
+fn non_string_key(span: Span, raw: &str, value: &Value) -> ReadError {
+    let what = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Int(_) => "an integer",
+        Value::Float(_) => "a float",
+        Value::String(_) => "a string",
+        Value::Seq(_) => "a sequence",
+        Value::Map(_) => "a mapping",
+    };
+    ReadError::at(
+        span,
+        format!("mapping key `{raw}` reads as {what}, not a string"),
+    )
+    .help(format!("quote the key: \"{}\":", raw.escape_default()))
+}
+
+/// Turns a scanner or parser error into a [`ReadError`]; a tab error points at the tab.
+fn scan_error(e: &ScanError, text: &str) -> ReadError {
+    let m = e.marker();
+    let line = m.line().max(1);
+    let mut col = m.col() + 1;
+    let info = e.info();
+    let tab = info.contains("tab");
+    if tab {
+        let tab_col = text
+            .split('\n')
+            .nth(line - 1)
+            .and_then(|l| l.chars().position(|c| c == '\t'));
+        if let Some(c) = tab_col {
+            col = c + 1;
+        }
+    }
+    let err = ReadError::new(to_u32(line), to_u32(col), info.to_owned());
+    if tab {
+        err.help("indent with spaces: YAML does not allow tabs for indentation")
+    } else {
+        err
+    }
+}

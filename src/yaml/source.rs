@@ -1,0 +1,170 @@
+//! Turning `yaml-rust2` markers into spans.
+//!
+//! `Marker::index()` counts characters (the scanner reads a `char` iterator), not
+//! bytes; `line()` is 1-based and `col()` is 0-based, counted in characters. The
+//! parser's events carry only a start marker, so span ends are found in the text.
+
+use super::node::Span;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// Characters between two byte-offset checkpoints in non-ASCII text.
+const STRIDE: usize = 64;
+
+/// The text being parsed, with a char-index to byte-offset map.
+pub(crate) struct Source<'a> {
+    /// The text the parser sees (after a stripped BOM).
+    pub text: &'a str,
+    /// Byte length of what was stripped in front of `text` (a BOM).
+    base: usize,
+    /// Byte offsets of every `STRIDE`th character; empty for ASCII text.
+    checkpoints: Vec<usize>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(text: &'a str, base: usize) -> Self {
+        let checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .step_by(STRIDE)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        Source {
+            text,
+            base,
+            checkpoints,
+        }
+    }
+
+    /// Byte offset (into `text`) of the character with index `index`.
+    pub fn byte(&self, index: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return index.min(self.text.len());
+        }
+        let Some(&from) = self.checkpoints.get(index / STRIDE) else {
+            return self.text.len();
+        };
+        self.text[from..]
+            .char_indices()
+            .nth(index % STRIDE)
+            .map_or(self.text.len(), |(i, _)| from + i)
+    }
+
+    /// The span from a marker to a byte offset into `text`.
+    pub fn span(&self, mark: Marker, end: usize) -> Span {
+        let start = self.byte(mark.index());
+        Span {
+            start: self.base + start,
+            end: self.base + end.max(start),
+            line: to_u32(mark.line()),
+            col: to_u32(mark.col() + 1),
+        }
+    }
+
+    /// An empty span just past `span` (for a value that is absent after its key).
+    pub fn after(&self, span: Span) -> Span {
+        let key = &self.text[span.start - self.base..span.end - self.base];
+        Span {
+            start: span.end,
+            end: span.end,
+            line: span.line,
+            col: span.col.saturating_add(to_u32(key.chars().count())),
+        }
+    }
+
+    /// Byte offset just past a scalar that starts at byte `start`.
+    pub fn scalar_end(&self, start: usize, value: &str, style: TScalarStyle) -> usize {
+        let bytes = self.text.as_bytes();
+        match style {
+            TScalarStyle::DoubleQuoted => {
+                let mut i = start + 1;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => return i + 1,
+                        _ => i += 1,
+                    }
+                }
+                self.text.len()
+            }
+            TScalarStyle::SingleQuoted => {
+                let mut i = start + 1;
+                while i < bytes.len() {
+                    match (bytes[i], bytes.get(i + 1)) {
+                        (b'\'', Some(b'\'')) => i += 2,
+                        (b'\'', _) => return i + 1,
+                        _ => i += 1,
+                    }
+                }
+                self.text.len()
+            }
+            TScalarStyle::Plain => self.plain_end(start, value),
+            TScalarStyle::Literal | TScalarStyle::Folded => self.block_end(start, value),
+        }
+    }
+
+    /// A plain scalar's words appear verbatim, separated only by white space.
+    fn plain_end(&self, start: usize, value: &str) -> usize {
+        let rest = &self.text[start..];
+        if rest.starts_with(value) {
+            return start + value.len();
+        }
+        let mut at = start;
+        for word in value.split([' ', '\t', '\n']).filter(|w| !w.is_empty()) {
+            let skipped = self.text[at..].trim_start_matches([' ', '\t', '\r', '\n']);
+            if !skipped.starts_with(word) {
+                break;
+            }
+            at = self.text.len() - skipped.len() + word.len();
+        }
+        at
+    }
+
+    /// A block scalar's marker sits at its first content line's indentation; its
+    /// lines run on while they are blank or indented at least that far.
+    fn block_end(&self, start: usize, value: &str) -> usize {
+        if value.is_empty() {
+            return start;
+        }
+        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let indent = start - line_start;
+        let mut end = start;
+        let mut at = line_start;
+        for line in self.text[line_start..].split_inclusive('\n') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            let spaces = body.len() - body.trim_start_matches(' ').len();
+            let blank = spaces == body.len();
+            let marker = indent == 0 && (body.starts_with("---") || body.starts_with("..."));
+            if !blank && (spaces < indent || marker) {
+                break;
+            }
+            if !blank {
+                end = at + body.len();
+            }
+            at += line.len();
+        }
+        end.max(start)
+    }
+
+    /// Byte offset just past an alias (`*name`) that starts at byte `start`.
+    pub fn alias_end(&self, start: usize) -> usize {
+        let rest = &self.text[start..];
+        let name = rest
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .map_or(rest.len(), |(i, _)| i);
+        start + name
+    }
+
+    /// Whether the byte at `start` opens a flow collection.
+    pub fn is_flow(&self, start: usize) -> bool {
+        matches!(self.text.as_bytes().get(start), Some(b'{' | b'['))
+    }
+}
+
+/// Saturating conversion for line and column numbers.
+pub(crate) fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
