@@ -79,12 +79,6 @@ impl Diagnostic {
         self
     }
 
-    /// Attach a hint if there is one.
-    pub fn maybe_help(mut self, help: Option<String>) -> Self {
-        self.help = help.or(self.help);
-        self
-    }
-
     /// Point at another relevant place.
     pub fn related(mut self, loc: Option<Loc>, note: impl Into<String>) -> Self {
         if let Some(loc) = loc {

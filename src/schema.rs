@@ -142,12 +142,12 @@ fn describe(
             let raw = here.as_ref().map(|l| &sources.get(l.file).text[l.range.clone()]).unwrap_or("");
             let help = if expected == "string" && !instance.is_object() && !instance.is_array() {
                 format!("YAML reads `{}` as {found} (as kubectl does); quote it: \"{}\"", raw.trim(), raw.trim())
-            } else if expected.contains("integer") && instance.is_string() {
-                format!("write a number without quotes, e.g. `{}`", instance.as_str().unwrap_or("80").trim_matches('"'))
+            } else if expected.contains("integer") && instance.as_str().is_some_and(|s| s.trim().parse::<i64>().is_ok()) {
+                "remove the quotes: this field is a number".to_string()
             } else {
                 format!("write {} here", article(&expected))
             };
-            at(Diagnostic::error("GW204", format!("expected {expected}, found {found}"))).help(help)
+            at(Diagnostic::error("GW204", format!("expected {}, found {found}", article(&expected)))).help(help)
         }
         ValidationErrorKind::Enum { options } => enum_error(instance, options.as_array().map(Vec::as_slice).unwrap_or(&[]), at),
         ValidationErrorKind::Constant { expected_value } => {
@@ -220,6 +220,7 @@ fn article(t: &str) -> String {
         "object" => "a mapping".into(),
         "array" => "a list".into(),
         "integer" => "an integer".into(),
+        "boolean" => "a boolean (`true` or `false`)".into(),
         t => format!("a {t}"),
     }
 }

@@ -24,11 +24,6 @@ impl Context<'_> {
             .path(pointer.to_string())
     }
 
-    pub(crate) fn warn(&self, code: &'static str, pointer: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(code, message)
-            .at(self.prov.locate(self.sources, pointer))
-            .path(pointer.to_string())
-    }
 }
 
 /// Run every check on the model.

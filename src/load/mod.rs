@@ -60,5 +60,7 @@ pub fn yaml_error(
 ) -> Diagnostic {
     Diagnostic::error("GW102", format!("invalid YAML: {}", e.message))
         .at(Some(sources.loc_at(file, e.line, e.col)))
-        .maybe_help(e.help.clone())
+        .help(e.help.clone().unwrap_or_else(|| {
+            "check this line and the one above: indentation (spaces, not tabs), and unclosed `{`, `[` or quotes".to_string()
+        }))
 }
