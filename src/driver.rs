@@ -61,8 +61,16 @@ pub fn compile(opts: &Options) -> Outcome {
     let mut diags = Diagnostics::new();
     let output = run(opts, &mut sources, &mut diags);
     let diagnostics = diags.sorted(&sources);
-    let output = if diagnostics.iter().any(Diagnostic::is_error) { None } else { output };
-    Outcome { sources, diagnostics, output }
+    let output = if diagnostics.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        output
+    };
+    Outcome {
+        sources,
+        diagnostics,
+        output,
+    }
 }
 
 fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option<Compiled> {
@@ -80,7 +88,11 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         }
         if let Some((file, docs)) = load::read_yaml_file(path, sources, diags) {
             for node in docs {
-                prov.push(Layer { file, node, mount: String::new() });
+                prov.push(Layer {
+                    file,
+                    node,
+                    mount: String::new(),
+                });
             }
         }
     }
@@ -104,13 +116,20 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     let site: Site = match serde_json::from_value(spec) {
         Ok(s) => s,
         Err(e) => {
-            diags.push(Diagnostic::error("GW299", format!("internal error: validated spec does not deserialize: {e}")));
+            diags.push(Diagnostic::error(
+                "GW299",
+                format!("internal error: validated spec does not deserialize: {e}"),
+            ));
             return None;
         }
     };
     let target = target_version(&site);
     let model = {
-        let mut cx = resolve::Context { prov: &prov, sources, gateway_api_version: target };
+        let mut cx = resolve::Context {
+            prov: &prov,
+            sources,
+            gateway_api_version: target,
+        };
         resolve::resolve(&site, &mut cx, diags)
     };
     if diags.has_errors() {
@@ -127,8 +146,12 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             return None;
         }
     };
-    let rendered = render_model(&model, &blueprints, sources).map_err(|e| diags.extend(e)).ok()?;
-    let docs = normalize::normalize(rendered, &blueprints).map_err(|e| diags.extend(e)).ok()?;
+    let rendered = render_model(&model, &blueprints, sources)
+        .map_err(|e| diags.extend(e))
+        .ok()?;
+    let docs = normalize::normalize(rendered, &blueprints)
+        .map_err(|e| diags.extend(e))
+        .ok()?;
     let tree = layout(&docs, &model.upstreams);
     Some(Compiled { model, tree })
 }
@@ -144,5 +167,8 @@ fn target_version(site: &Site) -> String {
 }
 
 fn version_key(v: &str) -> Vec<u32> {
-    v.trim_start_matches('v').split('.').map(|p| p.parse().unwrap_or(0)).collect()
+    v.trim_start_matches('v')
+        .split('.')
+        .map(|p| p.parse().unwrap_or(0))
+        .collect()
 }

@@ -52,14 +52,22 @@ fn normalize_one(object: &RenderedObject, blueprints: &Blueprints) -> Result<Opt
         Diagnostic::error("GW503", format!("blueprint `{source}` produced {message}")).help(help.to_string())
     };
     let mut parsed = yaml::read_documents(&object.text, &yaml::Limits::default()).map_err(|e| {
-        let line = object.text.lines().nth(e.line.saturating_sub(1) as usize).unwrap_or("").trim();
+        let line = object
+            .text
+            .lines()
+            .nth(e.line.saturating_sub(1) as usize)
+            .unwrap_or("")
+            .trim();
         bad(
             format!("invalid YAML at output line {}: {} (`{line}`)", e.line, e.message),
             "interpolate values with `{{ value }}` (JSON-escaped) and keep the template's indentation consistent",
         )
     })?;
     if parsed.len() > 1 {
-        return Err(bad(format!("{} documents; one object per blueprint is expected", parsed.len()), "remove the extra `---`"));
+        return Err(bad(
+            format!("{} documents; one object per blueprint is expected", parsed.len()),
+            "remove the extra `---`",
+        ));
     }
     let Some(node) = parsed.pop() else { return Ok(None) };
     let value = node.to_json();
@@ -78,7 +86,10 @@ fn normalize_one(object: &RenderedObject, blueprints: &Blueprints) -> Result<Opt
     for segment in [&folder, &name, &kind] {
         if !safe_segment(segment) {
             return Err(bad(
-                format!("the name `{}`, which cannot be used as a file name", segment.escape_debug()),
+                format!(
+                    "the name `{}`, which cannot be used as a file name",
+                    segment.escape_debug()
+                ),
                 "object names must be DNS-1123 names (lower-case letters, digits, `-`, `.`)",
             ));
         }

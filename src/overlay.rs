@@ -68,12 +68,7 @@ pub fn strip_nulls(value: &mut Value) {
 /// Replace each gateway that names a `profile` with the profile's defaults
 /// patched by the gateway's own settings. The profile documents become the
 /// lowest provenance layers, so a value they supply points at the profile.
-pub fn apply_profiles(
-    spec: &mut Value,
-    prov: &mut Provenance,
-    sources: &mut Sources,
-    diags: &mut Diagnostics,
-) {
+pub fn apply_profiles(spec: &mut Value, prov: &mut Provenance, sources: &mut Sources, diags: &mut Diagnostics) {
     let Some(Value::Object(gateways)) = spec.get_mut("gateways") else {
         return;
     };

@@ -95,7 +95,11 @@ impl Blueprints {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::Json);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build() {
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+        {
             env.set_syntax(syntax);
         }
         env.set_recursion_limit(64);
@@ -108,7 +112,11 @@ impl Blueprints {
                     })?;
                     (crate::source::display_path(&p), text, Some(p))
                 }
-                None => (format!("<builtin>/blueprints/{}", bp.file_name()), bp.builtin().to_string(), None::<PathBuf>),
+                None => (
+                    format!("<builtin>/blueprints/{}", bp.file_name()),
+                    bp.builtin().to_string(),
+                    None::<PathBuf>,
+                ),
             };
             let file = match &path {
                 Some(p) => sources.add_path(p, text.clone()),
@@ -122,31 +130,45 @@ impl Blueprints {
     }
 
     /// Render one object with its blueprint.
-    pub fn render(
-        &self,
-        bp: Blueprint,
-        object: Value,
-        sources: &Sources,
-    ) -> Result<String, Diagnostic> {
-        let template = self.env.get_template(bp.file_name()).map_err(|e| template_error(&e, sources, self.file_of(bp, sources)))?;
+    pub fn render(&self, bp: Blueprint, object: Value, sources: &Sources) -> Result<String, Diagnostic> {
+        let template = self
+            .env
+            .get_template(bp.file_name())
+            .map_err(|e| template_error(&e, sources, self.file_of(bp, sources)))?;
         let ctx: Value = std::collections::BTreeMap::from([(bp.context_name(), object)]).into();
-        template.render(ctx).map_err(|e| template_error(&e, sources, self.file_of(bp, sources)))
+        template
+            .render(ctx)
+            .map_err(|e| template_error(&e, sources, self.file_of(bp, sources)))
     }
 
     fn file_of(&self, bp: Blueprint, sources: &Sources) -> Option<crate::source::FileId> {
         let name = &self.names.iter().find(|(b, _)| *b == bp)?.1;
-        sources.iter().filter(|(_, f)| &f.name == name || f.path.as_deref().map(crate::source::display_path).as_ref() == Some(name)).last().map(|(id, _)| id)
+        sources
+            .iter()
+            .filter(|(_, f)| {
+                &f.name == name || f.path.as_deref().map(crate::source::display_path).as_ref() == Some(name)
+            })
+            .last()
+            .map(|(id, _)| id)
     }
 }
 
 impl Blueprints {
     /// The display name of a blueprint's source.
     pub fn source_name(&self, bp: Blueprint) -> &str {
-        self.names.iter().find(|(b, _)| *b == bp).map(|(_, n)| n.as_str()).unwrap_or("")
+        self.names
+            .iter()
+            .find(|(b, _)| *b == bp)
+            .map(|(_, n)| n.as_str())
+            .unwrap_or("")
     }
 }
 
-fn template_error(e: &minijinja::Error, sources: &Sources, file: impl Into<Option<crate::source::FileId>>) -> Diagnostic {
+fn template_error(
+    e: &minijinja::Error,
+    sources: &Sources,
+    file: impl Into<Option<crate::source::FileId>>,
+) -> Diagnostic {
     let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
     let d = Diagnostic::error("GW502", format!("blueprint error: {}{detail}", e.kind()));
     let file = file.into();
@@ -159,7 +181,11 @@ fn template_error(e: &minijinja::Error, sources: &Sources, file: impl Into<Optio
 }
 
 /// Render every object of the model, in a stable order.
-pub fn render_model(model: &Model, blueprints: &Blueprints, sources: &Sources) -> Result<Vec<RenderedObject>, Vec<Diagnostic>> {
+pub fn render_model(
+    model: &Model,
+    blueprints: &Blueprints,
+    sources: &Sources,
+) -> Result<Vec<RenderedObject>, Vec<Diagnostic>> {
     let mut jobs: Vec<(Blueprint, Value, &str)> = Vec::new();
     for g in &model.gateways {
         jobs.push((Blueprint::Gateway, to_value(g), &g.origin));
@@ -180,7 +206,11 @@ pub fn render_model(model: &Model, blueprints: &Blueprints, sources: &Sources) -
     let mut errors = Vec::new();
     for (bp, value, origin) in jobs {
         match blueprints.render(bp, value, sources) {
-            Ok(text) => out.push(RenderedObject { blueprint: bp, text, origin: origin.to_string() }),
+            Ok(text) => out.push(RenderedObject {
+                blueprint: bp,
+                text,
+                origin: origin.to_string(),
+            }),
             Err(d) => {
                 if !errors.contains(&d) {
                     errors.push(d);

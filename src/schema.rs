@@ -87,13 +87,24 @@ fn compiled() -> &'static Compiled {
 pub fn validate(value: &Value, prov: &Provenance, sources: &Sources) -> Vec<Diagnostic> {
     let compiled = compiled();
     let Some(validator) = &compiled.validator else {
-        return vec![Diagnostic::error("GW299", "internal error: the spec schema does not compile")];
+        return vec![Diagnostic::error(
+            "GW299",
+            "internal error: the spec schema does not compile",
+        )];
     };
     let mut out = Vec::new();
     for error in validator.iter_errors(value) {
         let pointer = error.instance_path().as_str().to_string();
         let schema_path = error.schema_path().as_str().to_string();
-        out.extend(describe(error.kind(), error.instance().as_ref(), &pointer, &schema_path, &compiled.schema, prov, sources));
+        out.extend(describe(
+            error.kind(),
+            error.instance().as_ref(),
+            &pointer,
+            &schema_path,
+            &compiled.schema,
+            prov,
+            sources,
+        ));
     }
     out
 }
@@ -139,17 +150,31 @@ fn describe(
                 TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
             };
             let found = json_type(instance);
-            let raw = here.as_ref().map(|l| &sources.get(l.file).text[l.range.clone()]).unwrap_or("");
+            let raw = here
+                .as_ref()
+                .map(|l| &sources.get(l.file).text[l.range.clone()])
+                .unwrap_or("");
             let help = if expected == "string" && !instance.is_object() && !instance.is_array() {
-                format!("YAML reads `{}` as {found} (as kubectl does); quote it: \"{}\"", raw.trim(), raw.trim())
-            } else if expected.contains("integer") && instance.as_str().is_some_and(|s| s.trim().parse::<i64>().is_ok()) {
+                format!(
+                    "YAML reads `{}` as {found} (as kubectl does); quote it: \"{}\"",
+                    raw.trim(),
+                    raw.trim()
+                )
+            } else if expected.contains("integer") && instance.as_str().is_some_and(|s| s.trim().parse::<i64>().is_ok())
+            {
                 "remove the quotes: this field is a number".to_string()
             } else {
                 format!("write {} here", article(&expected))
             };
-            at(Diagnostic::error("GW204", format!("expected {}, found {found}", article(&expected)))).help(help)
+            at(Diagnostic::error(
+                "GW204",
+                format!("expected {}, found {found}", article(&expected)),
+            ))
+            .help(help)
         }
-        ValidationErrorKind::Enum { options } => enum_error(instance, options.as_array().map(Vec::as_slice).unwrap_or(&[]), at),
+        ValidationErrorKind::Enum { options } => {
+            enum_error(instance, options.as_array().map(Vec::as_slice).unwrap_or(&[]), at)
+        }
         ValidationErrorKind::Constant { expected_value } => {
             enum_error(instance, std::slice::from_ref(expected_value.as_ref()), at)
         }
@@ -168,25 +193,43 @@ fn describe(
                 })
                 .collect();
             if consts.is_empty() {
-                at(Diagnostic::error("GW205", format!("`{}` matches none of the allowed forms", short(instance))))
+                at(Diagnostic::error(
+                    "GW205",
+                    format!("`{}` matches none of the allowed forms", short(instance)),
+                ))
             } else {
                 enum_error(instance, &consts, at)
             }
         }
         ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
-            at(Diagnostic::error("GW206", format!("{} is too small: the minimum is {limit}", short(instance))))
+            at(Diagnostic::error(
+                "GW206",
+                format!("{} is too small: the minimum is {limit}", short(instance)),
+            ))
         }
         ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
-            at(Diagnostic::error("GW206", format!("{} is too large: the maximum is {limit}", short(instance))))
+            at(Diagnostic::error(
+                "GW206",
+                format!("{} is too large: the maximum is {limit}", short(instance)),
+            ))
         }
-        other => at(Diagnostic::error("GW207", format!("invalid value {}: {}", short(instance), other.keyword()))),
+        other => at(Diagnostic::error(
+            "GW207",
+            format!("invalid value {}: {}", short(instance), other.keyword()),
+        )),
     };
     vec![d]
 }
 
 fn enum_error(instance: &Value, options: &[Value], at: impl Fn(Diagnostic) -> Diagnostic) -> Diagnostic {
-    let names: Vec<String> = options.iter().map(|o| o.as_str().map(str::to_string).unwrap_or_else(|| o.to_string())).collect();
-    let found = instance.as_str().map(str::to_string).unwrap_or_else(|| instance.to_string());
+    let names: Vec<String> = options
+        .iter()
+        .map(|o| o.as_str().map(str::to_string).unwrap_or_else(|| o.to_string()))
+        .collect();
+    let found = instance
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| instance.to_string());
     let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
     let help = names
         .iter()
@@ -195,12 +238,20 @@ fn enum_error(instance: &Value, options: &[Value], at: impl Fn(Diagnostic) -> Di
         .or_else(|| did_you_mean(&found, names.iter().map(String::as_str)))
         .map(|s| format!("did you mean `{s}`?"))
         .unwrap_or_else(|| format!("use one of {list}"));
-    at(Diagnostic::error("GW205", format!("unexpected value `{found}`, expected one of {list}"))).help(help)
+    at(Diagnostic::error(
+        "GW205",
+        format!("unexpected value `{found}`, expected one of {list}"),
+    ))
+    .help(help)
 }
 
 fn short(v: &Value) -> String {
     let s = v.to_string();
-    if s.len() > 40 { format!("{}…", &s[..s.char_indices().nth(39).map_or(s.len(), |(i, _)| i)]) } else { s }
+    if s.len() > 40 {
+        format!("{}…", &s[..s.char_indices().nth(39).map_or(s.len(), |(i, _)| i)])
+    } else {
+        s
+    }
 }
 
 fn json_type(v: &Value) -> &'static str {
@@ -235,7 +286,11 @@ fn allowed_properties(schema: &Value, schema_path: &str) -> Vec<String> {
     };
     for token in parents {
         if *token == "$ref" {
-            let Some(target) = node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) else {
+            let Some(target) = node
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+            else {
                 return Vec::new();
             };
             match schema.pointer(target) {

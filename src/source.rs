@@ -112,11 +112,7 @@ fn byte_offset(text: &str, line: u32, col: u32) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line as usize {
-            let skip: usize = l
-                .chars()
-                .take(col.saturating_sub(1) as usize)
-                .map(char::len_utf8)
-                .sum();
+            let skip: usize = l.chars().take(col.saturating_sub(1) as usize).map(char::len_utf8).sum();
             return offset + skip;
         }
         offset += l.len();
@@ -143,21 +139,13 @@ impl<'a> codespan_reporting::files::Files<'a> for Sources {
             .ok_or(codespan_reporting::files::Error::FileMissing)
     }
 
-    fn line_index(
-        &'a self,
-        id: FileId,
-        byte_index: usize,
-    ) -> Result<usize, codespan_reporting::files::Error> {
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
         let text = self.source(id)?;
         let end = byte_index.min(text.len());
         Ok(text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count())
     }
 
-    fn line_range(
-        &'a self,
-        id: FileId,
-        line_index: usize,
-    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
         let text = self.source(id)?;
         let mut start = 0;
         for (i, l) in text.split_inclusive('\n').enumerate() {

@@ -35,7 +35,11 @@ fn every_example_matches_its_golden_tree() {
             problems.push(format!("{name}: golden file {path} is no longer rendered"));
         }
     }
-    assert!(problems.is_empty(), "golden trees differ (GATEWRIGHT_BLESS=1 to accept after review):\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "golden trees differ (GATEWRIGHT_BLESS=1 to accept after review):\n{}",
+        problems.join("\n")
+    );
 }
 
 fn read_tree(dir: &Path) -> BTreeMap<String, String> {
@@ -45,12 +49,20 @@ fn read_tree(dir: &Path) -> BTreeMap<String, String> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).expect("prefix").to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, std::fs::read_to_string(e.path()).expect("read"))
         })
         .collect()
 }
 
 fn diff(old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new).unified_diff().header("golden", "rendered").to_string()
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .header("golden", "rendered")
+        .to_string()
 }

@@ -15,7 +15,13 @@ fn kustomize_builds_the_seed_tree_with_the_upstream_manifest() {
     let spec = std::fs::read_to_string(root().join("examples/aks-store/gatewright.yaml")).expect("spec");
     let spec: String = spec
         .lines()
-        .map(|l| if l.trim_start().starts_with("- https://") { format!("    - {}", upstream.display()) } else { l.to_string() })
+        .map(|l| {
+            if l.trim_start().starts_with("- https://") {
+                format!("    - {}", upstream.display())
+            } else {
+                l.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(dir.path().join("gatewright.yaml"), spec).expect("write spec");
@@ -24,7 +30,11 @@ fn kustomize_builds_the_seed_tree_with_the_upstream_manifest() {
     gatewright::emit::write_tree(&tree, &out).expect("write tree");
 
     let built = kubectl().arg("kustomize").arg(&out).output().expect("run kubectl");
-    assert!(built.status.success(), "kubectl kustomize failed: {}", String::from_utf8_lossy(&built.stderr));
+    assert!(
+        built.status.success(),
+        "kubectl kustomize failed: {}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     let objects = parse_stream(&String::from_utf8_lossy(&built.stdout));
     let upstream_objects = parse_stream(&std::fs::read_to_string(&upstream).expect("upstream"));
 
@@ -39,12 +49,25 @@ fn kustomize_builds_the_seed_tree_with_the_upstream_manifest() {
             .expect("Service is upstream");
         if name == "store-front" || name == "store-admin" {
             assert_eq!(svc["spec"]["type"], "ClusterIP", "{name} is patched");
-            assert_eq!(original["spec"]["type"], "LoadBalancer", "{name} was a LoadBalancer upstream");
-            for field in ["externalTrafficPolicy", "loadBalancerIP", "loadBalancerSourceRanges", "allocateLoadBalancerNodePorts", "healthCheckNodePort", "loadBalancerClass"] {
+            assert_eq!(
+                original["spec"]["type"], "LoadBalancer",
+                "{name} was a LoadBalancer upstream"
+            );
+            for field in [
+                "externalTrafficPolicy",
+                "loadBalancerIP",
+                "loadBalancerSourceRanges",
+                "allocateLoadBalancerNodePorts",
+                "healthCheckNodePort",
+                "loadBalancerClass",
+            ] {
                 assert!(svc["spec"].get(field).is_none(), "{name} keeps {field}");
             }
             let ports = svc["spec"]["ports"].as_array().expect("ports");
-            assert!(ports.iter().all(|p| p.get("nodePort").is_none()), "{name} keeps a nodePort");
+            assert!(
+                ports.iter().all(|p| p.get("nodePort").is_none()),
+                "{name} keeps a nodePort"
+            );
             let mut without_type = svc["spec"].clone();
             let mut original_without_type = original["spec"].clone();
             without_type.as_object_mut().expect("spec").remove("type");
@@ -74,7 +97,16 @@ fn kustomize_builds_every_example_tree() {
         }
         let dir = tempfile::tempdir().expect("tempdir");
         gatewright::emit::write_tree(&tree, dir.path()).expect("write");
-        let built = kubectl().arg("kustomize").arg(dir.path()).output().expect("run kubectl");
-        assert!(built.status.success(), "{}: {}", example.display(), String::from_utf8_lossy(&built.stderr));
+        let built = kubectl()
+            .arg("kustomize")
+            .arg(dir.path())
+            .output()
+            .expect("run kubectl");
+        assert!(
+            built.status.success(),
+            "{}: {}",
+            example.display(),
+            String::from_utf8_lossy(&built.stderr)
+        );
     }
 }

@@ -6,8 +6,13 @@ mod common;
 
 #[test]
 fn committed_schema_matches_the_types() {
-    let committed = std::fs::read_to_string(common::root().join("schema/gatewright.schema.json")).expect("schema/gatewright.schema.json");
-    assert_eq!(committed, gatewright::schema::spec_schema_text(), "schema/gatewright.schema.json is stale");
+    let committed = std::fs::read_to_string(common::root().join("schema/gatewright.schema.json"))
+        .expect("schema/gatewright.schema.json");
+    assert_eq!(
+        committed,
+        gatewright::schema::spec_schema_text(),
+        "schema/gatewright.schema.json is stale"
+    );
 }
 
 #[test]
@@ -32,7 +37,10 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml") && !e.path().components().any(|c| c.as_os_str() == "overlays"))
+        .filter(|e| {
+            e.path().extension().is_some_and(|x| x == "yaml")
+                && !e.path().components().any(|c| c.as_os_str() == "overlays")
+        })
         .map(|e| e.into_path())
         .collect()
 }

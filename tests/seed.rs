@@ -20,7 +20,11 @@ fn aks_store_renders_the_seed_resources_field_for_field() {
             expected.insert(key(&v), v);
         }
     }
-    assert_eq!(expected.len(), 6, "seed: Gateway, 2 HTTPRoutes, Namespace, 2 Service patches");
+    assert_eq!(
+        expected.len(),
+        6,
+        "seed: Gateway, 2 HTTPRoutes, Namespace, 2 Service patches"
+    );
     let rendered_keys: Vec<_> = rendered.keys().collect();
     let expected_keys: Vec<_> = expected.keys().collect();
     assert_eq!(rendered_keys, expected_keys, "same set of objects");

@@ -24,21 +24,41 @@ fn accepts(l: &Listener, host: &str) -> bool {
 pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     for r in &model.routes {
         for p in &r.parent_refs {
-            let Some(gw) = model.gateways.iter().find(|g| g.name == p.name && Some(&g.namespace) == p.namespace.as_ref().or(Some(&r.namespace))) else {
+            let Some(gw) = model
+                .gateways
+                .iter()
+                .find(|g| g.name == p.name && Some(&g.namespace) == p.namespace.as_ref().or(Some(&r.namespace)))
+            else {
                 continue;
             };
-            let listeners: Vec<&Listener> = gw.listeners.iter().filter(|l| p.section_name.as_ref().is_none_or(|s| s == &l.name)).collect();
+            let listeners: Vec<&Listener> = gw
+                .listeners
+                .iter()
+                .filter(|l| p.section_name.as_ref().is_none_or(|s| s == &l.name))
+                .collect();
             for (i, h) in r.hostnames.iter().enumerate() {
                 if !listeners.iter().any(|l| accepts(l, h)) {
-                    let ptr = if r.hostnames.len() == 1 && cx.prov.locate(cx.sources, &format!("{}/host", r.origin)).is_some() {
+                    let ptr = if r.hostnames.len() == 1
+                        && cx.prov.locate(cx.sources, &format!("{}/host", r.origin)).is_some()
+                    {
                         format!("{}/host", r.origin)
                     } else {
                         format!("{}/hostnames/{i}", r.origin)
                     };
-                    let hosts: Vec<String> = listeners.iter().map(|l| l.hostname.clone().unwrap_or_else(|| "(any)".into())).collect();
+                    let hosts: Vec<String> = listeners
+                        .iter()
+                        .map(|l| l.hostname.clone().unwrap_or_else(|| "(any)".into()))
+                        .collect();
                     diags.push(
-                        cx.err("GW410", &ptr, format!("hostname `{h}` matches no listener of gateway `{}`", gw.name))
-                            .help(format!("the listeners accept {}; the gateway would never serve this hostname", hosts.join(", "))),
+                        cx.err(
+                            "GW410",
+                            &ptr,
+                            format!("hostname `{h}` matches no listener of gateway `{}`", gw.name),
+                        )
+                        .help(format!(
+                            "the listeners accept {}; the gateway would never serve this hostname",
+                            hosts.join(", ")
+                        )),
                     );
                 }
             }

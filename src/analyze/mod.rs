@@ -23,7 +23,6 @@ impl Context<'_> {
             .at(self.prov.locate(self.sources, pointer))
             .path(pointer.to_string())
     }
-
 }
 
 /// Run every check on the model.

@@ -9,7 +9,8 @@ use crate::model::Model;
 pub fn is_dns_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -57,19 +58,47 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     let name_help = "use lower-case letters, digits and `-` (a DNS-1123 label), e.g. `store-front`";
     for ns in &model.namespaces {
         if !is_dns_label(&ns.name) {
-            diags.push(cx.err("GW401", &ns.origin, format!("namespace `{}` is not a valid name", ns.name.escape_debug())).help(name_help));
+            diags.push(
+                cx.err(
+                    "GW401",
+                    &ns.origin,
+                    format!("namespace `{}` is not a valid name", ns.name.escape_debug()),
+                )
+                .help(name_help),
+            );
         }
     }
     for g in &model.gateways {
         if !is_dns_label(&g.name) {
-            diags.push(cx.err("GW401", &g.origin, format!("gateway name `{}` is not a valid name", g.name.escape_debug())).help(name_help));
+            diags.push(
+                cx.err(
+                    "GW401",
+                    &g.origin,
+                    format!("gateway name `{}` is not a valid name", g.name.escape_debug()),
+                )
+                .help(name_help),
+            );
         }
         if !is_dns_label(&g.namespace) {
-            diags.push(cx.err("GW401", &format!("{}/namespace", g.origin), format!("namespace `{}` is not a valid name", g.namespace.escape_debug())).help(name_help));
+            diags.push(
+                cx.err(
+                    "GW401",
+                    &format!("{}/namespace", g.origin),
+                    format!("namespace `{}` is not a valid name", g.namespace.escape_debug()),
+                )
+                .help(name_help),
+            );
         }
         for l in &g.listeners {
             if !is_dns_label(&l.name) {
-                diags.push(cx.err("GW401", &l.origin, format!("listener name `{}` is not a valid name", l.name.escape_debug())).help(name_help));
+                diags.push(
+                    cx.err(
+                        "GW401",
+                        &l.origin,
+                        format!("listener name `{}` is not a valid name", l.name.escape_debug()),
+                    )
+                    .help(name_help),
+                );
             }
             if let Some(h) = &l.hostname {
                 if !is_hostname(h) {
@@ -80,7 +109,14 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     }
     for r in &model.routes {
         if !is_dns_subdomain(&r.name) {
-            diags.push(cx.err("GW401", &r.origin, format!("route name `{}` is not a valid name", r.name.escape_debug())).help(name_help));
+            diags.push(
+                cx.err(
+                    "GW401",
+                    &r.origin,
+                    format!("route name `{}` is not a valid name", r.name.escape_debug()),
+                )
+                .help(name_help),
+            );
         }
         for (i, h) in r.hostnames.iter().enumerate() {
             let ptr = if r.hostnames.len() == 1 && cx.prov.locate(cx.sources, &format!("{}/host", r.origin)).is_some() {
@@ -97,22 +133,43 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 if let Some(p) = &m.path {
                     if p.kind != "RegularExpression" {
                         if let Some(problem) = path_problem(&p.value) {
-                            let ptr = if rule.origin == r.origin { format!("{}/path", r.origin) } else { rule.origin.clone() };
-                            diags.push(cx.err("GW403", &ptr, format!("path `{}` {problem}", p.value.escape_debug())).help("write an absolute, normalized path such as `/api`"));
+                            let ptr = if rule.origin == r.origin {
+                                format!("{}/path", r.origin)
+                            } else {
+                                rule.origin.clone()
+                            };
+                            diags.push(
+                                cx.err("GW403", &ptr, format!("path `{}` {problem}", p.value.escape_debug()))
+                                    .help("write an absolute, normalized path such as `/api`"),
+                            );
                         }
                     }
                 }
             }
             for b in &rule.backend_refs {
                 if !is_dns_label(&b.name) {
-                    diags.push(cx.err("GW401", &b.origin, format!("Service name `{}` is not a valid name", b.name.escape_debug())).help(name_help));
+                    diags.push(
+                        cx.err(
+                            "GW401",
+                            &b.origin,
+                            format!("Service name `{}` is not a valid name", b.name.escape_debug()),
+                        )
+                        .help(name_help),
+                    );
                 }
             }
         }
     }
     for p in &model.service_patches {
         if !is_dns_label(&p.name) {
-            diags.push(cx.err("GW401", &p.origin, format!("Service name `{}` is not a valid name", p.name.escape_debug())).help(name_help));
+            diags.push(
+                cx.err(
+                    "GW401",
+                    &p.origin,
+                    format!("Service name `{}` is not a valid name", p.name.escape_debug()),
+                )
+                .help(name_help),
+            );
         }
     }
 }

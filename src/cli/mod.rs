@@ -72,7 +72,13 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Render { spec, out, stdout, blueprints, report } => {
+        Command::Render {
+            spec,
+            out,
+            stdout,
+            blueprints,
+            report,
+        } => {
             let printer = Printer::new(report.format == Format::Json);
             let outcome = compile(&Options { spec, blueprints });
             printer.diagnostics(&outcome.diagnostics, &outcome.sources);
@@ -107,6 +113,8 @@ pub fn main() -> ExitCode {
 
 /// 2 when the failure was reading or writing files, 1 for findings.
 fn exit_code(diags: &[gatewright::diagnostic::Diagnostic]) -> u8 {
-    let io = diags.iter().any(|d| d.is_error() && (d.code == "GW101" || d.code.starts_with("GW70")));
+    let io = diags
+        .iter()
+        .any(|d| d.is_error() && (d.code == "GW101" || d.code.starts_with("GW70")));
     if io { FAILURE } else { FINDINGS }
 }

@@ -56,5 +56,9 @@ impl Printer {
 /// Colour when writing to a terminal, unless `NO_COLOR` is set.
 pub fn color_choice(is_terminal: bool) -> ColorChoice {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    if is_terminal && !no_color { ColorChoice::Auto } else { ColorChoice::Never }
+    if is_terminal && !no_color {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    }
 }

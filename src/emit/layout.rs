@@ -40,7 +40,11 @@ pub fn layout(docs: &[Document], upstreams: &[Upstream]) -> Tree {
     let mut files = BTreeMap::new();
     for d in docs {
         let (resources, patches) = folders.entry(&d.folder).or_default();
-        if d.is_patch { patches.push(&d.file_name) } else { resources.push(&d.file_name) }
+        if d.is_patch {
+            patches.push(&d.file_name)
+        } else {
+            resources.push(&d.file_name)
+        }
         files.insert(format!("{}/{}", d.folder, d.file_name), file_text(&d.value));
     }
     let mut upstream_by_ns: BTreeMap<&str, Vec<&Upstream>> = BTreeMap::new();
@@ -53,7 +57,10 @@ pub fn layout(docs: &[Document], upstreams: &[Upstream]) -> Tree {
         for u in list {
             resources.push(u.resource.clone());
             if let Some(content) = &u.content {
-                files.insert(format!("{ns}/upstream/{}", u.resource), format!("{GENERATED_HEADER}{content}"));
+                files.insert(
+                    format!("{ns}/upstream/{}", u.resource),
+                    format!("{GENERATED_HEADER}{content}"),
+                );
             }
         }
         let k = json!({

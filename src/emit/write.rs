@@ -32,12 +32,16 @@ pub fn write_tree(tree: &Tree, out: &Path) -> Result<WriteReport, Diagnostic> {
     };
     if let Ok(meta) = std::fs::symlink_metadata(out) {
         if meta.file_type().is_symlink() {
-            return Err(Diagnostic::error("GW702", format!("output directory `{}` is a symlink", out.display()))
-                .help("pass the real directory: gatewright never writes through symlinks"));
+            return Err(
+                Diagnostic::error("GW702", format!("output directory `{}` is a symlink", out.display()))
+                    .help("pass the real directory: gatewright never writes through symlinks"),
+            );
         }
         if !meta.is_dir() {
-            return Err(Diagnostic::error("GW702", format!("output path `{}` is not a directory", out.display()))
-                .help("choose a directory for `--out`"));
+            return Err(
+                Diagnostic::error("GW702", format!("output path `{}` is not a directory", out.display()))
+                    .help("choose a directory for `--out`"),
+            );
         }
     }
     std::fs::create_dir_all(out).map_err(|e| io("create", out, e))?;
@@ -47,7 +51,10 @@ pub fn write_tree(tree: &Tree, out: &Path) -> Result<WriteReport, Diagnostic> {
         if let Some(false) = existing.get(path) {
             return Err(Diagnostic::error(
                 "GW703",
-                format!("`{}` exists and was not written by gatewright", out.join(path).display()),
+                format!(
+                    "`{}` exists and was not written by gatewright",
+                    out.join(path).display()
+                ),
             )
             .help("move or rename that file: gatewright never overwrites files without its header"));
         }
@@ -88,7 +95,9 @@ pub(crate) fn scan(out: &Path) -> Result<std::collections::BTreeMap<String, bool
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(out) else { continue };
+        let Ok(rel) = entry.path().strip_prefix(out) else {
+            continue;
+        };
         let rel = rel.to_string_lossy().replace('\\', "/");
         let mut head = [0u8; 64];
         let n = std::fs::File::open(entry.path())
@@ -104,7 +113,10 @@ fn check_relative(path: &str) -> Result<(), Diagnostic> {
     if ok {
         Ok(())
     } else {
-        Err(Diagnostic::error("GW704", format!("refusing to write `{path}` outside the output directory")))
+        Err(Diagnostic::error(
+            "GW704",
+            format!("refusing to write `{path}` outside the output directory"),
+        ))
     }
 }
 
@@ -113,7 +125,10 @@ fn refuse_symlinked_dirs(out: &Path, dir: &Path) -> Result<(), Diagnostic> {
     let mut p = PathBuf::from(out);
     for c in rel.components() {
         p.push(c);
-        if std::fs::symlink_metadata(&p).map(|m| m.file_type().is_symlink()).unwrap_or(false) {
+        if std::fs::symlink_metadata(&p)
+            .map(|m| m.file_type().is_symlink())
+            .unwrap_or(false)
+        {
             return Err(Diagnostic::error("GW702", format!("`{}` is a symlink", p.display()))
                 .help("gatewright never writes through symlinks; replace it with a directory"));
         }

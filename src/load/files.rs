@@ -48,13 +48,9 @@ pub fn find_spec_files(path: &Path) -> Result<SpecFiles, Diagnostic> {
                     || (e.depth() == 1 && e.file_type().is_dir() && SKIPPED_DIRS.contains(&name.as_ref())))
         });
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            Diagnostic::error("GW101", format!("cannot walk `{}`: {e}", path.display()))
-        })?;
+        let entry = entry.map_err(|e| Diagnostic::error("GW101", format!("cannot walk `{}`: {e}", path.display())))?;
         let p = entry.path();
-        if entry.file_type().is_file()
-            && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-        {
+        if entry.file_type().is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
             files.push(p.to_path_buf());
         }
     }

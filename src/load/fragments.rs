@@ -45,11 +45,14 @@ pub fn merge_fragments(
             Some(v) => match &first_version {
                 Some((first, at)) if first != v => {
                     diags.push(
-                        Diagnostic::error("GW105", format!("`apiVersion: {v}` differs from `{first}` of another spec file"))
-                            .at(loc("/apiVersion"))
-                            .path("/apiVersion")
-                            .related(first_loc(prov, sources, *at), "first set here")
-                            .help(format!("every spec file uses `apiVersion: {API_VERSION}`")),
+                        Diagnostic::error(
+                            "GW105",
+                            format!("`apiVersion: {v}` differs from `{first}` of another spec file"),
+                        )
+                        .at(loc("/apiVersion"))
+                        .path("/apiVersion")
+                        .related(first_loc(prov, sources, *at), "first set here")
+                        .help(format!("every spec file uses `apiVersion: {API_VERSION}`")),
                     );
                 }
                 Some(_) => {}
@@ -69,13 +72,17 @@ pub fn merge_fragments(
                 for (name, item) in items {
                     let ptr = format!("/{key}/{}", escape(&name));
                     if slot.contains_key(&name) {
-                        let earlier = prov.layers()[..index]
-                            .iter()
-                            .rev()
-                            .find_map(|l| l.node.key_span_at(&ptr).map(|s| super::provenance::to_loc(sources, l.file, s)));
+                        let earlier = prov.layers()[..index].iter().rev().find_map(|l| {
+                            l.node
+                                .key_span_at(&ptr)
+                                .map(|s| super::provenance::to_loc(sources, l.file, s))
+                        });
                         diags.push(
                             Diagnostic::error("GW106", format!("{} `{name}` is defined twice", singular(&key)))
-                                .at(layer.node.key_span_at(&ptr).map(|s| super::provenance::to_loc(sources, layer.file, s)))
+                                .at(layer
+                                    .node
+                                    .key_span_at(&ptr)
+                                    .map(|s| super::provenance::to_loc(sources, layer.file, s)))
                                 .path(ptr.clone())
                                 .related(earlier, "first defined here")
                                 .help("each name is owned by one file: merge the two definitions or rename one"),
@@ -85,13 +92,17 @@ pub fn merge_fragments(
                     slot.insert(name, item);
                 }
             } else if key == "mesh" && merged.contains_key("mesh") {
-                let earlier = prov.layers()[..index]
-                    .iter()
-                    .rev()
-                    .find_map(|l| l.node.key_span_at("/mesh").map(|s| super::provenance::to_loc(sources, l.file, s)));
+                let earlier = prov.layers()[..index].iter().rev().find_map(|l| {
+                    l.node
+                        .key_span_at("/mesh")
+                        .map(|s| super::provenance::to_loc(sources, l.file, s))
+                });
                 diags.push(
                     Diagnostic::error("GW106", "`mesh` is defined twice")
-                        .at(layer.node.key_span_at("/mesh").map(|s| super::provenance::to_loc(sources, layer.file, s)))
+                        .at(layer
+                            .node
+                            .key_span_at("/mesh")
+                            .map(|s| super::provenance::to_loc(sources, layer.file, s)))
                         .path("/mesh")
                         .related(earlier, "first defined here")
                         .help("the mesh is a platform setting: keep it in one file"),

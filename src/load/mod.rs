@@ -53,14 +53,11 @@ pub fn read_yaml_file(
 }
 
 /// A YAML syntax or limit error as a diagnostic.
-pub fn yaml_error(
-    sources: &Sources,
-    file: crate::source::FileId,
-    e: &yaml::ReadError,
-) -> Diagnostic {
+pub fn yaml_error(sources: &Sources, file: crate::source::FileId, e: &yaml::ReadError) -> Diagnostic {
     Diagnostic::error("GW102", format!("invalid YAML: {}", e.message))
         .at(Some(sources.loc_at(file, e.line, e.col)))
         .help(e.help.clone().unwrap_or_else(|| {
-            "check this line and the one above: indentation (spaces, not tabs), and unclosed `{`, `[` or quotes".to_string()
+            "check this line and the one above: indentation (spaces, not tabs), and unclosed `{`, `[` or quotes"
+                .to_string()
         }))
 }

@@ -57,7 +57,10 @@ impl Provenance {
                     continue;
                 };
                 let span = if key && p == pointer {
-                    layer.node.key_span_at(rel).or_else(|| layer.node.pointer(rel).map(|n| n.span))
+                    layer
+                        .node
+                        .key_span_at(rel)
+                        .or_else(|| layer.node.pointer(rel).map(|n| n.span))
                 } else {
                     layer.node.pointer(rel).map(|n| n.span)
                 };

@@ -33,7 +33,9 @@ impl Context<'_> {
     }
 
     fn err(&self, code: &'static str, pointer: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(code, message).at(self.loc(pointer)).path(pointer.to_string())
+        Diagnostic::error(code, message)
+            .at(self.loc(pointer))
+            .path(pointer.to_string())
     }
 }
 
@@ -68,9 +70,13 @@ pub fn resolve(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -> Mo
         let ns = app.namespace.clone().unwrap_or_else(|| key.clone());
         if let Some(first) = owners.insert(ns.clone(), key.clone()) {
             diags.push(
-                cx.err("GW310", &base, format!("apps `{first}` and `{key}` both use namespace `{ns}`"))
-                    .related(cx.loc(&format!("/apps/{}", esc(&first))), "first used here")
-                    .help("give each app its own namespace, or merge the two apps"),
+                cx.err(
+                    "GW310",
+                    &base,
+                    format!("apps `{first}` and `{key}` both use namespace `{ns}`"),
+                )
+                .related(cx.loc(&format!("/apps/{}", esc(&first))), "first used here")
+                .help("give each app its own namespace, or merge the two apps"),
             );
             continue;
         }
@@ -79,7 +85,16 @@ pub fn resolve(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -> Mo
         for (rname, route) in &app.routes {
             let pointer = format!("{base}/routes/{}", esc(rname));
             let gw_name = route.gateway.clone().or_else(|| gateway.clone());
-            let Some(gw) = pick_gateway(gw_name.as_deref(), site, &model, &pointer, route.gateway.is_some(), &base, cx, diags) else {
+            let Some(gw) = pick_gateway(
+                gw_name.as_deref(),
+                site,
+                &model,
+                &pointer,
+                route.gateway.is_some(),
+                &base,
+                cx,
+                diags,
+            ) else {
                 continue;
             };
             if let Some(r) = routes::resolve_route(rname, route, &ns, gw, &pointer, cx, diags) {
@@ -104,8 +119,12 @@ fn namespace(
     let revision = app.revision.clone().or_else(|| mesh.revision.clone());
     if app.revision.is_some() && mesh.default_injection == Some(true) {
         diags.push(
-            cx.err("GW301", &format!("{base}/revision"), "a namespace revision cannot be combined with `mesh.defaultInjection`")
-                .help("`istio-injection: enabled` wins over `istio.io/rev`: remove one of them"),
+            cx.err(
+                "GW301",
+                &format!("{base}/revision"),
+                "a namespace revision cannot be combined with `mesh.defaultInjection`",
+            )
+            .help("`istio-injection: enabled` wins over `istio.io/rev`: remove one of them"),
         );
     }
     if let Some(rev) = revision {
@@ -117,8 +136,12 @@ fn namespace(
     for (k, v) in &app.labels {
         if labels.contains_key(k) {
             diags.push(
-                cx.err("GW302", &format!("{base}/labels/{}", esc(k)), format!("label `{k}` is set by the mesh settings"))
-                    .help("set the revision with `mesh.revision` or the app's `revision`, not as a label"),
+                cx.err(
+                    "GW302",
+                    &format!("{base}/labels/{}", esc(k)),
+                    format!("label `{k}` is set by the mesh settings"),
+                )
+                .help("set the revision with `mesh.revision` or the app's `revision`, not as a label"),
             );
             continue;
         }
@@ -131,14 +154,21 @@ fn namespace(
     }
 }
 
-fn resolve_gateway(name: &str, gw: &spec::Gateway, cx: &Context<'_>, diags: &mut Diagnostics) -> Option<model::Gateway> {
+fn resolve_gateway(
+    name: &str,
+    gw: &spec::Gateway,
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+) -> Option<model::Gateway> {
     let base = format!("/gateways/{}", esc(name));
     let mut ok = true;
     for (field, value) in [("namespace", &gw.namespace), ("className", &gw.class_name)] {
         if value.is_none() {
             diags.push(
                 cx.err("GW303", &base, format!("gateway `{name}` has no `{field}`"))
-                    .help(format!("set `{field}`, or a `profile` that supplies it (aks-istio-external, aks-istio-internal, istio)")),
+                    .help(format!(
+                        "set `{field}`, or a `profile` that supplies it (aks-istio-external, aks-istio-internal, istio)"
+                    )),
             );
             ok = false;
         }
@@ -225,10 +255,17 @@ fn pick_gateway<'m>(
             if site.gateways.contains_key(name) {
                 return None; // the gateway itself is invalid and was reported
             }
-            let at = if on_route { format!("{pointer}/gateway") } else { format!("{app_base}/gateway") };
+            let at = if on_route {
+                format!("{pointer}/gateway")
+            } else {
+                format!("{app_base}/gateway")
+            };
             let help = match did_you_mean(name, site.gateways.keys().map(String::as_str)) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!("defined gateways: {}", site.gateways.keys().cloned().collect::<Vec<_>>().join(", ")),
+                None => format!(
+                    "defined gateways: {}",
+                    site.gateways.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
             };
             diags.push(cx.err("GW305", &at, format!("unknown gateway `{name}`")).help(help));
             None
@@ -238,9 +275,15 @@ fn pick_gateway<'m>(
             let help = if site.gateways.is_empty() {
                 "define a gateway under `gateways:`".to_string()
             } else {
-                format!("set `gateway:` on the app or the route (one of: {})", site.gateways.keys().cloned().collect::<Vec<_>>().join(", "))
+                format!(
+                    "set `gateway:` on the app or the route (one of: {})",
+                    site.gateways.keys().cloned().collect::<Vec<_>>().join(", ")
+                )
             };
-            diags.push(cx.err("GW306", pointer, "the route does not say which gateway it attaches to").help(help));
+            diags.push(
+                cx.err("GW306", pointer, "the route does not say which gateway it attaches to")
+                    .help(help),
+            );
             None
         }
     }

@@ -21,8 +21,12 @@ pub(super) fn resolve_route(
     let hostnames = match (&route.host, &route.hostnames) {
         (Some(_), Some(_)) => {
             diags.push(
-                cx.err("GW311", &format!("{pointer}/hostnames"), "`host` and `hostnames` cannot both be set")
-                    .help("`host: x` is short for `hostnames: [x]`: keep one"),
+                cx.err(
+                    "GW311",
+                    &format!("{pointer}/hostnames"),
+                    "`host` and `hostnames` cannot both be set",
+                )
+                .help("`host: x` is short for `hostnames: [x]`: keep one"),
             );
             return None;
         }
@@ -56,7 +60,9 @@ pub(super) fn resolve_route(
             let Some(backend) = parse_to(to, ns, &to_ptr) else {
                 diags.push(
                     cx.err("GW314", &to_ptr, format!("`to: {to}` is not `SERVICE:PORT`"))
-                        .help("write the Service and its port, e.g. `to: store-front:80` (or `other-ns/store-front:80`)"),
+                        .help(
+                            "write the Service and its port, e.g. `to: store-front:80` (or `other-ns/store-front:80`)",
+                        ),
                 );
                 return None;
             };
@@ -82,10 +88,21 @@ pub(super) fn resolve_route(
                 None => format!(
                     "listeners of gateway `{}`: {}",
                     gw.name,
-                    gw.listeners.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+                    gw.listeners
+                        .iter()
+                        .map(|l| l.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             };
-            diags.push(cx.err("GW315", &format!("{pointer}/listener"), format!("gateway `{}` has no listener `{listener}`", gw.name)).help(help));
+            diags.push(
+                cx.err(
+                    "GW315",
+                    &format!("{pointer}/listener"),
+                    format!("gateway `{}` has no listener `{listener}`", gw.name),
+                )
+                .help(help),
+            );
             return None;
         }
     }
@@ -174,10 +191,16 @@ pub(super) fn reference_grants(model: &mut Model, cx: &Context<'_>, diags: &mut 
                 let Some(to_ns) = &b.namespace else { continue };
                 if !model.namespaces.iter().any(|n| &n.name == to_ns) {
                     diags.push(
-                        Diagnostic::warning("GW316", format!("backend `{to_ns}/{}` is in a namespace this spec does not own", b.name))
-                            .at(cx.loc(&b.origin))
-                            .path(b.origin.clone())
-                            .help(format!("the owner of `{to_ns}` must create a ReferenceGrant from HTTPRoutes in `{}`", route.namespace)),
+                        Diagnostic::warning(
+                            "GW316",
+                            format!("backend `{to_ns}/{}` is in a namespace this spec does not own", b.name),
+                        )
+                        .at(cx.loc(&b.origin))
+                        .path(b.origin.clone())
+                        .help(format!(
+                            "the owner of `{to_ns}` must create a ReferenceGrant from HTTPRoutes in `{}`",
+                            route.namespace
+                        )),
                     );
                     continue;
                 }

@@ -49,19 +49,36 @@ pub(super) fn resolve_app_upstreams(
             });
             continue;
         }
-        let Some(path) = local_path(entry, &pointer, cx) else { continue };
-        let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let Some(path) = local_path(entry, &pointer, cx) else {
+            continue;
+        };
+        let file_name = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if !safe_file_name(&file_name) {
             diags.push(
-                cx.err("GW321", &pointer, format!("manifest file name `{file_name}` cannot be used in the output"))
-                    .help("rename the file to letters, digits, `.`, `_`, `-` and `@`, ending in `.yaml`"),
+                cx.err(
+                    "GW321",
+                    &pointer,
+                    format!("manifest file name `{file_name}` cannot be used in the output"),
+                )
+                .help("rename the file to letters, digits, `.`, `_`, `-` and `@`, ending in `.yaml`"),
             );
             continue;
         }
-        if model.upstreams.iter().any(|u| u.namespace == ns && u.resource == file_name) {
+        if model
+            .upstreams
+            .iter()
+            .any(|u| u.namespace == ns && u.resource == file_name)
+        {
             diags.push(
-                cx.err("GW322", &pointer, format!("two manifests of app namespace `{ns}` are named `{file_name}`"))
-                    .help("rename one of the files"),
+                cx.err(
+                    "GW322",
+                    &pointer,
+                    format!("two manifests of app namespace `{ns}` are named `{file_name}`"),
+                )
+                .help("rename one of the files"),
             );
             continue;
         }
@@ -69,8 +86,12 @@ pub(super) fn resolve_app_upstreams(
             Ok(bytes) => bytes,
             Err(e) => {
                 diags.push(
-                    cx.err("GW323", &pointer, format!("cannot read manifest `{}`: {e}", path.display()))
-                        .help("paths are relative to the spec file that names them"),
+                    cx.err(
+                        "GW323",
+                        &pointer,
+                        format!("cannot read manifest `{}`: {e}", path.display()),
+                    )
+                    .help("paths are relative to the spec file that names them"),
                 );
                 continue;
             }
@@ -88,8 +109,12 @@ pub(super) fn resolve_app_upstreams(
             }
             Err(e) => {
                 diags.push(
-                    cx.err("GW324", &pointer, format!("manifest `{}` is not valid YAML: {e}", path.display()))
-                        .help("fix the manifest, or reference it by URL"),
+                    cx.err(
+                        "GW324",
+                        &pointer,
+                        format!("manifest `{}` is not valid YAML: {e}", path.display()),
+                    )
+                    .help("fix the manifest, or reference it by URL"),
                 );
                 continue;
             }
@@ -112,7 +137,14 @@ pub(super) fn resolve_app_upstreams(
                     services.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
                 )
             };
-            diags.push(cx.err("GW325", &pointer, format!("Service `{name}` is not in the app's manifests")).help(help));
+            diags.push(
+                cx.err(
+                    "GW325",
+                    &pointer,
+                    format!("Service `{name}` is not in the app's manifests"),
+                )
+                .help(help),
+            );
             continue;
         }
         let spec = found.and_then(|v| v.get("spec"));

@@ -116,10 +116,7 @@ impl<'a> Builder<'a> {
 
     fn run(mut self) -> Result<Vec<Node>, ReadError> {
         loop {
-            let (event, mark) = self
-                .parser
-                .next_token()
-                .map_err(|e| scan_error(&e, self.src.text))?;
+            let (event, mark) = self.parser.next_token().map_err(|e| scan_error(&e, self.src.text))?;
             match event {
                 Event::StreamEnd => return Ok(self.docs),
                 Event::DocumentStart => {
@@ -130,9 +127,7 @@ impl<'a> Builder<'a> {
                 Event::Scalar(value, style, anchor, tag) => {
                     self.scalar(value, style, anchor, tag.as_ref(), mark)?;
                 }
-                Event::SequenceStart(anchor, tag) => {
-                    self.open(Kind::Seq(Vec::new()), anchor, tag, mark)?
-                }
+                Event::SequenceStart(anchor, tag) => self.open(Kind::Seq(Vec::new()), anchor, tag, mark)?,
                 Event::MappingStart(anchor, tag) => {
                     let kind = Kind::Map {
                         entries: Vec::new(),
@@ -177,11 +172,9 @@ impl<'a> Builder<'a> {
     fn pending_key(&self) -> Option<Span> {
         match self.stack.last() {
             Some(Frame {
-                kind:
-                    Kind::Map {
-                        key: Some((_, span)),
-                        ..
-                    },
+                kind: Kind::Map {
+                    key: Some((_, span)), ..
+                },
                 ..
             }) => Some(*span),
             _ => None,
@@ -228,17 +221,14 @@ impl<'a> Builder<'a> {
             }
         };
         let value = match tag {
-            Some(tag) => {
-                resolve_tagged(&format!("{}{}", tag.handle, tag.suffix), &raw).map_err(fail)?
-            }
+            Some(tag) => resolve_tagged(&format!("{}{}", tag.handle, tag.suffix), &raw).map_err(fail)?,
             None if plain => resolve_plain(&raw).map_err(fail)?,
             None => Value::String(raw.clone()),
         };
         if key_next {
             if plain && tag.is_none() && raw == "<<" {
-                return Err(ReadError::at(span, "merge keys (`<<`) are not supported").help(
-                    "write the merged keys out; Kubernetes tools disagree on which key wins in a merge",
-                ));
+                return Err(ReadError::at(span, "merge keys (`<<`) are not supported")
+                    .help("write the merged keys out; Kubernetes tools disagree on which key wins in a merge"));
             }
             if !matches!(value, Value::String(_)) {
                 return Err(non_string_key(span, &raw, &value));
@@ -251,13 +241,7 @@ impl<'a> Builder<'a> {
         self.complete(Node { value, span }, anchor, 1, 0)
     }
 
-    fn open(
-        &mut self,
-        kind: Kind,
-        anchor: usize,
-        tag: Option<Tag>,
-        mark: Marker,
-    ) -> Result<(), ReadError> {
+    fn open(&mut self, kind: Kind, anchor: usize, tag: Option<Tag>, mark: Marker) -> Result<(), ReadError> {
         let start = self.src.byte(mark.index());
         let span = self.src.span(mark, start);
         if let Some(tag) = tag {
@@ -303,10 +287,7 @@ impl<'a> Builder<'a> {
         };
         let mut span = self.src.span(frame.mark, start);
         if flow {
-            span.end = self
-                .src
-                .span(end_mark, self.src.byte(end_mark.index()) + 1)
-                .end;
+            span.end = self.src.span(end_mark, self.src.byte(end_mark.index()) + 1).end;
         } else {
             if let Some(first) = first {
                 span = Span {
@@ -318,27 +299,18 @@ impl<'a> Builder<'a> {
         }
         let nodes = self.nodes - frame.nodes_before + 1;
         if self.is_key_next() {
-            return Err(
-                ReadError::at(span, "a mapping key must be a string, not a collection")
-                    .help("Kubernetes objects only have string keys"),
-            );
+            return Err(ReadError::at(span, "a mapping key must be a string, not a collection")
+                .help("Kubernetes objects only have string keys"));
         }
-        self.complete(
-            Node { value, span },
-            frame.anchor,
-            nodes,
-            frame.child_depth + 1,
-        )
+        self.complete(Node { value, span }, frame.anchor, nodes, frame.child_depth + 1)
     }
 
     fn alias(&mut self, id: usize, mark: Marker) -> Result<(), ReadError> {
         let start = self.src.byte(mark.index());
         let span = self.src.span(mark, self.src.alias_end(start));
         let Some((nodes, depth)) = self.anchors.get(&id).map(|a| (a.nodes, a.depth)) else {
-            return Err(
-                ReadError::at(span, "alias refers to a node that contains it")
-                    .help("an alias can only repeat a node that is complete"),
-            );
+            return Err(ReadError::at(span, "alias refers to a node that contains it")
+                .help("an alias can only repeat a node that is complete"));
         };
         self.depth_check(depth, span)?;
         self.count(nodes, span)?;
@@ -355,13 +327,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Hands a finished node to its parent, or ends the document.
-    fn complete(
-        &mut self,
-        node: Node,
-        anchor: usize,
-        nodes: usize,
-        depth: usize,
-    ) -> Result<(), ReadError> {
+    fn complete(&mut self, node: Node, anchor: usize, nodes: usize, depth: usize) -> Result<(), ReadError> {
         if anchor != 0 {
             self.anchors.insert(
                 anchor,
@@ -388,11 +354,7 @@ impl<'a> Builder<'a> {
         frame.child_depth = frame.child_depth.max(depth);
         match &mut frame.kind {
             Kind::Seq(items) => items.push(node),
-            Kind::Map {
-                entries,
-                key,
-                index,
-            } => match key.take() {
+            Kind::Map { entries, key, index } => match key.take() {
                 None => {
                     let Value::String(k) = node.value else {
                         return Err(ReadError::at(node.span, "a mapping key must be a string"));
@@ -407,21 +369,15 @@ impl<'a> Builder<'a> {
                     if let Some(first) = first {
                         return Err(ReadError::at(
                             key_span,
-                            format!(
-                                "duplicate key `{k}` (first defined at line {})",
-                                first.key_span.line
-                            ),
+                            format!("duplicate key `{k}` (first defined at line {})", first.key_span.line),
                         )
                         .help("remove one of them; Kubernetes tools refuse duplicate keys"));
                     }
                     if let Some(index) = index {
                         index.insert(k.clone(), entries.len());
                     } else if entries.len() >= LINEAR_KEYS {
-                        let mut map: HashMap<String, usize> = entries
-                            .iter()
-                            .enumerate()
-                            .map(|(i, e)| (e.key.clone(), i))
-                            .collect();
+                        let mut map: HashMap<String, usize> =
+                            entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect();
                         map.insert(k.clone(), entries.len());
                         *index = Some(map);
                     }
@@ -448,11 +404,8 @@ fn non_string_key(span: Span, raw: &str, value: &Value) -> ReadError {
         Value::Seq(_) => "a sequence",
         Value::Map(_) => "a mapping",
     };
-    ReadError::at(
-        span,
-        format!("mapping key `{raw}` reads as {what}, not a string"),
-    )
-    .help(format!("quote the key: \"{}\":", raw.escape_default()))
+    ReadError::at(span, format!("mapping key `{raw}` reads as {what}, not a string"))
+        .help(format!("quote the key: \"{}\":", raw.escape_default()))
 }
 
 /// Turns a scanner or parser error into a [`ReadError`]; a tab error points at the tab.

@@ -16,12 +16,8 @@ pub(crate) struct Unresolvable {
 pub(crate) fn resolve_plain(s: &str) -> Result<Value, Unresolvable> {
     let value = match s {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
-            Value::Bool(true)
-        }
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
-            Value::Bool(false)
-        }
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => Value::Bool(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => Value::Bool(false),
         ".nan" | ".NaN" | ".NAN" => Value::Float(f64::NAN),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Value::Float(f64::INFINITY),
         "-.inf" | "-.Inf" | "-.INF" => Value::Float(f64::NEG_INFINITY),
@@ -57,10 +53,7 @@ fn parse_float(s: &str) -> Option<Value> {
     if !is_yaml_float(s) {
         return None;
     }
-    s.parse::<f64>()
-        .ok()
-        .filter(|f| f.is_finite())
-        .map(Value::Float)
+    s.parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::Float)
 }
 
 /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
@@ -176,8 +169,7 @@ pub(crate) fn unsupported_tag(tag: &str) -> Unresolvable {
     Unresolvable {
         message: format!("unsupported tag `{shown}`"),
         help: Some(
-            "only !!str, !!int, !!bool, !!null and !!float (and !!map, !!seq on collections) are allowed"
-                .to_owned(),
+            "only !!str, !!int, !!bool, !!null and !!float (and !!map, !!seq on collections) are allowed".to_owned(),
         ),
     }
 }

@@ -25,10 +25,7 @@ impl<'a> Source<'a> {
         let checkpoints = if text.is_ascii() {
             Vec::new()
         } else {
-            text.char_indices()
-                .step_by(STRIDE)
-                .map(|(i, _)| i)
-                .collect()
+            text.char_indices().step_by(STRIDE).map(|(i, _)| i).collect()
         };
         Source {
             text,

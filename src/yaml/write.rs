@@ -63,14 +63,7 @@ enum Order {
 impl Order {
     fn first_keys(self) -> &'static [&'static str] {
         match self {
-            Order::Root => &[
-                "apiVersion",
-                "kind",
-                "metadata",
-                "spec",
-                "data",
-                "stringData",
-            ],
+            Order::Root => &["apiVersion", "kind", "metadata", "spec", "data", "stringData"],
             Order::Metadata => &["name", "namespace", "labels", "annotations"],
             Order::Other => &["name"],
         }
@@ -124,9 +117,7 @@ fn write_map(out: &mut String, map: &Map<String, Value>, at: usize, inline: bool
             entry(out, key, value);
         }
     }
-    let rest = map
-        .iter()
-        .filter(|(k, _)| !first_keys.contains(&k.as_str()));
+    let rest = map.iter().filter(|(k, _)| !first_keys.contains(&k.as_str()));
     if map.keys().is_sorted() {
         for (key, value) in rest {
             entry(out, key, value);
@@ -255,10 +246,7 @@ pub fn needs_quotes(s: &str) -> bool {
 
 /// Non-ASCII characters that must not appear in a plain scalar.
 fn is_special(c: char) -> bool {
-    !c.is_ascii()
-        && (c.is_whitespace()
-            || c.is_control()
-            || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}'))
+    !c.is_ascii() && (c.is_whitespace() || c.is_control() || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}'))
 }
 
 /// Booleans, nulls and special floats of YAML 1.1 and 1.2, in any letter case.
@@ -295,18 +283,10 @@ fn is_keyword(s: &str) -> bool {
 /// schema can hold (digits, hex letters, `x o b _ . : + -`).
 fn looks_numeric(s: &str) -> bool {
     let body = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let starts = body
-        .bytes()
-        .next()
-        .is_some_and(|c| c.is_ascii_digit() || c == b'.');
+    let starts = body.bytes().next().is_some_and(|c| c.is_ascii_digit() || c == b'.');
     starts
-        && s.bytes().all(|c| {
-            c.is_ascii_hexdigit()
-                || matches!(
-                    c,
-                    b'x' | b'X' | b'o' | b'O' | b'_' | b'.' | b':' | b'+' | b'-'
-                )
-        })
+        && s.bytes()
+            .all(|c| c.is_ascii_hexdigit() || matches!(c, b'x' | b'X' | b'o' | b'O' | b'_' | b'.' | b':' | b'+' | b'-'))
 }
 
 /// `YYYY-`: the start of a YAML 1.1 timestamp.
@@ -326,12 +306,7 @@ fn write_quoted(out: &mut String, s: &str) {
             '\n' => "\\n",
             '\t' => "\\t",
             '\r' => "\\r",
-            c if c.is_control()
-                || matches!(
-                    c,
-                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
-                ) =>
-            {
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}') => {
                 out.push_str(&s[run..i]);
                 let _ = write!(out, "\\u{:04X}", u32::from(c));
                 run = i + c.len_utf8();

@@ -45,9 +45,22 @@ pub fn examples() -> Vec<PathBuf> {
 
 /// Compile a spec, failing the test with the diagnostics on error.
 pub fn render(spec: &Path) -> Tree {
-    let outcome = compile(&Options { spec: spec.to_path_buf(), ..Options::default() });
-    let errors: Vec<String> = outcome.diagnostics.iter().filter(|d| d.is_error()).map(|d| format!("{d:?}")).collect();
-    assert!(errors.is_empty(), "{} does not compile:\n{}", spec.display(), errors.join("\n"));
+    let outcome = compile(&Options {
+        spec: spec.to_path_buf(),
+        ..Options::default()
+    });
+    let errors: Vec<String> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{d:?}"))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} does not compile:\n{}",
+        spec.display(),
+        errors.join("\n")
+    );
     outcome.output.expect("output").tree
 }
 
@@ -77,7 +90,10 @@ pub fn key(v: &Value) -> (String, String, String) {
 
 /// Whether `kubectl` can be run; tests that need it fail when it cannot.
 pub fn kubectl() -> std::process::Command {
-    let probe = std::process::Command::new("kubectl").arg("version").arg("--client").output();
+    let probe = std::process::Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output();
     assert!(
         probe.map(|o| o.status.success()).unwrap_or(false),
         "kubectl is required for this test (it is installed on the project's machines and in CI)"
