@@ -25,6 +25,89 @@ pub struct Options {
     pub spec: PathBuf,
     /// A directory whose templates override the built-in blueprints.
     pub blueprints: Option<PathBuf>,
+    /// An environment overlay applied on top of the spec (`--overlay FILE`,
+    /// or `overlays/<env>.yaml` beside the spec when `env` is set).
+    pub overlay: Option<PathBuf>,
+    /// The environment being compiled, if the spec has environments.
+    pub env: Option<String>,
+}
+
+/// One tree to produce: the base spec, or one environment of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Environment name; `None` when the spec has no overlays.
+    pub env: Option<String>,
+    /// The overlay file of that environment.
+    pub overlay: Option<PathBuf>,
+}
+
+impl Target {
+    /// Where this target's tree goes under the output directory: `out/<env>/`, or `out/` itself.
+    pub fn out_dir(&self, out: &std::path::Path) -> PathBuf {
+        match &self.env {
+            Some(env) => out.join(env),
+            None => out.to_path_buf(),
+        }
+    }
+}
+
+/// The trees a spec produces: one per environment overlay
+/// (`overlays/<env>.yaml` beside the spec, sorted by name), or one tree when
+/// there are none. `--overlay FILE` names a single environment (the file's
+/// stem); `--env NAME` picks one environment.
+pub fn plan(
+    spec: &std::path::Path,
+    overlay: Option<&std::path::Path>,
+    env: Option<&str>,
+) -> Result<Vec<Target>, Diagnostic> {
+    if let Some(file) = overlay {
+        let name = file.file_stem().map(|s| s.to_string_lossy().into_owned());
+        return Ok(vec![Target {
+            env: env.map(str::to_string).or(name),
+            overlay: Some(file.to_path_buf()),
+        }]);
+    }
+    let dir = if spec.is_dir() {
+        spec.to_path_buf()
+    } else {
+        spec.parent().map(PathBuf::from).unwrap_or_default()
+    };
+    let mut found: Vec<Target> = std::fs::read_dir(dir.join("overlays"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")))
+        .filter_map(|p| {
+            Some(Target {
+                env: Some(p.file_stem()?.to_string_lossy().into_owned()),
+                overlay: Some(p),
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| a.env.cmp(&b.env));
+    match env {
+        None if found.is_empty() => Ok(vec![Target {
+            env: None,
+            overlay: None,
+        }]),
+        None => Ok(found),
+        Some(name) => match found.iter().find(|t| t.env.as_deref() == Some(name)) {
+            Some(t) => Ok(vec![t.clone()]),
+            None => {
+                let names: Vec<&str> = found.iter().filter_map(|t| t.env.as_deref()).collect();
+                let help = match crate::diagnostic::did_you_mean(name, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if names.is_empty() => format!(
+                        "create `{}` to define it",
+                        dir.join("overlays").join(format!("{name}.yaml")).display()
+                    ),
+                    None => format!("environments: {}", names.join(", ")),
+                };
+                Err(Diagnostic::error("GW107", format!("unknown environment `{name}`")).help(help))
+            }
+        },
+    }
 }
 
 /// The result of a compilation.
@@ -99,13 +182,16 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     if diags.has_errors() {
         return None;
     }
-    let mut spec = Value::Object(load::merge_fragments(&prov, sources, files.is_dir, diags));
+    let mut spec = Value::Object(load::merge_fragments(&prov, files.is_dir, diags));
     if spec.as_object().is_some_and(|m| m.is_empty()) {
         diags.push(
             Diagnostic::error("GW103", format!("no spec documents in `{}`", opts.spec.display()))
                 .help("a spec starts with `apiVersion: gatewright.dev/v1alpha1` and `kind: Site`"),
         );
         return None;
+    }
+    if let Some(path) = &opts.overlay {
+        apply_env_overlay(path, &mut spec, &mut prov, sources, diags);
     }
     overlay::strip_nulls(&mut spec);
     overlay::apply_profiles(&mut spec, &mut prov, sources, diags);
@@ -154,6 +240,43 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         .ok()?;
     let tree = layout(&docs, &model.upstreams);
     Some(Compiled { model, tree })
+}
+
+/// Apply an environment overlay as a merge patch; it becomes the top
+/// provenance layer, so findings about values it sets point at it.
+fn apply_env_overlay(
+    path: &std::path::Path,
+    spec: &mut Value,
+    prov: &mut Provenance,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) {
+    let Some((file, docs)) = load::read_yaml_file(path, sources, diags) else {
+        return;
+    };
+    for node in docs {
+        let mut patch = node.to_json();
+        if let Value::Object(map) = &mut patch {
+            for key in ["apiVersion", "kind"] {
+                if map.get(key).is_some_and(|v| spec.get(key) == Some(v)) {
+                    map.remove(key);
+                }
+            }
+        } else {
+            diags.push(
+                Diagnostic::error("GW108", "an overlay must be a mapping (a merge patch of the spec)")
+                    .at(Some(crate::load::to_loc(file, node.span)))
+                    .help("write the fields to change, e.g. `apps: { pets: { revision: asm-1-23 } }`; `null` deletes"),
+            );
+            continue;
+        }
+        overlay::merge_patch(spec, &patch);
+        prov.push(Layer {
+            file,
+            node,
+            mount: String::new(),
+        });
+    }
 }
 
 /// The newest Gateway API version any gateway's profile targets.

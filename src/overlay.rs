@@ -81,7 +81,7 @@ pub fn apply_profiles(spec: &mut Value, prov: &mut Provenance, sources: &mut Sou
             let names = PROFILES.iter().map(|p| p.name);
             diags.push(
                 Diagnostic::error("GW201", format!("unknown profile `{profile_name}`"))
-                    .at(prov.locate(sources, &pointer))
+                    .at(prov.locate(&pointer))
                     .path(pointer)
                     .help(match did_you_mean(profile_name, names.clone()) {
                         Some(s) => format!("did you mean `{s}`?"),

@@ -118,7 +118,7 @@ fn describe(
     prov: &Provenance,
     sources: &Sources,
 ) -> Vec<Diagnostic> {
-    let here = prov.locate(sources, pointer);
+    let here = prov.locate(pointer);
     let at = |d: Diagnostic| d.at(here.clone()).path(pointer.to_string());
     let d = match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -133,7 +133,7 @@ fn describe(
                         None => format!("expected one of: {}", allowed.join(", ")),
                     };
                     Diagnostic::error("GW202", format!("unknown field `{name}`"))
-                        .at(prov.locate_key(sources, &child))
+                        .at(prov.locate_key(&child))
                         .path(child)
                         .help(help)
                 })

@@ -38,9 +38,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 .collect();
             for (i, h) in r.hostnames.iter().enumerate() {
                 if !listeners.iter().any(|l| accepts(l, h)) {
-                    let ptr = if r.hostnames.len() == 1
-                        && cx.prov.locate(cx.sources, &format!("{}/host", r.origin)).is_some()
-                    {
+                    let ptr = if r.hostnames.len() == 1 && cx.prov.locate(&format!("{}/host", r.origin)).is_some() {
                         format!("{}/host", r.origin)
                     } else {
                         format!("{}/hostnames/{i}", r.origin)

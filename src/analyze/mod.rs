@@ -20,7 +20,7 @@ pub struct Context<'a> {
 impl Context<'_> {
     pub(crate) fn err(&self, code: &'static str, pointer: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(code, message)
-            .at(self.prov.locate(self.sources, pointer))
+            .at(self.prov.locate(pointer))
             .path(pointer.to_string())
     }
 }

@@ -33,6 +33,11 @@ impl Printer {
         let _ = diagnostic::render(&mut stderr, diags, sources, Style::Rich);
     }
 
+    /// A plain error line on stderr (for problems that belong to no file).
+    pub fn error(&self, text: &str) {
+        let _ = writeln!(std::io::stderr(), "error: {text}");
+    }
+
     /// A progress note on stderr.
     pub fn note(&self, text: &str) {
         if !self.json {

@@ -9,19 +9,13 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::Provenance;
-use crate::source::Sources;
 use crate::spec::API_VERSION;
 
 const KEYED: &[&str] = &["gateways", "apps"];
 
 /// Merge the spec documents (the layers of `prov` mounted at the root) into
 /// one JSON value. Returns the merged value and whether any document was a spec.
-pub fn merge_fragments(
-    prov: &Provenance,
-    sources: &Sources,
-    is_dir: bool,
-    diags: &mut Diagnostics,
-) -> Map<String, Value> {
+pub fn merge_fragments(prov: &Provenance, is_dir: bool, diags: &mut Diagnostics) -> Map<String, Value> {
     let mut merged = Map::new();
     let mut first_version: Option<(String, usize)> = None;
     for (index, layer) in prov.layers().iter().enumerate() {
@@ -30,7 +24,7 @@ pub fn merge_fragments(
             layer
                 .node
                 .pointer(ptr)
-                .map(|n| super::provenance::to_loc(sources, layer.file, n.span))
+                .map(|n| super::provenance::to_loc(layer.file, n.span))
         };
         let Value::Object(doc) = doc else {
             diags.push(
@@ -51,7 +45,7 @@ pub fn merge_fragments(
                         )
                         .at(loc("/apiVersion"))
                         .path("/apiVersion")
-                        .related(first_loc(prov, sources, *at), "first set here")
+                        .related(first_loc(prov, *at), "first set here")
                         .help(format!("every spec file uses `apiVersion: {API_VERSION}`")),
                     );
                 }
@@ -72,17 +66,16 @@ pub fn merge_fragments(
                 for (name, item) in items {
                     let ptr = format!("/{key}/{}", escape(&name));
                     if slot.contains_key(&name) {
-                        let earlier = prov.layers()[..index].iter().rev().find_map(|l| {
-                            l.node
-                                .key_span_at(&ptr)
-                                .map(|s| super::provenance::to_loc(sources, l.file, s))
-                        });
+                        let earlier = prov.layers()[..index]
+                            .iter()
+                            .rev()
+                            .find_map(|l| l.node.key_span_at(&ptr).map(|s| super::provenance::to_loc(l.file, s)));
                         diags.push(
                             Diagnostic::error("GW106", format!("{} `{name}` is defined twice", singular(&key)))
                                 .at(layer
                                     .node
                                     .key_span_at(&ptr)
-                                    .map(|s| super::provenance::to_loc(sources, layer.file, s)))
+                                    .map(|s| super::provenance::to_loc(layer.file, s)))
                                 .path(ptr.clone())
                                 .related(earlier, "first defined here")
                                 .help("each name is owned by one file: merge the two definitions or rename one"),
@@ -95,14 +88,14 @@ pub fn merge_fragments(
                 let earlier = prov.layers()[..index].iter().rev().find_map(|l| {
                     l.node
                         .key_span_at("/mesh")
-                        .map(|s| super::provenance::to_loc(sources, l.file, s))
+                        .map(|s| super::provenance::to_loc(l.file, s))
                 });
                 diags.push(
                     Diagnostic::error("GW106", "`mesh` is defined twice")
                         .at(layer
                             .node
                             .key_span_at("/mesh")
-                            .map(|s| super::provenance::to_loc(sources, layer.file, s)))
+                            .map(|s| super::provenance::to_loc(layer.file, s)))
                         .path("/mesh")
                         .related(earlier, "first defined here")
                         .help("the mesh is a platform setting: keep it in one file"),
@@ -115,10 +108,10 @@ pub fn merge_fragments(
     merged
 }
 
-fn first_loc(prov: &Provenance, sources: &Sources, index: usize) -> Option<crate::source::Loc> {
+fn first_loc(prov: &Provenance, index: usize) -> Option<crate::source::Loc> {
     let layer = prov.layers().get(index)?;
     let node = layer.node.pointer("/apiVersion")?;
-    Some(super::provenance::to_loc(sources, layer.file, node.span))
+    Some(super::provenance::to_loc(layer.file, node.span))
 }
 
 fn singular(key: &str) -> &'static str {

@@ -11,7 +11,7 @@ mod provenance;
 
 pub use files::{SpecFiles, find_spec_files};
 pub use fragments::{escape as escape_token, merge_fragments};
-pub use provenance::{Layer, Provenance};
+pub use provenance::{Layer, Provenance, to_loc};
 
 use std::path::Path;
 

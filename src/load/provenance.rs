@@ -1,6 +1,6 @@
 //! Where each value of the merged spec came from.
 
-use crate::source::{FileId, Loc, Sources};
+use crate::source::{FileId, Loc};
 use crate::yaml::{Node, Span};
 
 /// One document that contributed to the merged spec, mounted at a JSON
@@ -39,17 +39,17 @@ impl Provenance {
 
     /// Location of the value at `pointer`: in the topmost layer that sets
     /// it, else of its nearest ancestor that some layer sets.
-    pub fn locate(&self, sources: &Sources, pointer: &str) -> Option<Loc> {
-        self.find(sources, pointer, false)
+    pub fn locate(&self, pointer: &str) -> Option<Loc> {
+        self.find(pointer, false)
     }
 
     /// Location of the map key at `pointer` (for unknown or duplicate keys),
     /// falling back to the value's location.
-    pub fn locate_key(&self, sources: &Sources, pointer: &str) -> Option<Loc> {
-        self.find(sources, pointer, true)
+    pub fn locate_key(&self, pointer: &str) -> Option<Loc> {
+        self.find(pointer, true)
     }
 
-    fn find(&self, sources: &Sources, pointer: &str, key: bool) -> Option<Loc> {
+    fn find(&self, pointer: &str, key: bool) -> Option<Loc> {
         let mut p = pointer;
         loop {
             for layer in self.layers.iter().rev() {
@@ -65,7 +65,7 @@ impl Provenance {
                     layer.node.pointer(rel).map(|n| n.span)
                 };
                 if let Some(span) = span {
-                    return Some(to_loc(sources, layer.file, span));
+                    return Some(to_loc(layer.file, span));
                 }
             }
             if p.is_empty() {
@@ -82,7 +82,7 @@ fn relative<'a>(pointer: &'a str, mount: &str) -> Option<&'a str> {
 }
 
 /// A YAML span in a file as a location.
-pub fn to_loc(_sources: &Sources, file: FileId, span: Span) -> Loc {
+pub fn to_loc(file: FileId, span: Span) -> Loc {
     Loc {
         file,
         line: span.line,

@@ -29,7 +29,7 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     fn loc(&self, pointer: &str) -> Option<crate::source::Loc> {
-        self.prov.locate(self.sources, pointer)
+        self.prov.locate(pointer)
     }
 
     fn err(&self, code: &'static str, pointer: &str, message: impl Into<String>) -> Diagnostic {
