@@ -67,6 +67,13 @@ pub fn plan(
             overlay: Some(file.to_path_buf()),
         }]);
     }
+    if !spec.exists() {
+        // `compile` reports the missing spec.
+        return Ok(vec![Target {
+            env: env.map(str::to_string),
+            overlay: None,
+        }]);
+    }
     let dir = if spec.is_dir() {
         spec.to_path_buf()
     } else {
