@@ -200,8 +200,9 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     if let Some(path) = &opts.overlay {
         apply_env_overlay(path, &mut spec, &mut prov, sources, diags);
     }
-    overlay::strip_nulls(&mut spec);
+    // Profiles lie under everything; a `null` in the spec or the overlay deletes a profile's value too.
     overlay::apply_profiles(&mut spec, &mut prov, sources, diags);
+    overlay::strip_nulls(&mut spec);
     diags.extend(schema::validate(&spec, &prov, sources));
     if diags.has_errors() {
         return None;
@@ -232,7 +233,17 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     if diags.has_errors() {
         return None;
     }
-    let blueprints = match Blueprints::load(opts.blueprints.as_deref(), sources) {
+    let dir = match &opts.blueprints {
+        Some(d) => Some(d.clone()),
+        None => match spec_blueprints(&site, &prov, sources) {
+            Ok(d) => d,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        },
+    };
+    let blueprints = match Blueprints::load(dir.as_deref(), sources) {
         Ok(b) => b,
         Err(d) => {
             diags.push(d);
@@ -245,7 +256,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     let docs = normalize::normalize(rendered, &blueprints)
         .map_err(|e| diags.extend(e))
         .ok()?;
-    let tree = layout(&docs, &model.upstreams);
+    let tree = layout(&docs, &model.upstreams, &model.gateway_api_version);
     Some(Compiled { model, tree })
 }
 
@@ -277,13 +288,37 @@ fn apply_env_overlay(
             );
             continue;
         }
-        overlay::merge_patch(spec, &patch);
+        overlay::compose_patch(spec, &patch);
         prov.push(Layer {
             file,
             node,
             mount: String::new(),
         });
     }
+}
+
+/// The spec's `blueprints` directory, relative to the file that sets it.
+fn spec_blueprints(site: &Site, prov: &Provenance, sources: &Sources) -> Result<Option<PathBuf>, Diagnostic> {
+    let Some(dir) = &site.blueprints else {
+        return Ok(None);
+    };
+    let loc = prov.locate("/blueprints");
+    let base = loc
+        .as_ref()
+        .and_then(|l| sources.get(l.file).path.as_deref())
+        .and_then(std::path::Path::parent)
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let path = base.join(dir);
+    if path.is_dir() {
+        return Ok(Some(path));
+    }
+    Err(
+        Diagnostic::error("GW501", format!("blueprint directory `{}` not found", path.display()))
+            .at(loc)
+            .path("/blueprints")
+            .help("the path is relative to the file that sets it; `gatewright blueprints export DIR` creates one"),
+    )
 }
 
 /// The newest Gateway API version any gateway's profile targets.

@@ -5,5 +5,5 @@
 mod layout;
 mod write;
 
-pub use layout::{Tree, layout};
+pub use layout::{Tree, gateway_api_note, layout, needed_gateway_api};
 pub use write::{WriteReport, write_tree};

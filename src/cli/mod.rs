@@ -1,6 +1,7 @@
 //! Command-line interface: one file per command. Exit codes: 0 ok,
 //! 1 findings (invalid spec, drift, diff), 2 usage or I/O error.
 
+mod blueprints;
 mod output;
 mod render;
 
@@ -25,6 +26,9 @@ enum Command {
     Render(render::Args),
     /// Print the spec's JSON Schema (for editors and yaml-language-server).
     Schema,
+    /// Work with blueprints (the templates gatewright renders with).
+    #[command(subcommand)]
+    Blueprints(blueprints::Command),
 }
 
 /// What to compile: shared by the commands that compile a spec.
@@ -34,11 +38,14 @@ pub struct SpecArgs {
     #[arg(default_value = ".")]
     pub spec: PathBuf,
     /// Compile only this environment (`overlays/<env>.yaml` beside the spec).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "base")]
     pub env: Option<String>,
     /// Apply this overlay file instead of the spec's `overlays/` folder.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "base")]
     pub overlay: Option<PathBuf>,
+    /// Ignore the spec's environments: compile the base spec, without overlays, as one tree.
+    #[arg(long)]
+    pub base: bool,
     /// Directory of templates that override the built-in blueprints.
     #[arg(long)]
     pub blueprints: Option<PathBuf>,
@@ -73,6 +80,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Render(args) => render::run(args),
         Command::Schema => Printer::new(false).stdout(&gatewright::schema::spec_schema_text()),
+        Command::Blueprints(command) => blueprints::run(command),
     }
 }
 

@@ -26,7 +26,15 @@ pub struct Args {
 /// Run `render`.
 pub fn run(args: Args) -> ExitCode {
     let printer = Printer::new(args.spec.format == Format::Json);
-    let targets = match driver::plan(&args.spec.spec, args.spec.overlay.as_deref(), args.spec.env.as_deref()) {
+    let planned = if args.spec.base {
+        Ok(vec![driver::Target {
+            env: None,
+            overlay: None,
+        }])
+    } else {
+        driver::plan(&args.spec.spec, args.spec.overlay.as_deref(), args.spec.env.as_deref())
+    };
+    let targets = match planned {
         Ok(t) => t,
         Err(d) => {
             printer.diagnostics(&[d], &Default::default());
