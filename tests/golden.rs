@@ -41,15 +41,25 @@ fn every_example_matches_its_golden_tree() {
     }
     // Every golden tree belongs to an example × environment that is still rendered.
     let expected: Vec<_> = trees.iter().map(|(e, env, _)| golden_dir(e, env.as_deref())).collect();
-    for entry in std::fs::read_dir(root().join("golden")).expect("golden/").filter_map(Result::ok) {
+    for entry in std::fs::read_dir(root().join("golden"))
+        .expect("golden/")
+        .filter_map(Result::ok)
+    {
         let dir = entry.path();
         if expected.contains(&dir) {
             continue;
         }
-        let envs: Vec<_> = std::fs::read_dir(&dir).expect("golden example").filter_map(Result::ok).map(|e| e.path()).collect();
+        let envs: Vec<_> = std::fs::read_dir(&dir)
+            .expect("golden example")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
         for sub in envs {
             if !expected.iter().any(|e| e == &sub || sub.starts_with(e)) {
-                problems.push(format!("{} is not the output of any example × environment", sub.display()));
+                problems.push(format!(
+                    "{} is not the output of any example × environment",
+                    sub.display()
+                ));
             }
         }
     }

@@ -16,10 +16,12 @@ pub struct Tree {
 
 impl Tree {
     /// The resources and patches as one YAML stream (`---` between
-    /// documents), in path order; kustomizations and vendored upstream
-    /// manifests are left out.
+    /// documents), in path order, after the line that names the Gateway API
+    /// version; kustomizations and vendored upstream manifests are left out.
     pub fn to_stream(&self) -> String {
-        let mut out = String::new();
+        let mut out = needed_gateway_api(self)
+            .map(|v| gateway_api_note(&v))
+            .unwrap_or_default();
         for (path, text) in &self.files {
             if path.ends_with("kustomization.yaml") || path.contains("/upstream/") {
                 continue;
