@@ -117,21 +117,21 @@ pub fn merge_fragments(prov: &Provenance, is_dir: bool, diags: &mut Diagnostics)
                     }
                     slot.insert(name, item);
                 }
-            } else if key == "mesh" && merged.contains_key("mesh") {
-                let earlier = prov.layers()[..index].iter().rev().find_map(|l| {
-                    l.node
-                        .key_span_at("/mesh")
-                        .map(|s| super::provenance::to_loc(l.file, s))
-                });
+            } else if key != "apiVersion" && key != "kind" && merged.contains_key(&key) {
+                let ptr = format!("/{}", escape(&key));
+                let earlier = prov.layers()[..index]
+                    .iter()
+                    .rev()
+                    .find_map(|l| l.node.key_span_at(&ptr).map(|s| super::provenance::to_loc(l.file, s)));
                 diags.push(
-                    Diagnostic::error("GW106", "`mesh` is defined twice")
+                    Diagnostic::error("GW106", format!("`{key}` is defined twice"))
                         .at(layer
                             .node
-                            .key_span_at("/mesh")
+                            .key_span_at(&ptr)
                             .map(|s| super::provenance::to_loc(layer.file, s)))
-                        .path("/mesh")
+                        .path(ptr)
                         .related(earlier, "first defined here")
-                        .help("the mesh is a platform setting: keep it in one file"),
+                        .help(format!("`{key}` is a platform setting: keep it in one file")),
                 );
             } else {
                 merged.insert(key, value);
