@@ -55,6 +55,7 @@
 //! [`write`] for the exact rules. Anything it writes reads back to the same JSON
 //! value under YAML 1.1 (this reader, go-yaml v2) and YAML 1.2 (serde_yaml).
 
+mod diag;
 mod node;
 mod read;
 mod resolve;

@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, Parser, Tag};
-use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+use super::diag::{invalid_utf8, non_string_key, scan_error};
 use super::node::{Entry, Limits, Node, ReadError, Span, Value};
 use super::resolve::{CORE, Unresolvable, resolve_plain, resolve_tagged, unsupported_tag};
-use super::source::{Source, to_u32};
+use super::source::Source;
 
 /// Maps with more entries than this get a hash index for the duplicate-key check.
 const LINEAR_KEYS: usize = 16;
@@ -46,19 +47,7 @@ pub fn read_documents(text: &str, limits: &Limits) -> Result<Vec<Node>, ReadErro
 pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Vec<Node>, ReadError> {
     match std::str::from_utf8(bytes) {
         Ok(text) => read_documents(text, limits),
-        Err(e) => {
-            let at = e.valid_up_to();
-            let valid = String::from_utf8_lossy(&bytes[..at]);
-            let valid = valid.strip_prefix('\u{feff}').unwrap_or(&valid);
-            let line = valid.matches('\n').count() + 1;
-            let last = valid.rfind('\n').map_or(valid, |i| &valid[i + 1..]);
-            Err(ReadError::new(
-                to_u32(line),
-                to_u32(last.chars().count() + 1),
-                format!("invalid UTF-8 at byte {at}"),
-            )
-            .help("save the file as UTF-8"))
-        }
+        Err(e) => Err(invalid_utf8(bytes, e.valid_up_to())),
     }
 }
 
@@ -434,47 +423,5 @@ impl<'a> Builder<'a> {
             },
         }
         Ok(())
-    }
-}
-
-/// The error for a mapping key that resolves to something other than a string.
-fn non_string_key(span: Span, raw: &str, value: &Value) -> ReadError {
-    let what = match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Int(_) => "an integer",
-        Value::Float(_) => "a float",
-        Value::String(_) => "a string",
-        Value::Seq(_) => "a sequence",
-        Value::Map(_) => "a mapping",
-    };
-    ReadError::at(
-        span,
-        format!("mapping key `{raw}` reads as {what}, not a string"),
-    )
-    .help(format!("quote the key: \"{}\":", raw.escape_default()))
-}
-
-/// Turns a scanner or parser error into a [`ReadError`]; a tab error points at the tab.
-fn scan_error(e: &ScanError, text: &str) -> ReadError {
-    let m = e.marker();
-    let line = m.line().max(1);
-    let mut col = m.col() + 1;
-    let info = e.info();
-    let tab = info.contains("tab");
-    if tab {
-        let tab_col = text
-            .split('\n')
-            .nth(line - 1)
-            .and_then(|l| l.chars().position(|c| c == '\t'));
-        if let Some(c) = tab_col {
-            col = c + 1;
-        }
-    }
-    let err = ReadError::new(to_u32(line), to_u32(col), info.to_owned());
-    if tab {
-        err.help("indent with spaces: YAML does not allow tabs for indentation")
-    } else {
-        err
     }
 }
