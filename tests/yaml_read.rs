@@ -318,7 +318,7 @@ fn depth_bombs_do_not_overflow_the_stack() {
         "[".repeat(100_000),
         "- ".repeat(100_000),
         "{a: ".repeat(100_000),
-        "a:\n".repeat(1),
+        "a:\n".repeat(100_000),
     ] {
         if let Err(e) = read_documents(&bomb, &Limits::default()) {
             // Our limit, or yaml-rust2's own scanner limit when it looks ahead.
