@@ -318,7 +318,9 @@ fn depth_bombs_do_not_overflow_the_stack() {
         "[".repeat(100_000),
         "- ".repeat(100_000),
         "{a: ".repeat(100_000),
-        "a:\n".repeat(100_000),
+        (0..2000)
+            .map(|i| format!("{}a:\n", " ".repeat(i)))
+            .collect(),
     ] {
         if let Err(e) = read_documents(&bomb, &Limits::default()) {
             // Our limit, or yaml-rust2's own scanner limit when it looks ahead.
