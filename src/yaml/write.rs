@@ -163,10 +163,11 @@ fn write_scalar(out: &mut String, value: &Value) {
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
         Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                let _ = write!(out, "{i}");
-            } else if let Some(u) = n.as_u64() {
-                let _ = write!(out, "{u}");
+            if let Some(u) = n.as_u64() {
+                write_u64(out, u);
+            } else if let Some(i) = n.as_i64() {
+                out.push('-');
+                write_u64(out, i.unsigned_abs());
             } else if let Some(f) = n.as_f64() {
                 write_float(out, f);
             }
@@ -174,6 +175,26 @@ fn write_scalar(out: &mut String, value: &Value) {
         Value::String(s) => write_str(out, s),
         Value::Array(_) => out.push_str("[]"),
         Value::Object(_) => out.push_str("{}"),
+    }
+}
+
+/// Decimal digits without going through `fmt`.
+fn write_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        // `n % 10` is below 10, so the cast cannot truncate.
+        #[allow(clippy::cast_possible_truncation)]
+        let digit = (n % 10) as u8;
+        buf[i] = b'0' + digit;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
     }
 }
 
@@ -288,7 +309,12 @@ fn is_keyword(s: &str) -> bool {
         "-infinity",
         "nan",
     ];
-    s.len() <= 9 && KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(s))
+    let first = s.as_bytes().first().map(u8::to_ascii_lowercase);
+    let could_be = matches!(
+        first,
+        Some(b'y' | b'n' | b't' | b'f' | b'o' | b'~' | b'<' | b'=' | b'.' | b'+' | b'-' | b'i')
+    );
+    could_be && s.len() <= 9 && KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(s))
 }
 
 /// Starts like a number and holds only characters that numbers of some YAML
