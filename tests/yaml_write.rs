@@ -244,6 +244,29 @@ fn keys_are_quoted_by_the_same_rule() {
 }
 
 #[test]
+fn long_keys_are_written_as_explicit_keys() {
+    for key in [
+        "k".repeat(1000),
+        "k".repeat(1001),
+        "\u{1}".repeat(400),
+        "long key ".repeat(300),
+    ] {
+        let v = json!({ &key: 1, "m": { &key: {"a": [1, {&key: []}]} }, "s": [{ &key: [1, 2] }] });
+        let text = to_canonical_yaml(&v);
+        assert_eq!(
+            read_documents(&text, &Limits::default()).expect("reads")[0].to_json(),
+            v
+        );
+        let back: Value = serde_yaml::from_str(&text).expect("serde_yaml reads it");
+        assert_eq!(back, v);
+        assert_eq!(
+            text.contains("? "),
+            key.len() > 1000 || key.starts_with('\u{1}')
+        );
+    }
+}
+
+#[test]
 fn escapes_are_valid_yaml() {
     let s = "q\"b\\n\nt\tr\r nul\u{0} bell\u{7} del\u{7f} nel\u{85} ls\u{2028} ps\u{2029} bom\u{feff} é😀";
     let text = to_canonical_yaml(&json!(s));

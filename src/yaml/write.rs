@@ -21,7 +21,9 @@
 //! or `...`; have leading or trailing space or a trailing `:`; contain `: `,
 //! ` #`, a control character, DEL, a C1 control, a BOM or any white space other
 //! than the ASCII space (U+0085, U+2028 and U+2029 are line breaks to YAML 1.1).
-//! Keys follow the same rule (`"on":`).
+//! Keys follow the same rule (`"on":`). A key longer than 1000 bytes as written
+//! is written as an explicit key (`? key` then `: value` on the next line),
+//! since YAML readers refuse implicit keys longer than 1024 characters.
 //!
 //! Integers are written as they are; floats in their shortest form that reads
 //! back to the same float, always with a `.` and a signed exponent if there is
@@ -77,6 +79,9 @@ impl Order {
     }
 }
 
+/// Longest key, in bytes as written, that is written as an implicit (`key:`) key.
+const MAX_IMPLICIT_KEY: usize = 1000;
+
 const SPACES: &str = "                                                                ";
 
 fn indent(out: &mut String, n: usize) {
@@ -96,7 +101,17 @@ fn write_map(out: &mut String, map: &Map<String, Value>, at: usize, inline: bool
             indent(out, at);
         }
         first = false;
+        let key_start = out.len();
         write_str(out, key);
+        // YAML readers refuse implicit keys longer than 1024 characters.
+        let explicit = out.len() - key_start > MAX_IMPLICIT_KEY;
+        if explicit {
+            out.truncate(key_start);
+            out.push_str("? ");
+            write_str(out, key);
+            out.push('\n');
+            indent(out, at);
+        }
         out.push(':');
         let child = if key == "metadata" {
             Order::Metadata
@@ -110,7 +125,7 @@ fn write_map(out: &mut String, map: &Map<String, Value>, at: usize, inline: bool
             }
             Value::Array(items) if !items.is_empty() => {
                 out.push('\n');
-                write_seq(out, items, at, false);
+                write_seq(out, items, if explicit { at + 2 } else { at }, false);
             }
             _ => {
                 out.push(' ');
