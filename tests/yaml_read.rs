@@ -281,7 +281,26 @@ fn aliases_are_expanded() {
     let e = err("a: *nope\n");
     assert!(e.message.contains("unknown anchor"), "{e}");
     // Anchors do not cross documents.
-    assert!(read_documents("a: &x 1\n---\nb: *x\n", &Limits::default()).is_err());
+    let e = err("a: &x 1\n---\nb: *x\n");
+    assert!(e.message.contains("earlier document"), "{e}");
+    // Anchors inside anchors, aliases of aliases, anchors redefined.
+    let doc = one(
+        "a: &o {i: &i [1, {k: &s v}], j: *i}\nb: *o\nc: *s\nd: &s w\ne: *s\nf: [&z 1, [*z, *i]]\n",
+    );
+    assert_eq!(
+        doc.to_json(),
+        json!({"a": {"i": [1, {"k": "v"}], "j": [1, {"k": "v"}]}, "b": {"i": [1, {"k": "v"}], "j": [1, {"k": "v"}]},
+               "c": "v", "d": "w", "e": "w", "f": [1, [1, [1, {"k": "v"}]]]})
+    );
+    assert!(
+        err("&k key: 1\nother: *k\n*k : 2\n")
+            .message
+            .starts_with("duplicate key `key`")
+    );
+    assert_eq!(
+        one("&k key: 1\nother: *k\n").to_json(),
+        json!({"key": 1, "other": "key"})
+    );
 }
 
 #[test]

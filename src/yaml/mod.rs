@@ -56,6 +56,7 @@
 //! value under YAML 1.1 (this reader, go-yaml v2) and YAML 1.2 (serde_yaml).
 
 mod diag;
+mod map;
 mod node;
 mod read;
 mod resolve;

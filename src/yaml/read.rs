@@ -7,12 +7,10 @@ use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::diag::{invalid_utf8, non_string_key, scan_error};
-use super::node::{Entry, Limits, Node, ReadError, Span, Value};
+use super::map::MapBuilder;
+use super::node::{Limits, Node, ReadError, Span, Value};
 use super::resolve::{CORE, Unresolvable, resolve_plain, resolve_tagged, unsupported_tag};
 use super::source::Source;
-
-/// Maps with more entries than this get a hash index for the duplicate-key check.
-const LINEAR_KEYS: usize = 16;
 
 /// Reads every non-empty document of a YAML stream.
 ///
@@ -51,20 +49,24 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Vec<Node>, ReadError>
     }
 }
 
-/// An anchored node, ready to be copied in place of its aliases.
+/// Where an anchored node can be found when an alias repeats it.
+enum Place {
+    /// A copy (for mapping keys, which are scalars).
+    Copy(Node),
+    /// Child indices from the document's root collection down to the node.
+    Path(Vec<usize>),
+}
+
+/// An anchored node and its size, counted once and copied at every alias.
 struct Anchored {
-    node: Node,
+    place: Place,
     nodes: usize,
     depth: usize,
 }
 
 enum Kind {
     Seq(Vec<Node>),
-    Map {
-        entries: Vec<Entry>,
-        key: Option<(String, Span)>,
-        index: Option<HashMap<String, usize>>,
-    },
+    Map(MapBuilder),
 }
 
 /// A collection being built.
@@ -74,6 +76,23 @@ struct Frame {
     anchor: usize,
     nodes_before: usize,
     child_depth: usize,
+}
+
+impl Frame {
+    /// How many children are finished (the index the next one will get).
+    fn children(&self) -> usize {
+        match &self.kind {
+            Kind::Seq(items) => items.len(),
+            Kind::Map(map) => map.entries.len(),
+        }
+    }
+
+    fn child(&self, i: usize) -> Option<&Node> {
+        match &self.kind {
+            Kind::Seq(items) => items.get(i),
+            Kind::Map(map) => map.entries.get(i).map(|e| &e.value),
+        }
+    }
 }
 
 struct Builder<'a> {
@@ -123,12 +142,7 @@ impl<'a> Builder<'a> {
                     self.open(Kind::Seq(Vec::new()), anchor, tag, mark)?
                 }
                 Event::MappingStart(anchor, tag) => {
-                    let kind = Kind::Map {
-                        entries: Vec::new(),
-                        key: None,
-                        index: None,
-                    };
-                    self.open(kind, anchor, tag, mark)?;
+                    self.open(Kind::Map(MapBuilder::default()), anchor, tag, mark)?;
                 }
                 Event::SequenceEnd | Event::MappingEnd => self.close(mark)?,
                 Event::Alias(id) => self.alias(id, mark)?,
@@ -164,27 +178,14 @@ impl<'a> Builder<'a> {
 
     /// The key span of the mapping whose value comes next, if any.
     fn pending_key(&self) -> Option<Span> {
-        match self.stack.last() {
-            Some(Frame {
-                kind:
-                    Kind::Map {
-                        key: Some((_, span)),
-                        ..
-                    },
-                ..
-            }) => Some(*span),
+        match self.stack.last().map(|f| &f.kind) {
+            Some(Kind::Map(map)) => map.key.as_ref().map(|(_, span)| *span),
             _ => None,
         }
     }
 
     fn is_key_next(&self) -> bool {
-        matches!(
-            self.stack.last(),
-            Some(Frame {
-                kind: Kind::Map { key: None, .. },
-                ..
-            })
-        )
+        matches!(self.stack.last().map(|f| &f.kind), Some(Kind::Map(map)) if map.key.is_none())
     }
 
     fn scalar(
@@ -253,7 +254,7 @@ impl<'a> Builder<'a> {
             let full = format!("{}{}", tag.handle, tag.suffix);
             let expected = match kind {
                 Kind::Seq(_) => "seq",
-                Kind::Map { .. } => "map",
+                Kind::Map(_) => "map",
             };
             if full.strip_prefix(CORE) != Some(expected) {
                 let e = unsupported_tag(&full);
@@ -284,7 +285,7 @@ impl<'a> Builder<'a> {
                 let last = items.last().map(|n| n.span.end);
                 (Value::Seq(items), None, last)
             }
-            Kind::Map { entries, .. } => {
+            Kind::Map(MapBuilder { entries, .. }) => {
                 let first = entries.first().map(|e| e.key_span);
                 let last = entries.last().map(|e| e.value.span.end);
                 (Value::Map(entries), first, last)
@@ -324,23 +325,53 @@ impl<'a> Builder<'a> {
         let start = self.src.byte(mark.index());
         let span = self.src.span(mark, self.src.alias_end(start));
         let Some((nodes, depth)) = self.anchors.get(&id).map(|a| (a.nodes, a.depth)) else {
-            return Err(
+            return Err(if self.stack.iter().any(|f| f.anchor == id) {
                 ReadError::at(span, "alias refers to a node that contains it")
-                    .help("an alias can only repeat a node that is complete"),
-            );
+                    .help("an alias can only repeat a node that is complete")
+            } else {
+                ReadError::at(span, "alias refers to an anchor of an earlier document")
+                    .help("anchors only reach aliases in their own document")
+            });
         };
         self.depth_check(depth, span)?;
         self.count(nodes, span)?;
-        let Some(anchored) = self.anchors.get(&id) else {
-            return Ok(());
+        let found = self
+            .anchors
+            .get(&id)
+            .and_then(|a| self.find(&a.place))
+            .cloned();
+        let Some(mut node) = found else {
+            return Err(ReadError::at(span, "alias could not be resolved"));
         };
-        let mut node = anchored.node.clone();
         node.span = span;
         if self.is_key_next() && !matches!(node.value, Value::String(_)) {
             let shown = node.to_json().to_string();
             return Err(non_string_key(span, &shown, &node.value));
         }
         self.complete(node, 0, nodes, depth)
+    }
+
+    /// The anchored node at `place`: down the open frames while the path leads
+    /// to the one being built, then down finished nodes.
+    fn find<'n>(&'n self, place: &'n Place) -> Option<&'n Node> {
+        let path = match place {
+            Place::Copy(node) => return Some(node),
+            Place::Path(path) => path,
+        };
+        let mut level = 0;
+        while level + 1 < self.stack.len() && path.get(level) == Some(&self.stack[level].children())
+        {
+            level += 1;
+        }
+        let mut node = self.stack.get(level)?.child(*path.get(level)?)?;
+        for &i in path.get(level + 1..)? {
+            node = match &node.value {
+                Value::Seq(items) => items.get(i)?,
+                Value::Map(entries) => &entries.get(i)?.value,
+                _ => return None,
+            };
+        }
+        Some(node)
     }
 
     /// Hands a finished node to its parent, or ends the document.
@@ -352,10 +383,15 @@ impl<'a> Builder<'a> {
         depth: usize,
     ) -> Result<(), ReadError> {
         if anchor != 0 {
+            let place = if self.is_key_next() {
+                Place::Copy(node.clone())
+            } else {
+                Place::Path(self.stack.iter().map(Frame::children).collect())
+            };
             self.anchors.insert(
                 anchor,
                 Anchored {
-                    node: node.clone(),
+                    place,
                     nodes,
                     depth,
                 },
@@ -377,50 +413,7 @@ impl<'a> Builder<'a> {
         frame.child_depth = frame.child_depth.max(depth);
         match &mut frame.kind {
             Kind::Seq(items) => items.push(node),
-            Kind::Map {
-                entries,
-                key,
-                index,
-            } => match key.take() {
-                None => {
-                    let Value::String(k) = node.value else {
-                        return Err(ReadError::at(node.span, "a mapping key must be a string"));
-                    };
-                    *key = Some((k, node.span));
-                }
-                Some((k, key_span)) => {
-                    let first = match index {
-                        Some(index) => index.get(&k).map(|&i| &entries[i]),
-                        None => entries.iter().find(|e| e.key == k),
-                    };
-                    if let Some(first) = first {
-                        return Err(ReadError::at(
-                            key_span,
-                            format!(
-                                "duplicate key `{k}` (first defined at line {})",
-                                first.key_span.line
-                            ),
-                        )
-                        .help("remove one of them; Kubernetes tools refuse duplicate keys"));
-                    }
-                    if let Some(index) = index {
-                        index.insert(k.clone(), entries.len());
-                    } else if entries.len() >= LINEAR_KEYS {
-                        let mut map: HashMap<String, usize> = entries
-                            .iter()
-                            .enumerate()
-                            .map(|(i, e)| (e.key.clone(), i))
-                            .collect();
-                        map.insert(k.clone(), entries.len());
-                        *index = Some(map);
-                    }
-                    entries.push(Entry {
-                        key: k,
-                        key_span,
-                        value: node,
-                    });
-                }
-            },
+            Kind::Map(map) => map.push(node)?,
         }
         Ok(())
     }
