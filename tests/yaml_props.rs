@@ -221,3 +221,53 @@ proptest! {
         let _ = read_bytes(&bytes, &Limits::default());
     }
 }
+
+/// Fragments whose scalars mean the same in YAML 1.1 and 1.2, with anchors and aliases.
+const SHARED: &[&str] = &[
+    "- ",
+    ": ",
+    "\n",
+    "  ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    "&a ",
+    "&b ",
+    "*a",
+    "*b",
+    "*a ",
+    "x",
+    "y1",
+    "1",
+    "'q'",
+    "a: ",
+    "b:\n  ",
+    "c:\n- ",
+    "\n  - ",
+    "? ",
+    "|\n  t\n",
+    ">-\n  u\n",
+    "|+\n  v\n",
+    " # c",
+    "\n# c\n",
+    "\"d\\n\"",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    /// Where both readers accept a document, they read the same value (aliases included).
+    #[test]
+    fn agrees_with_serde_yaml_where_both_accept(parts in prop::collection::vec(prop::sample::select(SHARED), 1..40)) {
+        let s = parts.concat();
+        let ours = read_documents(&s, &Limits::default());
+        let theirs = serde_yaml::from_str::<Value>(&s);
+        if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+            if ours.len() == 1 {
+                prop_assert_eq!(ours[0].to_json(), theirs, "{:?}", s);
+            }
+        }
+    }
+}

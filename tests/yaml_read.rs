@@ -136,6 +136,10 @@ fn things_that_stay_strings() {
     ] {
         assert_eq!(value_of(text), json!(s), "{text}");
     }
+    // A block scalar at the end of input without a final line break (as libyaml reads it).
+    assert_eq!(one("a: |\n  t\n\n  u").to_json(), json!({"a": "t\n\nu"}));
+    assert_eq!(one("|\n  t\n  ").to_json(), json!("t\n"));
+    assert_eq!(one("a: |\n  t\n").to_json(), json!({"a": "t\n"}));
     let block = one("a: |\n  yes\nb: >-\n  0755\n").to_json();
     assert_eq!(block, json!({"a": "yes\n", "b": "0755"}));
 }

@@ -190,14 +190,24 @@ impl<'a> Builder<'a> {
 
     fn scalar(
         &mut self,
-        raw: String,
+        mut raw: String,
         style: TScalarStyle,
         anchor: usize,
         tag: Option<&Tag>,
         mark: Marker,
     ) -> Result<(), ReadError> {
         let start = self.src.byte(mark.index());
-        let mut span = self.src.span(mark, self.src.scalar_end(start, &raw, style));
+        let end = self.src.scalar_end(start, &raw, style);
+        if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded)
+            && raw.ends_with('\n')
+            && self.src.text[end..].trim().is_empty()
+            && !self.src.text.ends_with(['\n', '\r'])
+        {
+            // At the end of input without a final line break, yaml-rust2 adds one
+            // line break too many; libyaml (and so go-yaml) does not.
+            raw.pop();
+        }
+        let mut span = self.src.span(mark, end);
         let plain = style == TScalarStyle::Plain;
         let key_next = self.is_key_next();
         if raw.is_empty()
