@@ -7,6 +7,7 @@ use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::diag::{invalid_utf8, non_string_key, scan_error};
+use super::frame::{Anchored, Frame, Kind, Place, find};
 use super::map::MapBuilder;
 use super::node::{Limits, Node, ReadError, Span, Value};
 use super::resolve::{CORE, Unresolvable, resolve_plain, resolve_tagged, unsupported_tag};
@@ -46,52 +47,6 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Vec<Node>, ReadError>
     match std::str::from_utf8(bytes) {
         Ok(text) => read_documents(text, limits),
         Err(e) => Err(invalid_utf8(bytes, e.valid_up_to())),
-    }
-}
-
-/// Where an anchored node can be found when an alias repeats it.
-enum Place {
-    /// A copy (for mapping keys, which are scalars).
-    Copy(Node),
-    /// Child indices from the document's root collection down to the node.
-    Path(Vec<usize>),
-}
-
-/// An anchored node and its size, counted once and copied at every alias.
-struct Anchored {
-    place: Place,
-    nodes: usize,
-    depth: usize,
-}
-
-enum Kind {
-    Seq(Vec<Node>),
-    Map(MapBuilder),
-}
-
-/// A collection being built.
-struct Frame {
-    kind: Kind,
-    mark: Marker,
-    anchor: usize,
-    nodes_before: usize,
-    child_depth: usize,
-}
-
-impl Frame {
-    /// How many children are finished (the index the next one will get).
-    fn children(&self) -> usize {
-        match &self.kind {
-            Kind::Seq(items) => items.len(),
-            Kind::Map(map) => map.entries.len(),
-        }
-    }
-
-    fn child(&self, i: usize) -> Option<&Node> {
-        match &self.kind {
-            Kind::Seq(items) => items.get(i),
-            Kind::Map(map) => map.entries.get(i).map(|e| &e.value),
-        }
     }
 }
 
@@ -348,7 +303,7 @@ impl<'a> Builder<'a> {
         let found = self
             .anchors
             .get(&id)
-            .and_then(|a| self.find(&a.place))
+            .and_then(|a| find(&self.stack, &a.place))
             .cloned();
         let Some(mut node) = found else {
             return Err(ReadError::at(span, "alias could not be resolved"));
@@ -359,29 +314,6 @@ impl<'a> Builder<'a> {
             return Err(non_string_key(span, &shown, &node.value));
         }
         self.complete(node, 0, nodes, depth)
-    }
-
-    /// The anchored node at `place`: down the open frames while the path leads
-    /// to the one being built, then down finished nodes.
-    fn find<'n>(&'n self, place: &'n Place) -> Option<&'n Node> {
-        let path = match place {
-            Place::Copy(node) => return Some(node),
-            Place::Path(path) => path,
-        };
-        let mut level = 0;
-        while level + 1 < self.stack.len() && path.get(level) == Some(&self.stack[level].children())
-        {
-            level += 1;
-        }
-        let mut node = self.stack.get(level)?.child(*path.get(level)?)?;
-        for &i in path.get(level + 1..)? {
-            node = match &node.value {
-                Value::Seq(items) => items.get(i)?,
-                Value::Map(entries) => &entries.get(i)?.value,
-                _ => return None,
-            };
-        }
-        Some(node)
     }
 
     /// Hands a finished node to its parent, or ends the document.
