@@ -58,7 +58,7 @@
 //! # Writing
 //!
 //! [`to_canonical_yaml`] writes one document in a canonical block style; see
-//! [`write`] for the exact rules. Anything it writes reads back to the same JSON
+//! [`mod@write`] for the exact rules. Anything it writes reads back to the same JSON
 //! value under YAML 1.1 (this reader, go-yaml v2) and YAML 1.2 (serde_yaml).
 
 mod diag;
