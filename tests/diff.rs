@@ -91,7 +91,15 @@ fn markdown_summary_between_two_commits() {
     ));
     let summary = out.split("<details>").next().expect("summary");
     insta::assert_snapshot!("markdown_summary", summary);
-    assert!(out.contains("```diff\n--- HEAD~1/pets/namespace.yaml\n+++ HEAD/pets/namespace.yaml"), "{out}");
+    assert!(out.contains("```diff\n--- HEAD~1/"), "{out}");
+    assert!(
+        out.contains("--- HEAD~1/pets/namespace.yaml\n+++ HEAD/pets/namespace.yaml"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--- /dev/null\n+++ HEAD/pets/httproute-store-api.yaml"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -58,7 +58,11 @@ impl Scratch {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn git_in(dir: &Path, args: &[&str]) -> String {
@@ -84,8 +88,11 @@ fn scratch(hook: &str) -> Scratch {
     let tmp = tempfile::tempdir().expect("tmp");
     let hooks = tmp.path().join("hooks");
     std::fs::create_dir(&hooks).expect("mkdir");
-    std::fs::copy(common::root().join(".pre-commit-hooks.yaml"), hooks.join(".pre-commit-hooks.yaml"))
-        .expect("copy the hook definition");
+    std::fs::copy(
+        common::root().join(".pre-commit-hooks.yaml"),
+        hooks.join(".pre-commit-hooks.yaml"),
+    )
+    .expect("copy the hook definition");
     git_in(&hooks, &["init", "-q", "-b", "main"]);
     git_in(&hooks, &["add", "."]);
     git_in(&hooks, &["commit", "-q", "-m", "hooks"]);
@@ -121,13 +128,24 @@ fn scratch(hook: &str) -> Scratch {
 #[test]
 fn check_hook_refuses_stale_output_until_render() {
     let s = scratch("gatewright-check");
-    std::fs::write(s.work.join("site/gatewright.yaml"), SPEC.replace("asm-1-22", "asm-1-23")).expect("edit");
+    std::fs::write(
+        s.work.join("site/gatewright.yaml"),
+        SPEC.replace("asm-1-22", "asm-1-23"),
+    )
+    .expect("edit");
     s.ok("git", &["add", "site"]);
     let refused = s.run("git", &["commit", "-m", "bump the revision"]);
-    assert!(!refused.status.success(), "a stale commit went through:\n{}", text(&refused));
+    assert!(
+        !refused.status.success(),
+        "a stale commit went through:\n{}",
+        text(&refused)
+    );
     let out = text(&refused);
     assert!(out.contains("gatewright check"), "{out}");
-    assert!(out.contains("deploy/pets/namespace.yaml"), "the hook output names the stale file:\n{out}");
+    assert!(
+        out.contains("deploy/pets/namespace.yaml"),
+        "the hook output names the stale file:\n{out}"
+    );
 
     s.ok("gatewright", &["render", "site", "--out", "deploy"]);
     s.ok("git", &["add", "-A"]);
@@ -138,10 +156,18 @@ fn check_hook_refuses_stale_output_until_render() {
 #[test]
 fn render_hook_fixes_the_output_and_the_next_commit_passes() {
     let s = scratch("gatewright-render");
-    std::fs::write(s.work.join("site/gatewright.yaml"), SPEC.replace("asm-1-22", "asm-1-23")).expect("edit");
+    std::fs::write(
+        s.work.join("site/gatewright.yaml"),
+        SPEC.replace("asm-1-22", "asm-1-23"),
+    )
+    .expect("edit");
     s.ok("git", &["add", "site"]);
     let refused = s.run("git", &["commit", "-m", "bump the revision"]);
-    assert!(!refused.status.success(), "files changed, so the commit must stop:\n{}", text(&refused));
+    assert!(
+        !refused.status.success(),
+        "files changed, so the commit must stop:\n{}",
+        text(&refused)
+    );
     let ns = std::fs::read_to_string(s.work.join("deploy/pets/namespace.yaml")).expect("rendered");
     assert!(ns.contains("asm-1-23"), "the hook re-rendered the output:\n{ns}");
     s.ok("git", &["add", "-A"]);

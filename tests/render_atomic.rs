@@ -35,7 +35,12 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .map(|e| e.expect("walk"))
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).expect("prefix").to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .into_owned();
             let ft = e.file_type();
             let bytes = if ft.is_file() {
                 std::fs::read(e.path()).expect("read")
@@ -80,7 +85,11 @@ fn scratch_dirs(parent: &Path) -> Vec<String> {
 fn a_failure_between_files_leaves_the_previous_tree_intact() {
     let (dir, out) = previous_tree();
     let before = snapshot(&out);
-    let changed = tree(&SPEC.replace("asm-1-22", "asm-1-23").replace("store-front:80", "store-front:8080"));
+    let changed = tree(
+        &SPEC
+            .replace("asm-1-22", "asm-1-23")
+            .replace("store-front:80", "store-front:8080"),
+    );
     for fail_at in 1..=2 {
         let err = write_tree_hooked(&changed, &out, &mut |n| {
             if n == fail_at {
@@ -92,7 +101,11 @@ fn a_failure_between_files_leaves_the_previous_tree_intact() {
         .expect_err("the injected failure must surface");
         assert_eq!(err.code, "GW799");
         assert_eq!(snapshot(&out), before, "failing after {fail_at} files changed the tree");
-        assert!(scratch_dirs(dir.path()).is_empty(), "staging left behind: {:?}", scratch_dirs(dir.path()));
+        assert!(
+            scratch_dirs(dir.path()).is_empty(),
+            "staging left behind: {:?}",
+            scratch_dirs(dir.path())
+        );
     }
     write_tree(&changed, &out).expect("render after the failure");
     let after = snapshot(&out);
@@ -132,16 +145,21 @@ fn a_killed_render_leaves_the_previous_tree_and_the_next_render_cleans_up() {
     assert_eq!(after["NOTES.md"], b"hand-written\n");
 }
 
+#[cfg(unix)]
 #[test]
 fn a_second_render_of_the_same_directory_is_refused_while_one_runs() {
+    use rustix::fs::{FlockOperation, flock};
     let (dir, out) = previous_tree();
+    let before = snapshot(&out);
     let parent = std::fs::File::open(dir.path()).expect("open parent");
-    parent.try_lock().expect("lock like a running render");
-    let err = write_tree(&tree(SPEC), &out).expect_err("must not interleave");
+    flock(&parent, FlockOperation::NonBlockingLockExclusive).expect("lock like a running render");
+    let changed = tree(&SPEC.replace("asm-1-22", "asm-1-23"));
+    let err = write_tree(&changed, &out).expect_err("must not interleave");
     assert_eq!(err.code, "GW705");
     assert!(err.message.contains("another gatewright render"), "{}", err.message);
-    parent.unlock().expect("unlock");
-    write_tree(&tree(SPEC), &out).expect("works once the lock is free");
+    assert_eq!(snapshot(&out), before);
+    drop(parent);
+    write_tree(&changed, &out).expect("works once the lock is free");
 }
 
 #[test]
@@ -173,7 +191,11 @@ fn symlinks_are_refused_and_never_followed() {
     let err = write_tree(&tree(SPEC), &out).expect_err("symlinked folder");
     assert_eq!(err.code, "GW702");
     assert!(err.message.contains("aks-istio-ingress"), "{}", err.message);
-    assert_eq!(std::fs::read_dir(&elsewhere).expect("read").count(), 0, "wrote through a symlink");
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).expect("read").count(),
+        0,
+        "wrote through a symlink"
+    );
     // A symlink gatewright does not write to is carried over as a symlink.
     std::fs::remove_file(out.join("aks-istio-ingress")).expect("rm link");
     std::os::unix::fs::symlink("../elsewhere", out.join("docs")).expect("symlink");
@@ -214,7 +236,10 @@ fn the_spec_directory_can_be_the_output_directory() {
             .expect("run");
         assert!(status.success());
     }
-    assert_eq!(std::fs::read_to_string(site.join("gatewright.yaml")).expect("spec kept"), SPEC);
+    assert_eq!(
+        std::fs::read_to_string(site.join("gatewright.yaml")).expect("spec kept"),
+        SPEC
+    );
     assert!(site.join("pets/httproute-store-front.yaml").is_file());
     let status = Command::new(env!("CARGO_BIN_EXE_gatewright"))
         .args(["check", ".", "--out", "."])

@@ -106,38 +106,58 @@ impl Out {
 }
 
 /// Lock held while a render writes; released on drop.
+#[cfg(unix)]
 pub(crate) struct Lock(#[allow(dead_code)] File);
 
-/// Take the render lock of `out` (a lock on its parent directory), or fail
-/// at once with GW705 when another render holds it.
+/// Lock held while a render writes; released on drop.
+#[cfg(not(unix))]
+pub(crate) struct Lock(#[allow(dead_code)] File, PathBuf);
+
+/// Take the render lock of `out`, or fail at once with GW705 when another
+/// render holds it. On Unix: `flock` on the output's parent directory (no
+/// lock file; released by the kernel when the process dies).
+#[cfg(unix)]
 pub(crate) fn lock(out: &Out) -> Result<Lock, Diagnostic> {
-    let file = lock_file(out).map_err(|e| io("lock", &out.parent, e))?;
-    match file.try_lock() {
+    use rustix::fs::{FlockOperation, flock};
+    let file = File::open(&out.parent).map_err(|e| io("lock", &out.parent, e))?;
+    match flock(&file, FlockOperation::NonBlockingLockExclusive) {
         Ok(()) => Ok(Lock(file)),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Diagnostic::error(
-            "GW705",
-            format!("another gatewright render is writing `{}`", out.dir.display()),
-        )
-        .help("wait for it to finish and run again; renders of one directory never interleave")),
-        Err(std::fs::TryLockError::Error(e)) => Err(io("lock", &out.parent, e)),
+        Err(rustix::io::Errno::WOULDBLOCK) => Err(busy(out)),
+        Err(e) => Err(io("lock", &out.parent, e.into())),
     }
 }
 
-#[cfg(unix)]
-fn lock_file(out: &Out) -> std::io::Result<File> {
-    File::open(&out.parent)
-}
-
+/// Elsewhere: a lock file beside the output, created exclusively and
+/// removed when the render ends.
 #[cfg(not(unix))]
-fn lock_file(out: &Out) -> std::io::Result<File> {
+pub(crate) fn lock(out: &Out) -> Result<Lock, Diagnostic> {
     let mut name = OsString::from(".");
     name.push(&out.name);
     name.push(".gatewright-lock");
-    std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(out.parent.join(name))
+    let path = out.parent.join(name);
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        Ok(file) => Ok(Lock(file, path)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(busy(out).help(format!(
+            "wait for the other render; if none is running, delete `{}`",
+            path.display()
+        ))),
+        Err(e) => Err(io("lock", &path, e)),
+    }
+}
+
+fn busy(out: &Out) -> Diagnostic {
+    Diagnostic::error(
+        "GW705",
+        format!("another gatewright render is writing `{}`", out.dir.display()),
+    )
+    .help("wait for it to finish and run again; renders of one directory never interleave")
+}
+
+#[cfg(not(unix))]
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.1);
+    }
 }
 
 /// Clean up after a run that was killed: remove staging directories, and put
