@@ -4,6 +4,7 @@
 //! printed by [`format`].
 
 pub mod format;
+mod objects;
 pub mod routing;
 pub mod tree;
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::objects::{JsonBackend, JsonMatch};
 use crate::emit::Tree;
 use crate::model::{BackendRef, Model, RouteMatch};
 
@@ -336,81 +337,4 @@ fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
         .unwrap_or_default()
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct JsonMatch {
-    path: Option<JsonPath>,
-    #[serde(default)]
-    headers: Vec<JsonValueMatch>,
-    #[serde(default)]
-    query_params: Vec<JsonValueMatch>,
-    method: Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct JsonPath {
-    #[serde(rename = "type", default = "prefix")]
-    kind: String,
-    #[serde(default = "root")]
-    value: String,
-}
-
-#[derive(serde::Deserialize)]
-struct JsonValueMatch {
-    #[serde(rename = "type", default = "exact")]
-    kind: String,
-    name: String,
-    value: String,
-}
-
-#[derive(serde::Deserialize)]
-struct JsonBackend {
-    name: String,
-    namespace: Option<String>,
-    #[serde(default)]
-    port: u32,
-    weight: Option<u32>,
-}
-
-fn prefix() -> String {
-    "PathPrefix".into()
-}
-fn root() -> String {
-    "/".into()
-}
-fn exact() -> String {
-    "Exact".into()
-}
-
-impl JsonMatch {
-    fn into_model(self) -> RouteMatch {
-        let vm = |v: JsonValueMatch| crate::model::ValueMatch {
-            kind: v.kind,
-            name: v.name,
-            value: v.value,
-        };
-        RouteMatch {
-            path: self.path.map(|p| crate::model::PathMatch {
-                kind: p.kind,
-                value: p.value,
-            }),
-            headers: self.headers.into_iter().map(vm).collect(),
-            query_params: self.query_params.into_iter().map(vm).collect(),
-            method: self.method,
-        }
-    }
-}
-
-impl JsonBackend {
-    fn into_model(self) -> BackendRef {
-        BackendRef {
-            name: self.name,
-            namespace: self.namespace,
-            port: self.port,
-            weight: self.weight,
-            origin: String::new(),
-        }
-    }
 }
