@@ -30,6 +30,9 @@ pub struct Options {
     pub overlay: Option<PathBuf>,
     /// The environment being compiled, if the spec has environments.
     pub env: Option<String>,
+    /// For [`compile_targets`]: ignore the spec's environments and compile
+    /// the base spec, without overlays, as one tree (`--no-overlays`).
+    pub no_overlays: bool,
 }
 
 /// One tree to produce: the base spec, or one environment of it.
@@ -124,6 +127,8 @@ pub struct Compiled {
     pub model: Model,
     /// The output tree.
     pub tree: Tree,
+    /// Where each spec value came from (to point at the spec line of a model item's `origin`).
+    pub provenance: Provenance,
 }
 
 /// Everything a run produced: the files read, the findings, and the output
@@ -143,6 +148,31 @@ impl Outcome {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+}
+
+/// Compile every target of a spec ([`plan`] with `base.overlay` and `base.env`), in plan order.
+pub fn compile_targets(base: &Options) -> Result<Vec<(Target, Outcome)>, Diagnostic> {
+    let targets = if base.no_overlays {
+        vec![Target {
+            env: None,
+            overlay: None,
+        }]
+    } else {
+        plan(&base.spec, base.overlay.as_deref(), base.env.as_deref())?
+    };
+    Ok(targets
+        .into_iter()
+        .map(|target| {
+            let outcome = compile(&Options {
+                spec: base.spec.clone(),
+                blueprints: base.blueprints.clone(),
+                overlay: target.overlay.clone(),
+                env: target.env.clone(),
+                no_overlays: false,
+            });
+            (target, outcome)
+        })
+        .collect())
 }
 
 /// Compile a spec into an output tree.
@@ -257,7 +287,11 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         .map_err(|e| diags.extend(e))
         .ok()?;
     let tree = layout(&docs, &model.upstreams, &model.gateway_api_version);
-    Some(Compiled { model, tree })
+    Some(Compiled {
+        model,
+        tree,
+        provenance: prov,
+    })
 }
 
 /// Apply an environment overlay as a merge patch; it becomes the top
