@@ -1,0 +1,1 @@
+//! Unit tests of the CRD module on small hand-written CRDs.
