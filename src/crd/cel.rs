@@ -10,7 +10,10 @@ use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, OnceLock};
 
-use cel::objects::{Key, Map};
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt,
+};
+use cel::common::value::Val;
 use cel::{Context, Env, Program, Value as CelValue};
 use serde_json::Value;
 
@@ -185,47 +188,56 @@ fn escape_property(name: &str) -> String {
         .replace('/', "__slash__")
 }
 
-fn key(s: &str) -> Key {
-    Key::String(Arc::new(s.to_owned()))
+fn needs_escape(name: &str) -> bool {
+    RESERVED.contains(&name) || name.contains(['.', '-', '/']) || name.contains("__")
 }
 
-/// `value` as a CEL value, typed by `node`.
-fn to_cel(node: Option<&Node>, value: &Value) -> CelValue {
+fn property_key(name: &str) -> CelMapKey<'_> {
+    if needs_escape(name) {
+        CelMapKey::from(escape_property(name))
+    } else {
+        CelMapKey::from(name)
+    }
+}
+
+/// `value` as a CEL value typed by `node`, borrowing its strings.
+fn to_val<'v>(node: Option<&Node>, value: &'v Value) -> Box<dyn Val + 'v> {
     match value {
-        Value::Null => CelValue::Null,
-        Value::Bool(b) => CelValue::Bool(*b),
+        Value::Null => Box::new(CelNull),
+        Value::Bool(b) => Box::new(CelBool::from(*b)),
         Value::Number(n) => {
             let is_number = node.and_then(|n| n.ty.as_deref()) == Some("number");
             match (n.as_i64(), n.as_u64(), n.as_f64()) {
-                (Some(i), _, _) if !is_number => CelValue::Int(i),
-                (None, Some(u), _) if !is_number => CelValue::UInt(u),
-                (_, _, Some(f)) => CelValue::Float(f),
-                _ => CelValue::Null,
+                (Some(i), _, _) if !is_number => Box::new(CelInt::from(i)),
+                (None, Some(u), _) if !is_number => Box::new(CelUInt::from(u)),
+                (_, _, Some(f)) => Box::new(CelDouble::from(f)),
+                _ => Box::new(CelNull),
             }
         }
-        Value::String(s) => CelValue::String(Arc::new(s.clone())),
+        Value::String(s) => Box::new(CelString::from(s.as_str())),
         Value::Array(items) => {
             let item = node.and_then(|n| n.items.as_deref());
-            CelValue::List(Arc::new(items.iter().map(|v| to_cel(item, v)).collect()))
+            let list: Vec<Box<dyn Val + 'v>> = items.iter().map(|v| to_val(item, v)).collect();
+            Box::new(CelList::from(list))
         }
         Value::Object(fields) => {
             let mut map = HashMap::with_capacity(fields.len());
             for (name, v) in fields {
                 match node.and_then(|n| n.properties.get(name)) {
                     Some(child) => {
-                        map.insert(key(&escape_property(name)), to_cel(Some(child), v));
+                        map.insert(property_key(name), to_val(Some(child), v));
                     }
                     None => match node.and_then(|n| n.additional.as_deref()) {
                         Some(additional) => {
-                            map.insert(key(name), to_cel(Some(additional), v));
+                            map.insert(CelMapKey::from(name.as_str()), to_val(Some(additional), v));
                         }
                         None => {
-                            map.insert(key(&escape_property(name)), to_cel(None, v));
+                            map.insert(property_key(name), to_val(None, v));
                         }
                     },
                 }
             }
-            CelValue::Map(Map { map: Arc::new(map) })
+            Box::new(CelMap::from(map))
         }
     }
 }
@@ -287,41 +299,57 @@ fn walk(
 }
 
 fn evaluate(env: &Arc<Env>, node: &Node, value: &Value, pointer: &str, out: &mut Vec<Violation>) {
-    let this = to_cel(Some(node), value);
+    // One context per node, for all of the node's rules.
+    let ctx = catch_unwind(AssertUnwindSafe(|| {
+        let mut ctx = Context::with_env(Arc::clone(env));
+        ctx.add_variable_as_val("self", to_val(Some(node), value));
+        ctx
+    }));
+    let Ok(ctx) = ctx else {
+        for rule in &node.rules {
+            push(
+                out,
+                rule,
+                pointer,
+                "the CEL evaluator crashed binding `self`".to_owned(),
+            );
+        }
+        return;
+    };
     for rule in &node.rules {
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let mut ctx = Context::with_env(Arc::clone(env));
-            ctx.add_variable_from_value("self", this.clone());
-            match rule.program.execute(&ctx) {
-                Ok(CelValue::Bool(true)) => None,
-                Ok(CelValue::Bool(false)) => Some(failure_message(rule, &ctx)),
-                Ok(other) => Some(format!(
-                    "rule evaluated to {:?} instead of a bool: {}",
-                    other.type_of(),
-                    rule.rule
-                )),
-                Err(e) => Some(format!("rule could not be evaluated ({e}): {}", rule.rule)),
-            }
+        let outcome = catch_unwind(AssertUnwindSafe(|| match rule.program.execute(&ctx) {
+            Ok(CelValue::Bool(true)) => None,
+            Ok(CelValue::Bool(false)) => Some(failure_message(rule, &ctx)),
+            Ok(other) => Some(format!(
+                "rule evaluated to {:?} instead of a bool: {}",
+                other.type_of(),
+                rule.rule
+            )),
+            Err(e) => Some(format!("rule could not be evaluated ({e}): {}", rule.rule)),
         }))
         .unwrap_or_else(|_| Some(format!("the CEL evaluator crashed on rule: {}", rule.rule)));
         if let Some(message) = outcome {
-            let message = match rule.reason.as_deref() {
-                None | Some("FieldValueInvalid") => message,
-                Some(reason) => format!("{}: {message}", reason.trim_start_matches("FieldValue")),
-            };
-            let pointer = match &rule.field_path {
-                Some(path) => format!("{pointer}{}", field_path_pointer(path)),
-                None => pointer.to_owned(),
-            };
-            out.push(Violation {
-                pointer,
-                message,
-                rule: Rule::Cel {
-                    rule: rule.rule.clone(),
-                },
-            });
+            push(out, rule, pointer, message);
         }
     }
+}
+
+fn push(out: &mut Vec<Violation>, rule: &CompiledRule, pointer: &str, message: String) {
+    let message = match rule.reason.as_deref() {
+        None | Some("FieldValueInvalid") => message,
+        Some(reason) => format!("{}: {message}", reason.trim_start_matches("FieldValue")),
+    };
+    let pointer = match &rule.field_path {
+        Some(path) => format!("{pointer}{}", field_path_pointer(path)),
+        None => pointer.to_owned(),
+    };
+    out.push(Violation {
+        pointer,
+        message,
+        rule: Rule::Cel {
+            rule: rule.rule.clone(),
+        },
+    });
 }
 
 fn failure_message(rule: &CompiledRule, ctx: &Context) -> String {

@@ -2,6 +2,9 @@
 //! the API server defines them (`k8s.io/apiserver/pkg/cel/library`), as far as
 //! the Gateway API and Flux CRD rules need them:
 //!
+//! - `string.matches(regex)` and `matches(string, regex)`, with compiled
+//!   regular expressions cached (the `cel` crate's own compiles the regex on
+//!   every call, which dominated validation time; its `regex` feature is off);
 //! - `isIP(string) -> bool`, `isCIDR(string) -> bool`, `isURL(string) -> bool`;
 //! - `list.isSorted() -> bool`;
 //! - `format.<name>().validate(string) -> optional<list<string>>` for the
@@ -11,7 +14,12 @@
 //! The `ip()`/`cidr()`/`url()` object types, `quantity`, `semver` and the
 //! authorizer library are not provided; no rule of the supported CRDs uses them.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
+
+use regex::Regex;
 
 use cel::common::types::{self, CelBool, CelList, CelOptional, CelString};
 use cel::common::value::{CowVal, Val};
@@ -19,6 +27,7 @@ use cel::{DeclarationError, Env, ExecutionError, Value};
 
 /// Names of the functions this module registers, for the static check of rules.
 pub(super) const PROVIDED: &[&str] = &[
+    "matches",
     "isIP",
     "isCIDR",
     "isURL",
@@ -29,10 +38,25 @@ pub(super) const PROVIDED: &[&str] = &[
     "format.dns1035Label",
     "format.qualifiedName",
     "format.labelValue",
+    // The parser reports `format.x()` as a call of `x` on the identifier `format`.
+    "dns1123Label",
+    "dns1123Subdomain",
+    "dns1035Label",
+    "qualifiedName",
+    "labelValue",
 ];
 
 /// Register the functions on `env`.
 pub(super) fn register(env: &mut Env) -> Result<(), DeclarationError> {
+    let strings = vec![types::STRING_TYPE, types::STRING_TYPE];
+    env.add_overload("matches", "matches", strings, matches)?;
+    env.add_member_overload(
+        "matches",
+        "matches_string",
+        types::STRING_TYPE,
+        vec![types::STRING_TYPE],
+        matches,
+    )?;
     env.add_overload("isIP", "k8s_is_ip", vec![types::STRING_TYPE], is_ip)?;
     env.add_overload("isCIDR", "k8s_is_cidr", vec![types::STRING_TYPE], is_cidr)?;
     env.add_overload("isURL", "k8s_is_url", vec![types::STRING_TYPE], is_url)?;
@@ -96,6 +120,35 @@ fn string_arg<'a>(
         .ok_or_else(|| ExecutionError::function_error(function, "expected a string argument"))
 }
 
+/// Compiled regular expressions by pattern, per thread (the rules of a set of
+/// CRDs hold a few dozen patterns).
+fn cached_regex(pattern: &str) -> Result<Arc<Regex>, String> {
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Arc<Regex>>> = RefCell::new(HashMap::new());
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(re) = cache.get(pattern) {
+            return Ok(Arc::clone(re));
+        }
+        let re = Arc::new(
+            Regex::new(pattern).map_err(|e| format!("'{pattern}' is not a valid regex: {e}"))?,
+        );
+        if cache.len() >= 1024 {
+            cache.clear();
+        }
+        cache.insert(pattern.to_owned(), Arc::clone(&re));
+        Ok(re)
+    })
+}
+
+fn matches<'b, 'v>(args: Vec<CowVal<'b, 'v>>) -> Res<'b, 'v> {
+    let text = string_arg(&args, 0, "matches")?;
+    let pattern = string_arg(&args, 1, "matches")?;
+    let re = cached_regex(pattern).map_err(|e| ExecutionError::function_error("matches", e))?;
+    boolean(re.is_match(text))
+}
+
 fn boolean<'b, 'v>(b: bool) -> Res<'b, 'v> {
     Ok(CowVal::owned(CelBool::from(b)))
 }
@@ -124,8 +177,7 @@ fn is_cidr<'b, 'v>(args: Vec<CowVal<'b, 'v>>) -> Res<'b, 'v> {
             Some(IpAddr::V6(_)) => 128,
             None => return false,
         };
-        !bits.starts_with('+')
-            && !(bits.len() > 1 && bits.starts_with('0'))
+        !(bits.starts_with('+') || (bits.len() > 1 && bits.starts_with('0')))
             && bits.parse::<u8>().is_ok_and(|b| b <= max)
     });
     boolean(ok)

@@ -120,9 +120,10 @@ fn document_start_lines(text: &str) -> Vec<usize> {
     for (i, line) in text.lines().enumerate() {
         if line == "---" || line.starts_with("--- ") {
             if i == 0 {
-                continue;
+                starts[0] = 2;
+            } else {
+                starts.push(i + 2);
             }
-            starts.push(i + 2);
         }
     }
     starts

@@ -151,17 +151,16 @@ pub(super) fn validate(object: &Value, namespaced: bool) -> Vec<Violation> {
     }
     match meta.get("namespace") {
         None => {}
-        Some(Value::String(ns)) => {
-            if namespaced && !ns.is_empty() && !is_dns1123_label(ns) {
-                push(
-                    "/metadata/namespace".to_owned(),
-                    format!(
-                        "invalid namespace {ns:?}: must be a lowercase RFC 1123 label of at most \
-                         63 characters"
-                    ),
-                );
-            }
+        Some(Value::String(ns)) if namespaced && !ns.is_empty() && !is_dns1123_label(ns) => {
+            push(
+                "/metadata/namespace".to_owned(),
+                format!(
+                    "invalid namespace {ns:?}: must be a lowercase RFC 1123 label of at most \
+                     63 characters"
+                ),
+            );
         }
+        Some(Value::String(_)) => {}
         Some(_) => push(
             "/metadata/namespace".to_owned(),
             "must be a string".to_owned(),

@@ -22,8 +22,6 @@ pub(super) struct Node {
     pub default: Option<Value>,
     /// `nullable: true`.
     pub nullable: bool,
-    /// `x-kubernetes-int-or-string: true`.
-    pub int_or_string: bool,
     /// `x-kubernetes-list-type`.
     pub list_type: ListType,
     /// Compiled `x-kubernetes-validations` (transition rules left out).
@@ -70,22 +68,6 @@ impl Node {
             + self.items.as_ref().map_or(0, |n| n.rule_count())
             + self.additional.as_ref().map_or(0, |n| n.rule_count())
     }
-
-    /// Visit every compiled rule with the JSON pointer of its schema node.
-    pub fn for_each_rule(&self, pointer: &str, f: &mut dyn FnMut(&str, &CompiledRule)) {
-        for rule in &self.rules {
-            f(pointer, rule);
-        }
-        for (name, child) in &self.properties {
-            child.for_each_rule(&format!("{pointer}/properties/{}", escape(name)), f);
-        }
-        if let Some(items) = &self.items {
-            items.for_each_rule(&format!("{pointer}/items"), f);
-        }
-        if let Some(additional) = &self.additional {
-            additional.for_each_rule(&format!("{pointer}/additionalProperties"), f);
-        }
-    }
 }
 
 /// Escape one JSON pointer segment.
@@ -101,10 +83,6 @@ fn build(schema: &Value, pointer: &str) -> Result<Node, BuildError> {
             .map(str::to_owned),
         default: schema.get("default").cloned(),
         nullable: schema.get("nullable").and_then(Value::as_bool) == Some(true),
-        int_or_string: schema
-            .get("x-kubernetes-int-or-string")
-            .and_then(Value::as_bool)
-            == Some(true),
         ..Node::default()
     };
     node.list_type = match schema.get("x-kubernetes-list-type").and_then(Value::as_str) {

@@ -117,11 +117,10 @@ fn convert(schema: &Value, position: Position) -> Value {
                     out.insert(key.clone(), Value::Array(list));
                 }
             }
-            "format" => {
-                if value.as_str().is_some_and(|f| KEPT_FORMATS.contains(&f)) {
-                    out.insert(key.clone(), value.clone());
-                }
+            "format" if value.as_str().is_some_and(|f| KEPT_FORMATS.contains(&f)) => {
+                out.insert(key.clone(), value.clone());
             }
+            "format" => {}
             k if VALUE_KEYWORDS.contains(&k) => {
                 out.insert(key.clone(), value.clone());
             }
@@ -222,7 +221,7 @@ pub(super) fn violations(validator: &jsonschema::Validator, object: &Value) -> V
                     format!("required field `{name}` is missing"),
                 );
             }
-            kind => push(pointer, message(kind, &instance)),
+            kind => push(pointer, message(kind, instance)),
         }
     }
     out
