@@ -225,3 +225,33 @@ fn set_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<CrdSet>();
 }
+
+/// `format.<name>().validate(s)` returns `optional.none()` when `s` is valid,
+/// as in Kubernetes; the XMesh rule compares that with `null`.
+#[test]
+fn named_format_validate() {
+    let text = CRD.replace(
+        "self.allowedRoutes.namespaces.from == 'Same' || self.name == 'open'",
+        "'!format.dns1123Label().validate(self.name).hasValue()'",
+    );
+    let set = match CrdSet::from_yaml(&text, "widgets.yaml") {
+        Ok(set) => set,
+        Err(e) => panic!("{e}"),
+    };
+    let run = |name: &str| {
+        set.validate(&widget(json!({"listeners": [{"name": name}]})))
+            .map(|v| v.len())
+    };
+    assert_eq!(run("ok-name"), Some(0));
+    assert_eq!(run("Not OK"), Some(1));
+    let text = text.replace(
+        "'!format.dns1123Label().validate(self.name).hasValue()'",
+        "format.dns1123Label().validate(self.name) == null",
+    );
+    let set = CrdSet::from_yaml(&text, "widgets.yaml").ok();
+    let v = set.and_then(|s| s.validate(&widget(json!({"listeners": [{"name": "ok-name"}]}))));
+    // `optional.none() == null` is false (an optional equals only an optional),
+    // so this form of the rule refuses even a valid name. The experimental
+    // XMesh CRD of v1.6.1 writes its port-name rule this way.
+    assert_eq!(v.map(|v| v.len()), Some(1));
+}
