@@ -234,7 +234,7 @@ pub fn render_model(
         jobs.push((Blueprint::HttpRoute, to_value(r), &r.origin));
     }
     for g in &model.reference_grants {
-        jobs.push((Blueprint::ReferenceGrant, to_value(g), ""));
+        jobs.push((Blueprint::ReferenceGrant, to_value(g), &g.origin));
     }
     for p in &model.service_patches {
         jobs.push((Blueprint::ServicePatch, to_value(p), &p.origin));

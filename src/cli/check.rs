@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use gatewright::diff::{self, format};
 
 use super::output::{Printer, stdout_color};
-use super::{FAILURE, FINDINGS, Format, FormatArgs, SpecArgs, exit_code};
+use super::{CrdArgs, FAILURE, FINDINGS, Format, FormatArgs, SpecArgs, exit_code};
 
 /// Arguments of `check`.
 #[derive(clap::Args)]
@@ -17,6 +17,8 @@ pub struct Args {
     spec: SpecArgs,
     #[command(flatten)]
     format: FormatArgs,
+    #[command(flatten)]
+    crds: CrdArgs,
     /// The output directory to compare with (as given to `render --out`).
     #[arg(long, short)]
     out: PathBuf,
@@ -25,7 +27,12 @@ pub struct Args {
 /// Run `check`.
 pub fn run(args: Args) -> ExitCode {
     let printer = Printer::new(args.format.format == Format::Json);
-    let compiled = match gatewright::driver::compile_targets(&args.spec.options()) {
+    let mut options = args.spec.options();
+    options.crds = match args.crds.load(&printer) {
+        Ok(crds) => crds,
+        Err(code) => return code,
+    };
+    let compiled = match gatewright::driver::compile_targets(&options) {
         Ok(t) => t,
         Err(d) => {
             printer.diagnostics(&[d], &Default::default());

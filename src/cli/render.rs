@@ -8,7 +8,7 @@ use gatewright::diagnostic::Diagnostic;
 use gatewright::emit;
 
 use super::output::Printer;
-use super::{FAILURE, Format, FormatArgs, SpecArgs, exit_code};
+use super::{CrdArgs, FAILURE, Format, FormatArgs, SpecArgs, exit_code};
 
 /// Arguments of `render`.
 #[derive(clap::Args)]
@@ -17,6 +17,8 @@ pub struct Args {
     spec: SpecArgs,
     #[command(flatten)]
     format: FormatArgs,
+    #[command(flatten)]
+    crds: CrdArgs,
     /// Output directory: one kustomize root, or `DIR/<env>/` per environment.
     #[arg(long, short, required_unless_present = "stdout", conflicts_with = "stdout")]
     out: Option<PathBuf>,
@@ -28,7 +30,12 @@ pub struct Args {
 /// Run `render`.
 pub fn run(args: Args) -> ExitCode {
     let printer = Printer::new(args.format.format == Format::Json);
-    let compiled = match gatewright::driver::compile_targets(&args.spec.options()) {
+    let mut options = args.spec.options();
+    options.crds = match args.crds.load(&printer) {
+        Ok(crds) => crds,
+        Err(code) => return code,
+    };
+    let compiled = match gatewright::driver::compile_targets(&options) {
         Ok(t) => t,
         Err(d) => {
             printer.diagnostics(&[d], &Default::default());
