@@ -83,8 +83,9 @@ pub fn run(args: Args) -> ExitCode {
     match code {
         0 => printer.note(&format!("up to date: {files} files in {}", args.out.display())),
         FINDINGS if !report.is_empty() => printer.note(&format!(
-            "the output is stale: run `gatewright render {} --out {}` and commit the result",
+            "the output is stale: run `gatewright render {}{} --out {}` and commit the result",
             args.spec.spec.display(),
+            if args.spec.no_overlays { " --no-overlays" } else { "" },
             args.out.display()
         )),
         _ => {}

@@ -1,6 +1,7 @@
 //! Command-line interface: one file per command. Exit codes: 0 ok,
 //! 1 findings (invalid spec, drift, diff), 2 usage or I/O error.
 
+mod blueprints;
 mod check;
 mod diff;
 mod git;
@@ -32,6 +33,9 @@ enum Command {
     Diff(diff::Args),
     /// Print the spec's JSON Schema (for editors and yaml-language-server).
     Schema,
+    /// Work with blueprints (the templates gatewright renders with).
+    #[command(subcommand)]
+    Blueprints(blueprints::Command),
 }
 
 /// What to compile: shared by the commands that compile a spec.
@@ -41,11 +45,14 @@ pub struct SpecArgs {
     #[arg(default_value = ".")]
     pub spec: PathBuf,
     /// Compile only this environment (`overlays/<env>.yaml` beside the spec).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "no_overlays")]
     pub env: Option<String>,
     /// Apply this overlay file instead of the spec's `overlays/` folder.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "no_overlays")]
     pub overlay: Option<PathBuf>,
+    /// Ignore the spec's environments: compile the base spec, without overlays, as one tree.
+    #[arg(long)]
+    pub no_overlays: bool,
     /// Directory of templates that override the built-in blueprints.
     #[arg(long)]
     pub blueprints: Option<PathBuf>,
@@ -59,6 +66,7 @@ impl SpecArgs {
             blueprints: self.blueprints.clone(),
             overlay: self.overlay.clone(),
             env: self.env.clone(),
+            no_overlays: self.no_overlays,
         }
     }
 }
@@ -99,6 +107,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Schema => Printer::new(false).stdout(&gatewright::schema::spec_schema_text()),
+        Command::Blueprints(command) => blueprints::run(command),
     }
 }
 
