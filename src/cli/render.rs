@@ -74,7 +74,9 @@ pub fn run(args: Args) -> ExitCode {
             continue;
         };
         if args.stdout && args.argocd_plugin {
-            return match gatewright::gitops::cmp::manifests(&compiled.tree, &compiled.model) {
+            return match gatewright::gitops::cmp::manifests(&compiled.tree, &compiled.model, &|p| {
+                compiled.provenance.locate(p)
+            }) {
                 Ok(objects) => printer.stdout(&gatewright::gitops::cmp::stream(&objects)),
                 Err(diags) => {
                     printer.diagnostics(&diags, &outcome.sources);

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use crate::diagnostic::Diagnostic;
 use crate::emit::Tree;
 use crate::model::Model;
+use crate::source::Loc;
 use crate::yaml;
 
 /// Kinds without a namespace that upstream manifests commonly carry; the
@@ -33,12 +34,19 @@ const CLUSTER_SCOPED: &[&str] = &[
 ];
 
 /// The complete manifests of a compiled tree, for the plugin's `generate`.
-pub fn manifests(tree: &Tree, model: &Model) -> Result<Vec<Value>, Vec<Diagnostic>> {
+/// `locate` finds the spec line of a model item's `origin`.
+pub fn manifests(
+    tree: &Tree,
+    model: &Model,
+    locate: &dyn Fn(&str) -> Option<Loc>,
+) -> Result<Vec<Value>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    let mut unfetched = Vec::new();
     let mut resources = Vec::new();
     let mut patches = Vec::new();
     for u in &model.upstreams {
         let Some(content) = &u.content else {
+            unfetched.push(u.namespace.as_str());
             errors.push(
                 Diagnostic::error(
                     "GW603",
@@ -47,6 +55,8 @@ pub fn manifests(tree: &Tree, model: &Model) -> Result<Vec<Value>, Vec<Diagnosti
                         u.namespace, u.resource
                     ),
                 )
+                .at(locate(&u.origin))
+                .path(u.origin.clone())
                 .help("vendor the manifest: commit a copy beside the spec and list its path under `manifests:`"),
             );
             continue;
@@ -65,10 +75,15 @@ pub fn manifests(tree: &Tree, model: &Model) -> Result<Vec<Value>, Vec<Diagnosti
                     resources.push(v);
                 }
             }
-            Err(e) => errors.push(Diagnostic::error(
-                "GW324",
-                format!("manifest `{}` is not valid YAML: {}", u.resource, e.message),
-            )),
+            Err(e) => errors.push(
+                Diagnostic::error(
+                    "GW324",
+                    format!("manifest `{}` is not valid YAML: {}", u.resource, e.message),
+                )
+                .at(locate(&u.origin))
+                .path(u.origin.clone())
+                .help("fix the manifest"),
+            ),
         }
     }
     for (path, text) in &tree.files {
@@ -92,6 +107,9 @@ pub fn manifests(tree: &Tree, model: &Model) -> Result<Vec<Value>, Vec<Diagnosti
     }
     for patch in &patches {
         let key = id(patch);
+        if unfetched.contains(&key.1.as_str()) {
+            continue; // reported above
+        }
         match resources.iter_mut().find(|r| id(r) == key) {
             Some(target) => merge(target, patch),
             None => errors.push(
@@ -99,6 +117,11 @@ pub fn manifests(tree: &Tree, model: &Model) -> Result<Vec<Value>, Vec<Diagnosti
                     "GW325",
                     format!("the patch of {} `{}/{}` matches no object", key.0, key.1, key.2),
                 )
+                .at(model
+                    .service_patches
+                    .iter()
+                    .find(|p| p.namespace == key.1 && p.name == key.2)
+                    .and_then(|p| locate(&p.origin)))
                 .help("list the manifest that deploys it under the app's `manifests:`"),
             ),
         }

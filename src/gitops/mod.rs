@@ -172,8 +172,9 @@ pub fn check(settings: &GitOps, model: &Model, loc: &dyn Fn(&str) -> Option<Loc>
                         u.namespace, u.resource
                     ),
                 )
-                .at(loc("/gitops/argocd/plugin"))
-                .path("/gitops/argocd/plugin")
+                .at(loc(&u.origin))
+                .path(u.origin.clone())
+                .related(loc("/gitops/argocd/plugin"), "Argo CD renders the spec with the plugin")
                 .help("vendor the manifest: commit a copy beside the spec and list its path under `manifests:`"),
             );
         }
