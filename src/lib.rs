@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod analyze;
+pub mod crd;
 pub mod diagnostic;
 pub mod diff;
 pub mod driver;
