@@ -71,6 +71,14 @@ fn previous_tree() -> (tempfile::TempDir, PathBuf) {
     (dir, out)
 }
 
+/// The tests of this file run one at a time: a child process spawned by one
+/// test inherits, between fork and exec, the lock descriptors another test
+/// holds, which would make that test's own next render see a "running" render.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn scratch_dirs(parent: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(parent)
         .expect("read parent")
@@ -83,6 +91,7 @@ fn scratch_dirs(parent: &Path) -> Vec<String> {
 
 #[test]
 fn a_failure_between_files_leaves_the_previous_tree_intact() {
+    let _serial = serial();
     let (dir, out) = previous_tree();
     let before = snapshot(&out);
     let changed = tree(
@@ -116,6 +125,7 @@ fn a_failure_between_files_leaves_the_previous_tree_intact() {
 
 #[test]
 fn a_killed_render_leaves_the_previous_tree_and_the_next_render_cleans_up() {
+    let _serial = serial();
     let (dir, out) = previous_tree();
     let spec = dir.path().join("spec.yaml");
     std::fs::write(&spec, SPEC.replace("asm-1-22", "asm-1-23")).expect("spec");
@@ -148,6 +158,7 @@ fn a_killed_render_leaves_the_previous_tree_and_the_next_render_cleans_up() {
 #[cfg(unix)]
 #[test]
 fn a_second_render_of_the_same_directory_is_refused_while_one_runs() {
+    let _serial = serial();
     use rustix::fs::{FlockOperation, flock};
     let (dir, out) = previous_tree();
     let before = snapshot(&out);
@@ -159,23 +170,12 @@ fn a_second_render_of_the_same_directory_is_refused_while_one_runs() {
     assert!(err.message.contains("another gatewright render"), "{}", err.message);
     assert_eq!(snapshot(&out), before);
     drop(parent);
-    // A child process that another test spawns at this moment can briefly hold a
-    // copy of the lock's descriptor (between fork and exec): retry while it does.
-    let mut result = write_tree(&changed, &out);
-    for _ in 0..100 {
-        match &result {
-            Err(e) if e.code == "GW705" => {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-                result = write_tree(&changed, &out);
-            }
-            _ => break,
-        }
-    }
-    result.expect("works once the lock is free");
+    write_tree(&changed, &out).expect("works once the lock is free");
 }
 
 #[test]
 fn hand_written_files_in_the_way_are_named() {
+    let _serial = serial();
     let (_dir, out) = previous_tree();
     std::fs::write(out.join("pets/namespace.yaml"), "mine\n").expect("hand-written");
     std::fs::write(out.join("kustomization.yaml"), "mine too\n").expect("hand-written");
@@ -190,6 +190,7 @@ fn hand_written_files_in_the_way_are_named() {
 #[cfg(unix)]
 #[test]
 fn symlinks_are_refused_and_never_followed() {
+    let _serial = serial();
     let (dir, out) = previous_tree();
     let elsewhere = dir.path().join("elsewhere");
     std::fs::create_dir(&elsewhere).expect("dir");
@@ -220,6 +221,7 @@ fn symlinks_are_refused_and_never_followed() {
 
 #[test]
 fn unchanged_files_keep_their_mtime_and_stale_ones_are_pruned() {
+    let _serial = serial();
     let (_dir, out) = previous_tree();
     let mtime = |p: &str| std::fs::metadata(out.join(p)).expect("meta").modified().expect("mtime");
     let before = mtime("aks-istio-ingress/gateway-gateway.yaml");
@@ -236,6 +238,7 @@ fn unchanged_files_keep_their_mtime_and_stale_ones_are_pruned() {
 
 #[test]
 fn the_spec_directory_cannot_be_the_output_directory() {
+    let _serial = serial();
     // Flux and Argo CD apply every YAML file under their path: a spec there
     // would be sent to the cluster. `render` refuses (GW706) and writes nothing.
     let dir = tempfile::tempdir().expect("tmp");
