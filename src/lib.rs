@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod driver;
 pub mod emit;
+pub mod gitops;
 pub mod load;
 pub mod model;
 pub mod normalize;
