@@ -355,17 +355,20 @@ fn spec_blueprints(site: &Site, prov: &Provenance, sources: &Sources) -> Result<
     )
 }
 
-/// The newest Gateway API version any gateway's profile targets.
+/// The newest Gateway API version any gateway's profile, or the spec's
+/// `gatewayApi`, targets.
 fn target_version(site: &Site) -> String {
     site.gateways
         .values()
         .filter_map(|g| g.profile.as_deref())
         .filter_map(overlay::profile_target)
+        .chain(site.gateway_api.clone())
         .max_by_key(|v| version_key(v))
         .unwrap_or_else(|| DEFAULT_GATEWAY_API.to_string())
 }
 
-fn version_key(v: &str) -> Vec<u32> {
+/// A version `vX.Y.Z` as numbers, for comparing.
+pub fn version_key(v: &str) -> Vec<u32> {
     v.trim_start_matches('v')
         .split('.')
         .map(|p| p.parse().unwrap_or(0))

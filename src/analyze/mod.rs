@@ -2,6 +2,7 @@
 //! Every finding points at the spec line that caused it.
 
 mod attach;
+pub mod features;
 pub mod syntax;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -29,4 +30,5 @@ impl Context<'_> {
 pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     syntax::check(model, cx, diags);
     attach::check(model, cx, diags);
+    features::check(model, cx, diags);
 }
