@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod driver;
 pub mod emit;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod normalize;
