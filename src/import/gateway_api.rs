@@ -191,6 +191,10 @@ pub(super) fn route(o: &Object, cx: &mut Cx<'_>) {
     let ns = cx.namespace(o);
     let mut spec = o.value.get("spec").cloned().unwrap_or(Value::Object(Map::new()));
     fill_path_values(&mut spec);
+    // A route without parents attaches nowhere; without this, the spec's only gateway would be its parent.
+    if let Value::Object(m) = &mut spec {
+        m.entry("parentRefs").or_insert_with(|| Value::Array(Vec::new()));
+    }
     let grpc = o.kind() == "GRPCRoute";
     let taken = match cx.site.apps.get(&ns) {
         Some(app) if grpc => app.grpc_routes.contains_key(&name),

@@ -75,11 +75,15 @@ fn host_for(service: &str, cx: &mut Cx<'_>) -> String {
 /// 80 (for `*.<domain>` when every hostname is under it), and the HTTPS
 /// listeners an Ingress's TLS section asked for.
 pub(super) fn propose_gateway(cx: &mut Cx<'_>, https: BTreeMap<String, spec::Listener>) {
-    let has_routes = cx
-        .site
-        .apps
-        .values()
-        .any(|a| !a.routes.is_empty() || !a.grpc_routes.is_empty());
+    // Routes from Services and Ingresses have no parents yet; Gateway API routes spell theirs out.
+    let has_routes = cx.site.apps.values().any(|a| {
+        a.routes
+            .values()
+            .any(|r| r.parent_refs.is_none() && r.gateway.is_none())
+            || a.grpc_routes
+                .values()
+                .any(|r| r.parent_refs.is_none() && r.gateway.is_none())
+    });
     if !cx.site.gateways.is_empty() || !has_routes {
         if !https.is_empty() && !cx.site.gateways.is_empty() {
             cx.diags.push(
