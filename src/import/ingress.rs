@@ -125,7 +125,7 @@ fn annotations(o: &Object, cx: &mut Cx<'_>) {
                 "GW802",
                 format!("annotation `{key}` of Ingress `{}` is not carried over", o.name()),
             )
-            .at(o.loc(&pointer))
+            .at(o.key_loc(&pointer).or_else(|| o.loc(&pointer)))
             .help("Gateway API has no annotations for controller behaviour: express it with route filters (`requestRedirect`, `urlRewrite`, header modifiers) or the gateway's settings"),
         );
     }

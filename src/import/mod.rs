@@ -75,6 +75,12 @@ impl Object {
         self.str("/metadata/name").unwrap_or("")
     }
 
+    /// Location of the key of the value at `pointer`.
+    pub fn key_loc(&self, pointer: &str) -> Option<Loc> {
+        let span = self.node.key_span_at(pointer)?;
+        Some(crate::load::to_loc(self.file, span))
+    }
+
     /// Location of the value at `pointer` (of the object itself when absent).
     pub fn loc(&self, pointer: &str) -> Option<Loc> {
         let node = self.node.pointer(pointer).unwrap_or(&self.node);

@@ -100,13 +100,17 @@ pub(super) fn propose_gateway(cx: &mut Cx<'_>, https: BTreeMap<String, spec::Lis
     }
     let domain = cx.opts.domain.clone().unwrap_or_else(|| PLACEHOLDER_DOMAIN.to_string());
     let suffix = format!(".{domain}");
-    let all_under = cx
+    let hosts: Vec<&String> = cx
         .site
         .apps
         .values()
         .flat_map(|a| a.routes.values())
         .flat_map(|r| r.host.iter().chain(r.hostnames.iter().flatten()))
-        .all(|h| h.ends_with(&suffix) && !h[..h.len() - suffix.len()].contains('.'));
+        .collect();
+    let all_under = !hosts.is_empty()
+        && hosts
+            .iter()
+            .all(|h| h.ends_with(&suffix) && !h[..h.len() - suffix.len()].contains('.'));
     if cx.opts.domain.is_none() && all_under {
         cx.diags.push(
             Diagnostic::warning(
