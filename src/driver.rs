@@ -129,6 +129,8 @@ pub struct Compiled {
     pub tree: Tree,
     /// Where each spec value came from (to point at the spec line of a model item's `origin`).
     pub provenance: Provenance,
+    /// The spec's `gitops:` settings (see [`crate::gitops`]).
+    pub gitops: Option<crate::spec::gitops::GitOps>,
 }
 
 /// Everything a run produced: the files read, the findings, and the output
@@ -260,6 +262,9 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         return None;
     }
     analyze::analyze(&model, &analyze::Context { prov: &prov, sources }, diags);
+    if let Some(g) = &site.gitops {
+        diags.extend(crate::gitops::check(g, &model, &|p| prov.locate(p)));
+    }
     if diags.has_errors() {
         return None;
     }
@@ -291,6 +296,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         model,
         tree,
         provenance: prov,
+        gitops: site.gitops,
     })
 }
 

@@ -10,10 +10,12 @@
 #![warn(missing_docs)]
 
 pub mod analyze;
+pub mod crd;
 pub mod diagnostic;
 pub mod diff;
 pub mod driver;
 pub mod emit;
+pub mod gitops;
 pub mod import;
 pub mod load;
 pub mod model;

@@ -328,4 +328,7 @@ pub struct Upstream {
     /// For a local file: its text, copied into the output.
     #[serde(skip)]
     pub content: Option<String>,
+    /// Spec path.
+    #[serde(skip)]
+    pub origin: String,
 }

@@ -25,17 +25,29 @@ pub enum Blueprint {
     ReferenceGrant,
     /// `service-patch.yaml.j2`, context `patch`.
     ServicePatch,
+    /// `flux-kustomization.yaml.j2`, context `kustomization` (GitOps objects).
+    FluxKustomization,
+    /// `flux-gitrepository.yaml.j2`, context `repository` (GitOps objects).
+    FluxGitRepository,
+    /// `argocd-application.yaml.j2`, context `application` (GitOps objects).
+    ArgoApplication,
+    /// `argocd-applicationset.yaml.j2`, context `applicationSet` (GitOps objects).
+    ArgoApplicationSet,
 }
 
 impl Blueprint {
     /// Every blueprint.
-    pub const ALL: [Blueprint; 6] = [
+    pub const ALL: [Blueprint; 10] = [
         Blueprint::Gateway,
         Blueprint::HttpRoute,
         Blueprint::GrpcRoute,
         Blueprint::Namespace,
         Blueprint::ReferenceGrant,
         Blueprint::ServicePatch,
+        Blueprint::FluxKustomization,
+        Blueprint::FluxGitRepository,
+        Blueprint::ArgoApplication,
+        Blueprint::ArgoApplicationSet,
     ];
 
     /// The template's file name.
@@ -47,6 +59,10 @@ impl Blueprint {
             Blueprint::Namespace => "namespace.yaml.j2",
             Blueprint::ReferenceGrant => "referencegrant.yaml.j2",
             Blueprint::ServicePatch => "service-patch.yaml.j2",
+            Blueprint::FluxKustomization => "flux-kustomization.yaml.j2",
+            Blueprint::FluxGitRepository => "flux-gitrepository.yaml.j2",
+            Blueprint::ArgoApplication => "argocd-application.yaml.j2",
+            Blueprint::ArgoApplicationSet => "argocd-applicationset.yaml.j2",
         }
     }
 
@@ -58,6 +74,10 @@ impl Blueprint {
             Blueprint::Namespace => "namespace",
             Blueprint::ReferenceGrant => "grant",
             Blueprint::ServicePatch => "patch",
+            Blueprint::FluxKustomization => "kustomization",
+            Blueprint::FluxGitRepository => "repository",
+            Blueprint::ArgoApplication => "application",
+            Blueprint::ArgoApplicationSet => "applicationSet",
         }
     }
 
@@ -70,6 +90,10 @@ impl Blueprint {
             Blueprint::Namespace => include_str!("../blueprints/namespace.yaml.j2"),
             Blueprint::ReferenceGrant => include_str!("../blueprints/referencegrant.yaml.j2"),
             Blueprint::ServicePatch => include_str!("../blueprints/service-patch.yaml.j2"),
+            Blueprint::FluxKustomization => include_str!("../blueprints/flux-kustomization.yaml.j2"),
+            Blueprint::FluxGitRepository => include_str!("../blueprints/flux-gitrepository.yaml.j2"),
+            Blueprint::ArgoApplication => include_str!("../blueprints/argocd-application.yaml.j2"),
+            Blueprint::ArgoApplicationSet => include_str!("../blueprints/argocd-applicationset.yaml.j2"),
         }
     }
 }

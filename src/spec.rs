@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 mod filters;
+pub mod gitops;
 mod grpc;
 
 pub use filters::*;
@@ -54,6 +55,9 @@ pub struct Site {
     /// Apps by name. The name is the app's namespace unless `namespace` says otherwise.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub apps: BTreeMap<String, App>,
+    /// Opt-in: generate the Flux or Argo CD objects that point at each environment's output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gitops: Option<gitops::GitOps>,
 }
 
 /// The only API version this build reads.

@@ -2,8 +2,9 @@
 //! the Gateway API v1.6.1 examples and conformance manifests, imported and
 //! rendered again, is the original object field for field, after defaults.
 //!
+//! Every rendered object must also pass the v1.6.1 CRDs (`gatewright::crd`).
 //! Defaults: the v1.6.1 standard CRDs' `default`s, applied to both sides
-//! (an own step until the CRD module lands on main), plus what the API
+//! (an own step: `gatewright::crd` keeps its defaulting private), plus what the API
 //! means without saying it: an object without namespace is in `default`,
 //! and a reference's `namespace` equal to the object's is the same as none.
 
@@ -435,6 +436,8 @@ const KINDS: &[&str] = &["Gateway", "HTTPRoute", "GRPCRoute"];
 fn gateway_api_examples_and_conformance_round_trip() {
     let data = shared_data().join("gateway-api/v1.6.1");
     let crds = crd_schemas(&data.join("standard-install.yaml"));
+    let crd_text = std::fs::read_to_string(data.join("standard-install.yaml")).expect("CRDs");
+    let set = gatewright::crd::CrdSet::from_yaml(&crd_text, "v1.6.1").expect("CRDs load");
     let mut files: Vec<_> = ["examples", "conformance"]
         .iter()
         .flat_map(|d| {
@@ -478,6 +481,12 @@ fn gateway_api_examples_and_conformance_round_trip() {
                 failures.insert(id, format!("not rendered: {why}"));
                 continue;
             };
+            let invalid: Vec<String> = set.validate(got).into_iter().flatten().map(|v| v.to_string()).collect();
+            assert!(
+                invalid.is_empty(),
+                "{name}: rendered {:?} fails the v1.6.1 CRDs: {invalid:?}",
+                key(got)
+            );
             let (a, b) = (normalized(&original, &crds), normalized(got, &crds));
             if a == b {
                 ok += 1;
