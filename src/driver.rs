@@ -393,12 +393,14 @@ pub fn version_key(v: &str) -> Vec<u32> {
         .collect()
 }
 
-/// The newest Gateway API version any gateway's profile targets.
+/// The newest Gateway API version any gateway's profile, or the spec's
+/// `gatewayApi`, targets.
 fn target_version(site: &Site) -> String {
     site.gateways
         .values()
         .filter_map(|g| g.profile.as_deref())
         .filter_map(overlay::profile_target)
+        .chain(site.gateway_api.clone())
         .max_by_key(|v| version_key(v))
         .unwrap_or_else(|| DEFAULT_GATEWAY_API.to_string())
 }

@@ -17,6 +17,7 @@ pub mod diff;
 pub mod driver;
 pub mod emit;
 pub mod gitops;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod normalize;

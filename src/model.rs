@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::spec;
+
 /// Everything a render produces, before templates run.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -20,6 +22,8 @@ pub struct Model {
     pub namespaces: Vec<Namespace>,
     /// HTTPRoutes.
     pub routes: Vec<HttpRoute>,
+    /// GRPCRoutes.
+    pub grpc_routes: Vec<GrpcRoute>,
     /// ReferenceGrants for cross-namespace backends.
     pub reference_grants: Vec<ReferenceGrant>,
     /// Patches that switch app Services to `ClusterIP`.
@@ -42,6 +46,8 @@ pub struct Gateway {
     pub addresses: Vec<Address>,
     /// Listeners, sorted by name.
     pub listeners: Vec<Listener>,
+    /// `infrastructure` (labels, annotations, parametersRef), if set.
+    pub infrastructure: Option<spec::Infrastructure>,
     /// Spec path.
     #[serde(skip)]
     pub origin: String,
@@ -85,14 +91,20 @@ pub struct AllowedRoutes {
     pub from: String,
     /// Labels for `Selector`.
     pub selector: Option<BTreeMap<String, String>>,
+    /// Admitted route kinds, if limited: `[{group?, kind}]`.
+    pub kinds: Option<Vec<spec::RouteKind>>,
 }
 
 /// TLS termination settings.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListenerTls {
+    /// `Terminate` or `Passthrough`.
+    pub mode: String,
     /// Secrets with the certificates.
     pub certificate_refs: Vec<ObjectRef>,
+    /// Implementation-specific options.
+    pub options: BTreeMap<String, String>,
 }
 
 /// A reference by name and optional namespace.
@@ -145,16 +157,28 @@ pub struct ParentRef {
     pub namespace: Option<String>,
     /// Listener name, when the route picks one.
     pub section_name: Option<String>,
+    /// Listener port, when the route picks one.
+    pub port: Option<u32>,
+    /// API group, when not the Gateway API's.
+    pub group: Option<String>,
+    /// Kind, when not `Gateway` (e.g. `Service` for a mesh route).
+    pub kind: Option<String>,
 }
 
 /// A route rule.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RouteRule {
+    /// Rule name, if set.
+    pub name: Option<String>,
     /// Matches (any of them).
     pub matches: Vec<RouteMatch>,
+    /// Filters, in Gateway API shape (`type` always set).
+    pub filters: Vec<spec::Filter>,
     /// Backends.
     pub backend_refs: Vec<BackendRef>,
+    /// Timeouts, if set.
+    pub timeouts: Option<spec::Timeouts>,
     /// Spec path.
     #[serde(skip)]
     pub origin: String,
@@ -196,17 +220,59 @@ pub struct ValueMatch {
     pub value: String,
 }
 
-/// A backend Service.
+/// A backend (a Service unless `kind` says otherwise).
 #[derive(Debug, Clone, Serialize)]
 pub struct BackendRef {
+    /// API group, when not the core group.
+    pub group: Option<String>,
+    /// Kind, when not `Service`.
+    pub kind: Option<String>,
     /// Service name.
     pub name: String,
     /// Namespace, when it differs from the route's.
     pub namespace: Option<String>,
-    /// Port.
-    pub port: u32,
+    /// Port (`none` only for a backend kind that takes none).
+    pub port: Option<u32>,
     /// Weight, if set.
     pub weight: Option<u32>,
+    /// Filters for this backend only, in Gateway API shape.
+    pub filters: Vec<spec::Filter>,
+    /// Spec path.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+/// A GRPCRoute.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrpcRoute {
+    /// Name.
+    pub name: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Gateways (and listeners) it attaches to.
+    pub parent_refs: Vec<ParentRef>,
+    /// Hostnames (empty: any the listener accepts).
+    pub hostnames: Vec<String>,
+    /// Rules, in Gateway API shape (`name?`, `matches`, `filters`, `backendRefs`).
+    pub rules: Vec<GrpcRule>,
+    /// Spec path.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+/// A GRPCRoute rule.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrpcRule {
+    /// Rule name, if set.
+    pub name: Option<String>,
+    /// Matches, if any: `[{method?: {type?, service?, method?}, headers?: [{type, name, value}]}]`.
+    pub matches: Option<Vec<spec::GrpcMatch>>,
+    /// Filters, in Gateway API shape.
+    pub filters: Vec<spec::Filter>,
+    /// Backends.
+    pub backend_refs: Vec<BackendRef>,
     /// Spec path.
     #[serde(skip)]
     pub origin: String,
@@ -222,7 +288,7 @@ pub struct ReferenceGrant {
     pub name: String,
     /// Namespace of the referred objects.
     pub namespace: String,
-    /// Kind of the referring objects: `HTTPRoute` or `Gateway`
+    /// Kind of the referring objects: `HTTPRoute`, `GRPCRoute` or `Gateway`
     /// (group `gateway.networking.k8s.io`).
     pub from_kind: String,
     /// Namespace of the referring objects.

@@ -17,6 +17,8 @@ pub enum Blueprint {
     Gateway,
     /// `httproute.yaml.j2`, context `route`.
     HttpRoute,
+    /// `grpcroute.yaml.j2`, context `route`.
+    GrpcRoute,
     /// `namespace.yaml.j2`, context `namespace`.
     Namespace,
     /// `referencegrant.yaml.j2`, context `grant`.
@@ -35,9 +37,10 @@ pub enum Blueprint {
 
 impl Blueprint {
     /// Every blueprint.
-    pub const ALL: [Blueprint; 9] = [
+    pub const ALL: [Blueprint; 10] = [
         Blueprint::Gateway,
         Blueprint::HttpRoute,
+        Blueprint::GrpcRoute,
         Blueprint::Namespace,
         Blueprint::ReferenceGrant,
         Blueprint::ServicePatch,
@@ -52,6 +55,7 @@ impl Blueprint {
         match self {
             Blueprint::Gateway => "gateway.yaml.j2",
             Blueprint::HttpRoute => "httproute.yaml.j2",
+            Blueprint::GrpcRoute => "grpcroute.yaml.j2",
             Blueprint::Namespace => "namespace.yaml.j2",
             Blueprint::ReferenceGrant => "referencegrant.yaml.j2",
             Blueprint::ServicePatch => "service-patch.yaml.j2",
@@ -66,7 +70,7 @@ impl Blueprint {
     pub fn context_name(self) -> &'static str {
         match self {
             Blueprint::Gateway => "gateway",
-            Blueprint::HttpRoute => "route",
+            Blueprint::HttpRoute | Blueprint::GrpcRoute => "route",
             Blueprint::Namespace => "namespace",
             Blueprint::ReferenceGrant => "grant",
             Blueprint::ServicePatch => "patch",
@@ -82,6 +86,7 @@ impl Blueprint {
         match self {
             Blueprint::Gateway => include_str!("../blueprints/gateway.yaml.j2"),
             Blueprint::HttpRoute => include_str!("../blueprints/httproute.yaml.j2"),
+            Blueprint::GrpcRoute => include_str!("../blueprints/grpcroute.yaml.j2"),
             Blueprint::Namespace => include_str!("../blueprints/namespace.yaml.j2"),
             Blueprint::ReferenceGrant => include_str!("../blueprints/referencegrant.yaml.j2"),
             Blueprint::ServicePatch => include_str!("../blueprints/service-patch.yaml.j2"),
@@ -256,6 +261,9 @@ pub fn render_model(
     }
     for r in &model.routes {
         jobs.push((Blueprint::HttpRoute, to_value(r), &r.origin));
+    }
+    for r in &model.grpc_routes {
+        jobs.push((Blueprint::GrpcRoute, to_value(r), &r.origin));
     }
     for g in &model.reference_grants {
         jobs.push((Blueprint::ReferenceGrant, to_value(g), &g.origin));

@@ -10,7 +10,12 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod filters;
 pub mod gitops;
+mod grpc;
+
+pub use filters::*;
+pub use grpc::*;
 
 /// The spec's API version.
 pub const API_VERSION: &str = "gatewright.dev/v1alpha1";
@@ -38,6 +43,12 @@ pub struct Site {
     /// The service mesh the app namespaces join.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mesh: Option<Mesh>,
+    /// The Gateway API version the output targets, when it must be newer
+    /// than what the gateways' profiles target (`v1.1.0` by default); a
+    /// long-form feature the target lacks is an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^v[0-9]+\.[0-9]+\.[0-9]+$"))]
+    pub gateway_api: Option<String>,
     /// Gateways by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub gateways: BTreeMap<String, Gateway>,
@@ -106,6 +117,9 @@ pub struct Gateway {
     /// Whether gatewright writes a Namespace manifest for the gateway's namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_namespace: Option<bool>,
+    /// Labels, annotations and parameters for what the implementation deploys (v1.2.0 or later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure: Option<Infrastructure>,
     /// Listeners by name.
     #[serde(default)]
     pub listeners: BTreeMap<String, Listener>,
@@ -158,18 +172,40 @@ pub struct Listener {
 /// Listener protocol.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, Hash)]
 pub enum Protocol {
-    /// Plain HTTP.
+    /// Plain HTTP (and gRPC over h2c).
     HTTP,
     /// HTTP over TLS, terminated at the gateway.
     HTTPS,
+    /// TLS, passed through or terminated (for TLSRoutes, which gatewright does not write).
+    TLS,
+    /// TCP (for TCPRoutes, which gatewright does not write).
+    TCP,
+    /// UDP (for UDPRoutes, which gatewright does not write).
+    UDP,
 }
 
 /// TLS settings of a listener.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListenerTls {
+    /// `Terminate` (default) or `Passthrough` (TLS listeners only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<TlsMode>,
     /// Secrets holding the certificates, as `name` or `namespace/name`.
+    #[serde(default)]
     pub certificates: Vec<String>,
+    /// Implementation-specific TLS options.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
+}
+
+/// TLS mode of a listener.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum TlsMode {
+    /// The gateway terminates TLS.
+    Terminate,
+    /// The gateway passes the TLS stream through.
+    Passthrough,
 }
 
 /// Which namespaces may attach routes to a listener.
@@ -181,6 +217,9 @@ pub struct AllowedRoutes {
     /// Namespace labels for `Selector`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<BTreeMap<String, String>>,
+    /// Route kinds admitted (by default those the listener's protocol takes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kinds: Option<Vec<RouteKind>>,
 }
 
 /// Namespace policy of `allowedRoutes`.
@@ -221,6 +260,9 @@ pub struct App {
     /// Routes by name; each becomes one HTTPRoute.
     #[serde(default)]
     pub routes: BTreeMap<String, Route>,
+    /// gRPC routes by name; each becomes one GRPCRoute.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub grpc_routes: BTreeMap<String, GrpcRoute>,
 }
 
 /// A route. Short form: `host` + `to` (+ `path`). Long form: `hostnames` + `rules`.
@@ -248,18 +290,31 @@ pub struct Route {
     /// Listener of that gateway (`sectionName`); all matching listeners by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listener: Option<String>,
+    /// Parents spelt out (gateways outside this spec, several parents,
+    /// ports, mesh Services), instead of `gateway`/`listener`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_refs: Option<Vec<ParentRef>>,
 }
 
 /// One rule of a route (long form).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Rule {
+    /// Rule name (Gateway API v1.6.1 or later in the standard channel).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Requests the rule matches (any of them); default: path prefix `/`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matches: Vec<Match>,
+    /// Filters applied to matching requests (header modifiers, redirect, rewrite, mirror, CORS, extension).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<Filter>,
     /// Where matching requests go.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub backend_refs: Vec<BackendRef>,
+    /// Request timeouts (Gateway API v1.2.0 or later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeouts: Option<Timeouts>,
 }
 
 /// A request match.
@@ -285,7 +340,7 @@ pub struct Match {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PathMatch {
     /// `PathPrefix` (default), `Exact` or `RegularExpression`.
-    #[serde(rename = "type", default = "default_path_type")]
+    #[serde(rename = "type", default = "default_path_type", skip_serializing_if = "is_prefix")]
     pub kind: PathType,
     /// The path; starts with `/`.
     pub value: String,
@@ -311,7 +366,7 @@ pub enum PathType {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ValueMatch {
     /// `Exact` (default) or `RegularExpression`.
-    #[serde(rename = "type", default = "default_value_type")]
+    #[serde(rename = "type", default = "default_value_type", skip_serializing_if = "is_exact")]
     pub kind: ValueMatchType,
     /// Header or parameter name.
     pub name: String,
@@ -321,6 +376,14 @@ pub struct ValueMatch {
 
 fn default_value_type() -> ValueMatchType {
     ValueMatchType::Exact
+}
+
+fn is_exact(t: &ValueMatchType) -> bool {
+    *t == ValueMatchType::Exact
+}
+
+fn is_prefix(t: &PathType) -> bool {
+    *t == PathType::PathPrefix
 }
 
 /// How a header or query value matches.
@@ -347,20 +410,30 @@ pub enum Method {
     PATCH,
 }
 
-/// A backend Service.
+/// A backend: a Service by default.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BackendRef {
+    /// API group of a backend that is not a Service (`""`, the core group, by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Kind of a backend that is not a Service (`Service` by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Service name.
     pub name: String,
     /// Service namespace (the route's by default; another one needs a ReferenceGrant).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// Service port.
+    /// Service port (required for a Service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
-    pub port: u32,
+    pub port: Option<u32>,
     /// Share of traffic relative to the other backends of the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(max = 1000000))]
     pub weight: Option<u32>,
+    /// Filters applied to requests sent to this backend only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<Filter>,
 }

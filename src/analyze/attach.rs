@@ -35,7 +35,11 @@ fn admits(l: &Listener, gw_ns: &str, route_ns: &str, labels: Option<&BTreeMap<St
         Some(("All", _)) => true,
         Some(("Selector", selector)) => match labels {
             None => true, // not ours to know
-            Some(labels) => selector.is_none_or(|s| s.iter().all(|(k, v)| labels.get(k) == Some(v))),
+            // Kubernetes labels every namespace with its own name.
+            Some(labels) => selector.is_none_or(|s| {
+                s.iter()
+                    .all(|(k, v)| labels.get(k) == Some(v) || (k == "kubernetes.io/metadata.name" && v == route_ns))
+            }),
         },
         _ => gw_ns == route_ns, // `Same`, and the API's default
     }
@@ -55,7 +59,9 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             let listeners: Vec<&Listener> = gw
                 .listeners
                 .iter()
-                .filter(|l| p.section_name.as_ref().is_none_or(|s| s == &l.name))
+                .filter(|l| {
+                    p.section_name.as_ref().is_none_or(|s| s == &l.name) && p.port.is_none_or(|port| port == l.port)
+                })
                 .collect();
             let serving: Vec<&&Listener> = listeners
                 .iter()

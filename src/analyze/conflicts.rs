@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::Context;
-use super::attach::{accepts, intersects};
+use super::attach::accepts;
 use crate::diagnostic::Diagnostics;
 use crate::model::{HttpRoute, Listener, Model, RouteMatch, RouteRule};
 
@@ -30,11 +30,9 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             else {
                 continue;
             };
-            for l in gw
-                .listeners
-                .iter()
-                .filter(|l| p.section_name.as_ref().is_none_or(|s| s == &l.name))
-            {
+            for l in gw.listeners.iter().filter(|l| {
+                p.section_name.as_ref().is_none_or(|s| s == &l.name) && p.port.is_none_or(|port| port == l.port)
+            }) {
                 for host in effective_hosts(r, l) {
                     for rule in &r.rules {
                         for (mi, key) in match_keys(rule) {
@@ -58,7 +56,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                                         other.name,
                                         r.namespace,
                                         r.name,
-                                        if host.is_empty() { "(any hostname)" } else { &host },
+                                        if host.is_empty() { "(no hostname)" } else { &host },
                                         describe(&key),
                                         l.name,
                                         gw.name
@@ -75,22 +73,16 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     }
 }
 
-/// The hostnames a route serves on a listener: the route's that the
-/// listener accepts (a wildcard narrowed to the listener's exact name), or the
-/// listener's own when the route names none (`""` for any).
+/// The hostnames by which a route claims requests on a listener: its own
+/// hostnames that the listener accepts, as written, or `""` when it names none.
+/// Across routes the API gives precedence to the longer matching hostname
+/// (exact before wildcard, any before none), so only routes that match by the
+/// same hostname tie.
 fn effective_hosts(r: &HttpRoute, l: &Listener) -> Vec<String> {
     if r.hostnames.is_empty() {
-        return vec![l.hostname.clone().unwrap_or_default()];
+        return vec![String::new()];
     }
-    let mut hosts: Vec<String> = r
-        .hostnames
-        .iter()
-        .filter(|h| accepts(l, h))
-        .map(|h| match &l.hostname {
-            Some(lh) if h.starts_with("*.") && !lh.starts_with("*.") && intersects(h, lh) => lh.clone(),
-            _ => h.clone(),
-        })
-        .collect();
+    let mut hosts: Vec<String> = r.hostnames.iter().filter(|h| accepts(l, h)).cloned().collect();
     hosts.sort();
     hosts.dedup();
     hosts

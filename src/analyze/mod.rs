@@ -3,6 +3,7 @@
 
 mod attach;
 mod conflicts;
+pub mod features;
 mod gateways;
 pub mod labels;
 pub mod limits;
@@ -29,6 +30,12 @@ impl Context<'_> {
             .at(self.prov.locate(pointer))
             .path(pointer.to_string())
     }
+
+    pub(crate) fn warn(&self, code: &'static str, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(code, message)
+            .at(self.prov.locate(pointer))
+            .path(pointer.to_string())
+    }
 }
 
 /// Run every check on the model.
@@ -41,4 +48,5 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     references::check(model, cx, diags);
     attach::check(model, cx, diags);
     conflicts::check(model, cx, diags);
+    features::check(model, cx, diags);
 }

@@ -30,25 +30,37 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         for p in &r.parent_refs {
             let ns = p.namespace.as_deref().unwrap_or(&r.namespace);
             let Some(gw) = model.gateways.iter().find(|g| g.name == p.name && g.namespace == ns) else {
-                let elsewhere = model.gateways.iter().find(|g| g.name == p.name);
-                let help = match elsewhere {
-                    Some(g) => format!(
-                        "gateway `{}` is in namespace `{}`: the parentRef must name it",
-                        g.name, g.namespace
+                if p.kind.as_deref().is_some_and(|k| k != "Gateway") {
+                    continue; // a mesh route's Service parent, not a gateway
+                }
+                match model.gateways.iter().find(|g| g.name == p.name) {
+                    Some(g) => diags.push(
+                        cx.err(
+                            "GW412",
+                            &r.origin,
+                            format!(
+                                "route `{}/{}` refers to gateway `{ns}/{}`, which does not exist",
+                                r.namespace, r.name, p.name
+                            ),
+                        )
+                        .help(format!(
+                            "gateway `{}` is in namespace `{}`: the parentRef must name it",
+                            g.name, g.namespace
+                        )),
                     ),
-                    None => "attach the route to a gateway the spec defines".to_string(),
-                };
-                diags.push(
-                    cx.err(
-                        "GW412",
-                        &r.origin,
-                        format!(
-                            "route `{}/{}` refers to gateway `{ns}/{}`, which does not exist",
-                            r.namespace, r.name, p.name
-                        ),
-                    )
-                    .help(help),
-                );
+                    // A gateway someone else owns: allowed, but nothing here can check the attachment.
+                    None => diags.push(
+                        cx.warn(
+                            "GW414",
+                            &r.origin,
+                            format!(
+                                "route `{}/{}` attaches to gateway `{ns}/{}`, which this spec does not define",
+                                r.namespace, r.name, p.name
+                            ),
+                        )
+                        .help("attachment, hostnames and conflicts are only checked for the spec's own gateways"),
+                    ),
+                }
                 continue;
             };
             if let Some(section) = &p.section_name {

@@ -5,6 +5,7 @@ mod blueprints;
 mod check;
 mod diff;
 mod git;
+mod import;
 mod output;
 mod render;
 mod validate;
@@ -32,6 +33,8 @@ enum Command {
     Check(check::Args),
     /// Summarize what a change does to routing between two Git revisions (or two output trees), then the YAML diff.
     Diff(diff::Args),
+    /// Write a spec from existing manifests (Gateway API objects, LoadBalancer Services, Ingresses) on stdout.
+    Import(import::Args),
     /// Print the spec's JSON Schema (for editors and yaml-language-server).
     Schema,
     /// Validate Kubernetes YAML files against Gateway API CRDs (schema, limits and the CRDs' CEL rules).
@@ -147,6 +150,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Import(args) => import::run(args),
         Command::Schema => Printer::new(false).stdout(&gatewright::schema::spec_schema_text()),
         Command::Blueprints(command) => blueprints::run(command),
     }

@@ -34,8 +34,7 @@ struct JsonValueMatch {
 pub(super) struct JsonBackend {
     name: String,
     namespace: Option<String>,
-    #[serde(default)]
-    port: u32,
+    port: Option<u32>,
     weight: Option<u32>,
 }
 
@@ -71,10 +70,13 @@ impl JsonMatch {
 impl JsonBackend {
     pub(super) fn into_model(self) -> BackendRef {
         BackendRef {
+            group: None,
+            kind: None,
             name: self.name,
             namespace: self.namespace,
             port: self.port,
             weight: self.weight,
+            filters: Vec::new(),
             origin: String::new(),
         }
     }

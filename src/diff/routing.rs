@@ -309,9 +309,10 @@ pub fn summarize(base: &Routing, head: &Routing) -> Vec<Change> {
 
 fn backend(b: &BackendRef, route_ns: &str) -> String {
     let ns = b.namespace.as_deref().unwrap_or(route_ns);
+    let port = b.port.map(|p| format!(":{p}")).unwrap_or_default();
     match b.weight {
-        Some(w) => format!("{ns}/{}:{} (weight {w})", b.name, b.port),
-        None => format!("{ns}/{}:{}", b.name, b.port),
+        Some(w) => format!("{ns}/{}{port} (weight {w})", b.name),
+        None => format!("{ns}/{}{port}", b.name),
     }
 }
 

@@ -8,7 +8,7 @@ use super::{Context, GATEWRIGHT_LABEL_PREFIX, object_ref};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::escape_token as esc;
 use crate::model::{self, Model};
-use crate::spec::{self, FromNamespaces, Protocol};
+use crate::spec::{self, FromNamespaces, Protocol, TlsMode};
 
 /// The namespace label a `Selector` listener of gateway `name` matches when
 /// the spec gives no selector; gatewright stamps it on every app namespace
@@ -71,6 +71,7 @@ pub(super) fn resolve_gateway(
                     (FromNamespaces::Selector, None) => Some(BTreeMap::from([(selector_label(name), "true".into())])),
                     (_, selector) => selector.clone(),
                 },
+                kinds: a.kinds.clone(),
             });
         match (l.protocol, &l.tls) {
             (Protocol::HTTPS, None) => {
@@ -80,7 +81,9 @@ pub(super) fn resolve_gateway(
                 );
                 ok = false;
             }
-            (Protocol::HTTPS, Some(t)) if t.certificates.is_empty() => {
+            (Protocol::HTTPS | Protocol::TLS, Some(t))
+                if t.certificates.is_empty() && t.mode != Some(TlsMode::Passthrough) && t.options.is_empty() =>
+            {
                 diags.push(
                     cx.err(
                         "GW318",
@@ -91,12 +94,19 @@ pub(super) fn resolve_gateway(
                 );
                 ok = false;
             }
-            (Protocol::HTTP, Some(_)) => {
+            (Protocol::TLS, None) => {
+                diags.push(
+                    cx.err("GW318", &origin, format!("TLS listener `{lname}` has no `tls`"))
+                        .help("add `tls: { mode: Passthrough }`, or `tls: { certificates: [SECRET] }` to terminate"),
+                );
+                ok = false;
+            }
+            (Protocol::HTTP | Protocol::TCP | Protocol::UDP, Some(_)) => {
                 diags.push(
                     cx.err(
                         "GW318",
                         &format!("{origin}/tls"),
-                        format!("HTTP listener `{lname}` cannot have `tls`"),
+                        format!("{:?} listener `{lname}` cannot have `tls`", l.protocol),
                     )
                     .help("use `protocol: HTTPS` (usually with `port: 443`) to terminate TLS, or remove `tls`"),
                 );
@@ -111,6 +121,8 @@ pub(super) fn resolve_gateway(
             port: l.port,
             allowed_routes,
             tls: l.tls.as_ref().map(|t| model::ListenerTls {
+                mode: format!("{:?}", t.mode.unwrap_or(TlsMode::Terminate)),
+                options: t.options.clone(),
                 certificate_refs: t
                     .certificates
                     .iter()
@@ -141,6 +153,7 @@ pub(super) fn resolve_gateway(
             })
             .collect(),
         listeners,
+        infrastructure: gw.infrastructure.clone(),
         origin: base,
     })
 }
@@ -179,7 +192,7 @@ pub(super) fn certificate_grants(model: &mut Model, cx: &Context<'_>, diags: &mu
         }
     }
     for ((namespace, from_namespace), (names, origin)) in grants {
-        model.reference_grants.extend(super::routes::split_grant(
+        model.reference_grants.extend(super::backends::split_grant(
             &format!("gateways-from-{from_namespace}"),
             &namespace,
             ("Gateway", &from_namespace),

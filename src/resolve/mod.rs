@@ -1,7 +1,9 @@
 //! Stage 3, **resolve**: fill defaults, derive names, and turn short forms
 //! (`to: store-front:80`) into the full [`Model`].
 
+mod backends;
 mod gateways;
+mod grpc;
 mod routes;
 mod upstream;
 
@@ -85,28 +87,29 @@ pub fn resolve(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -> Mo
         }
         model.namespaces.push(namespace(&ns, app, &mesh, &base, cx, diags));
         let gateway = app.gateway.clone();
+        let mut http = Vec::new();
+        let mut grpc = Vec::new();
         for (rname, route) in &app.routes {
             let pointer = format!("{base}/routes/{}", esc(rname));
-            let gw_name = route.gateway.clone().or_else(|| gateway.clone());
-            let Some(gw) = pick_gateway(
-                gw_name.as_deref(),
-                site,
-                &model,
-                &pointer,
-                route.gateway.is_some(),
-                &base,
-                cx,
-                diags,
-            ) else {
+            let head = routes::Head::from(route);
+            let Some(gw) = route_gateway(&head, gateway.as_deref(), site, &model, &pointer, &base, cx, diags) else {
                 continue;
             };
-            if let Some(r) = routes::resolve_route(rname, route, &ns, gw, &pointer, cx, diags) {
-                model.routes.push(r);
-            }
+            http.extend(routes::resolve_route(rname, route, &ns, gw, &pointer, cx, diags));
         }
+        for (rname, route) in &app.grpc_routes {
+            let pointer = format!("{base}/grpcRoutes/{}", esc(rname));
+            let head = routes::Head::from(route);
+            let Some(gw) = route_gateway(&head, gateway.as_deref(), site, &model, &pointer, &base, cx, diags) else {
+                continue;
+            };
+            grpc.extend(grpc::resolve_grpc_route(rname, route, &ns, gw, &pointer, cx, diags));
+        }
+        model.routes.extend(http);
+        model.grpc_routes.extend(grpc);
         upstream::resolve_app_upstreams(&ns, app, &base, cx, diags, &mut model);
     }
-    routes::reference_grants(&mut model, cx, diags);
+    backends::reference_grants(&mut model, cx, diags);
     gateways::certificate_grants(&mut model, cx, diags);
     gateways::stamp_selector_labels(&mut model);
     model
@@ -182,6 +185,26 @@ pub(crate) fn object_ref(s: &str) -> model::ObjectRef {
             namespace: None,
         },
     }
+}
+
+/// The gateway a route attaches to: `Some(None)` when it spells out
+/// `parentRefs`, `None` (with a finding) when it cannot be told.
+#[allow(clippy::too_many_arguments)]
+fn route_gateway<'m>(
+    head: &routes::Head<'_>,
+    app_gateway: Option<&str>,
+    site: &Site,
+    model: &'m Model,
+    pointer: &str,
+    app_base: &str,
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Option<&'m model::Gateway>> {
+    if head.parent_refs.is_some() {
+        return Some(None);
+    }
+    let name = head.gateway.as_deref().or(app_gateway);
+    pick_gateway(name, site, model, pointer, head.gateway.is_some(), app_base, cx, diags).map(Some)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,24 +1,54 @@
-//! Routes: short form and long form into HTTPRoutes; ReferenceGrants for
-//! backends in other namespaces.
-
-use std::collections::BTreeMap;
+//! Routes: short form and long form into HTTPRoutes.
 
 use super::Context;
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
-use crate::model::{self, Model};
+use super::backends::{Kind, backend_refs, filters};
+use crate::diagnostic::{Diagnostics, did_you_mean};
+use crate::model;
 use crate::spec;
 
-/// Resolve one route of an app in namespace `ns`, attached to `gw`.
-pub(super) fn resolve_route(
-    name: &str,
-    route: &spec::Route,
+/// What HTTP and gRPC routes share: hostnames and where they attach.
+pub(super) struct Head<'a> {
+    pub host: &'a Option<String>,
+    pub hostnames: &'a Option<Vec<String>>,
+    pub listener: &'a Option<String>,
+    pub gateway: &'a Option<String>,
+    pub parent_refs: &'a Option<Vec<spec::ParentRef>>,
+}
+
+impl<'a> From<&'a spec::Route> for Head<'a> {
+    fn from(r: &'a spec::Route) -> Self {
+        Head {
+            host: &r.host,
+            hostnames: &r.hostnames,
+            listener: &r.listener,
+            gateway: &r.gateway,
+            parent_refs: &r.parent_refs,
+        }
+    }
+}
+
+impl<'a> From<&'a spec::GrpcRoute> for Head<'a> {
+    fn from(r: &'a spec::GrpcRoute) -> Self {
+        Head {
+            host: &r.host,
+            hostnames: &r.hostnames,
+            listener: &r.listener,
+            gateway: &r.gateway,
+            parent_refs: &r.parent_refs,
+        }
+    }
+}
+
+/// Hostnames and parents of a route; `None` (with findings) when they are invalid.
+pub(super) fn resolve_head(
+    head: &Head<'_>,
     ns: &str,
-    gw: &model::Gateway,
+    gw: Option<&model::Gateway>,
     pointer: &str,
     cx: &Context<'_>,
     diags: &mut Diagnostics,
-) -> Option<model::HttpRoute> {
-    let hostnames = match (&route.host, &route.hostnames) {
+) -> Option<(Vec<String>, Vec<model::ParentRef>)> {
+    let hostnames = match (head.host, head.hostnames) {
         (Some(_), Some(_)) => {
             diags.push(
                 cx.err(
@@ -34,54 +64,33 @@ pub(super) fn resolve_route(
         (None, Some(hs)) => hs.clone(),
         (None, None) => Vec::new(),
     };
-    let short = route.to.is_some() || route.path.is_some();
-    let rules = match (&route.rules, short) {
-        (Some(_), true) => {
+    if let Some(refs) = head.parent_refs {
+        if head.gateway.is_some() || head.listener.is_some() {
             diags.push(
-                cx.err("GW312", &format!("{pointer}/rules"), "`rules` cannot be combined with the short form (`to`, `path`)")
-                    .help("move `to` and `path` into a rule: `rules: [{matches: [{path: {value: /}}], backendRefs: [{name: svc, port: 80}]}]`"),
+                cx.err(
+                    "GW332",
+                    &format!("{pointer}/parentRefs"),
+                    "`parentRefs` cannot be combined with `gateway` or `listener`",
+                )
+                .help("name the gateway and listener inside `parentRefs` (`name`, `namespace`, `sectionName`), or drop `parentRefs`"),
             );
             return None;
         }
-        (Some(rules), false) => rules
+        let parents = refs
             .iter()
-            .enumerate()
-            .map(|(i, r)| long_rule(r, ns, &format!("{pointer}/rules/{i}")))
-            .collect(),
-        (None, _) => {
-            let Some(to) = &route.to else {
-                diags.push(
-                    cx.err("GW313", pointer, format!("route `{name}` has no backend"))
-                        .help("add `to: SERVICE:PORT` (short form) or `rules:` (long form)"),
-                );
-                return None;
-            };
-            let to_ptr = format!("{pointer}/to");
-            let Some(backend) = parse_to(to, ns, &to_ptr) else {
-                diags.push(
-                    cx.err("GW314", &to_ptr, format!("`to: {to}` is not `SERVICE:PORT`"))
-                        .help(
-                            "write the Service and its port, e.g. `to: store-front:80` (or `other-ns/store-front:80`)",
-                        ),
-                );
-                return None;
-            };
-            vec![model::RouteRule {
-                matches: vec![model::RouteMatch {
-                    path: Some(model::PathMatch {
-                        kind: "PathPrefix".into(),
-                        value: route.path.clone().unwrap_or_else(|| "/".into()),
-                    }),
-                    headers: Vec::new(),
-                    query_params: Vec::new(),
-                    method: None,
-                }],
-                backend_refs: vec![backend],
-                origin: pointer.to_string(),
-            }]
-        }
-    };
-    if let Some(listener) = &route.listener {
+            .map(|p| model::ParentRef {
+                name: p.name.clone(),
+                namespace: p.namespace.clone().filter(|n| n != ns),
+                section_name: p.section_name.clone(),
+                port: p.port,
+                group: p.group.clone(),
+                kind: p.kind.clone(),
+            })
+            .collect();
+        return Some((hostnames, parents));
+    }
+    let gw = gw?;
+    if let Some(listener) = head.listener {
         if !gw.listeners.iter().any(|l| &l.name == listener) {
             let help = match did_you_mean(listener, gw.listeners.iter().map(|l| l.name.as_str())) {
                 Some(s) => format!("did you mean `{s}`?"),
@@ -106,21 +115,96 @@ pub(super) fn resolve_route(
             return None;
         }
     }
+    let parent = model::ParentRef {
+        name: gw.name.clone(),
+        namespace: (gw.namespace != ns).then(|| gw.namespace.clone()),
+        section_name: head.listener.clone(),
+        port: None,
+        group: None,
+        kind: None,
+    };
+    Some((hostnames, vec![parent]))
+}
+
+/// Resolve one route of an app in namespace `ns`, attached to `gw` (or to its `parentRefs`).
+pub(super) fn resolve_route(
+    name: &str,
+    route: &spec::Route,
+    ns: &str,
+    gw: Option<&model::Gateway>,
+    pointer: &str,
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+) -> Option<model::HttpRoute> {
+    let head = resolve_head(&Head::from(route), ns, gw, pointer, cx, diags);
+    let short = route.to.is_some() || route.path.is_some();
+    let rules = match (&route.rules, short) {
+        (Some(_), true) => {
+            diags.push(
+                cx.err("GW312", &format!("{pointer}/rules"), "`rules` cannot be combined with the short form (`to`, `path`)")
+                    .help("move `to` and `path` into a rule: `rules: [{matches: [{path: {value: /}}], backendRefs: [{name: svc, port: 80}]}]`"),
+            );
+            return None;
+        }
+        (Some(rules), false) => rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| long_rule(r, ns, &format!("{pointer}/rules/{i}"), cx, diags))
+            .collect(),
+        (None, _) => {
+            let Some(to) = &route.to else {
+                diags.push(
+                    cx.err("GW313", pointer, format!("route `{name}` has no backend"))
+                        .help("add `to: SERVICE:PORT` (short form) or `rules:` (long form)"),
+                );
+                return None;
+            };
+            let to_ptr = format!("{pointer}/to");
+            let Some(backend) = parse_to(to, ns, &to_ptr) else {
+                diags.push(
+                    cx.err("GW314", &to_ptr, format!("`to: {to}` is not `SERVICE:PORT`"))
+                        .help(
+                            "write the Service and its port, e.g. `to: store-front:80` (or `other-ns/store-front:80`)",
+                        ),
+                );
+                return None;
+            };
+            vec![model::RouteRule {
+                name: None,
+                filters: Vec::new(),
+                timeouts: None,
+                matches: vec![model::RouteMatch {
+                    path: Some(model::PathMatch {
+                        kind: "PathPrefix".into(),
+                        value: route.path.clone().unwrap_or_else(|| "/".into()),
+                    }),
+                    headers: Vec::new(),
+                    query_params: Vec::new(),
+                    method: None,
+                }],
+                backend_refs: vec![backend],
+                origin: pointer.to_string(),
+            }]
+        }
+    };
+    let (hostnames, parent_refs) = head?;
     Some(model::HttpRoute {
         name: name.to_string(),
         namespace: ns.to_string(),
-        parent_refs: vec![model::ParentRef {
-            name: gw.name.clone(),
-            namespace: (gw.namespace != ns).then(|| gw.namespace.clone()),
-            section_name: route.listener.clone(),
-        }],
+        parent_refs,
         hostnames,
         rules,
         origin: pointer.to_string(),
     })
 }
 
-fn long_rule(rule: &spec::Rule, ns: &str, pointer: &str) -> model::RouteRule {
+fn long_rule(
+    rule: &spec::Rule,
+    ns: &str,
+    pointer: &str,
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+) -> model::RouteRule {
     let matches = rule
         .matches
         .iter()
@@ -134,21 +218,12 @@ fn long_rule(rule: &spec::Rule, ns: &str, pointer: &str) -> model::RouteRule {
             method: m.method.map(|x| format!("{x:?}")),
         })
         .collect();
-    let backend_refs = rule
-        .backend_refs
-        .iter()
-        .enumerate()
-        .map(|(i, b)| model::BackendRef {
-            name: b.name.clone(),
-            namespace: b.namespace.clone().filter(|n| n != ns),
-            port: b.port,
-            weight: b.weight,
-            origin: format!("{pointer}/backendRefs/{i}"),
-        })
-        .collect();
     model::RouteRule {
+        name: rule.name.clone(),
         matches,
-        backend_refs,
+        filters: filters(&rule.filters, Kind::Http, &format!("{pointer}/filters"), cx, diags),
+        backend_refs: backend_refs(&rule.backend_refs, ns, Kind::Http, pointer, cx, diags),
+        timeouts: rule.timeouts.clone(),
         origin: pointer.to_string(),
     }
 }
@@ -162,7 +237,7 @@ fn value_match(v: &spec::ValueMatch) -> model::ValueMatch {
 }
 
 /// Parse `[namespace/]service:port`.
-fn parse_to(to: &str, ns: &str, pointer: &str) -> Option<model::BackendRef> {
+pub(super) fn parse_to(to: &str, ns: &str, pointer: &str) -> Option<model::BackendRef> {
     let (target, port) = to.rsplit_once(':')?;
     let port: u32 = port.parse().ok().filter(|p| (1..=65535).contains(p))?;
     let (namespace, name) = match target.split_once('/') {
@@ -173,86 +248,13 @@ fn parse_to(to: &str, ns: &str, pointer: &str) -> Option<model::BackendRef> {
         return None;
     }
     Some(model::BackendRef {
+        group: None,
+        kind: None,
         name: name.to_string(),
         namespace,
-        port,
+        port: Some(port),
         weight: None,
+        filters: Vec::new(),
         origin: pointer.to_string(),
     })
-}
-
-/// A ReferenceGrant in each namespace whose Services routes of another
-/// namespace use, when gatewright owns that namespace; a finding otherwise.
-pub(super) fn reference_grants(model: &mut Model, cx: &Context<'_>, diags: &mut Diagnostics) {
-    let mut grants: BTreeMap<(String, String), (Vec<String>, String)> = BTreeMap::new();
-    for route in &model.routes {
-        for rule in &route.rules {
-            for b in &rule.backend_refs {
-                let Some(to_ns) = &b.namespace else { continue };
-                if !model.namespaces.iter().any(|n| &n.name == to_ns) {
-                    diags.push(
-                        Diagnostic::warning(
-                            "GW316",
-                            format!("backend `{to_ns}/{}` is in a namespace this spec does not own", b.name),
-                        )
-                        .at(cx.loc(&b.origin))
-                        .path(b.origin.clone())
-                        .help(format!(
-                            "the owner of `{to_ns}` must create a ReferenceGrant from HTTPRoutes in `{}`",
-                            route.namespace
-                        )),
-                    );
-                    continue;
-                }
-                let (services, _) = grants
-                    .entry((to_ns.clone(), route.namespace.clone()))
-                    .or_insert_with(|| (Vec::new(), b.origin.clone()));
-                if !services.contains(&b.name) {
-                    services.push(b.name.clone());
-                }
-            }
-        }
-    }
-    for ((namespace, from_namespace), (names, origin)) in grants {
-        model.reference_grants.extend(split_grant(
-            &format!("httproutes-from-{from_namespace}"),
-            &namespace,
-            ("HTTPRoute", &from_namespace),
-            "Service",
-            names,
-            &origin,
-        ));
-    }
-}
-
-/// Most `to` entries one ReferenceGrant may hold (the CRD's `maxItems`).
-pub(super) const GRANT_MAX_NAMES: usize = 16;
-
-/// One ReferenceGrant per 16 names (sorted): `NAME`, `NAME-2`, `NAME-3`, ...
-pub(super) fn split_grant(
-    name: &str,
-    namespace: &str,
-    (from_kind, from_namespace): (&str, &str),
-    to_kind: &str,
-    mut names: Vec<String>,
-    origin: &str,
-) -> Vec<model::ReferenceGrant> {
-    names.sort();
-    names
-        .chunks(GRANT_MAX_NAMES)
-        .enumerate()
-        .map(|(i, chunk)| model::ReferenceGrant {
-            name: if i == 0 {
-                name.to_string()
-            } else {
-                format!("{name}-{}", i + 1)
-            },
-            namespace: namespace.to_string(),
-            from_kind: from_kind.into(),
-            from_namespace: from_namespace.to_string(),
-            to_kind: to_kind.into(),
-            names: chunk.to_vec(),
-            origin: origin.to_string(),
-        })
-        .collect()
 }

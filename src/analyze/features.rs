@@ -1,0 +1,135 @@
+//! Feature gating: a long-form field the target Gateway API version's
+//! standard-channel CRDs lack is an error, not silently dropped.
+//!
+//! The table is read off the standard-install CRDs of the versions the
+//! profiles target and of the newest release (`shared/data/gateway-api/<v>/`):
+//! a feature's version is the first of v1.1.0, v1.2.1, v1.3.0 and v1.6.1
+//! whose schema has the field (timeouts and `infrastructure` became standard
+//! in v1.2.0, mirror fractions in v1.3.0; rule names and the CORS filter are
+//! absent in v1.3.0 and present in v1.6.1).
+
+use super::Context;
+use crate::diagnostic::Diagnostics;
+use crate::driver::version_key;
+use crate::model::{BackendRef, Model};
+use crate::spec::{Filter, FilterType};
+
+/// A standard-channel feature newer than v1.1.0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    /// `rules[].timeouts` of an HTTPRoute.
+    Timeouts,
+    /// `rules[].name` of an HTTPRoute or GRPCRoute.
+    RuleName,
+    /// The `CORS` filter.
+    Cors,
+    /// `requestMirror.percent` / `requestMirror.fraction`.
+    MirrorFraction,
+    /// `infrastructure` of a Gateway.
+    Infrastructure,
+}
+
+/// `(feature, first version whose standard channel has it, what it is called in the spec)`.
+pub const FEATURES: &[(Feature, &str, &str)] = &[
+    (Feature::Timeouts, "v1.2.0", "rule `timeouts`"),
+    (Feature::Infrastructure, "v1.2.0", "gateway `infrastructure`"),
+    (
+        Feature::MirrorFraction,
+        "v1.3.0",
+        "`requestMirror` `percent`/`fraction`",
+    ),
+    (Feature::RuleName, "v1.6.1", "rule `name`"),
+    (Feature::Cors, "v1.6.1", "the `cors` filter"),
+];
+
+/// The first version that has `feature`.
+pub fn since(feature: Feature) -> &'static str {
+    FEATURES
+        .iter()
+        .find(|(f, _, _)| *f == feature)
+        .map(|(_, v, _)| *v)
+        .unwrap_or("v1.1.0")
+}
+
+/// Every feature the model uses, with the spec path that uses it.
+pub fn used(model: &Model) -> Vec<(Feature, String)> {
+    let mut out = Vec::new();
+    let filters = |out: &mut Vec<(Feature, String)>, list: &[Filter], at: &str| {
+        for (i, f) in list.iter().enumerate() {
+            if f.effective_type() == Some(FilterType::CORS) {
+                out.push((Feature::Cors, format!("{at}/filters/{i}")));
+            }
+            if f.request_mirror
+                .as_ref()
+                .is_some_and(|m| m.percent.is_some() || m.fraction.is_some())
+            {
+                out.push((Feature::MirrorFraction, format!("{at}/filters/{i}/requestMirror")));
+            }
+        }
+    };
+    let backends = |out: &mut Vec<(Feature, String)>, list: &[BackendRef]| {
+        for b in list {
+            filters(out, &b.filters, &b.origin);
+        }
+    };
+    for g in &model.gateways {
+        if g.infrastructure.is_some() {
+            out.push((Feature::Infrastructure, format!("{}/infrastructure", g.origin)));
+        }
+    }
+    for r in &model.routes {
+        for rule in &r.rules {
+            if rule.timeouts.is_some() {
+                out.push((Feature::Timeouts, format!("{}/timeouts", rule.origin)));
+            }
+            if rule.name.is_some() {
+                out.push((Feature::RuleName, format!("{}/name", rule.origin)));
+            }
+            filters(&mut out, &rule.filters, &rule.origin);
+            backends(&mut out, &rule.backend_refs);
+        }
+    }
+    for r in &model.grpc_routes {
+        for rule in &r.rules {
+            if rule.name.is_some() {
+                out.push((Feature::RuleName, format!("{}/name", rule.origin)));
+            }
+            filters(&mut out, &rule.filters, &rule.origin);
+            backends(&mut out, &rule.backend_refs);
+        }
+    }
+    out
+}
+
+/// The oldest version that has every feature the model uses.
+pub fn needed(model: &Model) -> Option<&'static str> {
+    used(model)
+        .into_iter()
+        .map(|(f, _)| since(f))
+        .max_by_key(|v| version_key(v))
+}
+
+/// GW420 for each feature the target version lacks.
+pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+    let target = version_key(&model.gateway_api_version);
+    for (feature, at) in used(model) {
+        let Some((_, v, what)) = FEATURES.iter().find(|(f, _, _)| *f == feature) else {
+            continue;
+        };
+        if version_key(v) > target {
+            diags.push(
+                cx.err(
+                    "GW425",
+                    &at,
+                    format!(
+                        "{what} needs Gateway API {v} (standard channel); this spec targets {}",
+                        model.gateway_api_version
+                    ),
+                )
+                .help(format!(
+                    "set `gatewayApi: {v}` at the top of the spec (and install those CRDs), or remove it"
+                )),
+            );
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! `gatewright import`: a compact spec from existing manifests. Gateway API
+//! objects (Gateways, HTTPRoutes, GRPCRoutes, ReferenceGrants) become
+//! gateways and app routes, as short as the short form allows; Services of
+//! type `LoadBalancer` become app routes through a proposed gateway (and the
+//! Service patches); `networking.k8s.io/v1` Ingresses become routes. What
+//! cannot be carried over is a warning at the manifest's line.
+
+mod compact;
+mod gateway_api;
+mod ingress;
+mod services;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, Loc, Sources};
+use crate::spec::{self, Site};
+use crate::yaml;
+
+/// What to import, and the choices manifests do not make.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Manifest files (or directories of them), in the order given.
+    pub paths: Vec<PathBuf>,
+    /// Namespace for objects that name none (`default` otherwise, with a warning).
+    pub namespace: Option<String>,
+    /// Domain of proposed hostnames (`<service>.<domain>`) and listeners (`*.<domain>`).
+    pub domain: Option<String>,
+    /// Hostname per Service, overriding `<service>.<domain>`.
+    pub hosts: BTreeMap<String, String>,
+    /// Profile of a proposed gateway (`aks-istio-external` by default).
+    pub profile: Option<String>,
+    /// Mesh revision for the app namespaces.
+    pub revision: Option<String>,
+}
+
+/// The result of an import.
+#[derive(Debug)]
+pub struct Imported {
+    /// The spec.
+    pub site: Site,
+    /// The spec as YAML text, ready to save.
+    pub text: String,
+    /// The manifests read (for showing diagnostics).
+    pub sources: Sources,
+    /// Warnings (what was not carried over) and errors (unreadable input).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Placeholder domain when `--domain` is not given.
+pub const PLACEHOLDER_DOMAIN: &str = "example.com";
+
+/// One manifest object and where it was read.
+pub(crate) struct Object {
+    pub value: Value,
+    pub node: yaml::Node,
+    pub file: FileId,
+    /// The path as given.
+    pub path: String,
+}
+
+impl Object {
+    pub fn str(&self, pointer: &str) -> Option<&str> {
+        self.value.pointer(pointer).and_then(Value::as_str)
+    }
+
+    pub fn kind(&self) -> &str {
+        self.str("/kind").unwrap_or("")
+    }
+
+    pub fn name(&self) -> &str {
+        self.str("/metadata/name").unwrap_or("")
+    }
+
+    /// Location of the key of the value at `pointer`.
+    pub fn key_loc(&self, pointer: &str) -> Option<Loc> {
+        let span = self.node.key_span_at(pointer)?;
+        Some(crate::load::to_loc(self.file, span))
+    }
+
+    /// Location of the value at `pointer` (of the object itself when absent).
+    pub fn loc(&self, pointer: &str) -> Option<Loc> {
+        let node = self.node.pointer(pointer).unwrap_or(&self.node);
+        Some(crate::load::to_loc(self.file, node.span))
+    }
+}
+
+/// Import state: the spec being built and the findings.
+pub(crate) struct Cx<'a> {
+    pub opts: &'a Options,
+    pub site: Site,
+    pub diags: Diagnostics,
+    defaulted_ns: bool,
+}
+
+impl Cx<'_> {
+    /// The object's namespace, or the `--namespace`/`default` fallback (said once).
+    pub fn namespace(&mut self, o: &Object) -> String {
+        if let Some(ns) = o.str("/metadata/namespace") {
+            return ns.to_string();
+        }
+        if let Some(ns) = &self.opts.namespace {
+            return ns.clone();
+        }
+        if !self.defaulted_ns {
+            self.defaulted_ns = true;
+            self.diags.push(
+                Diagnostic::warning(
+                    "GW903",
+                    format!(
+                        "`{}` {} names no namespace; importing it into `default`",
+                        o.kind(),
+                        o.name()
+                    ),
+                )
+                .at(o.loc("/metadata"))
+                .help("pass `--namespace NAME` for the namespace you apply these manifests to"),
+            );
+        }
+        "default".to_string()
+    }
+
+    /// Warn that (part of) an object is not carried over.
+    pub fn skip(&mut self, o: &Object, pointer: &str, what: String, help: &str) {
+        self.diags.push(
+            Diagnostic::warning("GW901", what)
+                .at(o.loc(pointer))
+                .help(help.to_string()),
+        );
+    }
+
+    /// The app of namespace `ns`, created on first use.
+    pub fn app(&mut self, ns: &str) -> &mut spec::App {
+        self.site.apps.entry(ns.to_string()).or_default()
+    }
+}
+
+/// Import manifests into a spec.
+pub fn import(opts: &Options) -> Imported {
+    let mut sources = Sources::new();
+    let mut cx = Cx {
+        opts,
+        site: Site::default(),
+        diags: Diagnostics::new(),
+        defaulted_ns: false,
+    };
+    let objects = read_all(&opts.paths, &mut sources, &mut cx.diags);
+    let by_kind = |k: &'static str| objects.iter().filter(move |o| o.kind() == k);
+    for o in by_kind("Gateway") {
+        gateway_api::gateway(o, &mut cx);
+    }
+    for o in objects.iter().filter(|o| matches!(o.kind(), "HTTPRoute" | "GRPCRoute")) {
+        gateway_api::route(o, &mut cx);
+    }
+    for o in by_kind("Service") {
+        services::service(o, &mut cx);
+    }
+    let mut https = BTreeMap::new();
+    for o in by_kind("Ingress") {
+        ingress::ingress(o, &objects, &mut cx, &mut https);
+    }
+    services::propose_gateway(&mut cx, https);
+    for o in by_kind("ReferenceGrant") {
+        gateway_api::reference_grant(o, &mut cx);
+    }
+    for o in &objects {
+        if o.str("/apiVersion")
+            .is_some_and(|v| v.starts_with("gateway.networking.k8s.io/"))
+            && !matches!(
+                o.kind(),
+                "Gateway" | "HTTPRoute" | "GRPCRoute" | "ReferenceGrant" | "GatewayClass"
+            )
+        {
+            cx.skip(
+                o,
+                "/kind",
+                format!(
+                    "{} `{}` is not imported: gatewright writes Gateways, HTTPRoutes and GRPCRoutes",
+                    o.kind(),
+                    o.name()
+                ),
+                "keep it as a hand-written manifest beside the rendered tree",
+            );
+        }
+    }
+    compact::finish(&mut cx);
+    let text = to_text(&cx.site, &opts.paths);
+    Imported {
+        site: cx.site,
+        text,
+        diagnostics: cx.diags.sorted(&sources),
+        sources,
+    }
+}
+
+/// The spec as YAML: a header naming the inputs, then the canonical form.
+pub fn to_text(site: &Site, paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let mut out = format!("# Imported by gatewright from {}.\n", names.join(", "));
+    let value = serde_json::to_value(site).unwrap_or(Value::Null);
+    yaml::write_canonical_yaml(&mut out, &value);
+    out
+}
+
+fn read_all(paths: &[PathBuf], sources: &mut Sources, diags: &mut Diagnostics) -> Vec<Object> {
+    let mut out = Vec::new();
+    for given in paths {
+        for path in expand(given) {
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error("GW101", format!("cannot read `{}`: {e}", path.display()))
+                            .help("pass manifest files or directories that exist"),
+                    );
+                    continue;
+                }
+            };
+            let file = sources.add_path(&path, String::from_utf8_lossy(&bytes).into_owned());
+            match yaml::read_bytes(&bytes, &crate::load::limits()) {
+                Ok(docs) => out.extend(docs.into_iter().filter_map(|node| {
+                    let value = node.to_json();
+                    value.get("kind")?.as_str()?;
+                    Some(Object {
+                        value,
+                        node,
+                        file,
+                        path: path.display().to_string(),
+                    })
+                })),
+                Err(e) => diags.push(crate::load::yaml_error(sources, file, &e)),
+            }
+        }
+    }
+    out
+}
+
+/// A file, or the `*.yaml`/`*.yml` files under a directory in sorted order.
+fn expand(path: &Path) -> Vec<PathBuf> {
+    if !path.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")))
+        .collect();
+    files.sort();
+    files
+}

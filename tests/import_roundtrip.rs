@@ -1,0 +1,671 @@
+//! Round trip: every standard-channel HTTPRoute, GRPCRoute and Gateway of
+//! the Gateway API v1.6.1 examples and conformance manifests, imported and
+//! rendered again, is the original object field for field, after defaults.
+//!
+//! Every rendered object must also pass the v1.6.1 CRDs (`gatewright::crd`).
+//! Defaults: the v1.6.1 standard CRDs' `default`s, applied to both sides
+//! (an own step: `gatewright::crd` keeps its defaulting private), plus what the API
+//! means without saying it: an object without namespace is in `default`,
+//! and a reference's `namespace` equal to the object's is the same as none.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+// Missing features that keep an object from round-tripping.
+const HOSTNAME_NO_LISTENER: &str =
+    "GW410: gatewright refuses a route hostname no listener serves; the test sets one up on purpose";
+const GATEWAY_TLS: &str = "Gateway `spec.tls` (frontend client validation, backend client certificate)";
+const LISTENER_SETS: &str = "ListenerSets: Gateway `spec.allowedListeners`";
+const OTHER_PROTOCOLS: &str = "listener protocols beyond HTTP, HTTPS, TLS, TCP, UDP (the test's `INVALID`)";
+const NON_SECRET_CERTIFICATES: &str = "certificate references to kinds other than core Secrets";
+const ADDRESS_WITHOUT_VALUE: &str = "addresses without a value";
+const OTHER_ADDRESS_TYPES: &str = "implementation-specific address types";
+const EXPERIMENTAL_RETRY: &str = "`retry` (experimental channel)";
+const EMPTY_BACKEND_LIST: &str = "an explicit empty `backendRefs: []` (written as none, same meaning)";
+const LABELS: &str = "metadata labels of routes and gateways";
+const ANNOTATIONS: &str = "metadata annotations of routes and gateways";
+
+/// Objects that cannot round-trip: file, kind, `namespace/name`, the missing feature.
+const CANNOT: &[(&str, &str, &str, &str)] = &[
+    (
+        "standard__backend-tls.yaml",
+        "Gateway",
+        "default/backend-tls",
+        GATEWAY_TLS,
+    ),
+    (
+        "standard__default-match-http.yaml",
+        "HTTPRoute",
+        "default/default-match-route",
+        LABELS,
+    ),
+    (
+        "standard__frontend-cert-validation.yaml",
+        "Gateway",
+        "default/client-validation-basic",
+        GATEWAY_TLS,
+    ),
+    (
+        "standard__http-redirect-rewrite__httproute-redirect-https.yaml",
+        "HTTPRoute",
+        "default/https-route",
+        LABELS,
+    ),
+    (
+        "standard__http-request-mirroring__httproute-mirroring.yaml",
+        "HTTPRoute",
+        "default/http-filter-mirror",
+        LABELS,
+    ),
+    (
+        "standard__listenerset__listenerset.yaml",
+        "Gateway",
+        "default/parent-gateway",
+        LISTENER_SETS,
+    ),
+    (
+        "standard__traffic-splitting__grpc-traffic-split-2.yaml",
+        "GRPCRoute",
+        "default/foo-route",
+        LABELS,
+    ),
+    (
+        "standard__traffic-splitting__traffic-split-1.yaml",
+        "HTTPRoute",
+        "default/foo-route",
+        LABELS,
+    ),
+    (
+        "standard__traffic-splitting__traffic-split-2.yaml",
+        "HTTPRoute",
+        "default/foo-route",
+        LABELS,
+    ),
+    (
+        "standard__traffic-splitting__traffic-split-3.yaml",
+        "HTTPRoute",
+        "default/foo-route",
+        LABELS,
+    ),
+    (
+        "tests__gateway-http-listener-isolation-with-hostname-intersection.yaml",
+        "Gateway",
+        "gateway-conformance-infra/http-listener-isolation-with-hostname-intersection",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-http-listener-isolation-with-hostname-intersection.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/attaches-to-abc-foo-example-com-with-hostname-intersection",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-http-listener-isolation-with-hostname-intersection.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/attaches-to-empty-hostname-with-hostname-intersection",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-http-listener-isolation-with-hostname-intersection.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/attaches-to-wildcard-example-com-with-hostname-intersection",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-http-listener-isolation-with-hostname-intersection.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/attaches-to-wildcard-foo-example-com-with-hostname-intersection",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-invalid-default-frontend-client-certificate-validation.yaml",
+        "Gateway",
+        "gateway-conformance-infra/invalid-default-client-validation-config",
+        GATEWAY_TLS,
+    ),
+    (
+        "tests__gateway-invalid-listeners-unsupported-protocol.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-only-unsupported-protocols",
+        OTHER_PROTOCOLS,
+    ),
+    (
+        "tests__gateway-invalid-listeners-unsupported-protocol.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-supported-and-unsupported-protocols",
+        OTHER_PROTOCOLS,
+    ),
+    (
+        "tests__gateway-invalid-parameters-ref.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-invalid-parameters-ref",
+        ANNOTATIONS,
+    ),
+    (
+        "tests__gateway-invalid-route-kind.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-only-invalid-route-kind",
+        ANNOTATIONS,
+    ),
+    (
+        "tests__gateway-invalid-route-kind.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-supported-and-invalid-route-kind",
+        ANNOTATIONS,
+    ),
+    (
+        "tests__gateway-invalid-tls-backend-configuration.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-client-certificate-malformed-secret",
+        GATEWAY_TLS,
+    ),
+    (
+        "tests__gateway-invalid-tls-backend-configuration.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-client-certificate-missing-reference-grant",
+        GATEWAY_TLS,
+    ),
+    (
+        "tests__gateway-invalid-tls-backend-configuration.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-client-certificate-nonexistent-secret",
+        GATEWAY_TLS,
+    ),
+    (
+        "tests__gateway-invalid-tls-backend-configuration.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-client-certificate-unsupported-group",
+        GATEWAY_TLS,
+    ),
+    (
+        "tests__gateway-invalid-tls-backend-configuration.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-client-certificate-unsupported-kind",
+        GATEWAY_TLS,
+    ),
+    (
+        "tests__gateway-invalid-tls-configuration.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-certificate-malformed-secret",
+        ANNOTATIONS,
+    ),
+    (
+        "tests__gateway-invalid-tls-configuration.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-certificate-nonexistent-secret",
+        ANNOTATIONS,
+    ),
+    (
+        "tests__gateway-invalid-tls-configuration.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-certificate-unsupported-group",
+        NON_SECRET_CERTIFICATES,
+    ),
+    (
+        "tests__gateway-invalid-tls-configuration.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-certificate-unsupported-kind",
+        NON_SECRET_CERTIFICATES,
+    ),
+    (
+        "tests__gateway-optional-address-value.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-without-address-value",
+        ADDRESS_WITHOUT_VALUE,
+    ),
+    (
+        "tests__gateway-static-addresses.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-static-addresses",
+        OTHER_ADDRESS_TYPES,
+    ),
+    (
+        "tests__gateway-tls-backend-client-certificate.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-tls-backend-client-certificate",
+        GATEWAY_TLS,
+    ),
+    (
+        "tests__gateway-with-attached-routes.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-with-one-attached-route",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-with-attached-routes.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-with-two-attached-routes",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-with-attached-routes.yaml",
+        "Gateway",
+        "gateway-conformance-infra/unresolved-gateway-with-one-attached-unresolved-route",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-with-attached-routes.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/http-route-1",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-with-attached-routes.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/http-route-2",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-with-attached-routes.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/http-route-3",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-with-attached-routes.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/http-route-4",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-with-attached-routes.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/http-route-not-accepted",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__gateway-with-clientcertificate-validation-insecure-fallback.yaml",
+        "Gateway",
+        "gateway-conformance-infra/client-validation-insecure-fallback",
+        GATEWAY_TLS,
+    ),
+    (
+        "tests__gateway-with-clientcertificate-validation.yaml",
+        "Gateway",
+        "gateway-conformance-infra/client-validation-default",
+        GATEWAY_TLS,
+    ),
+    (
+        "tests__gateway-with-invalid-clientcertificate-validation.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-with-invalid-client-cert-validation",
+        GATEWAY_TLS,
+    ),
+    (
+        "tests__httproute-hostname-intersection.yaml",
+        "Gateway",
+        "gateway-conformance-infra/httproute-hostname-intersection",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__httproute-hostname-intersection.yaml",
+        "Gateway",
+        "gateway-conformance-infra/httproute-hostname-intersection-all",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__httproute-hostname-intersection.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/httproute-hostname-intersection-all",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__httproute-hostname-intersection.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/no-intersecting-hosts",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__httproute-hostname-intersection.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/specific-host-matches-listener-specific-host",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__httproute-hostname-intersection.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/specific-host-matches-listener-wildcard-host",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__httproute-hostname-intersection.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/wildcard-host-matches-listener-specific-host",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__httproute-hostname-intersection.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/wildcard-host-matches-listener-wildcard-host",
+        HOSTNAME_NO_LISTENER,
+    ),
+    (
+        "tests__httproute-omitted-backendrefs.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/omitted-backendrefs",
+        EMPTY_BACKEND_LIST,
+    ),
+    (
+        "tests__httproute-retry.yaml",
+        "HTTPRoute",
+        "gateway-conformance-infra/retries",
+        EXPERIMENTAL_RETRY,
+    ),
+    (
+        "tests__listenerset-allowed-namespace-none.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-does-not-allow-listenerset",
+        LISTENER_SETS,
+    ),
+    (
+        "tests__listenerset-allowed-namespace-same.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-allows-listenerset-in-same-namespace",
+        LISTENER_SETS,
+    ),
+    (
+        "tests__listenerset-allowed-namespace-selector.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-allows-listenerset-in-selected-namespace",
+        LISTENER_SETS,
+    ),
+    (
+        "tests__listenerset-allowed-routes-namespaces.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-with-listener-sets-test-allowed-routes",
+        LISTENER_SETS,
+    ),
+    (
+        "tests__listenerset-allowed-routes-supported-kinds.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-with-listener-sets-test-supported-route-kinds",
+        LISTENER_SETS,
+    ),
+    (
+        "tests__listenerset-dual-parentref-independence.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-dual-parentref",
+        LISTENER_SETS,
+    ),
+    (
+        "tests__listenerset-gateway-parent-section-name-not-found.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-section-name",
+        LISTENER_SETS,
+    ),
+    (
+        "tests__listenerset-hostname-conflict.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-with-listenerset-hostname-conflict",
+        LISTENER_SETS,
+    ),
+    (
+        "tests__listenerset-http-routing.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-with-listener-sets-http-routing",
+        LISTENER_SETS,
+    ),
+    (
+        "tests__listenerset-protocol-conflict.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-with-listenerset-protocol-conflict",
+        LISTENER_SETS,
+    ),
+    (
+        "tests__listenerset-reference-grant.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-with-listener-sets-test-reference-grant",
+        LISTENER_SETS,
+    ),
+    (
+        "tests__listenerset-route-status-scoped-to-parentref.yaml",
+        "Gateway",
+        "gateway-conformance-infra/gateway-parentref",
+        LISTENER_SETS,
+    ),
+];
+
+const KINDS: &[&str] = &["Gateway", "HTTPRoute", "GRPCRoute"];
+
+#[test]
+fn gateway_api_examples_and_conformance_round_trip() {
+    let data = shared_data().join("gateway-api/v1.6.1");
+    let crds = crd_schemas(&data.join("standard-install.yaml"));
+    let crd_text = std::fs::read_to_string(data.join("standard-install.yaml")).expect("CRDs");
+    let set = gatewright::crd::CrdSet::from_yaml(&crd_text, "v1.6.1").expect("CRDs load");
+    let mut files: Vec<_> = ["examples", "conformance"]
+        .iter()
+        .flat_map(|d| {
+            std::fs::read_dir(data.join(d))
+                .expect("dir")
+                .map(|e| e.expect("entry").path())
+        })
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("experimental__"))
+        })
+        .collect();
+    files.sort();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (mut total, mut ok) = (0, 0);
+    let mut failures: BTreeMap<(String, String, String), String> = BTreeMap::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file)
+            .expect("read")
+            .replace("{GATEWAY_CLASS_NAME}", "gateway-conformance")
+            .replace("{GATEWAY_CONTROLLER_NAME}", "example.com/gateway-controller");
+        let originals: Vec<Value> = parse_stream(&text)
+            .into_iter()
+            .filter(|v| KINDS.contains(&v["kind"].as_str().unwrap_or("")))
+            .filter(|v| v["apiVersion"] == "gateway.networking.k8s.io/v1")
+            .collect();
+        if originals.is_empty() {
+            continue;
+        }
+        let name = file.file_name().expect("name").to_string_lossy().into_owned();
+        let input = tmp.path().join(&name);
+        std::fs::write(&input, &text).expect("write");
+        let (rendered, why) = import_and_render(&input, &tmp.path().join(format!("{name}.spec")));
+        for original in originals {
+            total += 1;
+            let mut original = original;
+            default_namespace(&mut original);
+            let (kind, ns, oname) = key(&original);
+            let id = (name.clone(), kind.clone(), format!("{ns}/{oname}"));
+            let Some(got) = rendered.get(&(kind, ns, oname)) else {
+                failures.insert(id, format!("not rendered: {why}"));
+                continue;
+            };
+            let invalid: Vec<String> = set.validate(got).into_iter().flatten().map(|v| v.to_string()).collect();
+            assert!(
+                invalid.is_empty(),
+                "{name}: rendered {:?} fails the v1.6.1 CRDs: {invalid:?}",
+                key(got)
+            );
+            let (a, b) = (normalized(&original, &crds), normalized(got, &crds));
+            if a == b {
+                ok += 1;
+            } else {
+                failures.insert(id, format!("differs:\n  original {a}\n  rendered {b}"));
+            }
+        }
+    }
+    println!("round trip: {ok} of {total} objects");
+    for ((file, kind, name), why) in &failures {
+        println!("- {file} {kind} {name}: {why}");
+    }
+    let listed: Vec<(String, String, String)> = CANNOT
+        .iter()
+        .map(|(f, k, n, _)| (f.to_string(), k.to_string(), n.to_string()))
+        .collect();
+    let failed: Vec<_> = failures.keys().cloned().collect();
+    assert_eq!(
+        failed, listed,
+        "objects that do not round-trip differ from the listed ones"
+    );
+    assert_eq!(ok + CANNOT.len(), total);
+    assert!(total > 100, "expected the whole corpus, read {total} objects");
+}
+
+/// Import one manifest file, render the spec; the rendered objects by key,
+/// or why there are none.
+fn import_and_render(input: &Path, dir: &Path) -> (BTreeMap<(String, String, String), Value>, String) {
+    let imported = gatewright::import::import(&gatewright::import::Options {
+        paths: vec![input.to_path_buf()],
+        ..Default::default()
+    });
+    let warnings: Vec<String> = imported
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    std::fs::create_dir_all(dir).expect("mkdir");
+    std::fs::write(dir.join("gatewright.yaml"), &imported.text).expect("write spec");
+    let outcome = gatewright::compile(&gatewright::Options {
+        spec: dir.to_path_buf(),
+        ..Default::default()
+    });
+    let Some(out) = outcome.output else {
+        let errors: Vec<String> = outcome
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect();
+        return (BTreeMap::new(), format!("render failed: {}", errors.join("; ")));
+    };
+    let objects = tree_objects(&out.tree).into_iter().map(|(_, v)| (key(&v), v)).collect();
+    (objects, warnings.join("; "))
+}
+
+fn default_namespace(v: &mut Value) {
+    if v.pointer("/metadata/namespace").is_none() {
+        v["metadata"]["namespace"] = "default".into();
+    }
+}
+
+/// `apiVersion`, `kind`, `metadata` (name, namespace, labels, annotations)
+/// and `spec`, with the CRD's defaults applied and same-namespace references bare.
+fn normalized(v: &Value, crds: &BTreeMap<String, Value>) -> Value {
+    let mut spec = v.get("spec").cloned().unwrap_or(Value::Null);
+    let kind = v["kind"].as_str().unwrap_or_default();
+    if let Some(schema) = crds.get(kind).and_then(|s| s.pointer("/properties/spec")) {
+        apply_defaults(&mut spec, schema);
+        sort_list_maps(&mut spec, schema);
+    }
+    let ns = v["metadata"]["namespace"].clone();
+    drop_own_namespace(&mut spec, &ns);
+    let mut meta = serde_json::Map::new();
+    for k in ["name", "namespace", "labels", "annotations"] {
+        if let Some(x) = v["metadata"].get(k) {
+            meta.insert(k.into(), x.clone());
+        }
+    }
+    serde_json::json!({"apiVersion": v["apiVersion"], "kind": kind, "metadata": meta, "spec": spec})
+}
+
+fn drop_own_namespace(v: &mut Value, ns: &Value) {
+    match v {
+        Value::Object(m) => {
+            for key in ["parentRefs", "backendRefs", "certificateRefs"] {
+                for r in m.get_mut(key).and_then(Value::as_array_mut).into_iter().flatten() {
+                    if r.get("namespace") == Some(ns) {
+                        r.as_object_mut().map(|o| o.remove("namespace"));
+                    }
+                }
+            }
+            if let Some(b) = m.get_mut("backendRef").and_then(Value::as_object_mut) {
+                if b.get("namespace") == Some(ns) {
+                    b.remove("namespace");
+                }
+            }
+            m.values_mut().for_each(|x| drop_own_namespace(x, ns));
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| drop_own_namespace(x, ns)),
+        _ => {}
+    }
+}
+
+/// Lists the schema declares `x-kubernetes-list-type: map` are sets keyed
+/// by their `x-kubernetes-list-map-keys`: order them by key.
+fn sort_list_maps(v: &mut Value, schema: &Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, s) in schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(x) = m.get_mut(k) {
+                    sort_list_maps(x, s);
+                }
+            }
+        }
+        Value::Array(a) => {
+            if let Some(items) = schema.get("items") {
+                a.iter_mut().for_each(|x| sort_list_maps(x, items));
+            }
+            if schema.get("x-kubernetes-list-type").and_then(Value::as_str) == Some("map") {
+                let keys: Vec<String> = schema
+                    .get("x-kubernetes-list-map-keys")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|k| k.as_str().map(str::to_string))
+                    .collect();
+                a.sort_by_key(|x| keys.iter().map(|k| x.get(k).map(Value::to_string)).collect::<Vec<_>>());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Fill in the schema's `default`s, as the API server does.
+fn apply_defaults(v: &mut Value, schema: &Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, s) in schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if let (false, Some(d)) = (m.contains_key(k), s.get("default")) {
+                    m.insert(k.clone(), d.clone());
+                }
+                if let Some(x) = m.get_mut(k) {
+                    apply_defaults(x, s);
+                }
+            }
+        }
+        Value::Array(a) => {
+            if let Some(items) = schema.get("items") {
+                a.iter_mut().for_each(|x| apply_defaults(x, items));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The `v1` OpenAPI schema of each CRD kind.
+fn crd_schemas(path: &Path) -> BTreeMap<String, Value> {
+    let text = std::fs::read_to_string(path).expect("CRDs");
+    parse_stream(&text)
+        .into_iter()
+        .filter(|d| d["kind"] == "CustomResourceDefinition")
+        .filter_map(|d| {
+            let kind = d.pointer("/spec/names/kind")?.as_str()?.to_string();
+            let version = d
+                .pointer("/spec/versions")?
+                .as_array()?
+                .iter()
+                .find(|v| v["name"] == "v1")?;
+            Some((kind, version.pointer("/schema/openAPIV3Schema")?.clone()))
+        })
+        .collect()
+}
