@@ -213,12 +213,27 @@ fn describe(
                 format!("{} is too large: the maximum is {limit}", short(instance)),
             ))
         }
+        ValidationErrorKind::Pattern { pattern } => at(Diagnostic::error(
+            "GW207",
+            format!("{} does not have the expected form `{pattern}`", short(instance)),
+        ))
+        .help(pattern_help(pattern)),
         other => at(Diagnostic::error(
             "GW207",
             format!("invalid value {}: {}", short(instance), other.keyword()),
         )),
     };
     vec![d]
+}
+
+/// A hint for the spec's patterns that users meet most.
+fn pattern_help(pattern: &str) -> String {
+    if pattern.contains("(h|m|s|ms)") {
+        "write a duration such as `10s`, `500ms` or `1h30m`: whole numbers (at most 5 digits) with h, m, s or ms"
+            .to_string()
+    } else {
+        "change the value to match that form".to_string()
+    }
 }
 
 fn enum_error(instance: &Value, options: &[Value], at: impl Fn(Diagnostic) -> Diagnostic) -> Diagnostic {
