@@ -9,7 +9,6 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::{Tree, layout};
 use crate::load::{self, Layer, Provenance};
 use crate::model::Model;
-use crate::normalize::is_generated;
 use crate::render::{Blueprints, render_model};
 use crate::source::Sources;
 use crate::spec::Site;
@@ -173,7 +172,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     };
     let mut prov = Provenance::new();
     for path in &files.files {
-        if files.is_dir && std::fs::read(path).map(|b| is_generated(&b)).unwrap_or(false) {
+        if files.is_dir && load::is_generated_file(path) {
             continue; // gatewright's own output inside the spec directory
         }
         if let Some((file, docs)) = load::read_yaml_file(path, sources, diags) {

@@ -147,6 +147,16 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 }
             }
             for b in &rule.backend_refs {
+                if let Some(ns) = b.namespace.as_deref().filter(|ns| !is_dns_label(ns)) {
+                    diags.push(
+                        cx.err(
+                            "GW401",
+                            &b.origin,
+                            format!("backend namespace `{}` is not a valid name", ns.escape_debug()),
+                        )
+                        .help(name_help),
+                    );
+                }
                 if !is_dns_label(&b.name) {
                     diags.push(
                         cx.err(

@@ -116,7 +116,10 @@ impl<'a> Builder<'a> {
 
     fn run(mut self) -> Result<Vec<Node>, ReadError> {
         loop {
-            let (event, mark) = self.parser.next_token().map_err(|e| scan_error(&e, self.src.text))?;
+            let (event, mark) = self
+                .parser
+                .next_token()
+                .map_err(|e| scan_error(&e, self.src.text, self.limits))?;
             match event {
                 Event::StreamEnd => return Ok(self.docs),
                 Event::DocumentStart => {
@@ -160,10 +163,10 @@ impl<'a> Builder<'a> {
 
     fn depth_check(&self, depth: usize, span: Span) -> Result<(), ReadError> {
         if self.stack.len() + depth > self.limits.max_depth {
-            return Err(ReadError::at(
-                span,
-                format!("nesting deeper than {} levels", self.limits.max_depth),
-            ));
+            return Err(
+                ReadError::at(span, format!("nesting deeper than {} levels", self.limits.max_depth))
+                    .help("flatten the structure: a spec is never nested this deep"),
+            );
         }
         Ok(())
     }
@@ -409,7 +412,7 @@ fn non_string_key(span: Span, raw: &str, value: &Value) -> ReadError {
 }
 
 /// Turns a scanner or parser error into a [`ReadError`]; a tab error points at the tab.
-fn scan_error(e: &ScanError, text: &str) -> ReadError {
+fn scan_error(e: &ScanError, text: &str, limits: &Limits) -> ReadError {
     let m = e.marker();
     let line = m.line().max(1);
     let mut col = m.col() + 1;
@@ -423,6 +426,15 @@ fn scan_error(e: &ScanError, text: &str) -> ReadError {
         if let Some(c) = tab_col {
             col = c + 1;
         }
+    }
+    if info == "recursion limit exceeded" {
+        // The scanner's own bound on `[`/`{` nesting, met while it looks ahead.
+        return ReadError::new(
+            to_u32(line),
+            to_u32(col),
+            format!("nesting deeper than {} levels", limits.max_depth),
+        )
+        .help("flatten the structure: a spec is never nested this deep");
     }
     let err = ReadError::new(to_u32(line), to_u32(col), info.to_owned());
     if tab {
