@@ -31,7 +31,22 @@ pub fn read_yaml_file(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Option<(crate::source::FileId, Vec<yaml::Node>)> {
-    let bytes = match read_limited(path, limits().max_bytes) {
+    let max = limits().max_bytes;
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_file() && meta.len() > u64::try_from(max).unwrap_or(u64::MAX) {
+            let file = sources.add_path(path, String::new());
+            diags.push(
+                Diagnostic::error(
+                    "GW102",
+                    format!("file is {} bytes, more than the limit of {max} bytes", meta.len()),
+                )
+                .at(Some(sources.loc_at(file, 1, 1)))
+                .help("split the spec into several files under a directory (each file has its own limit)"),
+            );
+            return None;
+        }
+    }
+    let bytes = match read_limited(path, max) {
         Ok(b) => b,
         Err(e) => {
             diags.push(
