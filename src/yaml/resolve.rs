@@ -107,7 +107,7 @@ fn parse_go_int(s: &str) -> GoInt {
         Some(b'+') => (false, &s[1..]),
         _ => (false, s),
     };
-    let lower = |p: &str| rest.len() > 2 && rest[..2].eq_ignore_ascii_case(p);
+    let lower = |p: &str| rest.len() > 2 && rest.get(..2).is_some_and(|head| head.eq_ignore_ascii_case(p));
     let (digits, radix) = if lower("0x") {
         (&rest[2..], 16)
     } else if lower("0o") {
@@ -171,5 +171,17 @@ pub(crate) fn unsupported_tag(tag: &str) -> Unresolvable {
         help: Some(
             "only !!str, !!int, !!bool, !!null and !!float (and !!map, !!seq on collections) are allowed".to_owned(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_multibyte_character_after_a_digit_is_a_string_not_a_panic() {
+        // Found by the properties: a prefix check sliced inside the character.
+        assert!(matches!(resolve_plain("1\u{1134d}?6"), Ok(Value::String(_))));
+        assert!(matches!(resolve_plain("-0\u{e9}1"), Ok(Value::String(_))));
     }
 }
