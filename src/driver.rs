@@ -260,6 +260,17 @@ fn apply_env_overlay(
     let Some((file, docs)) = load::read_yaml_file(path, sources, diags) else {
         return;
     };
+    if let Some(second) = docs.get(1) {
+        diags.push(
+            Diagnostic::error(
+                "GW109",
+                format!("an overlay is one merge patch, but this file has {} documents", docs.len()),
+            )
+            .at(Some(crate::load::to_loc(file, second.span)))
+            .help("merge the documents into one (remove the `---` lines): which one should win would be a guess"),
+        );
+        return;
+    }
     for node in docs {
         let mut patch = node.to_json();
         if let Value::Object(map) = &mut patch {
