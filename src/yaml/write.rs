@@ -21,7 +21,9 @@
 //! or `...`; have leading or trailing space or a trailing `:`; contain `: `,
 //! ` #`, a control character, DEL, a C1 control, a BOM or any white space other
 //! than the ASCII space (U+0085, U+2028 and U+2029 are line breaks to YAML 1.1).
-//! Keys follow the same rule (`"on":`).
+//! Keys follow the same rule (`"on":`). A key whose written form is longer than
+//! the 1024 characters YAML allows an implicit key takes the explicit form
+//! (`? key` on its own line, then `: value`).
 //!
 //! Integers are written as they are; floats in their shortest form that reads
 //! back to the same float, always with a `.` and a signed exponent if there is
@@ -70,6 +72,9 @@ impl Order {
     }
 }
 
+/// Longest implicit (`key:`) mapping key YAML allows, in characters.
+const MAX_IMPLICIT_KEY: usize = 1024;
+
 const SPACES: &str = "                                                                ";
 
 fn indent(out: &mut String, n: usize) {
@@ -89,7 +94,15 @@ fn write_map(out: &mut String, map: &Map<String, Value>, at: usize, inline: bool
             indent(out, at);
         }
         first = false;
+        let key_start = out.len();
         write_str(out, key);
+        // An implicit key is at most 1024 characters; longer ones take the explicit `? key` form.
+        let explicit = out[key_start..].chars().count() > MAX_IMPLICIT_KEY;
+        if explicit {
+            out.insert_str(key_start, "? ");
+            out.push('\n');
+            indent(out, at);
+        }
         out.push(':');
         let child = if key == "metadata" {
             Order::Metadata
@@ -103,7 +116,7 @@ fn write_map(out: &mut String, map: &Map<String, Value>, at: usize, inline: bool
             }
             Value::Array(items) if !items.is_empty() => {
                 out.push('\n');
-                write_seq(out, items, at, false);
+                write_seq(out, items, if explicit { at + 2 } else { at }, false);
             }
             _ => {
                 out.push(' ');
@@ -320,4 +333,33 @@ fn write_quoted(out: &mut String, s: &str) {
     }
     out.push_str(&s[run..]);
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::to_canonical_yaml;
+    use crate::yaml::{Limits, read_documents};
+
+    /// Found by fuzzing: a key whose quoted form passed 1024 characters was written
+    /// as an implicit key, which no YAML reader accepts.
+    #[test]
+    fn keys_longer_than_an_implicit_key_may_be_read_back() {
+        let long = format!("app{}s", "[\u{e}".repeat(300));
+        let value = json!({
+            long.clone(): {"a": 1},
+            "list": [{long.clone(): [1, 2], "b": "x"}, {long.clone(): "v"}],
+            "z": {long.clone(): ["y"]},
+        });
+        let text = to_canonical_yaml(&value);
+        assert!(text.contains("? \"app["), "{text}");
+        let ours = read_documents(&text, &Limits::default())
+            .expect("our reader")
+            .remove(0)
+            .to_json();
+        assert_eq!(ours, value);
+        let theirs: serde_json::Value = serde_yaml::from_str(&text).expect("serde_yaml");
+        assert_eq!(theirs, value);
+    }
 }
