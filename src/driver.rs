@@ -264,7 +264,10 @@ fn apply_env_overlay(
         diags.push(
             Diagnostic::error(
                 "GW109",
-                format!("an overlay is one merge patch, but this file has {} documents", docs.len()),
+                format!(
+                    "an overlay is one merge patch, but this file has {} documents",
+                    docs.len()
+                ),
             )
             .at(Some(crate::load::to_loc(file, second.span)))
             .help("merge the documents into one (remove the `---` lines): which one should win would be a guess"),
