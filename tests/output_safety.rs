@@ -39,17 +39,14 @@ fn render_ok(spec: &Path, out: &Path) {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
-/// Every file under `dir` (relative path -> bytes), skipping hidden entries
-/// (a writer's temporary files) and following no symlinks.
+/// Every file under `dir` (relative path -> bytes), hidden ones included,
+/// following no symlinks.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else { continue };
         for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
             let p = e.path();
             let ft = e.file_type().expect("file type");
             if ft.is_dir() {

@@ -146,10 +146,10 @@ proptest! {
                 .map(yaml::Node::to_json)
                 .collect();
             prop_assert_eq!(&ours, &common::parse_stream(text), "{}: YAML 1.1 and 1.2 readings differ", path);
-            for value in &ours {
-                let again = gatewright::normalize::file_text(value);
-                prop_assert_eq!(&again, text, "{} is not canonical", path);
-            }
+            // The body after the header comments is the canonical YAML of what it reads as.
+            let body: String = text.split_inclusive('\n').skip_while(|l| l.starts_with('#')).collect();
+            prop_assert_eq!(ours.len(), 1, "{} holds one object", path);
+            prop_assert_eq!(&yaml::to_canonical_yaml(&ours[0]), &body, "{} is not canonical", path);
         }
     }
 

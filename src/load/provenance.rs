@@ -67,6 +67,10 @@ impl Provenance {
                 if let Some(span) = span {
                     return Some(to_loc(layer.file, span));
                 }
+                if replaces(&layer.node, rel) {
+                    // This layer replaced a list or scalar above `p`: lower layers no longer show through.
+                    break;
+                }
             }
             if p.is_empty() {
                 return None;
@@ -79,6 +83,19 @@ impl Provenance {
 fn relative<'a>(pointer: &'a str, mount: &str) -> Option<&'a str> {
     let rest = pointer.strip_prefix(mount)?;
     (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+}
+
+/// Whether `node` holds a non-mapping (a list, a scalar, `null`) at a proper
+/// prefix of `rel`: merge patches replace such values whole.
+fn replaces(node: &Node, rel: &str) -> bool {
+    for (i, _) in rel.match_indices('/') {
+        match node.pointer(&rel[..i]) {
+            Some(n) if !matches!(n.value, crate::yaml::Value::Map(_)) => return true,
+            Some(_) => {}
+            None => return false,
+        }
+    }
+    false
 }
 
 /// A YAML span in a file as a location.
@@ -95,5 +112,45 @@ impl Provenance {
     /// Add a layer below all others (for defaults such as profiles).
     pub fn insert_base(&mut self, layer: Layer) {
         self.layers.insert(0, layer);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Sources;
+
+    fn layer(sources: &mut Sources, name: &str, text: &str) -> Layer {
+        let file = sources.add_named(name, text.to_string());
+        let node = crate::yaml::read_documents(text, &crate::yaml::Limits::default())
+            .expect("yaml")
+            .remove(0);
+        Layer {
+            file,
+            node,
+            mount: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_value_points_at_the_topmost_layer_that_sets_it() {
+        let mut sources = Sources::new();
+        let mut prov = Provenance::new();
+        prov.push(layer(&mut sources, "base", "a:\n  b: 1\n  c: 2\n"));
+        prov.push(layer(&mut sources, "overlay", "a:\n  b: 3\n"));
+        let b = prov.locate("/a/b").expect("b");
+        let c = prov.locate("/a/c").expect("c");
+        assert_eq!((sources.name(b.file), b.line), ("overlay", 2));
+        assert_eq!((sources.name(c.file), c.line), ("base", 3));
+    }
+
+    #[test]
+    fn a_replaced_list_hides_the_lower_layers_items() {
+        let mut sources = Sources::new();
+        let mut prov = Provenance::new();
+        prov.push(layer(&mut sources, "base", "l:\n- a: 1\n  b: 2\n"));
+        prov.push(layer(&mut sources, "overlay", "l:\n- a: 5\n"));
+        let b = prov.locate("/l/0/b").expect("falls back to the list item");
+        assert_eq!((sources.name(b.file), b.line), ("overlay", 2));
     }
 }

@@ -1,14 +1,11 @@
-//! PENDING the atomic tree writer (issue 3, branch `check`): these fail
-//! against the per-file writer of `src/emit/write.rs` on main as of this
-//! branch, which replaces files one at a time. Move this file to `tests/`
-//! when the new writer lands; it must then pass as it is.
+//! Output written under a failure leaves the previous tree byte-identical: a
+//! disk that fills up mid-render, a process killed mid-render (then the tree
+//! is the previous one or the new one, whole), and two renders into one
+//! directory at once (the tree is one of them, whole). Real failures through
+//! the CLI, no injection hooks.
 //!
-//! Output written under a failure leaves the previous tree byte-identical:
-//! a disk that fills up mid-render, a process killed mid-render (then the
-//! tree is the previous one or the new one, whole), and two renders into one directory at once (the tree is one of them, whole).
-//!
-//! The full-disk case mounts a small tmpfs (the tests run as
-//! root on the project's machines and in CI) and fail loudly when they cannot.
+//! The full-disk case mounts a small tmpfs (the tests run as root on the
+//! project's machines and in CI) and fails loudly when it cannot.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -42,16 +39,14 @@ fn render_ok(spec: &Path, out: &Path) {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
-/// Every file under `dir` (relative path -> bytes), hidden entries skipped.
+/// Every file under `dir` (relative path -> bytes), hidden ones included:
+/// a writer's scratch files must not stay inside the output.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else { continue };
         for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
             let p = e.path();
             if e.file_type().expect("file type").is_dir() {
                 stack.push(p);
@@ -216,4 +211,3 @@ fn concurrent_renders_leave_one_whole_tree() {
         assert!(expected.contains(&now), "round {round}: the tree mixes two renders");
     }
 }
-
