@@ -145,3 +145,34 @@ fn collect_strings(v: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// The README's "Limits" table states the reader's defaults.
+#[test]
+fn the_readme_states_the_limits_the_reader_enforces() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
+    let section = readme.split("## Limits").nth(1).expect("a Limits section");
+    let l = gatewright::yaml::Limits::default();
+    let grouped = |n: usize| {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    for (what, n) in [
+        ("file size", l.max_bytes),
+        ("nesting depth", l.max_depth),
+        ("nodes per document", l.max_nodes),
+        ("documents per file", l.max_documents),
+    ] {
+        let row = section
+            .lines()
+            .find(|line| line.starts_with(&format!("| {what} |")))
+            .unwrap_or_else(|| panic!("no `{what}` row in the README's Limits table"));
+        assert!(row.contains(&grouped(n)), "README row `{row}` does not state {n}");
+    }
+}
