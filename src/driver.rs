@@ -32,6 +32,13 @@ pub struct Options {
     /// For [`compile_targets`]: ignore the spec's environments and compile
     /// the base spec, without overlays, as one tree (`--no-overlays`).
     pub no_overlays: bool,
+    /// The Gateway API version to target (`--gateway-api`); by default the
+    /// newest any gateway's profile targets ([`DEFAULT_GATEWAY_API`] without one).
+    pub gateway_api: Option<String>,
+    /// CRDs to validate every rendered object with before anything is
+    /// written (`--crds FILE`); a violation is an error at the spec line
+    /// that produced the field.
+    pub crds: Option<std::sync::Arc<crate::crd::CrdSet>>,
 }
 
 /// One tree to produce: the base spec, or one environment of it.
@@ -128,6 +135,8 @@ pub struct Compiled {
     pub tree: Tree,
     /// Where each spec value came from (to point at the spec line of a model item's `origin`).
     pub provenance: Provenance,
+    /// The spec's `gitops:` settings (see [`crate::gitops`]).
+    pub gitops: Option<crate::spec::gitops::GitOps>,
 }
 
 /// Everything a run produced: the files read, the findings, and the output
@@ -168,6 +177,8 @@ pub fn compile_targets(base: &Options) -> Result<Vec<(Target, Outcome)>, Diagnos
                 overlay: target.overlay.clone(),
                 env: target.env.clone(),
                 no_overlays: false,
+                gateway_api: base.gateway_api.clone(),
+                crds: base.crds.clone(),
             });
             (target, outcome)
         })
@@ -246,7 +257,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             return None;
         }
     };
-    let target = target_version(&site);
+    let target = opts.gateway_api.clone().unwrap_or_else(|| target_version(&site));
     let model = {
         let mut cx = resolve::Context {
             prov: &prov,
@@ -259,6 +270,9 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         return None;
     }
     analyze::analyze(&model, &analyze::Context { prov: &prov, sources }, diags);
+    if let Some(g) = &site.gitops {
+        diags.extend(crate::gitops::check(g, &model, &|p| prov.locate(p)));
+    }
     if diags.has_errors() {
         return None;
     }
@@ -285,11 +299,18 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     let docs = normalize::normalize(rendered, &blueprints)
         .map_err(|e| diags.extend(e))
         .ok()?;
+    if let Some(crds) = &opts.crds {
+        crate::validate::rendered::check(&docs, &model, &prov, crds, diags);
+        if diags.has_errors() {
+            return None;
+        }
+    }
     let tree = layout(&docs, &model.upstreams, &model.gateway_api_version);
     Some(Compiled {
         model,
         tree,
         provenance: prov,
+        gitops: site.gitops,
     })
 }
 
@@ -368,6 +389,23 @@ fn spec_blueprints(site: &Site, prov: &Provenance, sources: &Sources) -> Result<
     )
 }
 
+/// Whether `v` reads as a Gateway API release version, `vMAJOR.MINOR.PATCH`.
+pub fn is_version(v: &str) -> bool {
+    let parts: Vec<&str> = v.strip_prefix('v').unwrap_or("").split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Order of two versions (`v1.10.0` after `v1.9.0`).
+pub fn version_key(v: &str) -> Vec<u32> {
+    v.trim_start_matches('v')
+        .split('.')
+        .map(|p| p.parse().unwrap_or(0))
+        .collect()
+}
+
 /// The newest Gateway API version any gateway's profile targets.
 fn target_version(site: &Site) -> String {
     site.gateways
@@ -376,11 +414,4 @@ fn target_version(site: &Site) -> String {
         .filter_map(overlay::profile_target)
         .max_by_key(|v| version_key(v))
         .unwrap_or_else(|| DEFAULT_GATEWAY_API.to_string())
-}
-
-fn version_key(v: &str) -> Vec<u32> {
-    v.trim_start_matches('v')
-        .split('.')
-        .map(|p| p.parse().unwrap_or(0))
-        .collect()
 }

@@ -2,10 +2,12 @@
 //! `kustomization.yaml`, a folder per namespace with its own kustomization),
 //! write it to disk, or stream it as one YAML document stream.
 
+mod guard;
 mod layout;
 mod swap;
 mod write;
 
+pub use guard::{refuse_spec_files, spec_files_under};
 pub use layout::{Tree, gateway_api_note, layout, needed_gateway_api};
 pub use write::{WriteReport, write_tree, write_tree_hooked};
 

@@ -4,7 +4,8 @@
 //!
 //! The pipeline, one module per stage, chained by [`driver::compile`]:
 //! [`load`] → [`overlay`] → [`resolve`] → [`analyze`] → [`render`] →
-//! [`normalize`] → [`emit`]; [`diff`] compares outputs. The library never prints; the `gatewright`
+//! [`normalize`] → [`emit`]; [`diff`] compares outputs; [`validate`] checks
+//! objects against the Gateway API CRDs. The library never prints; the `gatewright`
 //! binary maps outcomes to output and exit codes.
 
 #![warn(missing_docs)]
@@ -15,6 +16,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod driver;
 pub mod emit;
+pub mod gitops;
 pub mod load;
 pub mod model;
 pub mod normalize;
@@ -24,6 +26,7 @@ pub mod resolve;
 pub mod schema;
 pub mod source;
 pub mod spec;
+pub mod validate;
 pub mod yaml;
 
 pub use driver::{Compiled, Options, Outcome, compile};

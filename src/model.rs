@@ -231,6 +231,9 @@ pub struct ReferenceGrant {
     pub to_kind: String,
     /// Names of the referred objects, sorted.
     pub names: Vec<String>,
+    /// Spec path of the first reference it grants.
+    #[serde(skip)]
+    pub origin: String,
 }
 
 /// A strategic-merge patch that makes a Service `ClusterIP`.
@@ -262,4 +265,7 @@ pub struct Upstream {
     /// For a local file: its text, copied into the output.
     #[serde(skip)]
     pub content: Option<String>,
+    /// Spec path.
+    #[serde(skip)]
+    pub origin: String,
 }

@@ -23,16 +23,28 @@ pub enum Blueprint {
     ReferenceGrant,
     /// `service-patch.yaml.j2`, context `patch`.
     ServicePatch,
+    /// `flux-kustomization.yaml.j2`, context `kustomization` (GitOps objects).
+    FluxKustomization,
+    /// `flux-gitrepository.yaml.j2`, context `repository` (GitOps objects).
+    FluxGitRepository,
+    /// `argocd-application.yaml.j2`, context `application` (GitOps objects).
+    ArgoApplication,
+    /// `argocd-applicationset.yaml.j2`, context `applicationSet` (GitOps objects).
+    ArgoApplicationSet,
 }
 
 impl Blueprint {
     /// Every blueprint.
-    pub const ALL: [Blueprint; 5] = [
+    pub const ALL: [Blueprint; 9] = [
         Blueprint::Gateway,
         Blueprint::HttpRoute,
         Blueprint::Namespace,
         Blueprint::ReferenceGrant,
         Blueprint::ServicePatch,
+        Blueprint::FluxKustomization,
+        Blueprint::FluxGitRepository,
+        Blueprint::ArgoApplication,
+        Blueprint::ArgoApplicationSet,
     ];
 
     /// The template's file name.
@@ -43,6 +55,10 @@ impl Blueprint {
             Blueprint::Namespace => "namespace.yaml.j2",
             Blueprint::ReferenceGrant => "referencegrant.yaml.j2",
             Blueprint::ServicePatch => "service-patch.yaml.j2",
+            Blueprint::FluxKustomization => "flux-kustomization.yaml.j2",
+            Blueprint::FluxGitRepository => "flux-gitrepository.yaml.j2",
+            Blueprint::ArgoApplication => "argocd-application.yaml.j2",
+            Blueprint::ArgoApplicationSet => "argocd-applicationset.yaml.j2",
         }
     }
 
@@ -54,6 +70,10 @@ impl Blueprint {
             Blueprint::Namespace => "namespace",
             Blueprint::ReferenceGrant => "grant",
             Blueprint::ServicePatch => "patch",
+            Blueprint::FluxKustomization => "kustomization",
+            Blueprint::FluxGitRepository => "repository",
+            Blueprint::ArgoApplication => "application",
+            Blueprint::ArgoApplicationSet => "applicationSet",
         }
     }
 
@@ -65,6 +85,10 @@ impl Blueprint {
             Blueprint::Namespace => include_str!("../blueprints/namespace.yaml.j2"),
             Blueprint::ReferenceGrant => include_str!("../blueprints/referencegrant.yaml.j2"),
             Blueprint::ServicePatch => include_str!("../blueprints/service-patch.yaml.j2"),
+            Blueprint::FluxKustomization => include_str!("../blueprints/flux-kustomization.yaml.j2"),
+            Blueprint::FluxGitRepository => include_str!("../blueprints/flux-gitrepository.yaml.j2"),
+            Blueprint::ArgoApplication => include_str!("../blueprints/argocd-application.yaml.j2"),
+            Blueprint::ArgoApplicationSet => include_str!("../blueprints/argocd-applicationset.yaml.j2"),
         }
     }
 }
@@ -234,7 +258,7 @@ pub fn render_model(
         jobs.push((Blueprint::HttpRoute, to_value(r), &r.origin));
     }
     for g in &model.reference_grants {
-        jobs.push((Blueprint::ReferenceGrant, to_value(g), ""));
+        jobs.push((Blueprint::ReferenceGrant, to_value(g), &g.origin));
     }
     for p in &model.service_patches {
         jobs.push((Blueprint::ServicePatch, to_value(p), &p.origin));

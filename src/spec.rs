@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub mod gitops;
+
 /// The spec's API version.
 pub const API_VERSION: &str = "gatewright.dev/v1alpha1";
 
@@ -42,6 +44,9 @@ pub struct Site {
     /// Apps by name. The name is the app's namespace unless `namespace` says otherwise.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub apps: BTreeMap<String, App>,
+    /// Opt-in: generate the Flux or Argo CD objects that point at each environment's output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gitops: Option<gitops::GitOps>,
 }
 
 /// The only API version this build reads.

@@ -2,6 +2,8 @@
 //!
 //! The data lives in `../shared/data` beside the crate (see `shared/data/README.md`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -39,20 +41,6 @@ fn documents(text: &str, origin: &str) -> Vec<Value> {
         .collect()
 }
 
-fn files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".yaml"))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 fn show(violations: &[Violation]) -> String {
     violations.iter().map(|v| format!("\n    {v}")).collect::<String>()
 }
@@ -80,14 +68,6 @@ fn seed_objects_are_valid_for_every_version() {
     }
 }
 
-/// Substitute the placeholders the conformance suite fills in at run time.
-fn substitute(text: &str) -> String {
-    text.replace("{GATEWAY_CLASS_NAME}", "gatewright-conformance")
-        .replace("{GATEWAY_CONTROLLER_NAME}", "gatewright.dev/conformance-controller")
-        .replace("PLACEHOLDER_UNUSABLE_ADDRS", "198.51.100.1")
-        .replace("PLACEHOLDER_USABLE_ADDRS", "192.0.2.10")
-}
-
 struct Tally {
     valid: usize,
     not_covered: usize,
@@ -103,7 +83,7 @@ fn validate_files(set: &CrdSet, paths: &[PathBuf], placeholders: bool) -> Tally 
     for path in paths {
         let mut text = read(path);
         if placeholders {
-            text = substitute(&text);
+            text = common::substitute_placeholders(&text);
         }
         let name = path
             .file_name()
@@ -129,7 +109,7 @@ fn upstream_standard_examples_are_valid() {
     let set = install("v1.6.1", "standard");
     let dir = shared().join("data/gateway-api/v1.6.1/examples");
     let started = Instant::now();
-    let tally = validate_files(&set, &files(&dir, "standard__"), false);
+    let tally = validate_files(&set, &common::yaml_files(&dir, "standard__"), false);
     println!(
         "v1.6.1 standard examples: {} valid, {} not covered (e.g. Namespace), {} invalid, in {:?}",
         tally.valid,
@@ -141,7 +121,7 @@ fn upstream_standard_examples_are_valid() {
     assert!(tally.valid >= 80, "expected at least 80 objects, got {}", tally.valid);
 
     let experimental = install("v1.6.1", "experimental");
-    let tally = validate_files(&experimental, &files(&dir, "experimental__"), false);
+    let tally = validate_files(&experimental, &common::yaml_files(&dir, "experimental__"), false);
     println!(
         "v1.6.1 experimental examples: {} valid, {} not covered, {} invalid",
         tally.valid,
@@ -151,25 +131,17 @@ fn upstream_standard_examples_are_valid() {
     assert!(tally.failures.is_empty(), "{}", tally.failures.join("\n"));
 }
 
-/// Conformance objects of standard kinds that use experimental-channel fields:
-/// the standard CRDs drop them (and strict field validation refuses them), so
-/// they are checked against the experimental install instead.
-const EXPERIMENTAL_FIELDS: &[(&str, &str)] = &[(
-    "tests__httproute-retry.yaml",
-    "`spec.rules[].retry` (HTTPRouteRetry) is experimental-channel only in v1.6.1",
-)];
-
 #[test]
 fn upstream_conformance_objects_are_valid() {
     let standard = install("v1.6.1", "standard");
     let experimental = install("v1.6.1", "experimental");
     let dir = shared().join("data/gateway-api/v1.6.1/conformance");
     let (mut on_experimental, mut experimental_files) = (Vec::new(), Vec::new());
-    for path in files(&dir, "") {
+    for path in common::yaml_files(&dir, "") {
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        if EXPERIMENTAL_FIELDS.iter().any(|(f, _)| *f == name) {
+        if common::EXPERIMENTAL_FIELD_FILES.iter().any(|(f, _)| *f == name) {
             experimental_files.push(path);
         } else {
             on_experimental.push(path);
@@ -209,7 +181,7 @@ fn assert_all_rejected(set: &CrdSet, channel: &str, beyond_schema: &mut usize) -
     let dir = shared().join("data/gateway-api/v1.6.1/invalid-examples");
     let mut rejected = 0;
     let mut accepted = Vec::new();
-    for path in files(&dir, &format!("{channel}__")) {
+    for path in common::yaml_files(&dir, &format!("{channel}__")) {
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());

@@ -1,7 +1,8 @@
 //! Golden trees: `golden/<example>/<env>/` (or `golden/<example>/` for an
 //! example without overlays) holds the expected output of every example ×
 //! environment, byte for byte. A change to the output fails this test with the
-//! files that differ. To accept a reviewed change, run
+//! files that differ. The GitOps objects of an example with a `gitops:`
+//! section are in `golden/<example>/_gitops/`. To accept a reviewed change, run
 //! `GATEWRIGHT_BLESS=1 cargo test --test golden` and commit the new golden
 //! files, saying why in the commit message.
 
@@ -16,7 +17,8 @@ use common::*;
 fn every_example_matches_its_golden_tree() {
     let bless = std::env::var_os("GATEWRIGHT_BLESS").is_some_and(|v| v == "1");
     let mut problems = Vec::new();
-    let trees = example_trees();
+    let mut trees = example_trees();
+    trees.extend(gitops_trees());
     for (example, env, tree) in &trees {
         let golden = golden_dir(example, env.as_deref());
         let name = match env {
@@ -68,6 +70,25 @@ fn every_example_matches_its_golden_tree() {
         "golden trees differ (GATEWRIGHT_BLESS=1 to accept after review):\n{}",
         problems.join("\n")
     );
+}
+
+/// The GitOps objects of every example with a `gitops:` section, as the tree
+/// `golden/<example>/_gitops/` (what `render` writes to the spec's `gitops.objects`).
+fn gitops_trees() -> Vec<(String, Option<String>, gatewright::emit::Tree)> {
+    let mut out = Vec::new();
+    for example in examples() {
+        let name = example.file_name().expect("name").to_string_lossy().into_owned();
+        let targets = gatewright::driver::compile_targets(&gatewright::Options {
+            spec: example.clone(),
+            ..Default::default()
+        })
+        .expect("plan");
+        if let Some(generated) = gatewright::gitops::generate_for(&targets, None) {
+            let tree = generated.result.expect("GitOps objects generate");
+            out.push((name, Some("_gitops".to_string()), tree));
+        }
+    }
+    out
 }
 
 fn read_tree(dir: &Path) -> BTreeMap<String, String> {

@@ -19,7 +19,8 @@ pub fn intersects(route: &str, listener: &str) -> bool {
     }
 }
 
-fn accepts(l: &Listener, host: &str) -> bool {
+/// Whether a listener accepts a route hostname (a listener without a hostname accepts any).
+pub(super) fn accepts(l: &Listener, host: &str) -> bool {
     l.hostname.as_deref().is_none_or(|lh| intersects(host, lh))
 }
 

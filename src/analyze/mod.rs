@@ -2,6 +2,12 @@
 //! Every finding points at the spec line that caused it.
 
 mod attach;
+mod conflicts;
+mod gateways;
+pub mod labels;
+pub mod limits;
+mod matches;
+mod references;
 pub mod syntax;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -28,5 +34,11 @@ impl Context<'_> {
 /// Run every check on the model.
 pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     syntax::check(model, cx, diags);
+    labels::check(model, cx, diags);
+    matches::check(model, cx, diags);
+    limits::check(model, cx, diags);
+    gateways::check(model, cx, diags);
+    references::check(model, cx, diags);
     attach::check(model, cx, diags);
+    conflicts::check(model, cx, diags);
 }

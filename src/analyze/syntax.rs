@@ -47,10 +47,61 @@ pub fn path_problem(p: &str) -> Option<&'static str> {
     if p.contains('#') {
         return Some("must not contain `#`");
     }
-    if p.chars().any(|c| c.is_control() || c == ' ') {
-        return Some("must not contain spaces or control characters");
+    if p.len() > 1024 {
+        return Some("is longer than 1024 characters");
+    }
+    if !path_chars_valid(p) {
+        return Some("may only hold letters, digits, `-._~!$&'()*+,;=:@/` and `%` escapes such as `%20`");
     }
     None
+}
+
+/// The characters the Gateway API allows in `Exact` and `PathPrefix` values:
+/// RFC 3986 path characters and `%XX` escapes.
+fn path_chars_valid(p: &str) -> bool {
+    let b = p.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                if !(i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit()) {
+                    return false;
+                }
+                i += 3;
+            }
+            c if c.is_ascii_alphanumeric() || b"-/._~!$&'()*+,;=:@".contains(&c) => i += 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// A Gateway API duration (`timeouts`): one to four `<number><unit>` parts,
+/// numbers of at most 5 digits, units `h`, `m`, `s`, `ms` (e.g. `1h30m`, `500ms`).
+pub fn is_duration(s: &str) -> bool {
+    let mut parts = 0;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 5 {
+            return false;
+        }
+        rest = &rest[digits..];
+        let unit = ["ms", "h", "m", "s"].into_iter().find(|u| rest.starts_with(u));
+        let Some(unit) = unit else { return false };
+        rest = &rest[unit.len()..];
+        parts += 1;
+    }
+    (1..=4).contains(&parts)
+}
+
+/// An HTTP header name (RFC 7230 token), as the Gateway API allows it: at
+/// most 256 characters. Query parameter names follow the same rule.
+pub fn is_header_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 256
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Check names, hostnames and paths of every object.
@@ -79,6 +130,16 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 .help(name_help),
             );
         }
+        if g.class_name.is_empty() || g.class_name.len() > 253 {
+            diags.push(
+                cx.err(
+                    "GW401",
+                    &format!("{}/className", g.origin),
+                    "the gateway class name must have 1 to 253 characters",
+                )
+                .help("set `className` to the GatewayClass of your implementation, e.g. `istio`"),
+            );
+        }
         if !is_dns_label(&g.namespace) {
             diags.push(
                 cx.err(
@@ -103,6 +164,19 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             if let Some(h) = &l.hostname {
                 if !is_hostname(h) {
                     diags.push(hostname_error(cx, &format!("{}/hostname", l.origin), h));
+                }
+            }
+            for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
+                let bad_ns = c.namespace.as_deref().is_some_and(|ns| !is_dns_label(ns));
+                if !is_dns_subdomain(&c.name) || bad_ns {
+                    diags.push(
+                        cx.err(
+                            "GW401",
+                            &format!("{}/tls/certificates/{i}", l.origin),
+                            format!("certificate Secret `{}` is not a valid name", c.name.escape_debug()),
+                        )
+                        .help("write `SECRET` or `NAMESPACE/SECRET` with DNS-1123 names, e.g. `shop/shop-tls`"),
+                    );
                 }
             }
         }
@@ -152,7 +226,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                         cx.err(
                             "GW401",
                             &b.origin,
-                            format!("backend namespace `{}` is not a valid name", ns.escape_debug()),
+                            format!("namespace `{}` is not a valid name", ns.escape_debug()),
                         )
                         .help(name_help),
                     );
@@ -211,5 +285,23 @@ mod tests {
         assert!(path_problem("/a/../b").is_some());
         assert!(path_problem("/a%2Fb").is_some());
         assert!(path_problem("/a#b").is_some());
+        assert!(path_problem("/a b").is_some());
+        assert!(path_problem("/caf\u{e9}").is_some());
+        assert!(path_problem("/a%2").is_some());
+        assert_eq!(path_problem("/a%20b/c-d_e~f@g"), None);
+    }
+
+    #[test]
+    fn durations_and_header_names() {
+        assert!(is_duration("1h30m"));
+        assert!(is_duration("500ms"));
+        assert!(is_duration("0s"));
+        assert!(!is_duration(""));
+        assert!(!is_duration("1.5s"));
+        assert!(!is_duration("100000s"));
+        assert!(!is_duration("1h1m1s1ms1h"));
+        assert!(is_header_name("X-Request-Id"));
+        assert!(!is_header_name("X Request"));
+        assert!(!is_header_name("x:y"));
     }
 }

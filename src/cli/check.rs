@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use gatewright::diff::{self, format};
 
 use super::output::{Printer, stdout_color};
-use super::{FAILURE, FINDINGS, Format, FormatArgs, SpecArgs, exit_code};
+use super::{CrdArgs, FAILURE, FINDINGS, Format, FormatArgs, SpecArgs, exit_code};
 
 /// Arguments of `check`.
 #[derive(clap::Args)]
@@ -17,6 +17,8 @@ pub struct Args {
     spec: SpecArgs,
     #[command(flatten)]
     format: FormatArgs,
+    #[command(flatten)]
+    crds: CrdArgs,
     /// The output directory to compare with (as given to `render --out`).
     #[arg(long, short)]
     out: PathBuf,
@@ -25,7 +27,12 @@ pub struct Args {
 /// Run `check`.
 pub fn run(args: Args) -> ExitCode {
     let printer = Printer::new(args.format.format == Format::Json);
-    let compiled = match gatewright::driver::compile_targets(&args.spec.options()) {
+    let mut options = args.spec.options();
+    options.crds = match args.crds.load(&printer) {
+        Ok(crds) => crds,
+        Err(code) => return code,
+    };
+    let compiled = match gatewright::driver::compile_targets(&options) {
         Ok(t) => t,
         Err(d) => {
             printer.diagnostics(&[d], &Default::default());
@@ -36,22 +43,38 @@ pub fn run(args: Args) -> ExitCode {
     let mut code = 0u8;
     let mut report = String::new();
     let mut files = 0;
+    let mut trees = Vec::new();
     for (target, outcome) in &compiled {
         printer.diagnostics(&outcome.diagnostics, &outcome.sources);
-        let Some(compiled) = &outcome.output else {
-            code = code.max(exit_code(&outcome.diagnostics));
-            continue;
-        };
-        let dir = target.out_dir(&args.out);
-        let d = match diff::compare_dir(&compiled.tree, &dir) {
+        match &outcome.output {
+            Some(c) => trees.push((&c.tree, target.out_dir(&args.out), &outcome.sources)),
+            None => code = code.max(exit_code(&outcome.diagnostics)),
+        }
+    }
+    let generated = gatewright::gitops::generate_for(&compiled, args.spec.blueprints.as_deref());
+    if let Some(g) = &generated {
+        match (&g.result, gatewright::gitops::objects_dir(&args.out, &g.settings)) {
+            (Ok(tree), Ok(dir)) => trees.push((tree, dir, &g.sources)),
+            (Err(diags), _) => {
+                printer.diagnostics(diags, &g.sources);
+                code = code.max(exit_code(diags));
+            }
+            (_, Err(d)) => {
+                printer.diagnostics(std::slice::from_ref(&d), &g.sources);
+                code = FAILURE;
+            }
+        }
+    }
+    for (tree, dir, sources) in trees {
+        let d = match diff::compare_dir(tree, &dir) {
             Ok(d) => d,
             Err(e) => {
-                printer.diagnostics(std::slice::from_ref(&e), &outcome.sources);
+                printer.diagnostics(std::slice::from_ref(&e), sources);
                 code = FAILURE;
                 continue;
             }
         };
-        files += compiled.tree.files.len();
+        files += tree.files.len();
         if d.is_empty() {
             continue;
         }

@@ -130,6 +130,7 @@ fn revisions(args: &Args, printer: &Printer) -> Result<Report, u8> {
         model: Default::default(),
         tree: Default::default(),
         provenance: Default::default(),
+        gitops: None,
     };
     for env in envs {
         let (bo, ho) = (base.targets.get(env), head.targets.get(env));

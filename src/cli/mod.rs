@@ -7,6 +7,7 @@ mod diff;
 mod git;
 mod output;
 mod render;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ enum Command {
     Diff(diff::Args),
     /// Print the spec's JSON Schema (for editors and yaml-language-server).
     Schema,
+    /// Validate Kubernetes YAML files against Gateway API CRDs (schema, limits and the CRDs' CEL rules).
+    Validate(validate::Args),
     /// Work with blueprints (the templates gatewright renders with).
     #[command(subcommand)]
     Blueprints(blueprints::Command),
@@ -56,6 +59,41 @@ pub struct SpecArgs {
     /// Directory of templates that override the built-in blueprints.
     #[arg(long)]
     pub blueprints: Option<PathBuf>,
+    /// Gateway API version to target, e.g. `v1.3.0` (default: the newest the gateways' profiles target).
+    #[arg(long, value_name = "VERSION", value_parser = parse_version)]
+    pub gateway_api: Option<String>,
+}
+
+fn parse_version(v: &str) -> Result<String, String> {
+    if gatewright::driver::is_version(v) {
+        Ok(v.to_string())
+    } else {
+        Err("expected a Gateway API release such as `v1.3.0`".to_string())
+    }
+}
+
+/// `--crds FILE`: validate every rendered object with these CRDs before writing.
+#[derive(clap::Args, Clone)]
+pub struct CrdArgs {
+    /// Gateway API install file (e.g. `standard-install.yaml` of your release) to validate the rendered objects with, CEL rules included; repeatable. Not bundled.
+    #[arg(long, value_name = "FILE")]
+    pub crds: Vec<PathBuf>,
+}
+
+impl CrdArgs {
+    /// The CRDs, or `None` when none were given; a file that cannot be used is printed, and is exit 2.
+    pub fn load(&self, printer: &Printer) -> Result<Option<std::sync::Arc<gatewright::crd::CrdSet>>, ExitCode> {
+        if self.crds.is_empty() {
+            return Ok(None);
+        }
+        match gatewright::validate::load_crds(&self.crds) {
+            Ok(set) => Ok(Some(std::sync::Arc::new(set))),
+            Err(d) => {
+                printer.diagnostics(&[d], &Default::default());
+                Err(ExitCode::from(FAILURE))
+            }
+        }
+    }
 }
 
 impl SpecArgs {
@@ -67,6 +105,8 @@ impl SpecArgs {
             overlay: self.overlay.clone(),
             env: self.env.clone(),
             no_overlays: self.no_overlays,
+            gateway_api: self.gateway_api.clone(),
+            crds: None,
         }
     }
 }
@@ -106,6 +146,7 @@ pub fn main() -> ExitCode {
         Command::Render(args) => render::run(args),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Validate(args) => validate::run(args),
         Command::Schema => Printer::new(false).stdout(&gatewright::schema::spec_schema_text()),
         Command::Blueprints(command) => blueprints::run(command),
     }

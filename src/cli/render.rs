@@ -1,14 +1,15 @@
 //! `gatewright render`: write one kustomize root per environment, or print
 //! one environment as a YAML stream.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use gatewright::diagnostic::Diagnostic;
-use gatewright::emit;
+use gatewright::driver::{Outcome, Target};
+use gatewright::{emit, gitops};
 
 use super::output::Printer;
-use super::{FAILURE, Format, FormatArgs, SpecArgs, exit_code};
+use super::{CrdArgs, FAILURE, Format, FormatArgs, SpecArgs, exit_code};
 
 /// Arguments of `render`.
 #[derive(clap::Args)]
@@ -17,18 +18,36 @@ pub struct Args {
     spec: SpecArgs,
     #[command(flatten)]
     format: FormatArgs,
+    #[command(flatten)]
+    crds: CrdArgs,
     /// Output directory: one kustomize root, or `DIR/<env>/` per environment.
     #[arg(long, short, required_unless_present = "stdout", conflicts_with = "stdout")]
     out: Option<PathBuf>,
     /// Print the rendered resources as one YAML stream instead of writing files.
     #[arg(long)]
     stdout: bool,
+    /// Argo CD config-management-plugin mode (with `--stdout`): print complete
+    /// manifests (Service patches applied to the vendored upstream manifests),
+    /// the environment taken from `ARGOCD_ENV_GATEWRIGHT_ENV` unless `--env` is given.
+    #[arg(long, requires = "stdout")]
+    argocd_plugin: bool,
 }
+
+/// The variable Argo CD sets from the Application's plugin env `GATEWRIGHT_ENV`.
+const ARGOCD_ENV: &str = "ARGOCD_ENV_GATEWRIGHT_ENV";
 
 /// Run `render`.
 pub fn run(args: Args) -> ExitCode {
     let printer = Printer::new(args.format.format == Format::Json);
-    let compiled = match gatewright::driver::compile_targets(&args.spec.options()) {
+    let mut options = args.spec.options();
+    options.crds = match args.crds.load(&printer) {
+        Ok(crds) => crds,
+        Err(code) => return code,
+    };
+    if args.argocd_plugin && options.env.is_none() {
+        options.env = std::env::var(ARGOCD_ENV).ok().filter(|v| !v.is_empty());
+    }
+    let compiled = match gatewright::driver::compile_targets(&options) {
         Ok(t) => t,
         Err(d) => {
             printer.diagnostics(&[d], &Default::default());
@@ -37,8 +56,16 @@ pub fn run(args: Args) -> ExitCode {
     };
     if args.stdout && compiled.len() > 1 {
         let names: Vec<&str> = compiled.iter().filter_map(|(t, _)| t.env.as_deref()).collect();
+        let how = if args.argocd_plugin {
+            format!(
+                "set the plugin variable `{}` in the Application's `spec.source.plugin.env`",
+                gatewright::gitops::ENV_VAR
+            )
+        } else {
+            "pick one with `--env NAME`".to_string()
+        };
         printer.error(&format!(
-            "the spec has {} environments ({}); pick one with `--env NAME` to print it",
+            "the spec has {} environments ({}); {how} to print it",
             names.len(),
             names.join(", ")
         ));
@@ -52,6 +79,17 @@ pub fn run(args: Args) -> ExitCode {
             code = code.max(exit_code(&outcome.diagnostics));
             continue;
         };
+        if args.stdout && args.argocd_plugin {
+            return match gatewright::gitops::cmp::manifests(&compiled.tree, &compiled.model, &|p| {
+                compiled.provenance.locate(p)
+            }) {
+                Ok(objects) => printer.stdout(&gatewright::gitops::cmp::stream(&objects)),
+                Err(diags) => {
+                    printer.diagnostics(&diags, &outcome.sources);
+                    ExitCode::from(exit_code(&diags))
+                }
+            };
+        }
         if args.stdout {
             return printer.stdout(&compiled.tree.to_stream());
         }
@@ -59,7 +97,9 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(FAILURE);
         };
         let dir = target.out_dir(out);
-        match emit::write_tree_hooked(&compiled.tree, &dir, &mut hook) {
+        let written =
+            emit::refuse_spec_files(&dir).and_then(|()| emit::write_tree_hooked(&compiled.tree, &dir, &mut hook));
+        match written {
             Ok(report) => printer.note(&format!(
                 "rendered {} files into {} ({} written, {} unchanged, {} removed)",
                 compiled.tree.files.len(),
@@ -74,7 +114,45 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
+    if let (0, Some(out)) = (code, &args.out) {
+        code = write_gitops(&compiled, out, args.spec.blueprints.as_deref(), &printer);
+    }
     ExitCode::from(code)
+}
+
+/// Write the GitOps objects of a spec with a `gitops:` section beside the output.
+fn write_gitops(compiled: &[(Target, Outcome)], out: &Path, blueprints: Option<&Path>, printer: &Printer) -> u8 {
+    let Some(generated) = gitops::generate_for(compiled, blueprints) else {
+        return 0;
+    };
+    let tree = match generated.result {
+        Ok(tree) => tree,
+        Err(diags) => {
+            printer.diagnostics(&diags, &generated.sources);
+            return exit_code(&diags);
+        }
+    };
+    let written = gitops::objects_dir(out, &generated.settings).and_then(|dir| {
+        emit::refuse_spec_files(&dir)?;
+        emit::write_tree(&tree, &dir).map(|r| (dir, r))
+    });
+    match written {
+        Ok((dir, report)) => {
+            printer.note(&format!(
+                "wrote {} GitOps files into {} ({} written, {} unchanged, {} removed)",
+                tree.files.len(),
+                dir.display(),
+                report.written.len(),
+                report.unchanged,
+                report.removed.len()
+            ));
+            0
+        }
+        Err(d) => {
+            printer.diagnostics(std::slice::from_ref(&d), &generated.sources);
+            exit_code(std::slice::from_ref(&d))
+        }
+    }
 }
 
 /// For tests of atomic replacement: `GATEWRIGHT_FAIL_AFTER_FILES=N` fails the

@@ -53,6 +53,12 @@ pub struct CrdSet {
     versions: BTreeMap<Gvk, Arc<CrdVersion>>,
 }
 
+impl fmt::Debug for CrdSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CrdSet").field("kinds", &self.kinds()).finish()
+    }
+}
+
 /// Group, version, kind.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Gvk {

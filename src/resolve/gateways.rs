@@ -148,7 +148,7 @@ pub(super) fn resolve_gateway(
 /// A ReferenceGrant for each namespace holding certificate Secrets of
 /// Gateways in another namespace, when the spec owns it; a warning otherwise.
 pub(super) fn certificate_grants(model: &mut Model, cx: &Context<'_>, diags: &mut Diagnostics) {
-    let mut grants: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut grants: BTreeMap<(String, String), (Vec<String>, String)> = BTreeMap::new();
     for gw in &model.gateways {
         for l in &gw.listeners {
             for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
@@ -169,23 +169,24 @@ pub(super) fn certificate_grants(model: &mut Model, cx: &Context<'_>, diags: &mu
                     );
                     continue;
                 }
-                let names = grants.entry((ns.clone(), gw.namespace.clone())).or_default();
+                let (names, _) = grants
+                    .entry((ns.clone(), gw.namespace.clone()))
+                    .or_insert_with(|| (Vec::new(), format!("{}/tls/certificates/{i}", l.origin)));
                 if !names.contains(&c.name) {
                     names.push(c.name.clone());
                 }
             }
         }
     }
-    for ((namespace, from_namespace), mut names) in grants {
-        names.sort();
-        model.reference_grants.push(model::ReferenceGrant {
-            name: format!("gateways-from-{from_namespace}"),
-            namespace,
-            from_kind: "Gateway".into(),
-            from_namespace,
-            to_kind: "Secret".into(),
+    for ((namespace, from_namespace), (names, origin)) in grants {
+        model.reference_grants.extend(super::routes::split_grant(
+            &format!("gateways-from-{from_namespace}"),
+            &namespace,
+            ("Gateway", &from_namespace),
+            "Secret",
             names,
-        });
+            &origin,
+        ));
     }
 }
 

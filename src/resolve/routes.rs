@@ -184,7 +184,7 @@ fn parse_to(to: &str, ns: &str, pointer: &str) -> Option<model::BackendRef> {
 /// A ReferenceGrant in each namespace whose Services routes of another
 /// namespace use, when gatewright owns that namespace; a finding otherwise.
 pub(super) fn reference_grants(model: &mut Model, cx: &Context<'_>, diags: &mut Diagnostics) {
-    let mut grants: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut grants: BTreeMap<(String, String), (Vec<String>, String)> = BTreeMap::new();
     for route in &model.routes {
         for rule in &route.rules {
             for b in &rule.backend_refs {
@@ -204,22 +204,55 @@ pub(super) fn reference_grants(model: &mut Model, cx: &Context<'_>, diags: &mut 
                     );
                     continue;
                 }
-                let services = grants.entry((to_ns.clone(), route.namespace.clone())).or_default();
+                let (services, _) = grants
+                    .entry((to_ns.clone(), route.namespace.clone()))
+                    .or_insert_with(|| (Vec::new(), b.origin.clone()));
                 if !services.contains(&b.name) {
                     services.push(b.name.clone());
                 }
             }
         }
     }
-    for ((namespace, from_namespace), mut names) in grants {
-        names.sort();
-        model.reference_grants.push(model::ReferenceGrant {
-            name: format!("httproutes-from-{from_namespace}"),
-            namespace,
-            from_kind: "HTTPRoute".into(),
-            from_namespace,
-            to_kind: "Service".into(),
+    for ((namespace, from_namespace), (names, origin)) in grants {
+        model.reference_grants.extend(split_grant(
+            &format!("httproutes-from-{from_namespace}"),
+            &namespace,
+            ("HTTPRoute", &from_namespace),
+            "Service",
             names,
-        });
+            &origin,
+        ));
     }
+}
+
+/// Most `to` entries one ReferenceGrant may hold (the CRD's `maxItems`).
+pub(super) const GRANT_MAX_NAMES: usize = 16;
+
+/// One ReferenceGrant per 16 names (sorted): `NAME`, `NAME-2`, `NAME-3`, ...
+pub(super) fn split_grant(
+    name: &str,
+    namespace: &str,
+    (from_kind, from_namespace): (&str, &str),
+    to_kind: &str,
+    mut names: Vec<String>,
+    origin: &str,
+) -> Vec<model::ReferenceGrant> {
+    names.sort();
+    names
+        .chunks(GRANT_MAX_NAMES)
+        .enumerate()
+        .map(|(i, chunk)| model::ReferenceGrant {
+            name: if i == 0 {
+                name.to_string()
+            } else {
+                format!("{name}-{}", i + 1)
+            },
+            namespace: namespace.to_string(),
+            from_kind: from_kind.into(),
+            from_namespace: from_namespace.to_string(),
+            to_kind: to_kind.into(),
+            names: chunk.to_vec(),
+            origin: origin.to_string(),
+        })
+        .collect()
 }

@@ -46,6 +46,7 @@ pub(super) fn resolve_app_upstreams(
                 namespace: ns.to_string(),
                 resource: entry.clone(),
                 content: None,
+                origin: pointer.clone(),
             });
             continue;
         }
@@ -123,6 +124,7 @@ pub(super) fn resolve_app_upstreams(
             namespace: ns.to_string(),
             resource: file_name,
             content: Some(String::from_utf8_lossy(&text).into_owned()),
+            origin: pointer,
         });
     }
     for (i, name) in app.services.iter().enumerate() {

@@ -135,3 +135,35 @@ pub fn kubectl() -> std::process::Command {
     );
     std::process::Command::new("kubectl")
 }
+
+/// Substitute the placeholders the Gateway API conformance suite fills in at
+/// run time (`{GATEWAY_CLASS_NAME}`, ...), so its manifests can be validated.
+pub fn substitute_placeholders(text: &str) -> String {
+    text.replace("{GATEWAY_CLASS_NAME}", "gatewright-conformance")
+        .replace("{GATEWAY_CONTROLLER_NAME}", "gatewright.dev/conformance-controller")
+        .replace("PLACEHOLDER_UNUSABLE_ADDRS", "198.51.100.1")
+        .replace("PLACEHOLDER_USABLE_ADDRS", "192.0.2.10")
+}
+
+/// Conformance files (v1.6.1) whose objects are of standard kinds but use
+/// experimental-channel fields: the standard CRDs drop those fields (and
+/// strict field validation refuses them), so they belong to the experimental channel.
+pub const EXPERIMENTAL_FIELD_FILES: &[(&str, &str)] = &[(
+    "tests__httproute-retry.yaml",
+    "`spec.rules[].retry` (HTTPRouteRetry) is experimental-channel only in v1.6.1",
+)];
+
+/// The `*.yaml` files of a directory whose names start with `prefix`, sorted.
+pub fn yaml_files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".yaml"))
+        })
+        .collect();
+    out.sort();
+    out
+}

@@ -1,0 +1,210 @@
+//! Conflicts: two routes that claim the same hostname and the same match on
+//! one listener. The API accepts both and picks the older one by creation
+//! time, which a Git repository cannot show. Found by hashing each
+//! (listener, hostname, match), so the check stays linear in the number of routes.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::Context;
+use super::attach::{accepts, intersects};
+use crate::diagnostic::Diagnostics;
+use crate::model::{HttpRoute, Listener, Model, RouteMatch, RouteRule};
+
+/// Where a claim was made: the route (index into the model) and the spec path of its match.
+struct Claim {
+    route: usize,
+    pointer: String,
+}
+
+/// Check that no two routes claim the same hostname and match on one listener.
+pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+    let mut claims: HashMap<String, Claim> = HashMap::new();
+    let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for (ri, r) in model.routes.iter().enumerate() {
+        for p in &r.parent_refs {
+            let gw_ns = p.namespace.as_ref().unwrap_or(&r.namespace);
+            let Some(gw) = model
+                .gateways
+                .iter()
+                .find(|g| g.name == p.name && &g.namespace == gw_ns)
+            else {
+                continue;
+            };
+            for l in gw
+                .listeners
+                .iter()
+                .filter(|l| p.section_name.as_ref().is_none_or(|s| s == &l.name))
+            {
+                for host in effective_hosts(r, l) {
+                    for rule in &r.rules {
+                        for (mi, key) in match_keys(rule) {
+                            let claim = format!("{gw_ns}/{}\n{}\n{host}\n{key}", gw.name, l.name);
+                            let pointer = match_pointer(r, rule, mi, cx);
+                            let Some(first) = claims.get(&claim) else {
+                                claims.insert(claim, Claim { route: ri, pointer });
+                                continue;
+                            };
+                            if first.route == ri || !reported.insert((first.route, ri)) {
+                                continue;
+                            }
+                            let other = &model.routes[first.route];
+                            diags.push(
+                                cx.err(
+                                    "GW430",
+                                    &pointer,
+                                    format!(
+                                        "routes `{}/{}` and `{}/{}` both claim `{}` {} on listener `{}` of gateway `{}`",
+                                        other.namespace,
+                                        other.name,
+                                        r.namespace,
+                                        r.name,
+                                        if host.is_empty() { "(any hostname)" } else { &host },
+                                        describe(&key),
+                                        l.name,
+                                        gw.name
+                                    ),
+                                )
+                                .related(cx.prov.locate(&first.pointer), "claimed here first")
+                                .help("the gateway serves the route created first, which Git cannot show: change the hostname or the match of one of them, or merge the two routes"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The hostnames a route serves on a listener: the route's that the
+/// listener accepts (a wildcard narrowed to the listener's exact name), or the
+/// listener's own when the route names none (`""` for any).
+fn effective_hosts(r: &HttpRoute, l: &Listener) -> Vec<String> {
+    if r.hostnames.is_empty() {
+        return vec![l.hostname.clone().unwrap_or_default()];
+    }
+    let mut hosts: Vec<String> = r
+        .hostnames
+        .iter()
+        .filter(|h| accepts(l, h))
+        .map(|h| match &l.hostname {
+            Some(lh) if h.starts_with("*.") && !lh.starts_with("*.") && intersects(h, lh) => lh.clone(),
+            _ => h.clone(),
+        })
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    hosts
+}
+
+/// A canonical key per match of a rule (a rule without matches matches every path).
+fn match_keys(rule: &RouteRule) -> Vec<(Option<usize>, String)> {
+    if rule.matches.is_empty() {
+        return vec![(None, "PathPrefix /".to_string())];
+    }
+    rule.matches
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (Some(i), key(m)))
+        .collect()
+}
+
+fn key(m: &RouteMatch) -> String {
+    let (kind, value) = m
+        .path
+        .as_ref()
+        .map_or(("PathPrefix", "/"), |p| (p.kind.as_str(), p.value.as_str()));
+    // `PathPrefix` ignores a trailing `/`: `/api/` and `/api` match the same requests.
+    let value = if kind == "PathPrefix" && value.len() > 1 {
+        value.trim_end_matches('/')
+    } else {
+        value
+    };
+    let mut out = format!("{kind} {value}");
+    if let Some(method) = &m.method {
+        out.push_str(&format!("\tmethod {method}"));
+    }
+    let mut headers: Vec<String> = m
+        .headers
+        .iter()
+        .map(|h| format!("header {} {} {}", h.name.to_ascii_lowercase(), h.kind, h.value))
+        .collect();
+    headers.sort();
+    let mut params: Vec<String> = m
+        .query_params
+        .iter()
+        .map(|q| format!("query {} {} {}", q.name, q.kind, q.value))
+        .collect();
+    params.sort();
+    for part in headers.into_iter().chain(params) {
+        out.push('\t');
+        out.push_str(&part);
+    }
+    out
+}
+
+/// `PathPrefix /api` -> "path prefix `/api`", with the method, headers and parameters.
+fn describe(key: &str) -> String {
+    let mut parts = key.split('\t');
+    let mut out = match parts.next().and_then(|p| p.split_once(' ')) {
+        Some(("PathPrefix", v)) => format!("path prefix `{v}`"),
+        Some(("Exact", v)) => format!("exact path `{v}`"),
+        Some((kind, v)) => format!("path `{v}` ({kind})"),
+        None => String::new(),
+    };
+    for part in parts {
+        out.push_str(&format!(", {part}"));
+    }
+    out
+}
+
+/// The spec path of a match: `path` of the short form, `rules/N/matches/M` of the long form.
+fn match_pointer(r: &HttpRoute, rule: &RouteRule, m: Option<usize>, cx: &Context<'_>) -> String {
+    if rule.origin == r.origin {
+        let path = format!("{}/path", r.origin);
+        return if cx.prov.locate(&path) != cx.prov.locate(&r.origin) {
+            path
+        } else {
+            r.origin.clone()
+        };
+    }
+    match m {
+        Some(i) => format!("{}/matches/{i}", rule.origin),
+        None => rule.origin.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PathMatch, ValueMatch};
+
+    fn m(path: &str, headers: &[(&str, &str)]) -> RouteMatch {
+        RouteMatch {
+            path: Some(PathMatch {
+                kind: "PathPrefix".into(),
+                value: path.into(),
+            }),
+            headers: headers
+                .iter()
+                .map(|(n, v)| ValueMatch {
+                    kind: "Exact".into(),
+                    name: (*n).into(),
+                    value: (*v).into(),
+                })
+                .collect(),
+            query_params: Vec::new(),
+            method: None,
+        }
+    }
+
+    #[test]
+    fn equivalent_matches_share_a_key() {
+        assert_eq!(key(&m("/api/", &[])), key(&m("/api", &[])));
+        assert_eq!(
+            key(&m("/", &[("X-A", "1"), ("b", "2")])),
+            key(&m("/", &[("B", "2"), ("x-a", "1")]))
+        );
+        assert_ne!(key(&m("/api", &[])), key(&m("/apis", &[])));
+        assert_ne!(key(&m("/", &[("a", "1")])), key(&m("/", &[("a", "2")])));
+    }
+}

@@ -1,0 +1,88 @@
+//! Header and query parameter matches: names are HTTP tokens, values are
+//! set and within the API's lengths, and no name is matched twice in one
+//! match (the API keys these lists by name; header names ignore case).
+
+use std::collections::BTreeSet;
+
+use super::Context;
+use super::syntax::is_header_name;
+use crate::diagnostic::Diagnostics;
+use crate::model::{Model, ValueMatch};
+
+/// Check every header and query parameter match of every route.
+pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+    for r in &model.routes {
+        for rule in &r.rules {
+            for (j, m) in rule.matches.iter().enumerate() {
+                let base = format!("{}/matches/{j}", rule.origin);
+                list(cx, diags, &format!("{base}/headers"), &m.headers, "header", 4096, true);
+                list(
+                    cx,
+                    diags,
+                    &format!("{base}/queryParams"),
+                    &m.query_params,
+                    "query parameter",
+                    1024,
+                    false,
+                );
+            }
+        }
+    }
+}
+
+fn list(
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+    base: &str,
+    items: &[ValueMatch],
+    what: &str,
+    max_value: usize,
+    fold_case: bool,
+) {
+    let mut seen = BTreeSet::new();
+    for (k, v) in items.iter().enumerate() {
+        let at = format!("{base}/{k}");
+        if !is_header_name(&v.name) {
+            diags.push(
+                cx.err(
+                    "GW405",
+                    &format!("{at}/name"),
+                    format!("`{}` is not a valid {what} name", v.name.escape_debug()),
+                )
+                .help("a name is 1 to 256 letters, digits and ``!#$%&'*+-.^_`|~`` (no spaces or `:`), e.g. `x-canary`"),
+            );
+        }
+        if v.value.is_empty() || v.value.len() > max_value {
+            diags.push(
+                cx.err(
+                    "GW405",
+                    &format!("{at}/value"),
+                    format!(
+                        "the value of {what} `{}` must have 1 to {max_value} characters",
+                        v.name.escape_debug()
+                    ),
+                )
+                .help("give the value to match; to match any value, use `type: RegularExpression` with `.*`"),
+            );
+        }
+        let key = if fold_case {
+            v.name.to_ascii_lowercase()
+        } else {
+            v.name.clone()
+        };
+        if !seen.insert(key) {
+            diags.push(
+                cx.err(
+                    "GW405",
+                    &format!("{at}/name"),
+                    format!("{what} `{}` is matched twice in one match", v.name.escape_debug()),
+                )
+                .help(if fold_case {
+                    "header names ignore case: keep one match per header, or put the alternatives in separate matches"
+                } else {
+                    "keep one match per parameter, or put the alternatives in separate matches"
+                }),
+            );
+        }
+    }
+}

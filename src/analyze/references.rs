@@ -1,0 +1,106 @@
+//! References between objects: every parentRef names a gateway of the
+//! model, with its namespace when the route lives elsewhere, and a listener
+//! (`sectionName`) that gateway has; every backend or certificate in another
+//! namespace the spec owns is covered by a generated ReferenceGrant (those
+//! in namespaces it does not own are GW316/GW317 warnings from resolve).
+//! The resolver builds the model this way; these checks keep the blueprint
+//! context honest for every model, whoever built it.
+
+use super::Context;
+use crate::diagnostic::Diagnostics;
+use crate::model::Model;
+
+fn granted(model: &Model, to_ns: &str, from_kind: &str, from_ns: &str, to_kind: &str, name: &str) -> bool {
+    model.reference_grants.iter().any(|g| {
+        g.namespace == to_ns
+            && g.from_kind == from_kind
+            && g.from_namespace == from_ns
+            && g.to_kind == to_kind
+            && g.names.iter().any(|n| n == name)
+    })
+}
+
+fn owned(model: &Model, ns: &str) -> bool {
+    model.namespaces.iter().any(|n| n.name == ns)
+}
+
+/// Check parentRefs and cross-namespace references.
+pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+    for r in &model.routes {
+        for p in &r.parent_refs {
+            let ns = p.namespace.as_deref().unwrap_or(&r.namespace);
+            let Some(gw) = model.gateways.iter().find(|g| g.name == p.name && g.namespace == ns) else {
+                let elsewhere = model.gateways.iter().find(|g| g.name == p.name);
+                let help = match elsewhere {
+                    Some(g) => format!(
+                        "gateway `{}` is in namespace `{}`: the parentRef must name it",
+                        g.name, g.namespace
+                    ),
+                    None => "attach the route to a gateway the spec defines".to_string(),
+                };
+                diags.push(
+                    cx.err(
+                        "GW412",
+                        &r.origin,
+                        format!(
+                            "route `{}/{}` refers to gateway `{ns}/{}`, which does not exist",
+                            r.namespace, r.name, p.name
+                        ),
+                    )
+                    .help(help),
+                );
+                continue;
+            };
+            if let Some(section) = &p.section_name {
+                if !gw.listeners.iter().any(|l| &l.name == section) {
+                    diags.push(
+                        cx.err(
+                            "GW315",
+                            &format!("{}/listener", r.origin),
+                            format!("gateway `{}` has no listener `{section}`", gw.name),
+                        )
+                        .help("name one of the gateway's listeners"),
+                    );
+                }
+            }
+        }
+        for rule in &r.rules {
+            for b in &rule.backend_refs {
+                let Some(to) = b.namespace.as_deref() else { continue };
+                if owned(model, to) && !granted(model, to, "HTTPRoute", &r.namespace, "Service", &b.name) {
+                    diags.push(
+                        cx.err(
+                            "GW413",
+                            &b.origin,
+                            format!(
+                                "backend `{to}/{}` has no ReferenceGrant from HTTPRoutes in `{}`",
+                                b.name, r.namespace
+                            ),
+                        )
+                        .help("the route would be refused the backend (RefNotPermitted): add the ReferenceGrant"),
+                    );
+                }
+            }
+        }
+    }
+    for g in &model.gateways {
+        for l in &g.listeners {
+            for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
+                let Some(to) = c.namespace.as_deref() else { continue };
+                if owned(model, to) && !granted(model, to, "Gateway", &g.namespace, "Secret", &c.name) {
+                    diags.push(
+                        cx.err(
+                            "GW413",
+                            &format!("{}/tls/certificates/{i}", l.origin),
+                            format!(
+                                "certificate `{to}/{}` has no ReferenceGrant from Gateways in `{}`",
+                                c.name, g.namespace
+                            ),
+                        )
+                        .help("the listener would stay unprogrammed (RefNotPermitted): add the ReferenceGrant"),
+                    );
+                }
+            }
+        }
+    }
+}

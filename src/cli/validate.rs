@@ -1,0 +1,62 @@
+//! `gatewright validate`: Kubernetes YAML files against Gateway API CRDs,
+//! like kubeconform, with the CRDs' CEL rules. Exit 0 when every object is
+//! valid, 1 on any error, 2 for usage and I/O errors.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use gatewright::validate::{self, FileOptions};
+
+use super::output::Printer;
+use super::{FAILURE, FINDINGS, Format, FormatArgs};
+
+/// Arguments of `validate`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// YAML files, or directories to search for `*.yaml`/`*.yml` (sorted).
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Gateway API install file to validate with (e.g. `standard-install.yaml` of your release); repeatable. Required: CRDs are not bundled.
+    #[arg(long, value_name = "FILE")]
+    crds: Vec<PathBuf>,
+    /// Objects whose kind the CRDs do not cover (Service, Namespace, ...) are errors, not warnings.
+    #[arg(long)]
+    strict: bool,
+    #[command(flatten)]
+    format: FormatArgs,
+}
+
+/// Run `validate`.
+pub fn run(args: Args) -> ExitCode {
+    let printer = Printer::new(args.format.format == Format::Json);
+    if args.crds.is_empty() {
+        printer.error(
+            "`validate` needs the CRDs to validate with: pass `--crds FILE`, e.g. the `standard-install.yaml` of the Gateway API release your cluster runs (gatewright does not bundle them)",
+        );
+        return ExitCode::from(FAILURE);
+    }
+    let crds = match validate::load_crds(&args.crds) {
+        Ok(set) => set,
+        Err(d) => {
+            printer.diagnostics(&[d], &Default::default());
+            return ExitCode::from(FAILURE);
+        }
+    };
+    let report = validate::validate_paths(&args.paths, &crds, FileOptions { strict: args.strict });
+    printer.diagnostics(&report.diagnostics, &report.sources);
+    let s = report.summary;
+    let summary = format!(
+        "validated {} objects in {} files: {} valid, {} invalid, {} not covered by the CRDs\n",
+        s.objects, s.files, s.valid, s.invalid, s.not_covered
+    );
+    if printer.stdout(&summary) != ExitCode::SUCCESS {
+        return ExitCode::from(FAILURE);
+    }
+    if report.diagnostics.iter().any(|d| d.is_error() && d.code == "GW101") {
+        return ExitCode::from(FAILURE);
+    }
+    if report.diagnostics.iter().any(|d| d.is_error()) {
+        return ExitCode::from(FINDINGS);
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,195 @@
+//! `gatewright validate`: any Kubernetes YAML against the CRDs the user
+//! supplies (`--crds FILE`), the way the API server validates on create —
+//! structural schema, limits, patterns and the CRDs' own CEL rules
+//! ([`crate::crd`]). Every violation points at the file, line and column of
+//! the offending field. [`rendered`] does the same for the objects a spec
+//! renders, pointing at the spec line that produced them.
+//!
+//! Codes: [`report::SCHEMA`] (GW801), [`report::CEL`] (GW802),
+//! [`report::NOT_COVERED`] (GW803, a warning unless `strict`),
+//! [`report::NOT_AN_OBJECT`] (GW804), [`report::BAD_CRDS`] (GW805).
+
+pub mod rendered;
+pub mod report;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::crd::CrdSet;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::to_loc;
+use crate::source::{FileId, Sources};
+use crate::yaml::Node;
+
+/// Load and merge the CRDs of every install file (later files win on the same kind and version).
+pub fn load_crds(paths: &[PathBuf]) -> Result<CrdSet, Diagnostic> {
+    let mut set = CrdSet::default();
+    for path in paths {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Diagnostic::error("GW101", format!("cannot read CRD file `{}`: {e}", path.display()))
+                .help("pass a Gateway API install file, e.g. `standard-install.yaml` of the release you run")
+        })?;
+        let loaded = CrdSet::from_yaml(&text, &crate::source::display_path(path)).map_err(|e| {
+            Diagnostic::error(report::BAD_CRDS, format!("cannot use the CRDs of `{}`: {e}", path.display()))
+                .help("pass an unmodified install file of a Gateway API release (`standard-install.yaml` or `experimental-install.yaml`)")
+        })?;
+        if loaded.kinds().is_empty() {
+            return Err(Diagnostic::error(
+                report::BAD_CRDS,
+                format!("`{}` holds no CustomResourceDefinition", path.display()),
+            )
+            .help("pass a Gateway API install file, e.g. `standard-install.yaml`"));
+        }
+        set.extend(loaded);
+    }
+    Ok(set)
+}
+
+/// How `validate` treats what the CRDs do not cover.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FileOptions {
+    /// Objects whose kind the CRDs do not cover are errors, not warnings.
+    pub strict: bool,
+}
+
+/// What a validation run counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files read.
+    pub files: usize,
+    /// Objects (non-empty documents) read.
+    pub objects: usize,
+    /// Objects the CRDs cover and accept.
+    pub valid: usize,
+    /// Objects refused (by the CRDs, or not objects at all).
+    pub invalid: usize,
+    /// Objects whose kind the CRDs do not cover.
+    pub not_covered: usize,
+}
+
+/// The outcome of [`validate_paths`].
+#[derive(Debug)]
+pub struct Report {
+    /// Every file read.
+    pub sources: Sources,
+    /// Findings, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+/// Validate every object of every YAML file under `paths` (files as given;
+/// directories walked in sorted order for `*.yaml`/`*.yml`, hidden entries skipped).
+pub fn validate_paths(paths: &[PathBuf], crds: &CrdSet, opts: FileOptions) -> Report {
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let mut summary = Summary::default();
+    for path in expand(paths, &mut diags) {
+        summary.files += 1;
+        let Some((file, docs)) = crate::load::read_yaml_file(&path, &mut sources, &mut diags) else {
+            continue;
+        };
+        for node in &docs {
+            summary.objects += 1;
+            validate_node(file, node, crds, opts, &mut summary, &mut diags);
+        }
+    }
+    Report {
+        diagnostics: diags.sorted(&sources),
+        sources,
+        summary,
+    }
+}
+
+fn validate_node(
+    file: FileId,
+    node: &Node,
+    crds: &CrdSet,
+    opts: FileOptions,
+    summary: &mut Summary,
+    diags: &mut Diagnostics,
+) {
+    let object = node.to_json();
+    let at = |pointer: &str| Some(to_loc(file, nearest(node, pointer).span));
+    let field = |p: &str| object.pointer(p).and_then(Value::as_str);
+    let (Some(api_version), Some(kind)) = (field("/apiVersion"), field("/kind")) else {
+        summary.invalid += 1;
+        diags.push(
+            Diagnostic::error(report::NOT_AN_OBJECT, "this document is not a Kubernetes object")
+                .at(at(""))
+                .help("a Kubernetes object is a mapping with `apiVersion` and `kind` strings"),
+        );
+        return;
+    };
+    let Some(violations) = crds.validate(&object) else {
+        summary.not_covered += 1;
+        let message = format!("the CRDs given do not cover {kind} `{api_version}`");
+        let d = if opts.strict {
+            Diagnostic::error(report::NOT_COVERED, message)
+        } else {
+            Diagnostic::warning(report::NOT_COVERED, message)
+        };
+        diags.push(d.at(at("/kind")).help(
+            "pass the CRD that defines it with another `--crds FILE` (core kinds such as Service are not checked); `--strict` makes this an error",
+        ));
+        return;
+    };
+    if violations.is_empty() {
+        summary.valid += 1;
+        return;
+    }
+    summary.invalid += 1;
+    let (list, skipped) = report::reportable(&violations);
+    for v in list {
+        diags.push(
+            Diagnostic::error(report::code(&v.rule), report::message(&object, v))
+                .at(at(&v.pointer))
+                .help(report::help(v, skipped)),
+        );
+    }
+}
+
+/// The node at `pointer`, or its nearest ancestor that exists (a missing field points at its parent).
+fn nearest<'a>(node: &'a Node, pointer: &str) -> &'a Node {
+    let mut p = pointer;
+    loop {
+        if let Some(n) = node.pointer(p) {
+            return n;
+        }
+        match p.rfind('/') {
+            Some(i) => p = &p[..i],
+            None => return node,
+        }
+    }
+}
+
+/// Files to read: each file as given; each directory's YAML files, sorted.
+fn expand(paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            out.push(path.clone()); // a missing file is reported when read
+            continue;
+        }
+        let walk = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walk {
+            match entry {
+                Ok(e) if e.file_type().is_file() && is_yaml(e.path()) => out.push(e.into_path()),
+                Ok(_) => {}
+                Err(e) => diags.push(
+                    Diagnostic::error("GW101", format!("cannot read `{}`: {e}", path.display()))
+                        .help("check that the directory is readable"),
+                ),
+            }
+        }
+    }
+    out
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml"))
+}
