@@ -183,11 +183,35 @@ pub fn render(
         },
         ..term::Config::default()
     };
+    let short = term::Config {
+        display_style: term::DisplayStyle::Short,
+        ..term::Config::default()
+    };
     for d in diagnostics {
         let cs = to_codespan(d);
-        term::emit_to_write_style(out, &config, sources, &cs).map_err(std::io::Error::other)?;
+        // A source line too long to show (a minified or hostile file): one line, no excerpt.
+        let config = if long_excerpt(d, sources) { &short } else { &config };
+        term::emit_to_write_style(out, config, sources, &cs).map_err(std::io::Error::other)?;
     }
     Ok(())
+}
+
+/// Longest source line shown in an excerpt, in bytes.
+const MAX_EXCERPT_LINE: usize = 1000;
+
+/// Whether an excerpt of the diagnostic would show a line longer than [`MAX_EXCERPT_LINE`].
+fn long_excerpt(d: &Diagnostic, sources: &Sources) -> bool {
+    let locs = d.loc.iter().chain(d.related.iter().map(|(l, _)| l));
+    locs.into_iter().any(|loc| {
+        let text = sources.get(loc.file).text.as_bytes();
+        let at = loc.range.start.min(text.len());
+        let start = text[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let end = text[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| at + i);
+        end - start > MAX_EXCERPT_LINE || loc.range.end.saturating_sub(loc.range.start) > 100 * MAX_EXCERPT_LINE
+    })
 }
 
 fn to_codespan(d: &Diagnostic) -> CsDiagnostic<crate::source::FileId> {

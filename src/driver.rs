@@ -9,7 +9,6 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::{Tree, layout};
 use crate::load::{self, Layer, Provenance};
 use crate::model::Model;
-use crate::normalize::is_generated;
 use crate::render::{Blueprints, render_model};
 use crate::source::Sources;
 use crate::spec::Site;
@@ -214,7 +213,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     };
     let mut prov = Provenance::new();
     for path in &files.files {
-        if files.is_dir && std::fs::read(path).map(|b| is_generated(&b)).unwrap_or(false) {
+        if files.is_dir && load::is_generated_file(path) {
             continue; // gatewright's own output inside the spec directory
         }
         if let Some((file, docs)) = load::read_yaml_file(path, sources, diags) {
@@ -327,6 +326,20 @@ fn apply_env_overlay(
     let Some((file, docs)) = load::read_yaml_file(path, sources, diags) else {
         return;
     };
+    if let Some(second) = docs.get(1) {
+        diags.push(
+            Diagnostic::error(
+                "GW110",
+                format!(
+                    "an overlay is one merge patch, but this file has {} documents",
+                    docs.len()
+                ),
+            )
+            .at(Some(crate::load::to_loc(file, second.span)))
+            .help("merge the documents into one (remove the `---` lines): which one should win would be a guess"),
+        );
+        return;
+    }
     for node in docs {
         let mut patch = node.to_json();
         if let Value::Object(map) = &mut patch {

@@ -113,7 +113,11 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                         cx.err(
                             "GW410",
                             &ptr,
-                            format!("hostname `{h}` matches no listener of gateway `{}`", gw.name),
+                            format!(
+                                "hostname `{}` matches no listener of gateway `{}`",
+                                h.escape_debug(),
+                                gw.name
+                            ),
                         )
                         .help(format!(
                             "the listeners accept {}; the gateway would never serve this hostname",

@@ -31,12 +31,27 @@ pub fn read_yaml_file(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Option<(crate::source::FileId, Vec<yaml::Node>)> {
-    let bytes = match std::fs::read(path) {
+    let max = limits().max_bytes;
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_file() && meta.len() > u64::try_from(max).unwrap_or(u64::MAX) {
+            let file = sources.add_path(path, String::new());
+            diags.push(
+                Diagnostic::error(
+                    "GW102",
+                    format!("file is {} bytes, more than the limit of {max} bytes", meta.len()),
+                )
+                .at(Some(sources.loc_at(file, 1, 1)))
+                .help("split the spec into several files under a directory (each file has its own limit)"),
+            );
+            return None;
+        }
+    }
+    let bytes = match read_limited(path, max) {
         Ok(b) => b,
         Err(e) => {
             diags.push(
                 Diagnostic::error("GW101", format!("cannot read `{}`: {e}", path.display()))
-                    .help("check that the path exists and is readable"),
+                    .help("pass a readable regular file of at most 16 MiB (see the README, \"Limits\")"),
             );
             return None;
         }
@@ -50,6 +65,52 @@ pub fn read_yaml_file(
             None
         }
     }
+}
+
+/// Read a regular file of at most `max` bytes. The size is checked from the
+/// file's metadata before reading, and the read itself stops past `max`
+/// (a file that grows meanwhile); devices, FIFOs and directories are
+/// refused before anything is read, so `/dev/zero` cannot exhaust memory
+/// and a FIFO cannot block the run.
+///
+/// # Errors
+/// An I/O error, or [`std::io::ErrorKind::InvalidInput`] for a file that is
+/// not regular or is larger than `max`.
+pub fn read_limited(path: &Path, max: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let invalid = |msg: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, msg);
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(invalid("not a regular file".into()));
+    }
+    let limit = u64::try_from(max).unwrap_or(u64::MAX);
+    if meta.len() > limit {
+        return Err(invalid(format!(
+            "{} bytes, more than the limit of {max} bytes",
+            meta.len()
+        )));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() > max {
+        return Err(invalid(format!("more than the limit of {max} bytes")));
+    }
+    Ok(bytes)
+}
+
+/// Whether the file at `path` is a regular file that starts with the
+/// generated-file header (reads only the header).
+pub fn is_generated_file(path: &Path) -> bool {
+    use std::io::Read;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = Vec::new();
+    let len = crate::normalize::GENERATED_HEADER.len() as u64;
+    std::fs::File::open(path)
+        .and_then(|f| f.take(len).read_to_end(&mut head))
+        .is_ok_and(|_| crate::normalize::is_generated(&head))
 }
 
 /// A YAML syntax or limit error as a diagnostic.

@@ -83,7 +83,7 @@ pub(super) fn resolve_app_upstreams(
             );
             continue;
         }
-        let text = match std::fs::read(&path) {
+        let text = match crate::load::read_limited(&path, yaml::Limits::default().max_bytes) {
             Ok(bytes) => bytes,
             Err(e) => {
                 diags.push(

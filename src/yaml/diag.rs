@@ -34,8 +34,10 @@ pub(crate) fn non_string_key(span: Span, raw: &str, value: &Value) -> ReadError 
         .help(format!("quote the key: \"{}\":", raw.escape_default()))
 }
 
-/// Turns a scanner or parser error into a [`ReadError`]; a tab error points at the tab.
-pub(crate) fn scan_error(e: &ScanError, text: &str) -> ReadError {
+/// Turns a scanner or parser error into a [`ReadError`]; a tab error points at the tab,
+/// and the scanner's own bound on `[`/`{` nesting (met while it looks ahead) is
+/// reported as the nesting limit.
+pub(crate) fn scan_error(e: &ScanError, text: &str, max_depth: usize) -> ReadError {
     let m = e.marker();
     let line = m.line().max(1);
     let mut col = m.col() + 1;
@@ -54,7 +56,8 @@ pub(crate) fn scan_error(e: &ScanError, text: &str) -> ReadError {
     if tab {
         ReadError::new(line, col, info).help("indent with spaces: YAML does not allow tabs for indentation")
     } else if info.contains("recursion limit") {
-        ReadError::new(line, col, "nesting too deep").help("flatten the document")
+        ReadError::new(line, col, format!("nesting deeper than {max_depth} levels"))
+            .help("flatten the structure: a spec is never nested this deep")
     } else {
         ReadError::new(line, col, info)
     }

@@ -79,7 +79,10 @@ impl<'a> Builder<'a> {
 
     fn run(mut self) -> Result<Vec<Node>, ReadError> {
         loop {
-            let (event, mark) = self.parser.next_token().map_err(|e| scan_error(&e, self.src.text))?;
+            let (event, mark) = self
+                .parser
+                .next_token()
+                .map_err(|e| scan_error(&e, self.src.text, self.limits.max_depth))?;
             match event {
                 Event::StreamEnd => return Ok(self.docs),
                 Event::DocumentStart => {
@@ -118,10 +121,10 @@ impl<'a> Builder<'a> {
 
     fn depth_check(&self, depth: usize, span: Span) -> Result<(), ReadError> {
         if self.stack.len() + depth > self.limits.max_depth {
-            return Err(ReadError::at(
-                span,
-                format!("nesting deeper than {} levels", self.limits.max_depth),
-            ));
+            return Err(
+                ReadError::at(span, format!("nesting deeper than {} levels", self.limits.max_depth))
+                    .help("flatten the structure: a spec is never nested this deep"),
+            );
         }
         Ok(())
     }

@@ -173,3 +173,15 @@ pub(crate) fn unsupported_tag(tag: &str) -> Unresolvable {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_multibyte_character_after_a_digit_is_a_string_not_a_panic() {
+        // Found by the properties: a prefix check sliced inside the character.
+        assert!(matches!(resolve_plain("1\u{1134d}?6"), Ok(Value::String(_))));
+        assert!(matches!(resolve_plain("-0\u{e9}1"), Ok(Value::String(_))));
+    }
+}

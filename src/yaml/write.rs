@@ -362,3 +362,32 @@ fn write_quoted(out: &mut String, s: &str) {
     out.push_str(&s[run..]);
     out.push('"');
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::to_canonical_yaml;
+    use crate::yaml::{Limits, read_documents};
+
+    /// Found by fuzzing: a key whose quoted form passed 1024 characters was written
+    /// as an implicit key, which no YAML reader accepts.
+    #[test]
+    fn keys_longer_than_an_implicit_key_may_be_read_back() {
+        let long = format!("app{}s", "[\u{e}".repeat(300));
+        let value = json!({
+            long.clone(): {"a": 1},
+            "list": [{long.clone(): [1, 2], "b": "x"}, {long.clone(): "v"}],
+            "z": {long.clone(): ["y"]},
+        });
+        let text = to_canonical_yaml(&value);
+        assert!(text.contains("? \"app["), "{text}");
+        let ours = read_documents(&text, &Limits::default())
+            .expect("our reader")
+            .remove(0)
+            .to_json();
+        assert_eq!(ours, value);
+        let theirs: serde_json::Value = serde_yaml::from_str(&text).expect("serde_yaml");
+        assert_eq!(theirs, value);
+    }
+}

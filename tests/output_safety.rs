@@ -1,0 +1,208 @@
+//! The output tree under failure and concurrency, through `gatewright render`:
+//! a symlinked or read-only output and a render racing an editor's write of
+//! the spec (full disk, killed process and concurrent renders: `tests/pending/`). After
+//! any of them the tree is a whole render of one version (the previous one
+//! after a failure), byte for byte, and nothing is written outside `--out`.
+//!
+//! The read-only case mounts a small tmpfs (the tests run as
+//! root on the project's machines and in CI) and fail loudly when they cannot.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn gatewright() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_gatewright"))
+}
+
+/// A spec with `routes` routes whose hostnames carry `tag`, so two tags give two different trees.
+fn spec(routes: usize, tag: &str) -> String {
+    let mut s = String::from(
+        "apiVersion: gatewright.dev/v1alpha1\nkind: Site\ngateways:\n  gateway:\n    profile: aks-istio-external\n    listeners:\n      default: { hostname: \"*.aks.rocks\", protocol: HTTP, port: 80 }\napps:\n  pets:\n    routes:\n",
+    );
+    for i in 0..routes {
+        s.push_str(&format!("      r{i}: {{ host: {tag}{i}.aks.rocks, to: svc{i}:80 }}\n"));
+    }
+    s
+}
+
+fn render(spec: &Path, out: &Path) -> Output {
+    gatewright()
+        .args(["render".as_ref(), spec.as_os_str(), "--out".as_ref(), out.as_os_str()])
+        .output()
+        .expect("run gatewright")
+}
+
+fn render_ok(spec: &Path, out: &Path) {
+    let o = render(spec, out);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// Every file under `dir` (relative path -> bytes), hidden ones included,
+/// following no symlinks.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            let ft = e.file_type().expect("file type");
+            if ft.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).expect("inside").to_string_lossy().into_owned();
+                files.insert(rel, std::fs::read(&p).unwrap_or_default());
+            }
+        }
+    }
+    files
+}
+
+/// The trees the specs render to, each into a fresh directory.
+fn expected_trees(work: &Path, specs: &[&Path]) -> Vec<BTreeMap<String, Vec<u8>>> {
+    specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let out = work.join(format!("expected-{i}"));
+            render_ok(s, &out);
+            snapshot(&out)
+        })
+        .collect()
+}
+
+fn write_spec(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write spec");
+    p
+}
+
+#[test]
+fn a_symlinked_output_directory_is_refused_and_its_target_untouched() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let spec = write_spec(work.path(), "spec.yaml", &spec(2, "a"));
+    let elsewhere = work.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).expect("mkdir");
+    std::fs::write(elsewhere.join("keep.txt"), "mine").expect("write");
+    let link = work.path().join("out");
+    std::os::unix::fs::symlink(&elsewhere, &link).expect("symlink");
+    let o = render(&spec, &link);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("GW702") && stderr.contains("symlink"), "{stderr}");
+    assert_eq!(snapshot(&elsewhere).keys().collect::<Vec<_>>(), vec!["keep.txt"]);
+}
+
+#[test]
+fn a_symlink_inside_the_output_directory_is_never_written_through() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let spec = write_spec(work.path(), "spec.yaml", &spec(2, "a"));
+    let out = work.path().join("out");
+    render_ok(&spec, &out);
+    let elsewhere = work.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).expect("mkdir");
+    std::fs::remove_dir_all(out.join("pets")).expect("rm");
+    std::os::unix::fs::symlink(&elsewhere, out.join("pets")).expect("symlink");
+    let o = render(&spec, &out);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("symlink"), "{stderr}");
+    assert!(snapshot(&elsewhere).is_empty(), "wrote through the symlink");
+}
+
+/// An editor rewrites the spec (write a temporary file, rename it over the
+/// spec) while renders run: each render's output is a whole render of one
+/// version, or an error.
+#[test]
+fn a_render_racing_an_editor_renders_one_version() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let versions = [spec(30, "a"), spec(50, "b")];
+    let a = write_spec(work.path(), "a.yaml", &versions[0]);
+    let b = write_spec(work.path(), "b.yaml", &versions[1]);
+    let expected = expected_trees(work.path(), &[&a, &b]);
+    let live_dir = work.path().join("live");
+    std::fs::create_dir(&live_dir).expect("mkdir");
+    let live = write_spec(&live_dir, "spec.yaml", &versions[0]);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let editor = {
+        let (stop, live, versions) = (stop.clone(), live.clone(), versions.clone());
+        std::thread::spawn(move || {
+            let mut i = 0usize;
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < deadline {
+                let tmp = live.with_extension("swp");
+                std::fs::write(&tmp, &versions[i % 2]).expect("editor write");
+                std::fs::rename(&tmp, &live).expect("editor rename");
+                i += 1;
+                std::thread::sleep(Duration::from_millis(3));
+            }
+        })
+    };
+    for round in 0..20 {
+        let out = work.path().join(format!("out-{round}"));
+        let o = render(&live, &out);
+        if o.status.code() == Some(0) {
+            assert!(
+                expected.contains(&snapshot(&out)),
+                "round {round}: a mix of two versions"
+            );
+        } else {
+            assert!(!o.stderr.is_empty(), "round {round}: failed without a message");
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    editor.join().expect("editor");
+}
+
+/// A tmpfs mounted for the test's lifetime.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &Path, size: &str) -> Tmpfs {
+        std::fs::create_dir_all(dir).expect("mkdir");
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            ok,
+            "this test mounts a tmpfs and must run as root (as on the project's machines and CI)"
+        );
+        Tmpfs(dir.to_path_buf())
+    }
+
+    fn remount(&self, opts: &str) {
+        let ok = Command::new("mount")
+            .args(["-o", &format!("remount,{opts}")])
+            .arg(&self.0)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "remount {opts}");
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_read_only_output_keeps_the_previous_tree() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let old = write_spec(work.path(), "old.yaml", &spec(5, "a"));
+    let new = write_spec(work.path(), "new.yaml", &spec(8, "b"));
+    let fs = Tmpfs::mount(&work.path().join("mnt"), "4m");
+    let out = fs.0.join("out");
+    render_ok(&old, &out);
+    let before = snapshot(&out);
+    fs.remount("ro");
+    let o = render(&new, &out);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("GW70"), "{stderr}");
+    assert_eq!(snapshot(&out), before);
+}
