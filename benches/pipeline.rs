@@ -104,7 +104,7 @@ fn stages(c: &mut Criterion) {
     let blueprints = Blueprints::load(None, &mut sources).expect("built-in blueprints");
     let rendered: Vec<RenderedObject> = render_model(&model, &blueprints, &sources).expect("renders");
     let docs: Vec<Document> = normalize::normalize(rendered.clone(), &blueprints).expect("normalizes");
-    let tree = emit::layout(&docs, &model.upstreams);
+    let tree = emit::layout(&docs, &model.upstreams, &model.gateway_api_version);
 
     let mut g = c.benchmark_group(format!("pipeline/{n}-apps"));
     g.sample_size(10);
@@ -149,7 +149,7 @@ fn stages(c: &mut Criterion) {
         )
     });
     g.bench_function("emit/layout", |b| {
-        b.iter(|| emit::layout(black_box(&docs), &model.upstreams))
+        b.iter(|| emit::layout(black_box(&docs), &model.upstreams, &model.gateway_api_version))
     });
     g.bench_function("emit/stream", |b| b.iter(|| black_box(&tree).to_stream()));
     g.bench_function("compile", |b| {

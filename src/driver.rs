@@ -30,6 +30,9 @@ pub struct Options {
     pub overlay: Option<PathBuf>,
     /// The environment being compiled, if the spec has environments.
     pub env: Option<String>,
+    /// For [`compile_targets`]: ignore the spec's environments and compile
+    /// the base spec, without overlays, as one tree (`--no-overlays`).
+    pub no_overlays: bool,
 }
 
 /// One tree to produce: the base spec, or one environment of it.
@@ -124,6 +127,8 @@ pub struct Compiled {
     pub model: Model,
     /// The output tree.
     pub tree: Tree,
+    /// Where each spec value came from (to point at the spec line of a model item's `origin`).
+    pub provenance: Provenance,
 }
 
 /// Everything a run produced: the files read, the findings, and the output
@@ -143,6 +148,31 @@ impl Outcome {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+}
+
+/// Compile every target of a spec ([`plan`] with `base.overlay` and `base.env`), in plan order.
+pub fn compile_targets(base: &Options) -> Result<Vec<(Target, Outcome)>, Diagnostic> {
+    let targets = if base.no_overlays {
+        vec![Target {
+            env: None,
+            overlay: None,
+        }]
+    } else {
+        plan(&base.spec, base.overlay.as_deref(), base.env.as_deref())?
+    };
+    Ok(targets
+        .into_iter()
+        .map(|target| {
+            let outcome = compile(&Options {
+                spec: base.spec.clone(),
+                blueprints: base.blueprints.clone(),
+                overlay: target.overlay.clone(),
+                env: target.env.clone(),
+                no_overlays: false,
+            });
+            (target, outcome)
+        })
+        .collect())
 }
 
 /// Compile a spec into an output tree.
@@ -200,8 +230,9 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     if let Some(path) = &opts.overlay {
         apply_env_overlay(path, &mut spec, &mut prov, sources, diags);
     }
-    overlay::strip_nulls(&mut spec);
+    // Profiles lie under everything; a `null` in the spec or the overlay deletes a profile's value too.
     overlay::apply_profiles(&mut spec, &mut prov, sources, diags);
+    overlay::strip_nulls(&mut spec);
     diags.extend(schema::validate(&spec, &prov, sources));
     if diags.has_errors() {
         return None;
@@ -232,7 +263,17 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     if diags.has_errors() {
         return None;
     }
-    let blueprints = match Blueprints::load(opts.blueprints.as_deref(), sources) {
+    let dir = match &opts.blueprints {
+        Some(d) => Some(d.clone()),
+        None => match spec_blueprints(&site, &prov, sources) {
+            Ok(d) => d,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        },
+    };
+    let blueprints = match Blueprints::load(dir.as_deref(), sources) {
         Ok(b) => b,
         Err(d) => {
             diags.push(d);
@@ -245,8 +286,12 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     let docs = normalize::normalize(rendered, &blueprints)
         .map_err(|e| diags.extend(e))
         .ok()?;
-    let tree = layout(&docs, &model.upstreams);
-    Some(Compiled { model, tree })
+    let tree = layout(&docs, &model.upstreams, &model.gateway_api_version);
+    Some(Compiled {
+        model,
+        tree,
+        provenance: prov,
+    })
 }
 
 /// Apply an environment overlay as a merge patch; it becomes the top
@@ -277,13 +322,37 @@ fn apply_env_overlay(
             );
             continue;
         }
-        overlay::merge_patch(spec, &patch);
+        overlay::compose_patch(spec, &patch);
         prov.push(Layer {
             file,
             node,
             mount: String::new(),
         });
     }
+}
+
+/// The spec's `blueprints` directory, relative to the file that sets it.
+fn spec_blueprints(site: &Site, prov: &Provenance, sources: &Sources) -> Result<Option<PathBuf>, Diagnostic> {
+    let Some(dir) = &site.blueprints else {
+        return Ok(None);
+    };
+    let loc = prov.locate("/blueprints");
+    let base = loc
+        .as_ref()
+        .and_then(|l| sources.get(l.file).path.as_deref())
+        .and_then(std::path::Path::parent)
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let path = base.join(dir);
+    if path.is_dir() {
+        return Ok(Some(path));
+    }
+    Err(
+        Diagnostic::error("GW501", format!("blueprint directory `{}` not found", path.display()))
+            .at(loc)
+            .path("/blueprints")
+            .help("the path is relative to the file that sets it; `gatewright blueprints export DIR` creates one"),
+    )
 }
 
 /// The newest Gateway API version any gateway's profile targets.

@@ -3,7 +3,13 @@
 //! write it to disk, or stream it as one YAML document stream.
 
 mod layout;
+mod swap;
 mod write;
 
-pub use layout::{Tree, layout};
-pub use write::{WriteReport, write_tree};
+pub use layout::{Tree, gateway_api_note, layout, needed_gateway_api};
+pub use write::{WriteReport, write_tree, write_tree_hooked};
+
+/// Reading an output directory (shared with [`crate::diff`]).
+pub(crate) mod scan {
+    pub(crate) use super::write::{Found, join, scan};
+}

@@ -4,13 +4,15 @@
 //!
 //! The pipeline, one module per stage, chained by [`driver::compile`]:
 //! [`load`] → [`overlay`] → [`resolve`] → [`analyze`] → [`render`] →
-//! [`normalize`] → [`emit`]. The library never prints; the `gatewright`
+//! [`normalize`] → [`emit`]; [`diff`] compares outputs. The library never prints; the `gatewright`
 //! binary maps outcomes to output and exit codes.
 
 #![warn(missing_docs)]
 
 pub mod analyze;
+pub mod crd;
 pub mod diagnostic;
+pub mod diff;
 pub mod driver;
 pub mod emit;
 pub mod load;

@@ -212,18 +212,25 @@ pub struct BackendRef {
     pub origin: String,
 }
 
-/// A ReferenceGrant letting routes of one namespace use Services of another.
+/// A ReferenceGrant letting objects of one namespace (HTTPRoutes, or
+/// Gateways for their certificates) refer to objects of another (Services,
+/// or Secrets).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReferenceGrant {
     /// Name.
     pub name: String,
-    /// Namespace of the Services.
+    /// Namespace of the referred objects.
     pub namespace: String,
-    /// Namespace of the routes.
+    /// Kind of the referring objects: `HTTPRoute` or `Gateway`
+    /// (group `gateway.networking.k8s.io`).
+    pub from_kind: String,
+    /// Namespace of the referring objects.
     pub from_namespace: String,
-    /// Service names the routes may use.
-    pub services: Vec<String>,
+    /// Kind of the referred objects: `Service` or `Secret` (core group).
+    pub to_kind: String,
+    /// Names of the referred objects, sorted.
+    pub names: Vec<String>,
 }
 
 /// A strategic-merge patch that makes a Service `ClusterIP`.

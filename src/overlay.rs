@@ -21,6 +21,14 @@ pub struct Profile {
 /// Every built-in profile, sorted by name.
 pub const PROFILES: &[Profile] = &[
     Profile {
+        name: "aks-approuting-istio",
+        text: include_str!("../overlays/aks-approuting-istio.yaml"),
+    },
+    Profile {
+        name: "aks-istio-automated",
+        text: include_str!("../overlays/aks-istio-automated.yaml"),
+    },
+    Profile {
         name: "aks-istio-external",
         text: include_str!("../overlays/aks-istio-external.yaml"),
     },
@@ -50,6 +58,25 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
         } else {
             merge_patch(target.entry(key.clone()).or_insert(Value::Null), value);
         }
+    }
+}
+
+/// Lay `patch` over `target` like [`merge_patch`], but keep `null`s as
+/// "delete" markers instead of applying them, so that they still delete what a
+/// lower layer (a gateway's profile) supplies later. [`strip_nulls`] ends it.
+pub fn compose_patch(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(target), Value::Object(patch)) => {
+            for (key, value) in patch {
+                match target.get_mut(key) {
+                    Some(slot) if slot.is_object() && value.is_object() => compose_patch(slot, value),
+                    _ => {
+                        target.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (target, patch) => *target = patch.clone(),
     }
 }
 
@@ -167,6 +194,38 @@ mod tests {
     fn lists_replace() {
         let v = merged(json!({"a": [1, 2, 3]}), json!({"a": [4]}));
         assert_eq!(v, json!({"a": [4]}));
+    }
+
+    #[test]
+    fn composed_nulls_still_delete_what_a_lower_layer_supplies() {
+        let mut spec = json!({"gateways": {"g": {"profile": "p", "addresses": [1]}}});
+        compose_patch(
+            &mut spec,
+            &json!({"gateways": {"g": {"addresses": null}}, "mesh": null}),
+        );
+        assert_eq!(
+            spec,
+            json!({"gateways": {"g": {"profile": "p", "addresses": null}}, "mesh": null})
+        );
+        let mut profile = json!({"namespace": "ns", "addresses": [2]});
+        merge_patch(&mut profile, &spec["gateways"]["g"]);
+        assert_eq!(profile, json!({"namespace": "ns", "profile": "p"}));
+        strip_nulls(&mut spec);
+        assert_eq!(spec, json!({"gateways": {"g": {"profile": "p"}}}));
+    }
+
+    #[test]
+    fn profiles_are_sorted_and_match_their_files() {
+        let names: Vec<&str> = PROFILES.iter().map(|p| p.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        let mut files: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/overlays"))
+            .expect("overlays/")
+            .filter_map(|e| Some(e.ok()?.path().file_stem()?.to_string_lossy().into_owned()))
+            .collect();
+        files.sort();
+        assert_eq!(names, files, "every overlays/*.yaml is a built-in profile");
     }
 
     #[test]

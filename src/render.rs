@@ -103,6 +103,9 @@ impl Blueprints {
             env.set_syntax(syntax);
         }
         env.set_recursion_limit(64);
+        if let Some(dir) = dir {
+            check_dir(dir)?;
+        }
         let mut names = Vec::new();
         for bp in Blueprint::ALL {
             let (name, text, path) = match dir.map(|d| d.join(bp.file_name())).filter(|p| p.is_file()) {
@@ -162,6 +165,40 @@ impl Blueprints {
             .map(|(_, n)| n.as_str())
             .unwrap_or("")
     }
+}
+
+/// A blueprint directory must exist, and every `*.j2` in it must be a known
+/// blueprint (a misspelt file name would otherwise be ignored silently).
+fn check_dir(dir: &Path) -> Result<(), Diagnostic> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Diagnostic::error(
+            "GW501",
+            format!("cannot read blueprint directory `{}`: {e}", dir.display()),
+        )
+        .help("pass a directory of templates; `gatewright blueprints export DIR` writes the built-in ones")
+    })?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".j2"))
+        .collect();
+    names.sort();
+    let known = Blueprint::ALL.map(Blueprint::file_name);
+    if let Some(unknown) = names.iter().find(|n| !known.contains(&n.as_str())) {
+        let help = match crate::diagnostic::did_you_mean(unknown, known) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("blueprints: {}", known.join(", ")),
+        };
+        return Err(Diagnostic::error(
+            "GW504",
+            format!(
+                "`{}` is not a blueprint gatewright renders",
+                dir.join(unknown).display()
+            ),
+        )
+        .help(help));
+    }
+    Ok(())
 }
 
 fn template_error(

@@ -25,6 +25,14 @@ pub struct Site {
     pub api_version: ApiVersion,
     /// Always `Site`.
     pub kind: SiteKind,
+    /// Marks a file of a directory spec as this team's app file: it may
+    /// define `apps` only (the platform files own gateways and the mesh).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// A directory of templates that override the built-in blueprints, one
+    /// file at a time (relative to the file that sets it; `--blueprints` wins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blueprints: Option<String>,
     /// The service mesh the app namespaces join.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mesh: Option<Mesh>,
@@ -72,7 +80,8 @@ pub struct Mesh {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Gateway {
-    /// Built-in platform profile: `aks-istio-external`, `aks-istio-internal` or `istio`.
+    /// Built-in platform profile (`aks-istio-external`, `aks-istio-internal`,
+    /// `aks-istio-automated`, `aks-approuting-istio`, `istio`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     /// Namespace of the Gateway object (the profile's by default).

@@ -1,5 +1,6 @@
-//! Golden trees: `golden/<example>/` holds the expected output of each
-//! example, byte for byte. A change to the output fails this test with the
+//! Golden trees: `golden/<example>/<env>/` (or `golden/<example>/` for an
+//! example without overlays) holds the expected output of every example ×
+//! environment, byte for byte. A change to the output fails this test with the
 //! files that differ. To accept a reviewed change, run
 //! `GATEWRIGHT_BLESS=1 cargo test --test golden` and commit the new golden
 //! files, saying why in the commit message.
@@ -15,12 +16,15 @@ use common::*;
 fn every_example_matches_its_golden_tree() {
     let bless = std::env::var_os("GATEWRIGHT_BLESS").is_some_and(|v| v == "1");
     let mut problems = Vec::new();
-    for example in examples() {
-        let name = example.file_name().expect("name").to_string_lossy().into_owned();
-        let golden = root().join("golden").join(&name);
-        let tree = render(&example);
+    let trees = example_trees();
+    for (example, env, tree) in &trees {
+        let golden = golden_dir(example, env.as_deref());
+        let name = match env {
+            Some(env) => format!("{example}/{env}"),
+            None => example.clone(),
+        };
         if bless {
-            gatewright::emit::write_tree(&tree, &golden).expect("bless");
+            gatewright::emit::write_tree(tree, &golden).expect("bless");
             continue;
         }
         let on_disk = read_tree(&golden);
@@ -33,6 +37,30 @@ fn every_example_matches_its_golden_tree() {
         }
         for path in on_disk.keys().filter(|p| !tree.files.contains_key(*p)) {
             problems.push(format!("{name}: golden file {path} is no longer rendered"));
+        }
+    }
+    // Every golden tree belongs to an example × environment that is still rendered.
+    let expected: Vec<_> = trees.iter().map(|(e, env, _)| golden_dir(e, env.as_deref())).collect();
+    for entry in std::fs::read_dir(root().join("golden"))
+        .expect("golden/")
+        .filter_map(Result::ok)
+    {
+        let dir = entry.path();
+        if expected.contains(&dir) {
+            continue;
+        }
+        let envs: Vec<_> = std::fs::read_dir(&dir)
+            .expect("golden example")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
+        for sub in envs {
+            if !expected.iter().any(|e| e == &sub || sub.starts_with(e)) {
+                problems.push(format!(
+                    "{} is not the output of any example × environment",
+                    sub.display()
+                ));
+            }
         }
     }
     assert!(

@@ -9,8 +9,31 @@ use common::*;
 
 #[test]
 fn aks_store_renders_the_seed_resources_field_for_field() {
-    let tree = render(&root().join("examples/aks-store"));
-    let rendered: BTreeMap<_, _> = tree_objects(&tree).into_iter().map(|(_, v)| (key(&v), v)).collect();
+    // The base spec, and the `dev` environment that `gatewright render examples/aks-store` writes.
+    let base = render(&root().join("examples/aks-store"));
+    assert_matches_seed(&base);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_gatewright"))
+        .args(["render", "examples/aks-store", "--out"])
+        .arg(dir.path())
+        .current_dir(root())
+        .status()
+        .expect("run gatewright");
+    assert!(status.success(), "gatewright render examples/aks-store failed");
+    let mut dev = gatewright::emit::Tree::default();
+    for entry in walkdir::WalkDir::new(dir.path().join("dev")).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir.path().join("dev")).expect("prefix");
+            let text = std::fs::read_to_string(entry.path()).expect("read");
+            dev.files.insert(rel.to_string_lossy().replace('\\', "/"), text);
+        }
+    }
+    assert_matches_seed(&dev);
+}
+
+fn assert_matches_seed(tree: &gatewright::emit::Tree) {
+    let rendered: BTreeMap<_, _> = tree_objects(tree).into_iter().map(|(_, v)| (key(&v), v)).collect();
     let mut expected = BTreeMap::new();
     for entry in std::fs::read_dir(shared_seed().join("expected")).expect("seed/expected") {
         let path = entry.expect("entry").path();

@@ -1,5 +1,8 @@
-//! Attachment: a route's hostnames must intersect a listener's hostname, or
+//! Attachment: a route's hostnames must intersect a listener's hostname, and
+//! some such listener must admit the route's namespace (`allowedRoutes`), or
 //! the API server accepts the route and the gateway silently ignores it.
+
+use std::collections::BTreeMap;
 
 use super::Context;
 use crate::diagnostic::Diagnostics;
@@ -20,6 +23,23 @@ fn accepts(l: &Listener, host: &str) -> bool {
     l.hostname.as_deref().is_none_or(|lh| intersects(host, lh))
 }
 
+/// Whether a listener of a gateway in `gw_ns` admits routes from `route_ns`
+/// (`labels`: that namespace's labels, `None` when the spec does not own it).
+fn admits(l: &Listener, gw_ns: &str, route_ns: &str, labels: Option<&BTreeMap<String, String>>) -> bool {
+    match l
+        .allowed_routes
+        .as_ref()
+        .map(|a| (a.from.as_str(), a.selector.as_ref()))
+    {
+        Some(("All", _)) => true,
+        Some(("Selector", selector)) => match labels {
+            None => true, // not ours to know
+            Some(labels) => selector.is_none_or(|s| s.iter().all(|(k, v)| labels.get(k) == Some(v))),
+        },
+        _ => gw_ns == route_ns, // `Same`, and the API's default
+    }
+}
+
 /// Check that each route attaches to at least one listener.
 pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     for r in &model.routes {
@@ -36,6 +56,41 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 .iter()
                 .filter(|l| p.section_name.as_ref().is_none_or(|s| s == &l.name))
                 .collect();
+            let serving: Vec<&&Listener> = listeners
+                .iter()
+                .filter(|l| r.hostnames.is_empty() || r.hostnames.iter().any(|h| accepts(l, h)))
+                .collect();
+            let labels = model
+                .namespaces
+                .iter()
+                .find(|n| n.name == r.namespace)
+                .map(|n| &n.labels);
+            if !serving.is_empty() && !serving.iter().any(|l| admits(l, &gw.namespace, &r.namespace, labels)) {
+                let policies: Vec<String> = serving
+                    .iter()
+                    .map(|l| {
+                        let from = l
+                            .allowed_routes
+                            .as_ref()
+                            .map_or("Same (the default)", |a| a.from.as_str());
+                        format!("`{}`: from {from}", l.name)
+                    })
+                    .collect();
+                diags.push(
+                    cx.err(
+                        "GW411",
+                        &r.origin,
+                        format!(
+                            "gateway `{}` does not admit routes from namespace `{}`",
+                            gw.name, r.namespace
+                        ),
+                    )
+                    .help(format!(
+                        "listeners {}; set the gateway's `allowedRoutes` to `{{from: All}}` or `{{from: Selector}}` (gatewright labels the namespaces)",
+                        policies.join(", ")
+                    )),
+                );
+            }
             for (i, h) in r.hostnames.iter().enumerate() {
                 if !listeners.iter().any(|l| accepts(l, h)) {
                     let ptr = if r.hostnames.len() == 1 && cx.prov.locate(&format!("{}/host", r.origin)).is_some() {

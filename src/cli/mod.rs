@@ -1,6 +1,10 @@
 //! Command-line interface: one file per command. Exit codes: 0 ok,
 //! 1 findings (invalid spec, drift, diff), 2 usage or I/O error.
 
+mod blueprints;
+mod check;
+mod diff;
+mod git;
 mod output;
 mod render;
 
@@ -23,8 +27,15 @@ struct Cli {
 enum Command {
     /// Render the spec into a kustomize tree per environment (or one YAML stream).
     Render(render::Args),
+    /// Compare the rendered spec with the tree on disk: exit 1 with a diff when they differ.
+    Check(check::Args),
+    /// Summarize what a change does to routing between two Git revisions (or two output trees), then the YAML diff.
+    Diff(diff::Args),
     /// Print the spec's JSON Schema (for editors and yaml-language-server).
     Schema,
+    /// Work with blueprints (the templates gatewright renders with).
+    #[command(subcommand)]
+    Blueprints(blueprints::Command),
 }
 
 /// What to compile: shared by the commands that compile a spec.
@@ -34,14 +45,35 @@ pub struct SpecArgs {
     #[arg(default_value = ".")]
     pub spec: PathBuf,
     /// Compile only this environment (`overlays/<env>.yaml` beside the spec).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "no_overlays")]
     pub env: Option<String>,
     /// Apply this overlay file instead of the spec's `overlays/` folder.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "no_overlays")]
     pub overlay: Option<PathBuf>,
+    /// Ignore the spec's environments: compile the base spec, without overlays, as one tree.
+    #[arg(long)]
+    pub no_overlays: bool,
     /// Directory of templates that override the built-in blueprints.
     #[arg(long)]
     pub blueprints: Option<PathBuf>,
+}
+
+impl SpecArgs {
+    /// The compile options for every target of this spec.
+    pub fn options(&self) -> gatewright::Options {
+        gatewright::Options {
+            spec: self.spec.clone(),
+            blueprints: self.blueprints.clone(),
+            overlay: self.overlay.clone(),
+            env: self.env.clone(),
+            no_overlays: self.no_overlays,
+        }
+    }
+}
+
+/// `--format` of the commands that only print diagnostics.
+#[derive(clap::Args, Clone)]
+pub struct FormatArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -72,14 +104,17 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Render(args) => render::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Schema => Printer::new(false).stdout(&gatewright::schema::spec_schema_text()),
+        Command::Blueprints(command) => blueprints::run(command),
     }
 }
 
-/// 2 when the failure was reading or writing files, 1 for findings.
+/// 2 when the failure was reading or writing files (or running Git), 1 for findings.
 pub fn exit_code(diags: &[gatewright::diagnostic::Diagnostic]) -> u8 {
     let io = diags
         .iter()
-        .any(|d| d.is_error() && (d.code == "GW101" || d.code.starts_with("GW70")));
+        .any(|d| d.is_error() && (d.code == "GW101" || d.code.starts_with("GW7")));
     if io { FAILURE } else { FINDINGS }
 }

@@ -67,3 +67,8 @@ pub fn color_choice(is_terminal: bool) -> ColorChoice {
         ColorChoice::Never
     }
 }
+
+/// Whether stdout gets ANSI colour: a terminal, and `NO_COLOR` unset.
+pub fn stdout_color() -> bool {
+    color_choice(std::io::stdout().is_terminal()) != ColorChoice::Never
+}

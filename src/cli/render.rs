@@ -4,17 +4,19 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gatewright::driver::{self, Options};
+use gatewright::diagnostic::Diagnostic;
 use gatewright::emit;
 
 use super::output::Printer;
-use super::{FAILURE, Format, SpecArgs, exit_code};
+use super::{FAILURE, Format, FormatArgs, SpecArgs, exit_code};
 
 /// Arguments of `render`.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     spec: SpecArgs,
+    #[command(flatten)]
+    format: FormatArgs,
     /// Output directory: one kustomize root, or `DIR/<env>/` per environment.
     #[arg(long, short, required_unless_present = "stdout", conflicts_with = "stdout")]
     out: Option<PathBuf>,
@@ -25,16 +27,16 @@ pub struct Args {
 
 /// Run `render`.
 pub fn run(args: Args) -> ExitCode {
-    let printer = Printer::new(args.spec.format == Format::Json);
-    let targets = match driver::plan(&args.spec.spec, args.spec.overlay.as_deref(), args.spec.env.as_deref()) {
+    let printer = Printer::new(args.format.format == Format::Json);
+    let compiled = match gatewright::driver::compile_targets(&args.spec.options()) {
         Ok(t) => t,
         Err(d) => {
             printer.diagnostics(&[d], &Default::default());
             return ExitCode::from(super::FINDINGS);
         }
     };
-    if args.stdout && targets.len() > 1 {
-        let names: Vec<&str> = targets.iter().filter_map(|t| t.env.as_deref()).collect();
+    if args.stdout && compiled.len() > 1 {
+        let names: Vec<&str> = compiled.iter().filter_map(|(t, _)| t.env.as_deref()).collect();
         printer.error(&format!(
             "the spec has {} environments ({}); pick one with `--env NAME` to print it",
             names.len(),
@@ -42,16 +44,11 @@ pub fn run(args: Args) -> ExitCode {
         ));
         return ExitCode::from(FAILURE);
     }
+    let mut hook = failure_injection();
     let mut code = 0u8;
-    for target in &targets {
-        let outcome = driver::compile(&Options {
-            spec: args.spec.spec.clone(),
-            blueprints: args.spec.blueprints.clone(),
-            overlay: target.overlay.clone(),
-            env: target.env.clone(),
-        });
+    for (target, outcome) in &compiled {
         printer.diagnostics(&outcome.diagnostics, &outcome.sources);
-        let Some(compiled) = outcome.output else {
+        let Some(compiled) = &outcome.output else {
             code = code.max(exit_code(&outcome.diagnostics));
             continue;
         };
@@ -62,7 +59,7 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(FAILURE);
         };
         let dir = target.out_dir(out);
-        match emit::write_tree(&compiled.tree, &dir) {
+        match emit::write_tree_hooked(&compiled.tree, &dir, &mut hook) {
             Ok(report) => printer.note(&format!(
                 "rendered {} files into {} ({} written, {} unchanged, {} removed)",
                 compiled.tree.files.len(),
@@ -78,4 +75,27 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     ExitCode::from(code)
+}
+
+/// For tests of atomic replacement: `GATEWRIGHT_FAIL_AFTER_FILES=N` fails the
+/// write after N new files are staged (`GATEWRIGHT_FAIL_MODE=abort` kills the
+/// process there instead, like a crash).
+fn failure_injection() -> impl FnMut(usize) -> Result<(), Diagnostic> {
+    let after: Option<usize> = std::env::var("GATEWRIGHT_FAIL_AFTER_FILES")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let abort = std::env::var("GATEWRIGHT_FAIL_MODE").is_ok_and(|m| m == "abort");
+    move |n| {
+        if after != Some(n) {
+            return Ok(());
+        }
+        if abort {
+            std::process::abort();
+        }
+        Err(Diagnostic::error(
+            "GW799",
+            format!("injected failure after {n} files (GATEWRIGHT_FAIL_AFTER_FILES)"),
+        )
+        .help("unset GATEWRIGHT_FAIL_AFTER_FILES"))
+    }
 }

@@ -16,10 +16,12 @@ pub struct Tree {
 
 impl Tree {
     /// The resources and patches as one YAML stream (`---` between
-    /// documents), in path order; kustomizations and vendored upstream
-    /// manifests are left out.
+    /// documents), in path order, after the line that names the Gateway API
+    /// version; kustomizations and vendored upstream manifests are left out.
     pub fn to_stream(&self) -> String {
-        let mut out = String::new();
+        let mut out = needed_gateway_api(self)
+            .map(|v| gateway_api_note(&v))
+            .unwrap_or_default();
         for (path, text) in &self.files {
             if path.ends_with("kustomization.yaml") || path.contains("/upstream/") {
                 continue;
@@ -34,8 +36,25 @@ impl Tree {
 
 const KUSTOMIZE_API: &str = "kustomize.config.k8s.io/v1beta1";
 
-/// Lay out documents and upstream manifests as a kustomize tree.
-pub fn layout(docs: &[Document], upstreams: &[Upstream]) -> Tree {
+/// The comment line of the root `kustomization.yaml` that says which Gateway
+/// API CRDs the tree needs (gatewright renders standard-channel kinds only).
+pub fn gateway_api_note(version: &str) -> String {
+    format!("# Needs the Gateway API CRDs {version} (standard channel).\n")
+}
+
+/// The Gateway API version a rendered tree says it needs
+/// ([`gateway_api_note`] in its root `kustomization.yaml`).
+pub fn needed_gateway_api(tree: &Tree) -> Option<String> {
+    let root = tree.files.get("kustomization.yaml")?;
+    root.lines().find_map(|l| {
+        let rest = l.strip_prefix("# Needs the Gateway API CRDs ")?;
+        Some(rest.split_whitespace().next()?.to_string())
+    })
+}
+
+/// Lay out documents and upstream manifests as a kustomize tree; the root
+/// kustomization names the Gateway API version the objects need.
+pub fn layout(docs: &[Document], upstreams: &[Upstream], gateway_api_version: &str) -> Tree {
     let mut folders: BTreeMap<&str, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
     let mut files = BTreeMap::new();
     for d in docs {
@@ -87,6 +106,9 @@ pub fn layout(docs: &[Document], upstreams: &[Upstream]) -> Tree {
     }
     let roots: Vec<&str> = folders.keys().copied().collect();
     let root = json!({"apiVersion": KUSTOMIZE_API, "kind": "Kustomization", "resources": roots});
-    files.insert("kustomization.yaml".into(), file_text(&root));
+    let text = file_text(&root);
+    let body = text.strip_prefix(GENERATED_HEADER).unwrap_or(&text);
+    let text = format!("{GENERATED_HEADER}{}{body}", gateway_api_note(gateway_api_version));
+    files.insert("kustomization.yaml".into(), text);
     Tree { files }
 }

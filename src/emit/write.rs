@@ -1,15 +1,16 @@
 //! Writing a tree to an output directory without losing anyone's files:
 //! only files that carry the generated header are replaced or pruned, a
-//! hand-written file in the way is an error, symlinks are refused, and a
-//! file is rewritten only when its bytes change.
+//! hand-written file in the way is an error, symlinks are refused, and the
+//! whole directory is replaced at once (see [`super::swap`]), so an error, a
+//! crash or Ctrl-C mid-render leaves the previous tree as it was.
 
-use std::collections::BTreeSet;
-use std::io::Write;
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use super::Tree;
+use super::swap::{self, Entry, Plan};
 use crate::diagnostic::Diagnostic;
 use crate::normalize::is_generated;
 
@@ -18,144 +19,206 @@ use crate::normalize::is_generated;
 pub struct WriteReport {
     /// Files created or rewritten.
     pub written: Vec<String>,
-    /// Files already up to date.
+    /// Files already up to date (left untouched, mtime kept).
     pub unchanged: usize,
     /// Stale generated files removed.
     pub removed: Vec<String>,
 }
 
-/// Write `tree` into `out`.
+/// Write `tree` into `out`, replacing the previous tree atomically.
+///
+/// Another render of the same directory running at the same time makes this
+/// fail at once with `GW705` (it does not wait).
 pub fn write_tree(tree: &Tree, out: &Path) -> Result<WriteReport, Diagnostic> {
-    let io = |what: &str, p: &Path, e: std::io::Error| {
-        Diagnostic::error("GW701", format!("cannot {what} `{}`: {e}", p.display()))
-            .help("check the output directory's permissions and free space")
-    };
-    if let Ok(meta) = std::fs::symlink_metadata(out) {
-        if meta.file_type().is_symlink() {
-            return Err(
-                Diagnostic::error("GW702", format!("output directory `{}` is a symlink", out.display()))
-                    .help("pass the real directory: gatewright never writes through symlinks"),
-            );
-        }
-        if !meta.is_dir() {
-            return Err(
-                Diagnostic::error("GW702", format!("output path `{}` is not a directory", out.display()))
-                    .help("choose a directory for `--out`"),
-            );
-        }
+    write_tree_hooked(tree, out, &mut |_| Ok(()))
+}
+
+/// [`write_tree`], calling `after_file(n)` after the n-th new file is staged.
+/// For failure-injection tests: an `Err` (or a process abort) there must
+/// leave the previous tree intact.
+#[doc(hidden)]
+pub fn write_tree_hooked(
+    tree: &Tree,
+    out: &Path,
+    after_file: &mut dyn FnMut(usize) -> Result<(), Diagnostic>,
+) -> Result<WriteReport, Diagnostic> {
+    let errors: Vec<Diagnostic> = tree.files.keys().filter_map(|p| check_relative(p).err()).collect();
+    if let Some(first) = errors.into_iter().next() {
+        return Err(first);
     }
-    std::fs::create_dir_all(out).map_err(|e| io("create", out, e))?;
-    let existing = scan(out)?;
-    for path in tree.files.keys() {
-        check_relative(path)?;
-        if let Some(false) = existing.get(path) {
-            return Err(Diagnostic::error(
-                "GW703",
-                format!(
-                    "`{}` exists and was not written by gatewright",
-                    out.join(path).display()
-                ),
-            )
-            .help("move or rename that file: gatewright never overwrites files without its header"));
-        }
-    }
+    let out = swap::resolve_out(out)?;
+    let _lock = swap::lock(&out)?;
+    swap::recover(&out)?;
+    let existing = scan(&out.dir)?;
+    check_collisions(tree, &out.dir, &existing)?;
     let mut report = WriteReport::default();
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut same = std::collections::BTreeSet::new();
+    for (path, found) in &existing {
+        match found {
+            Found::Dir => entries.push(Entry::Dir(path.clone())),
+            Found::Other | Found::Symlink | Found::File { generated: false } => entries.push(Entry::Keep(path.clone())),
+            Found::File { generated: true } => match tree.files.get(path) {
+                Some(text) if read_equals(&join(&out.dir, path), text) => {
+                    same.insert(path.as_str());
+                    entries.push(Entry::Keep(path.clone()));
+                }
+                Some(_) => {}
+                None => report.removed.push(path.clone()),
+            },
+        }
+    }
+    report.unchanged = same.len();
     for (path, text) in &tree.files {
-        let target = out.join(path);
-        if std::fs::read(&target).ok().as_deref() == Some(text.as_bytes()) {
-            report.unchanged += 1;
-            continue;
-        }
-        if let Some(parent) = target.parent() {
-            refuse_symlinked_dirs(out, parent)?;
-            std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
-        }
-        atomic_write(&target, text.as_bytes()).map_err(|e| io("write", &target, e))?;
-        report.written.push(path.clone());
-    }
-    for (path, generated) in existing.iter() {
-        if *generated && !tree.files.contains_key(path) {
-            let p = out.join(path);
-            std::fs::remove_file(&p).map_err(|e| io("remove", &p, e))?;
-            report.removed.push(path.clone());
+        if !same.contains(path.as_str()) {
+            report.written.push(path.clone());
+            entries.push(Entry::Write(path.clone(), text.as_bytes()));
         }
     }
-    remove_emptied_dirs(out, &report.removed);
+    let exists = out.dir.exists();
+    if report.written.is_empty() && report.removed.is_empty() && exists {
+        return Ok(report);
+    }
+    let pruned: Vec<&str> = report.removed.iter().map(String::as_str).collect();
+    let plan = Plan {
+        entries,
+        pruned: &pruned,
+    };
+    swap::replace(&out, exists, &plan, after_file)?;
     Ok(report)
 }
 
-/// Every regular file under `out` (relative path -> carries the header).
-pub(crate) fn scan(out: &Path) -> Result<std::collections::BTreeMap<String, bool>, Diagnostic> {
-    let mut files = std::collections::BTreeMap::new();
+/// What is at a path inside the output directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// A regular file, and whether it carries the generated header.
+    File {
+        /// Starts with the generated header.
+        generated: bool,
+    },
+    /// A directory.
+    Dir,
+    /// A symbolic link (never followed).
+    Symlink,
+    /// A socket, FIFO or device.
+    Other,
+}
+
+/// Everything under `out` by relative path (`/`-separated), sorted; symlinks are not followed.
+pub(crate) fn scan(out: &Path) -> Result<BTreeMap<String, Found>, Diagnostic> {
+    let mut found = BTreeMap::new();
     if !out.exists() {
-        return Ok(files);
+        return Ok(found);
     }
-    for entry in WalkDir::new(out).follow_links(false).sort_by_file_name() {
-        let entry = entry.map_err(|e| Diagnostic::error("GW701", format!("cannot read `{}`: {e}", out.display())))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
+    for entry in WalkDir::new(out).follow_links(false).min_depth(1).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            Diagnostic::error("GW701", format!("cannot read `{}`: {e}", out.display()))
+                .help("check the output directory's permissions")
+        })?;
         let Ok(rel) = entry.path().strip_prefix(out) else {
             continue;
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        let mut head = [0u8; 64];
-        let n = std::fs::File::open(entry.path())
-            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-            .unwrap_or(0);
-        files.insert(rel, is_generated(&head[..n]));
+        let ft = entry.file_type();
+        let kind = if ft.is_symlink() {
+            Found::Symlink
+        } else if ft.is_dir() {
+            Found::Dir
+        } else if ft.is_file() {
+            Found::File {
+                generated: has_header(entry.path()),
+            }
+        } else {
+            Found::Other
+        };
+        found.insert(rel, kind);
     }
-    Ok(files)
+    Ok(found)
+}
+
+fn has_header(path: &Path) -> bool {
+    let mut head = [0u8; 64];
+    let mut n = 0;
+    if let Ok(mut f) = std::fs::File::open(path) {
+        while n < head.len() {
+            match std::io::Read::read(&mut f, &mut head[n..]) {
+                Ok(0) | Err(_) => break,
+                Ok(k) => n += k,
+            }
+        }
+    }
+    is_generated(&head[..n])
+}
+
+fn read_equals(path: &Path, text: &str) -> bool {
+    std::fs::read(path).ok().as_deref() == Some(text.as_bytes())
+}
+
+/// Every tree path must land on a generated file or nothing: not on a
+/// hand-written file, a symlink or a directory, and not below one of them.
+fn check_collisions(tree: &Tree, out: &Path, existing: &BTreeMap<String, Found>) -> Result<(), Diagnostic> {
+    let mut problems = Vec::new();
+    for path in tree.files.keys() {
+        let mut prefix = String::new();
+        for (i, part) in path.split('/').enumerate() {
+            if i > 0 {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            let last = prefix.len() == path.len();
+            match existing.get(&prefix) {
+                Some(Found::Symlink) => problems.push((prefix.clone(), "GW702", "is a symlink")),
+                Some(Found::File { generated: false }) => {
+                    problems.push((prefix.clone(), "GW703", "exists and was not written by gatewright"))
+                }
+                Some(Found::File { generated: true }) if !last => {
+                    problems.push((prefix.clone(), "GW703", "is a file where a folder is needed"))
+                }
+                Some(Found::Dir) if last => problems.push((prefix.clone(), "GW703", "is a folder")),
+                Some(Found::Other) => problems.push((prefix.clone(), "GW703", "is not a regular file")),
+                _ => continue,
+            }
+            break;
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    let Some((first, code, what)) = problems.first() else {
+        return Ok(());
+    };
+    let names: Vec<String> = problems
+        .iter()
+        .map(|(p, _, _)| format!("`{}`", out.join(p).display()))
+        .collect();
+    let message = if names.len() == 1 {
+        format!("`{}` {what}", out.join(first).display())
+    } else {
+        format!(
+            "{} paths gatewright writes are taken: {}",
+            names.len(),
+            names.join(", ")
+        )
+    };
+    Err(Diagnostic::error(code, message).help(
+        "move or rename what is in the way: gatewright never overwrites files without its header \
+         and never writes through symlinks",
+    ))
 }
 
 fn check_relative(path: &str) -> Result<(), Diagnostic> {
-    let ok = Path::new(path).components().all(|c| matches!(c, Component::Normal(_)));
+    let ok = !path.is_empty() && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)));
     if ok {
         Ok(())
     } else {
         Err(Diagnostic::error(
             "GW704",
             format!("refusing to write `{path}` outside the output directory"),
-        ))
+        )
+        .help("output paths are derived from object names; check the blueprint that produced it"))
     }
 }
 
-fn refuse_symlinked_dirs(out: &Path, dir: &Path) -> Result<(), Diagnostic> {
-    let Ok(rel) = dir.strip_prefix(out) else { return Ok(()) };
-    let mut p = PathBuf::from(out);
-    for c in rel.components() {
-        p.push(c);
-        if std::fs::symlink_metadata(&p)
-            .map(|m| m.file_type().is_symlink())
-            .unwrap_or(false)
-        {
-            return Err(Diagnostic::error("GW702", format!("`{}` is a symlink", p.display()))
-                .help("gatewright never writes through symlinks; replace it with a directory"));
-        }
-    }
-    Ok(())
-}
-
-/// Write to a temporary file beside the target, then rename over it.
-fn atomic_write(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(target).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// Remove the folders that pruning left empty (and only those).
-fn remove_emptied_dirs(out: &Path, removed: &[String]) {
-    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    for path in removed {
-        let mut p = Path::new(path).parent();
-        while let Some(d) = p.filter(|d| !d.as_os_str().is_empty()) {
-            dirs.insert(out.join(d));
-            p = d.parent();
-        }
-    }
-    for d in dirs.iter().rev() {
-        let _ = std::fs::remove_dir(d);
-    }
+/// The path of a tree file inside `out`.
+pub(crate) fn join(out: &Path, rel: &str) -> PathBuf {
+    rel.split('/').fold(out.to_path_buf(), |p, part| p.join(part))
 }

@@ -1,8 +1,11 @@
 //! Merging spec fragments (team-owned files) into one spec value.
 //!
 //! `gateways` and `apps` merge by name; the same name in two fragments is an
-//! error naming both places, as is `mesh` set twice. Documents of other
-//! tools (a YAML file in the spec directory whose `apiVersion` is not
+//! error naming both places (for an app, each route both define), as is
+//! `mesh` set twice. A fragment that says `team: NAME` is that team's app
+//! file: it may define `apps` only; `gateways`, `mesh` and the other platform
+//! settings belong to the platform files (those without `team`). Documents of
+//! other tools (a YAML file in the spec directory whose `apiVersion` is not
 //! gatewright's) are skipped when the spec is a directory.
 
 use serde_json::{Map, Value};
@@ -12,6 +15,8 @@ use crate::load::Provenance;
 use crate::spec::API_VERSION;
 
 const KEYED: &[&str] = &["gateways", "apps"];
+/// Keys a team's app file may set.
+const TEAM_KEYS: &[&str] = &["apiVersion", "kind", "team", "apps"];
 
 /// Merge the spec documents (the layers of `prov` mounted at the root) into
 /// one JSON value. Returns the merged value and whether any document was a spec.
@@ -54,7 +59,32 @@ pub fn merge_fragments(prov: &Provenance, is_dir: bool, diags: &mut Diagnostics)
             },
             None => {}
         }
+        let team = doc.get("team").and_then(Value::as_str).map(str::to_string);
         for (key, value) in doc {
+            if key == "team" {
+                continue; // marks the file; not part of the merged spec
+            }
+            if let Some(team) = &team
+                && !TEAM_KEYS.contains(&key.as_str())
+            {
+                let platform = prov.layers().iter().find_map(|l| {
+                    (l.node.get("team").is_none())
+                        .then(|| l.node.key_span_at(&format!("/{}", escape(&key))))
+                        .flatten()
+                        .map(|s| super::provenance::to_loc(l.file, s))
+                });
+                diags.push(
+                    Diagnostic::error("GW109", format!("team `{team}`'s app file sets `{key}`, a platform setting"))
+                        .at(layer
+                            .node
+                            .key_span_at(&format!("/{}", escape(&key)))
+                            .map(|s| super::provenance::to_loc(layer.file, s)))
+                        .path(format!("/{}", escape(&key)))
+                        .related(platform, "the platform files define it here")
+                        .help("an app file (one with `team:`) defines `apps` only: ask the cluster operators to change the platform file"),
+                );
+                continue;
+            }
             if KEYED.contains(&key.as_str()) {
                 let Value::Object(items) = value else {
                     // Not a map: leave it to the schema to report the type.
@@ -70,6 +100,9 @@ pub fn merge_fragments(prov: &Provenance, is_dir: bool, diags: &mut Diagnostics)
                             .iter()
                             .rev()
                             .find_map(|l| l.node.key_span_at(&ptr).map(|s| super::provenance::to_loc(l.file, s)));
+                        if key == "apps" && duplicate_routes(prov, index, &ptr, &slot[&name], &item, diags) {
+                            continue;
+                        }
                         diags.push(
                             Diagnostic::error("GW106", format!("{} `{name}` is defined twice", singular(&key)))
                                 .at(layer
@@ -84,21 +117,21 @@ pub fn merge_fragments(prov: &Provenance, is_dir: bool, diags: &mut Diagnostics)
                     }
                     slot.insert(name, item);
                 }
-            } else if key == "mesh" && merged.contains_key("mesh") {
-                let earlier = prov.layers()[..index].iter().rev().find_map(|l| {
-                    l.node
-                        .key_span_at("/mesh")
-                        .map(|s| super::provenance::to_loc(l.file, s))
-                });
+            } else if key != "apiVersion" && key != "kind" && merged.contains_key(&key) {
+                let ptr = format!("/{}", escape(&key));
+                let earlier = prov.layers()[..index]
+                    .iter()
+                    .rev()
+                    .find_map(|l| l.node.key_span_at(&ptr).map(|s| super::provenance::to_loc(l.file, s)));
                 diags.push(
-                    Diagnostic::error("GW106", "`mesh` is defined twice")
+                    Diagnostic::error("GW106", format!("`{key}` is defined twice"))
                         .at(layer
                             .node
-                            .key_span_at("/mesh")
+                            .key_span_at(&ptr)
                             .map(|s| super::provenance::to_loc(layer.file, s)))
-                        .path("/mesh")
+                        .path(ptr)
                         .related(earlier, "first defined here")
-                        .help("the mesh is a platform setting: keep it in one file"),
+                        .help(format!("`{key}` is a platform setting: keep it in one file")),
                 );
             } else {
                 merged.insert(key, value);
@@ -106,6 +139,39 @@ pub fn merge_fragments(prov: &Provenance, is_dir: bool, diags: &mut Diagnostics)
         }
     }
     merged
+}
+
+/// Report each route that two definitions of one app both define; whether there was one.
+fn duplicate_routes(
+    prov: &Provenance,
+    index: usize,
+    app_ptr: &str,
+    first: &Value,
+    second: &Value,
+    diags: &mut Diagnostics,
+) -> bool {
+    let (Some(Value::Object(a)), Some(Value::Object(b))) = (first.get("routes"), second.get("routes")) else {
+        return false;
+    };
+    let mut found = false;
+    for name in b.keys().filter(|k| a.contains_key(*k)) {
+        let ptr = format!("{app_ptr}/routes/{}", escape(name));
+        let at = |l: &super::Layer| l.node.key_span_at(&ptr).map(|s| super::provenance::to_loc(l.file, s));
+        let earlier = prov.layers()[..index].iter().rev().find_map(at);
+        let app = app_ptr.rsplit('/').next().unwrap_or_default();
+        diags.push(
+            Diagnostic::error(
+                "GW106",
+                format!("route `{name}` of app `{app}` is defined in two files"),
+            )
+            .at(at(&prov.layers()[index]))
+            .path(ptr.clone())
+            .related(earlier, "first defined here")
+            .help("each app and its routes are owned by one file: delete one definition, or rename the route"),
+        );
+        found = true;
+    }
+    found
 }
 
 fn first_loc(prov: &Provenance, index: usize) -> Option<crate::source::Loc> {

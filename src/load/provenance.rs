@@ -81,6 +81,10 @@ impl Provenance {
                 if let Some(span) = span {
                     return Some(to_loc(layer.file, span));
                 }
+                if replaces(&layer.node, rel, index) {
+                    // This layer replaced a list or scalar above `p`: lower layers no longer show through.
+                    break;
+                }
             }
             if p.is_empty() {
                 return None;
@@ -161,6 +165,19 @@ fn relative<'a>(pointer: &'a str, mount: &str) -> Option<&'a str> {
     (rest.is_empty() || rest.starts_with('/')).then_some(rest)
 }
 
+/// Whether `node` holds a non-mapping (a list, a scalar, `null`) at a proper
+/// prefix of `rel`: merge patches replace such values whole.
+fn replaces(node: &Node, rel: &str, index: &KeyIndex) -> bool {
+    for (i, _) in rel.match_indices('/') {
+        match walk(node, &rel[..i], index).map(|(n, _)| n) {
+            Some(n) if !matches!(n.value, crate::yaml::Value::Map(_)) => return true,
+            Some(_) => {}
+            None => return false,
+        }
+    }
+    false
+}
+
 /// A YAML span in a file as a location.
 pub fn to_loc(file: FileId, span: Span) -> Loc {
     Loc {
@@ -182,7 +199,42 @@ impl Provenance {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::Sources;
     use crate::yaml::{Limits, read_documents};
+
+    fn layer(sources: &mut Sources, name: &str, text: &str) -> Layer {
+        let file = sources.add_named(name, text.to_string());
+        let node = crate::yaml::read_documents(text, &crate::yaml::Limits::default())
+            .expect("yaml")
+            .remove(0);
+        Layer {
+            file,
+            node,
+            mount: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_value_points_at_the_topmost_layer_that_sets_it() {
+        let mut sources = Sources::new();
+        let mut prov = Provenance::new();
+        prov.push(layer(&mut sources, "base", "a:\n  b: 1\n  c: 2\n"));
+        prov.push(layer(&mut sources, "overlay", "a:\n  b: 3\n"));
+        let b = prov.locate("/a/b").expect("b");
+        let c = prov.locate("/a/c").expect("c");
+        assert_eq!((sources.name(b.file), b.line), ("overlay", 2));
+        assert_eq!((sources.name(c.file), c.line), ("base", 3));
+    }
+
+    #[test]
+    fn a_replaced_list_hides_the_lower_layers_items() {
+        let mut sources = Sources::new();
+        let mut prov = Provenance::new();
+        prov.push(layer(&mut sources, "base", "l:\n- a: 1\n  b: 2\n"));
+        prov.push(layer(&mut sources, "overlay", "l:\n- a: 5\n"));
+        let b = prov.locate("/l/0/b").expect("falls back to the list item");
+        assert_eq!((sources.name(b.file), b.line), ("overlay", 2));
+    }
 
     #[test]
     fn locates_in_large_mappings_through_the_index() {

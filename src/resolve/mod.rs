@@ -1,6 +1,7 @@
 //! Stage 3, **resolve**: fill defaults, derive names, and turn short forms
 //! (`to: store-front:80`) into the full [`Model`].
 
+mod gateways;
 mod routes;
 mod upstream;
 
@@ -14,6 +15,8 @@ use crate::spec::{self, Site};
 
 /// Label that puts a namespace on an Istio revision.
 pub const REVISION_LABEL: &str = "istio.io/rev";
+/// Prefix of the labels gatewright stamps on namespaces.
+pub const GATEWRIGHT_LABEL_PREFIX: &str = "gatewright.dev/";
 /// Upstream Istio's default-injection label.
 pub const INJECTION_LABEL: &str = "istio-injection";
 
@@ -53,7 +56,7 @@ pub fn resolve(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -> Mo
         );
     }
     for (name, gw) in &site.gateways {
-        if let Some(g) = resolve_gateway(name, gw, cx, diags) {
+        if let Some(g) = gateways::resolve_gateway(name, gw, cx, diags) {
             if gw.create_namespace == Some(true) && !model.namespaces.iter().any(|n| n.name == g.namespace) {
                 model.namespaces.push(model::Namespace {
                     name: g.namespace.clone(),
@@ -104,6 +107,8 @@ pub fn resolve(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -> Mo
         upstream::resolve_app_upstreams(&ns, app, &base, cx, diags, &mut model);
     }
     routes::reference_grants(&mut model, cx, diags);
+    gateways::certificate_grants(&mut model, cx, diags);
+    gateways::stamp_selector_labels(&mut model);
     model
 }
 
@@ -134,6 +139,17 @@ fn namespace(
         labels.insert(INJECTION_LABEL.to_string(), "enabled".to_string());
     }
     for (k, v) in &app.labels {
+        if k.starts_with(GATEWRIGHT_LABEL_PREFIX) {
+            diags.push(
+                cx.err(
+                    "GW302",
+                    &format!("{base}/labels/{}", esc(k)),
+                    format!("label `{k}` is managed by gatewright"),
+                )
+                .help("gatewright stamps `gatewright.dev/` labels on the namespaces that attach to a `Selector` gateway: remove it"),
+            );
+            continue;
+        }
         if labels.contains_key(k) {
             diags.push(
                 cx.err(
@@ -152,74 +168,6 @@ fn namespace(
         labels,
         origin: base.to_string(),
     }
-}
-
-fn resolve_gateway(
-    name: &str,
-    gw: &spec::Gateway,
-    cx: &Context<'_>,
-    diags: &mut Diagnostics,
-) -> Option<model::Gateway> {
-    let base = format!("/gateways/{}", esc(name));
-    let mut ok = true;
-    for (field, value) in [("namespace", &gw.namespace), ("className", &gw.class_name)] {
-        if value.is_none() {
-            diags.push(
-                cx.err("GW303", &base, format!("gateway `{name}` has no `{field}`"))
-                    .help(format!(
-                        "set `{field}`, or a `profile` that supplies it (aks-istio-external, aks-istio-internal, istio)"
-                    )),
-            );
-            ok = false;
-        }
-    }
-    if gw.listeners.is_empty() {
-        diags.push(
-            cx.err("GW304", &base, format!("gateway `{name}` has no listeners"))
-                .help("add e.g. `listeners: { http: { hostname: \"*.example.com\", protocol: HTTP, port: 80 } }`"),
-        );
-        ok = false;
-    }
-    if !ok {
-        return None;
-    }
-    let listeners = gw
-        .listeners
-        .iter()
-        .map(|(lname, l)| {
-            let allowed = l.allowed_routes.as_ref().or(gw.allowed_routes.as_ref());
-            model::Listener {
-                name: lname.clone(),
-                hostname: l.hostname.clone(),
-                protocol: format!("{:?}", l.protocol),
-                port: l.port,
-                allowed_routes: allowed.map(|a| model::AllowedRoutes {
-                    from: format!("{:?}", a.from),
-                    selector: a.selector.clone(),
-                }),
-                tls: l.tls.as_ref().map(|t| model::ListenerTls {
-                    certificate_refs: t.certificates.iter().map(|c| object_ref(c)).collect(),
-                }),
-                origin: format!("{base}/listeners/{}", esc(lname)),
-            }
-        })
-        .collect();
-    Some(model::Gateway {
-        name: name.to_string(),
-        namespace: gw.namespace.clone().unwrap_or_default(),
-        class_name: gw.class_name.clone().unwrap_or_default(),
-        addresses: gw
-            .addresses
-            .iter()
-            .flatten()
-            .map(|a| model::Address {
-                kind: format!("{:?}", a.kind),
-                value: a.value.clone(),
-            })
-            .collect(),
-        listeners,
-        origin: base,
-    })
 }
 
 /// `namespace/name` or `name`.

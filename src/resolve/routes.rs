@@ -211,13 +211,15 @@ pub(super) fn reference_grants(model: &mut Model, cx: &Context<'_>, diags: &mut 
             }
         }
     }
-    for ((namespace, from_namespace), mut services) in grants {
-        services.sort();
+    for ((namespace, from_namespace), mut names) in grants {
+        names.sort();
         model.reference_grants.push(model::ReferenceGrant {
             name: format!("httproutes-from-{from_namespace}"),
             namespace,
+            from_kind: "HTTPRoute".into(),
             from_namespace,
-            services,
+            to_kind: "Service".into(),
+            names,
         });
     }
 }

@@ -40,7 +40,13 @@
 //!   merged key overrides an explicit one, so the meaning would depend on the tool;
 //! * mapping keys must be strings: `1:`, `true:`, `~:` or a collection as a key are
 //!   errors naming the key (go-yaml and sigs.k8s.io/yaml turn them into strings
-//!   in ways that differ between tools).
+//!   in ways that differ between tools);
+//! * syntax is judged by `yaml-rust2`, not libyaml: error messages differ, and
+//!   the rare texts on which the two parsers disagree are read as `yaml-rust2`
+//!   reads them, except a block scalar that ends the input without a final line
+//!   break, which is corrected to read as libyaml reads it. Its scanner also has
+//!   its own nesting limit of about 128 to 256 levels, reported as "nesting too
+//!   deep" before our depth limit when it looks far ahead.
 //!
 //! Aliases are expanded. The expanded node keeps the spans of the anchored
 //! definition, except its top, which points at the alias. An alias to a node that
@@ -52,9 +58,12 @@
 //! # Writing
 //!
 //! [`to_canonical_yaml`] writes one document in a canonical block style; see
-//! [`write`] for the exact rules. Anything it writes reads back to the same JSON
+//! [`mod@write`] for the exact rules. Anything it writes reads back to the same JSON
 //! value under YAML 1.1 (this reader, go-yaml v2) and YAML 1.2 (serde_yaml).
 
+mod diag;
+mod frame;
+mod map;
 mod node;
 mod read;
 mod resolve;

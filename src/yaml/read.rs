@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, Parser, Tag};
-use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use super::node::{Entry, Limits, Node, ReadError, Span, Value};
+use super::diag::{invalid_utf8, non_string_key, scan_error};
+use super::frame::{Anchored, Frame, Kind, Place, find};
+use super::map::MapBuilder;
+use super::node::{Limits, Node, ReadError, Span, Value};
 use super::resolve::{CORE, Unresolvable, resolve_plain, resolve_tagged, unsupported_tag};
-use super::source::{Source, to_u32};
-
-/// Maps with more entries than this get a hash index for the duplicate-key check.
-const LINEAR_KEYS: usize = 16;
+use super::source::Source;
 
 /// Reads every non-empty document of a YAML stream.
 ///
@@ -46,45 +46,8 @@ pub fn read_documents(text: &str, limits: &Limits) -> Result<Vec<Node>, ReadErro
 pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Vec<Node>, ReadError> {
     match std::str::from_utf8(bytes) {
         Ok(text) => read_documents(text, limits),
-        Err(e) => {
-            let at = e.valid_up_to();
-            let valid = String::from_utf8_lossy(&bytes[..at]);
-            let valid = valid.strip_prefix('\u{feff}').unwrap_or(&valid);
-            let line = valid.matches('\n').count() + 1;
-            let last = valid.rfind('\n').map_or(valid, |i| &valid[i + 1..]);
-            Err(ReadError::new(
-                to_u32(line),
-                to_u32(last.chars().count() + 1),
-                format!("invalid UTF-8 at byte {at}"),
-            )
-            .help("save the file as UTF-8"))
-        }
+        Err(e) => Err(invalid_utf8(bytes, e.valid_up_to())),
     }
-}
-
-/// An anchored node, ready to be copied in place of its aliases.
-struct Anchored {
-    node: Node,
-    nodes: usize,
-    depth: usize,
-}
-
-enum Kind {
-    Seq(Vec<Node>),
-    Map {
-        entries: Vec<Entry>,
-        key: Option<(String, Span)>,
-        index: Option<HashMap<String, usize>>,
-    },
-}
-
-/// A collection being built.
-struct Frame {
-    kind: Kind,
-    mark: Marker,
-    anchor: usize,
-    nodes_before: usize,
-    child_depth: usize,
 }
 
 struct Builder<'a> {
@@ -129,12 +92,7 @@ impl<'a> Builder<'a> {
                 }
                 Event::SequenceStart(anchor, tag) => self.open(Kind::Seq(Vec::new()), anchor, tag, mark)?,
                 Event::MappingStart(anchor, tag) => {
-                    let kind = Kind::Map {
-                        entries: Vec::new(),
-                        key: None,
-                        index: None,
-                    };
-                    self.open(kind, anchor, tag, mark)?;
+                    self.open(Kind::Map(MapBuilder::default()), anchor, tag, mark)?;
                 }
                 Event::SequenceEnd | Event::MappingEnd => self.close(mark)?,
                 Event::Alias(id) => self.alias(id, mark)?,
@@ -170,37 +128,36 @@ impl<'a> Builder<'a> {
 
     /// The key span of the mapping whose value comes next, if any.
     fn pending_key(&self) -> Option<Span> {
-        match self.stack.last() {
-            Some(Frame {
-                kind: Kind::Map {
-                    key: Some((_, span)), ..
-                },
-                ..
-            }) => Some(*span),
+        match self.stack.last().map(|f| &f.kind) {
+            Some(Kind::Map(map)) => map.key.as_ref().map(|(_, span)| *span),
             _ => None,
         }
     }
 
     fn is_key_next(&self) -> bool {
-        matches!(
-            self.stack.last(),
-            Some(Frame {
-                kind: Kind::Map { key: None, .. },
-                ..
-            })
-        )
+        matches!(self.stack.last().map(|f| &f.kind), Some(Kind::Map(map)) if map.key.is_none())
     }
 
     fn scalar(
         &mut self,
-        raw: String,
+        mut raw: String,
         style: TScalarStyle,
         anchor: usize,
         tag: Option<&Tag>,
         mark: Marker,
     ) -> Result<(), ReadError> {
         let start = self.src.byte(mark.index());
-        let mut span = self.src.span(mark, self.src.scalar_end(start, &raw, style));
+        let end = self.src.scalar_end(start, &raw, style);
+        if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded)
+            && raw.ends_with('\n')
+            && self.src.text[end..].trim().is_empty()
+            && !self.src.text.ends_with(['\n', '\r'])
+        {
+            // At the end of input without a final line break, yaml-rust2 adds one
+            // line break too many; libyaml (and so go-yaml) does not.
+            raw.pop();
+        }
+        let mut span = self.src.span(mark, end);
         let plain = style == TScalarStyle::Plain;
         let key_next = self.is_key_next();
         if raw.is_empty()
@@ -248,7 +205,7 @@ impl<'a> Builder<'a> {
             let full = format!("{}{}", tag.handle, tag.suffix);
             let expected = match kind {
                 Kind::Seq(_) => "seq",
-                Kind::Map { .. } => "map",
+                Kind::Map(_) => "map",
             };
             if full.strip_prefix(CORE) != Some(expected) {
                 let e = unsupported_tag(&full);
@@ -279,7 +236,7 @@ impl<'a> Builder<'a> {
                 let last = items.last().map(|n| n.span.end);
                 (Value::Seq(items), None, last)
             }
-            Kind::Map { entries, .. } => {
+            Kind::Map(MapBuilder { entries, .. }) => {
                 let first = entries.first().map(|e| e.key_span);
                 let last = entries.last().map(|e| e.value.span.end);
                 (Value::Map(entries), first, last)
@@ -309,15 +266,20 @@ impl<'a> Builder<'a> {
         let start = self.src.byte(mark.index());
         let span = self.src.span(mark, self.src.alias_end(start));
         let Some((nodes, depth)) = self.anchors.get(&id).map(|a| (a.nodes, a.depth)) else {
-            return Err(ReadError::at(span, "alias refers to a node that contains it")
-                .help("an alias can only repeat a node that is complete"));
+            return Err(if self.stack.iter().any(|f| f.anchor == id) {
+                ReadError::at(span, "alias refers to a node that contains it")
+                    .help("an alias can only repeat a node that is complete")
+            } else {
+                ReadError::at(span, "alias refers to an anchor of an earlier document")
+                    .help("anchors only reach aliases in their own document")
+            });
         };
         self.depth_check(depth, span)?;
         self.count(nodes, span)?;
-        let Some(anchored) = self.anchors.get(&id) else {
-            return Ok(());
+        let found = self.anchors.get(&id).and_then(|a| find(&self.stack, &a.place)).cloned();
+        let Some(mut node) = found else {
+            return Err(ReadError::at(span, "alias could not be resolved"));
         };
-        let mut node = anchored.node.clone();
         node.span = span;
         if self.is_key_next() && !matches!(node.value, Value::String(_)) {
             let shown = node.to_json().to_string();
@@ -329,14 +291,12 @@ impl<'a> Builder<'a> {
     /// Hands a finished node to its parent, or ends the document.
     fn complete(&mut self, node: Node, anchor: usize, nodes: usize, depth: usize) -> Result<(), ReadError> {
         if anchor != 0 {
-            self.anchors.insert(
-                anchor,
-                Anchored {
-                    node: node.clone(),
-                    nodes,
-                    depth,
-                },
-            );
+            let place = if self.is_key_next() {
+                Place::Copy(node.clone())
+            } else {
+                Place::Path(self.stack.iter().map(Frame::children).collect())
+            };
+            self.anchors.insert(anchor, Anchored { place, nodes, depth });
         }
         let Some(frame) = self.stack.last_mut() else {
             if self.empty_doc {
@@ -354,80 +314,8 @@ impl<'a> Builder<'a> {
         frame.child_depth = frame.child_depth.max(depth);
         match &mut frame.kind {
             Kind::Seq(items) => items.push(node),
-            Kind::Map { entries, key, index } => match key.take() {
-                None => {
-                    let Value::String(k) = node.value else {
-                        return Err(ReadError::at(node.span, "a mapping key must be a string"));
-                    };
-                    *key = Some((k, node.span));
-                }
-                Some((k, key_span)) => {
-                    let first = match index {
-                        Some(index) => index.get(&k).map(|&i| &entries[i]),
-                        None => entries.iter().find(|e| e.key == k),
-                    };
-                    if let Some(first) = first {
-                        return Err(ReadError::at(
-                            key_span,
-                            format!("duplicate key `{k}` (first defined at line {})", first.key_span.line),
-                        )
-                        .help("remove one of them; Kubernetes tools refuse duplicate keys"));
-                    }
-                    if let Some(index) = index {
-                        index.insert(k.clone(), entries.len());
-                    } else if entries.len() >= LINEAR_KEYS {
-                        let mut map: HashMap<String, usize> =
-                            entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect();
-                        map.insert(k.clone(), entries.len());
-                        *index = Some(map);
-                    }
-                    entries.push(Entry {
-                        key: k,
-                        key_span,
-                        value: node,
-                    });
-                }
-            },
+            Kind::Map(map) => map.push(node)?,
         }
         Ok(())
-    }
-}
-
-/// The error for a mapping key that resolves to something other than a string.
-fn non_string_key(span: Span, raw: &str, value: &Value) -> ReadError {
-    let what = match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Int(_) => "an integer",
-        Value::Float(_) => "a float",
-        Value::String(_) => "a string",
-        Value::Seq(_) => "a sequence",
-        Value::Map(_) => "a mapping",
-    };
-    ReadError::at(span, format!("mapping key `{raw}` reads as {what}, not a string"))
-        .help(format!("quote the key: \"{}\":", raw.escape_default()))
-}
-
-/// Turns a scanner or parser error into a [`ReadError`]; a tab error points at the tab.
-fn scan_error(e: &ScanError, text: &str) -> ReadError {
-    let m = e.marker();
-    let line = m.line().max(1);
-    let mut col = m.col() + 1;
-    let info = e.info();
-    let tab = info.contains("tab");
-    if tab {
-        let tab_col = text
-            .split('\n')
-            .nth(line - 1)
-            .and_then(|l| l.chars().position(|c| c == '\t'));
-        if let Some(c) = tab_col {
-            col = c + 1;
-        }
-    }
-    let err = ReadError::new(to_u32(line), to_u32(col), info.to_owned());
-    if tab {
-        err.help("indent with spaces: YAML does not allow tabs for indentation")
-    } else {
-        err
     }
 }

@@ -107,12 +107,12 @@ fn parse_go_int(s: &str) -> GoInt {
         Some(b'+') => (false, &s[1..]),
         _ => (false, s),
     };
-    let lower = |p: &str| rest.len() > 2 && rest[..2].eq_ignore_ascii_case(p);
-    let (digits, radix) = if lower("0x") {
+    let lower = |p: &[u8]| rest.len() > 2 && rest.as_bytes()[..2].eq_ignore_ascii_case(p);
+    let (digits, radix) = if lower(b"0x") {
         (&rest[2..], 16)
-    } else if lower("0o") {
+    } else if lower(b"0o") {
         (&rest[2..], 8)
-    } else if lower("0b") {
+    } else if lower(b"0b") {
         (&rest[2..], 2)
     } else if rest.len() > 1 && rest.starts_with('0') {
         (&rest[1..], 8)

@@ -21,7 +21,9 @@
 //! or `...`; have leading or trailing space or a trailing `:`; contain `: `,
 //! ` #`, a control character, DEL, a C1 control, a BOM or any white space other
 //! than the ASCII space (U+0085, U+2028 and U+2029 are line breaks to YAML 1.1).
-//! Keys follow the same rule (`"on":`).
+//! Keys follow the same rule (`"on":`). A key longer than 1000 bytes as written
+//! is written as an explicit key (`? key` then `: value` on the next line),
+//! since YAML readers refuse implicit keys longer than 1024 characters.
 //!
 //! Integers are written as they are; floats in their shortest form that reads
 //! back to the same float, always with a `.` and a signed exponent if there is
@@ -70,6 +72,9 @@ impl Order {
     }
 }
 
+/// Longest key, in bytes as written, that is written as an implicit (`key:`) key.
+const MAX_IMPLICIT_KEY: usize = 1000;
+
 const SPACES: &str = "                                                                ";
 
 fn indent(out: &mut String, n: usize) {
@@ -89,7 +94,17 @@ fn write_map(out: &mut String, map: &Map<String, Value>, at: usize, inline: bool
             indent(out, at);
         }
         first = false;
+        let key_start = out.len();
         write_str(out, key);
+        // YAML readers refuse implicit keys longer than 1024 characters.
+        let explicit = out.len() - key_start > MAX_IMPLICIT_KEY;
+        if explicit {
+            out.truncate(key_start);
+            out.push_str("? ");
+            write_str(out, key);
+            out.push('\n');
+            indent(out, at);
+        }
         out.push(':');
         let child = if key == "metadata" {
             Order::Metadata
@@ -103,7 +118,7 @@ fn write_map(out: &mut String, map: &Map<String, Value>, at: usize, inline: bool
             }
             Value::Array(items) if !items.is_empty() => {
                 out.push('\n');
-                write_seq(out, items, at, false);
+                write_seq(out, items, if explicit { at + 2 } else { at }, false);
             }
             _ => {
                 out.push(' ');
@@ -154,10 +169,11 @@ fn write_scalar(out: &mut String, value: &Value) {
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
         Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                let _ = write!(out, "{i}");
-            } else if let Some(u) = n.as_u64() {
-                let _ = write!(out, "{u}");
+            if let Some(u) = n.as_u64() {
+                write_u64(out, u);
+            } else if let Some(i) = n.as_i64() {
+                out.push('-');
+                write_u64(out, i.unsigned_abs());
             } else if let Some(f) = n.as_f64() {
                 write_float(out, f);
             }
@@ -165,6 +181,26 @@ fn write_scalar(out: &mut String, value: &Value) {
         Value::String(s) => write_str(out, s),
         Value::Array(_) => out.push_str("[]"),
         Value::Object(_) => out.push_str("{}"),
+    }
+}
+
+/// Decimal digits without going through `fmt`.
+fn write_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        // `n % 10` is below 10, so the cast cannot truncate.
+        #[allow(clippy::cast_possible_truncation)]
+        let digit = (n % 10) as u8;
+        buf[i] = b'0' + digit;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
     }
 }
 
@@ -276,7 +312,12 @@ fn is_keyword(s: &str) -> bool {
         "-infinity",
         "nan",
     ];
-    s.len() <= 9 && KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(s))
+    let first = s.as_bytes().first().map(u8::to_ascii_lowercase);
+    let could_be = matches!(
+        first,
+        Some(b'y' | b'n' | b't' | b'f' | b'o' | b'~' | b'<' | b'=' | b'.' | b'+' | b'-' | b'i')
+    );
+    could_be && s.len() <= 9 && KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(s))
 }
 
 /// Starts like a number and holds only characters that numbers of some YAML

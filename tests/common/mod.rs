@@ -43,12 +43,47 @@ pub fn examples() -> Vec<PathBuf> {
     v
 }
 
-/// Compile a spec, failing the test with the diagnostics on error.
+/// Compile a spec's base (no overlay), failing the test with the diagnostics on error.
 pub fn render(spec: &Path) -> Tree {
-    let outcome = compile(&Options {
+    render_with(Options {
         spec: spec.to_path_buf(),
         ..Options::default()
-    });
+    })
+}
+
+/// Every tree of every example: `(example name, environment, tree)`, in the
+/// order `driver::plan` lists them (one tree without environment when the
+/// example has no overlays).
+pub fn example_trees() -> Vec<(String, Option<String>, Tree)> {
+    let mut out = Vec::new();
+    for example in examples() {
+        let name = example.file_name().expect("name").to_string_lossy().into_owned();
+        for target in gatewright::driver::plan(&example, None, None).expect("plan") {
+            let tree = render_with(Options {
+                spec: example.clone(),
+                overlay: target.overlay.clone(),
+                env: target.env.clone(),
+                ..Options::default()
+            });
+            out.push((name.clone(), target.env, tree));
+        }
+    }
+    out
+}
+
+/// The golden directory of one example's environment.
+pub fn golden_dir(example: &str, env: Option<&str>) -> PathBuf {
+    let dir = root().join("golden").join(example);
+    match env {
+        Some(env) => dir.join(env),
+        None => dir,
+    }
+}
+
+/// Compile, failing the test with the diagnostics on error.
+pub fn render_with(opts: Options) -> Tree {
+    let spec = opts.spec.clone();
+    let outcome = compile(&opts);
     let errors: Vec<String> = outcome
         .diagnostics
         .iter()

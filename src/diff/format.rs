@@ -1,0 +1,262 @@
+//! Printing a comparison: `text` (terminal), `markdown` (a pull-request
+//! comment), `json`, and `github` (workflow annotations at the spec lines).
+//! Each starts with the routing summary, then the YAML diff.
+
+use std::fmt::Write;
+
+use serde_json::json;
+
+use super::routing::{Change, ChangeKind};
+use super::tree::TreeDiff;
+use super::{EnvReport, Report};
+
+/// Unified diffs of every changed, added and removed file, `old_label/path` → `new_label/path`.
+pub fn file_diffs(files: &TreeDiff, old_label: &str, new_label: &str, color: bool) -> String {
+    let mut out = String::new();
+    let mut all: Vec<(&str, &str, &str)> = Vec::new();
+    all.extend(
+        files
+            .changed
+            .iter()
+            .map(|c| (c.path.as_str(), c.old.as_str(), c.new.as_str())),
+    );
+    all.extend(
+        files
+            .added
+            .iter()
+            .zip(&files.added_text)
+            .map(|(p, t)| (p.as_str(), "", t.as_str())),
+    );
+    all.extend(
+        files
+            .removed
+            .iter()
+            .zip(&files.removed_text)
+            .map(|(p, t)| (p.as_str(), t.as_str(), "")),
+    );
+    all.sort();
+    for (path, old, new) in all {
+        let a = if old.is_empty() {
+            "/dev/null".to_string()
+        } else {
+            format!("{old_label}/{path}")
+        };
+        let b = if new.is_empty() {
+            "/dev/null".to_string()
+        } else {
+            format!("{new_label}/{path}")
+        };
+        let diff = similar::TextDiff::from_lines(old, new);
+        let text = diff.unified_diff().context_radius(3).header(&a, &b).to_string();
+        for line in text.lines() {
+            let paint = match line.as_bytes().first() {
+                _ if !color => None,
+                Some(b'+') if !line.starts_with("+++") => Some("32"),
+                Some(b'-') if !line.starts_with("---") => Some("31"),
+                Some(b'@') => Some("36"),
+                Some(b'-' | b'+') => Some("1"),
+                _ => None,
+            };
+            match paint {
+                Some(code) => {
+                    let _ = writeln!(out, "\x1b[{code}m{line}\x1b[0m");
+                }
+                None => {
+                    let _ = writeln!(out, "{line}");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One line per change: a sign and a description (code spans in backticks when `md`).
+fn describe(c: &Change, md: bool) -> (&'static str, String) {
+    let q = |s: &str| {
+        if md {
+            format!("`{}`", s.replace('`', "'"))
+        } else {
+            s.to_string()
+        }
+    };
+    let opt = |s: &Option<String>| s.as_deref().map(q).unwrap_or_default();
+    let via = |c: &Change| {
+        c.detail
+            .as_deref()
+            .map(|d| format!(" (route {})", q(d)))
+            .unwrap_or_default()
+    };
+    match c.kind {
+        ChangeKind::Added => ("+", format!("{} → {}{}", q(&c.subject), opt(&c.after), via(c))),
+        ChangeKind::Removed => ("-", format!("{} (was {}){}", q(&c.subject), opt(&c.before), via(c))),
+        ChangeKind::Repointed => (
+            "~",
+            format!("{}: {} → {}{}", q(&c.subject), opt(&c.before), opt(&c.after), via(c)),
+        ),
+        ChangeKind::Relabelled => {
+            let before = c.before.as_deref().map(q).unwrap_or_else(|| "(unset)".into());
+            let after = c.after.as_deref().map(q).unwrap_or_else(|| "(unset)".into());
+            ("~", format!("namespace {}: {before} → {after}", q(&c.subject)))
+        }
+        ChangeKind::Patched => ("+", format!("Service {} patched to {}", q(&c.subject), q("ClusterIP"))),
+        ChangeKind::Unpatched => ("-", format!("Service {} no longer patched", q(&c.subject))),
+    }
+}
+
+fn heading(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Added => "Hostnames and paths added",
+        ChangeKind::Removed => "Hostnames and paths removed",
+        ChangeKind::Repointed => "Routes re-pointed",
+        ChangeKind::Relabelled => "Namespaces relabelled",
+        ChangeKind::Patched => "Services newly patched",
+        ChangeKind::Unpatched => "Services no longer patched",
+    }
+}
+
+fn files_line(f: &TreeDiff) -> String {
+    format!(
+        "{} changed, {} added, {} removed",
+        f.changed.len(),
+        f.added.len(),
+        f.removed.len()
+    )
+}
+
+fn env_title(e: &EnvReport) -> String {
+    e.env
+        .as_deref()
+        .map(|n| format!(" (environment `{n}`)"))
+        .unwrap_or_default()
+}
+
+/// Plain text for a terminal.
+pub fn text(r: &Report, color: bool) -> String {
+    let mut out = String::new();
+    for e in &r.envs {
+        let _ = writeln!(
+            out,
+            "Routing changes {} → {}{}:",
+            r.base,
+            r.head,
+            env_title(e).replace('`', "")
+        );
+        if e.changes.is_empty() {
+            let _ = writeln!(out, "  (none)");
+        }
+        for c in &e.changes {
+            let (sign, line) = describe(c, false);
+            let _ = writeln!(out, "  {sign} {line}");
+        }
+        let _ = writeln!(out, "Files: {}", files_line(&e.files));
+        out.push_str(&file_diffs(&e.files, &r.base, &r.head, color));
+    }
+    out
+}
+
+/// Markdown for a pull-request comment.
+pub fn markdown(r: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## gatewright: `{}` → `{}`\n", r.base, r.head);
+    for e in &r.envs {
+        if r.envs.len() > 1 || e.env.is_some() {
+            let _ = writeln!(out, "### Routing{}\n", env_title(e));
+        } else {
+            let _ = writeln!(out, "### Routing\n");
+        }
+        if e.changes.is_empty() {
+            let _ = writeln!(out, "No routing changes.\n");
+        }
+        let mut last = None;
+        for c in &e.changes {
+            if last != Some(c.kind) {
+                if last.is_some() {
+                    out.push('\n');
+                }
+                let _ = writeln!(out, "**{}**\n", heading(c.kind));
+                last = Some(c.kind);
+            }
+            let _ = writeln!(out, "- {}", describe(c, true).1);
+        }
+        if last.is_some() {
+            out.push('\n');
+        }
+        if e.files.is_empty() {
+            let _ = writeln!(out, "Files: no changes.\n");
+            continue;
+        }
+        let _ = writeln!(out, "<details><summary>YAML diff: {}</summary>\n", files_line(&e.files));
+        let _ = writeln!(out, "```diff\n{}```\n", file_diffs(&e.files, &r.base, &r.head, false));
+        let _ = writeln!(out, "</details>\n");
+    }
+    out
+}
+
+/// One JSON object: per environment, the changes (with spec locations) and the files.
+pub fn json(r: &Report) -> String {
+    let envs: Vec<_> = r
+        .envs
+        .iter()
+        .map(|e| {
+            json!({
+                "env": e.env,
+                "changes": e.changes,
+                "files": {
+                    "changed": e.files.changed.iter().map(|c| &c.path).collect::<Vec<_>>(),
+                    "added": e.files.added,
+                    "removed": e.files.removed,
+                },
+                "diff": file_diffs(&e.files, &r.base, &r.head, false),
+            })
+        })
+        .collect();
+    let v = json!({"base": r.base, "head": r.head, "environments": envs});
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// GitHub workflow commands: one annotation per change at its spec line,
+/// then the text report.
+pub fn github(r: &Report) -> String {
+    let mut out = String::new();
+    for e in &r.envs {
+        for c in &e.changes {
+            let level = if matches!(c.kind, ChangeKind::Removed | ChangeKind::Unpatched) {
+                "warning"
+            } else {
+                "notice"
+            };
+            let mut props = Vec::new();
+            if let Some(at) = &c.at {
+                props.push(format!("file={}", escape_property(&at.file)));
+                props.push(format!("line={}", at.line));
+                props.push(format!("col={}", at.column));
+            }
+            props.push(format!(
+                "title={}",
+                escape_property(&format!(
+                    "gatewright: {}{}",
+                    heading(c.kind),
+                    env_title(e).replace('`', "")
+                ))
+            ));
+            let _ = writeln!(
+                out,
+                "::{level} {}::{}",
+                props.join(","),
+                escape_data(&describe(c, false).1)
+            );
+        }
+    }
+    out.push_str(&text(r, false));
+    out
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}

@@ -1,0 +1,218 @@
+//! Gateways: listeners (TLS, route admission), ReferenceGrants for
+//! certificates in other namespaces, and the namespace labels a `Selector`
+//! listener admits.
+
+use std::collections::BTreeMap;
+
+use super::{Context, GATEWRIGHT_LABEL_PREFIX, object_ref};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::escape_token as esc;
+use crate::model::{self, Model};
+use crate::spec::{self, FromNamespaces, Protocol};
+
+/// The namespace label a `Selector` listener of gateway `name` matches when
+/// the spec gives no selector; gatewright stamps it on every app namespace
+/// whose routes attach to that gateway.
+pub fn selector_label(gateway: &str) -> String {
+    format!("{GATEWRIGHT_LABEL_PREFIX}gateway-{gateway}")
+}
+
+/// Resolve one gateway; `None` (with findings) when it lacks what a Gateway needs.
+pub(super) fn resolve_gateway(
+    name: &str,
+    gw: &spec::Gateway,
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+) -> Option<model::Gateway> {
+    let base = format!("/gateways/{}", esc(name));
+    let mut ok = true;
+    for (field, value) in [("namespace", &gw.namespace), ("className", &gw.class_name)] {
+        if value.is_none() {
+            diags.push(
+                cx.err("GW303", &base, format!("gateway `{name}` has no `{field}`"))
+                    .help(format!(
+                        "set `{field}`, or a `profile` that supplies it (`gatewright` README, \"Profiles\")"
+                    )),
+            );
+            ok = false;
+        }
+    }
+    if gw.listeners.is_empty() {
+        diags.push(
+            cx.err("GW304", &base, format!("gateway `{name}` has no listeners"))
+                .help("add e.g. `listeners: { http: { hostname: \"*.example.com\", protocol: HTTP, port: 80 } }`"),
+        );
+        ok = false;
+    }
+    let label = selector_label(name);
+    let auto_selector = gw
+        .listeners
+        .values()
+        .filter_map(|l| l.allowed_routes.as_ref().or(gw.allowed_routes.as_ref()))
+        .any(|a| a.from == FromNamespaces::Selector && a.selector.is_none());
+    if auto_selector && label.len() - GATEWRIGHT_LABEL_PREFIX.len() > 63 {
+        diags.push(
+            cx.err("GW319", &base, format!("gateway name `{name}` is too long for the label `{label}`"))
+                .help("a label name has at most 63 characters: shorten the gateway's name, or give `allowedRoutes.selector: {LABEL: VALUE}`"),
+        );
+        ok = false;
+    }
+    let namespace = gw.namespace.clone().unwrap_or_default();
+    let mut listeners = Vec::new();
+    for (lname, l) in &gw.listeners {
+        let origin = format!("{base}/listeners/{}", esc(lname));
+        let allowed_routes = l
+            .allowed_routes
+            .as_ref()
+            .or(gw.allowed_routes.as_ref())
+            .map(|a| model::AllowedRoutes {
+                from: format!("{:?}", a.from),
+                selector: match (a.from, &a.selector) {
+                    (FromNamespaces::Selector, None) => Some(BTreeMap::from([(selector_label(name), "true".into())])),
+                    (_, selector) => selector.clone(),
+                },
+            });
+        match (l.protocol, &l.tls) {
+            (Protocol::HTTPS, None) => {
+                diags.push(
+                    cx.err("GW318", &origin, format!("HTTPS listener `{lname}` has no certificate"))
+                        .help("add `tls: { certificates: [SECRET] }` (or `NAMESPACE/SECRET`): the gateway terminates TLS with it"),
+                );
+                ok = false;
+            }
+            (Protocol::HTTPS, Some(t)) if t.certificates.is_empty() => {
+                diags.push(
+                    cx.err(
+                        "GW318",
+                        &format!("{origin}/tls/certificates"),
+                        format!("HTTPS listener `{lname}` has no certificate"),
+                    )
+                    .help("list at least one Secret: `certificates: [SECRET]` (or `NAMESPACE/SECRET`)"),
+                );
+                ok = false;
+            }
+            (Protocol::HTTP, Some(_)) => {
+                diags.push(
+                    cx.err(
+                        "GW318",
+                        &format!("{origin}/tls"),
+                        format!("HTTP listener `{lname}` cannot have `tls`"),
+                    )
+                    .help("use `protocol: HTTPS` (usually with `port: 443`) to terminate TLS, or remove `tls`"),
+                );
+                ok = false;
+            }
+            _ => {}
+        }
+        listeners.push(model::Listener {
+            name: lname.clone(),
+            hostname: l.hostname.clone(),
+            protocol: format!("{:?}", l.protocol),
+            port: l.port,
+            allowed_routes,
+            tls: l.tls.as_ref().map(|t| model::ListenerTls {
+                certificate_refs: t
+                    .certificates
+                    .iter()
+                    .map(|c| {
+                        let mut r = object_ref(c);
+                        r.namespace = r.namespace.filter(|n| n != &namespace);
+                        r
+                    })
+                    .collect(),
+            }),
+            origin,
+        });
+    }
+    if !ok {
+        return None;
+    }
+    Some(model::Gateway {
+        name: name.to_string(),
+        namespace,
+        class_name: gw.class_name.clone().unwrap_or_default(),
+        addresses: gw
+            .addresses
+            .iter()
+            .flatten()
+            .map(|a| model::Address {
+                kind: format!("{:?}", a.kind),
+                value: a.value.clone(),
+            })
+            .collect(),
+        listeners,
+        origin: base,
+    })
+}
+
+/// A ReferenceGrant for each namespace holding certificate Secrets of
+/// Gateways in another namespace, when the spec owns it; a warning otherwise.
+pub(super) fn certificate_grants(model: &mut Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+    let mut grants: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for gw in &model.gateways {
+        for l in &gw.listeners {
+            for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
+                let Some(ns) = &c.namespace else { continue };
+                if !model.namespaces.iter().any(|n| &n.name == ns) {
+                    let ptr = format!("{}/tls/certificates/{i}", l.origin);
+                    diags.push(
+                        Diagnostic::warning(
+                            "GW317",
+                            format!("certificate `{ns}/{}` is in a namespace this spec does not own", c.name),
+                        )
+                        .at(cx.loc(&ptr))
+                        .path(ptr)
+                        .help(format!(
+                            "the owner of `{ns}` must create a ReferenceGrant from Gateways in `{}` to Secret `{}`, or the listener stays unprogrammed",
+                            gw.namespace, c.name
+                        )),
+                    );
+                    continue;
+                }
+                let names = grants.entry((ns.clone(), gw.namespace.clone())).or_default();
+                if !names.contains(&c.name) {
+                    names.push(c.name.clone());
+                }
+            }
+        }
+    }
+    for ((namespace, from_namespace), mut names) in grants {
+        names.sort();
+        model.reference_grants.push(model::ReferenceGrant {
+            name: format!("gateways-from-{from_namespace}"),
+            namespace,
+            from_kind: "Gateway".into(),
+            from_namespace,
+            to_kind: "Secret".into(),
+            names,
+        });
+    }
+}
+
+/// Stamp the label of each `Selector` listener that gatewright chose
+/// ([`selector_label`]) on the app namespaces whose routes attach to it.
+pub(super) fn stamp_selector_labels(model: &mut Model) {
+    let mut stamps: Vec<(String, String)> = Vec::new();
+    for r in &model.routes {
+        for p in &r.parent_refs {
+            let Some(gw) = model.gateways.iter().find(|g| g.name == p.name) else {
+                continue;
+            };
+            let label = selector_label(&gw.name);
+            let uses_label = gw
+                .listeners
+                .iter()
+                .filter(|l| p.section_name.as_ref().is_none_or(|s| s == &l.name))
+                .filter_map(|l| l.allowed_routes.as_ref())
+                .any(|a| a.from == "Selector" && a.selector.as_ref().is_some_and(|s| s.contains_key(&label)));
+            if uses_label {
+                stamps.push((r.namespace.clone(), label));
+            }
+        }
+    }
+    for (ns, label) in stamps {
+        if let Some(n) = model.namespaces.iter_mut().find(|n| n.name == ns) {
+            n.labels.insert(label, "true".to_string());
+        }
+    }
+}

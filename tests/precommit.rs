@@ -1,0 +1,175 @@
+//! The real `pre-commit` (PyPI; `.ci/run` installs it) runs this
+//! repository's `.pre-commit-hooks.yaml` in a scratch Git repository: a
+//! commit with stale output is refused, and passes after `render`.
+//!
+//! The hooks are taken from a scratch clone of this repository's hook file
+//! (committed there), pointed at by `repo:` + `rev:` exactly as a user's
+//! config points at a release, so pre-commit reads our definition itself;
+//! `repo: local` would only test a copy.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SPEC: &str = r#"apiVersion: gatewright.dev/v1alpha1
+kind: Site
+mesh:
+  revision: asm-1-22
+gateways:
+  gateway:
+    profile: aks-istio-external
+    listeners:
+      default: { hostname: "*.aks.rocks", protocol: HTTP, port: 80 }
+apps:
+  pets:
+    routes:
+      store-front: { host: store.aks.rocks, to: store-front:80 }
+"#;
+
+struct Scratch {
+    _tmp: tempfile::TempDir,
+    work: PathBuf,
+    cache: PathBuf,
+    path: String,
+}
+
+impl Scratch {
+    fn run(&self, program: &str, args: &[&str]) -> Output {
+        Command::new(program)
+            .args(args)
+            .current_dir(&self.work)
+            .env("PATH", &self.path)
+            .env("PRE_COMMIT_HOME", &self.cache)
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+    }
+
+    fn ok(&self, program: &str, args: &[&str]) -> String {
+        let o = self.run(program, args);
+        assert!(o.status.success(), "{program} {args:?} failed:\n{}", text(&o));
+        text(&o)
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn git_in(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .output()
+        .expect("git");
+    assert!(o.status.success(), "git {args:?}: {}", text(&o));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+fn scratch(hook: &str) -> Scratch {
+    let probe = Command::new("pre-commit").arg("--version").output();
+    assert!(
+        probe.map(|o| o.status.success()).unwrap_or(false),
+        "pre-commit is required for this test: `pip install pre-commit` (.ci/run installs it)"
+    );
+    let tmp = tempfile::tempdir().expect("tmp");
+    let hooks = tmp.path().join("hooks");
+    std::fs::create_dir(&hooks).expect("mkdir");
+    std::fs::copy(
+        common::root().join(".pre-commit-hooks.yaml"),
+        hooks.join(".pre-commit-hooks.yaml"),
+    )
+    .expect("copy the hook definition");
+    git_in(&hooks, &["init", "-q", "-b", "main"]);
+    git_in(&hooks, &["add", "."]);
+    git_in(&hooks, &["commit", "-q", "-m", "hooks"]);
+    let rev = git_in(&hooks, &["rev-parse", "HEAD"]);
+
+    let work = tmp.path().join("work");
+    std::fs::create_dir_all(work.join("site")).expect("mkdir");
+    std::fs::write(work.join("site/gatewright.yaml"), SPEC).expect("spec");
+    std::fs::write(
+        work.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n- repo: {}\n  rev: {rev}\n  hooks:\n  - id: {hook}\n    args: [site, --out, deploy]\n",
+            hooks.display()
+        ),
+    )
+    .expect("config");
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_gatewright")).parent().expect("bin dir");
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let s = Scratch {
+        cache: tmp.path().join("cache"),
+        _tmp: tmp,
+        work,
+        path,
+    };
+    git_in(&s.work, &["init", "-q", "-b", "main"]);
+    s.ok("gatewright", &["render", "site", "--out", "deploy"]);
+    s.ok("pre-commit", &["install"]);
+    s.ok("git", &["add", "-A"]);
+    s.ok("git", &["commit", "-q", "-m", "first render"]);
+    s
+}
+
+#[test]
+fn check_hook_refuses_stale_output_until_render() {
+    let s = scratch("gatewright-check");
+    std::fs::write(
+        s.work.join("site/gatewright.yaml"),
+        SPEC.replace("asm-1-22", "asm-1-23"),
+    )
+    .expect("edit");
+    s.ok("git", &["add", "site"]);
+    let refused = s.run("git", &["commit", "-m", "bump the revision"]);
+    assert!(
+        !refused.status.success(),
+        "a stale commit went through:\n{}",
+        text(&refused)
+    );
+    let out = text(&refused);
+    assert!(out.contains("gatewright check"), "{out}");
+    assert!(
+        out.contains("deploy/pets/namespace.yaml"),
+        "the hook output names the stale file:\n{out}"
+    );
+
+    s.ok("gatewright", &["render", "site", "--out", "deploy"]);
+    s.ok("git", &["add", "-A"]);
+    s.ok("git", &["commit", "-q", "-m", "bump the revision"]);
+    assert_eq!(git_in(&s.work, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn render_hook_fixes_the_output_and_the_next_commit_passes() {
+    let s = scratch("gatewright-render");
+    std::fs::write(
+        s.work.join("site/gatewright.yaml"),
+        SPEC.replace("asm-1-22", "asm-1-23"),
+    )
+    .expect("edit");
+    s.ok("git", &["add", "site"]);
+    let refused = s.run("git", &["commit", "-m", "bump the revision"]);
+    assert!(
+        !refused.status.success(),
+        "files changed, so the commit must stop:\n{}",
+        text(&refused)
+    );
+    let ns = std::fs::read_to_string(s.work.join("deploy/pets/namespace.yaml")).expect("rendered");
+    assert!(ns.contains("asm-1-23"), "the hook re-rendered the output:\n{ns}");
+    s.ok("git", &["add", "-A"]);
+    s.ok("git", &["commit", "-q", "-m", "bump the revision"]);
+}
