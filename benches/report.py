@@ -24,7 +24,8 @@ HELM = "helm template"
 JINJA = "jinja2 script, fresh dir"
 K_GW = "kubectl kustomize, gatewright tree"
 K_ONE = "kubectl kustomize, single root"
-HEADLINE = [STDOUT, FRESH, UNCHANGED, HELM, JINJA, K_GW, K_ONE]
+K_APP = "kubectl kustomize, one app folder"
+HEADLINE = [STDOUT, FRESH, UNCHANGED, CHECK, HELM, JINJA, K_GW, K_ONE, K_APP]
 
 
 def num(s):

@@ -63,6 +63,7 @@ TSV="$WORK/results.tsv"
   echo "kubectl	$(kubectl version --client 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
   echo "python	$("$PYTHON" -c 'import sys, jinja2, yaml; print(sys.version.split()[0], "jinja2", jinja2.__version__, "pyyaml", yaml.__version__)')"
   echo "timer	../shared/bench/timeit.py: median of $RUNS runs after $WARMUP warm-up"
+  echo "load at start	$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; above $(nproc) means other work shared the cores)"
 } > "$WORK/machine.tsv"
 sed 's/\t/: /' "$WORK/machine.tsv"
 
@@ -151,6 +152,8 @@ for n in "${NS[@]}"; do
   time_row "kubectl kustomize, gatewright tree" "$n" "" -- \
     sh -c 'exec kubectl kustomize "$0" > "$1"' "$gwout" "$WORK/gw-kustomize-$n.yaml"
   sed -i "\$s/\t\$/\t$(docs_in "$WORK/gw-kustomize-$n.yaml") docs/" "$TSV"
+  time_row "kubectl kustomize, one app folder" "$n" "app-1/ alone: what an engine builds per namespace root" -- \
+    sh -c 'exec kubectl kustomize "$0" > /dev/null' "$gwout/app-1"
   if [ "$n" -le "$KUSTOMIZE_MAX" ]; then
     "$PYTHON" "$SHARED/gen.py" kustomize "$n" "$in/kustomize" > /dev/null
     time_row "kubectl kustomize, single root" "$n" "same resources, $((2 * n)) patches" -- \
@@ -164,5 +167,6 @@ for n in "${NS[@]}"; do
   rm -rf "$in" "$gwout" "$WORK"/*-"$n".yaml "$(dirname "$stream")"
 done
 
+echo "load at end	$(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/machine.tsv"
 "$PYTHON" "$HERE/report.py" "$WORK/machine.tsv" "$TSV" "$WORK/check.txt" "$REPORT"
 [ -n "$KEEP_WORK" ] || rm -rf "$WORK"
