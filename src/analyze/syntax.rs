@@ -193,14 +193,15 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             );
         }
         for (i, h) in r.hostnames.iter().enumerate() {
+            if is_hostname(h) {
+                continue;
+            }
             let ptr = if r.hostnames.len() == 1 && cx.prov.locate(&format!("{}/host", r.origin)).is_some() {
                 format!("{}/host", r.origin)
             } else {
                 format!("{}/hostnames/{i}", r.origin)
             };
-            if !is_hostname(h) {
-                diags.push(hostname_error(cx, &ptr, h));
-            }
+            diags.push(hostname_error(cx, &ptr, h));
         }
         for rule in &r.rules {
             for m in &rule.matches {

@@ -1,7 +1,10 @@
 //! Where each value of the merged spec came from.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::source::{FileId, Loc};
-use crate::yaml::{Node, Span};
+use crate::yaml::{Node, Span, Value};
 
 /// One document that contributed to the merged spec, mounted at a JSON
 /// pointer (`""` for spec files, `/gateways/NAME` for a gateway's profile).
@@ -19,7 +22,18 @@ pub struct Layer {
 #[derive(Debug, Default)]
 pub struct Provenance {
     layers: Vec<Layer>,
+    /// Per layer, the keys of its large mappings by the mapping's pointer,
+    /// built on the first lookup: a spec with thousands of apps is looked
+    /// up once per app, and a linear scan each time would be quadratic.
+    index: OnceLock<Vec<KeyIndex>>,
 }
+
+/// Mapping pointer -> key -> entry position, for mappings of at least
+/// [`INDEXED_LEN`] entries.
+type KeyIndex = HashMap<String, HashMap<String, usize>>;
+
+/// Mappings shorter than this are scanned.
+const INDEXED_LEN: usize = 16;
 
 impl Provenance {
     /// No layers.
@@ -29,6 +43,7 @@ impl Provenance {
 
     /// Add a layer on top of the others.
     pub fn push(&mut self, layer: Layer) {
+        self.index = OnceLock::new();
         self.layers.push(layer);
     }
 
@@ -52,22 +67,21 @@ impl Provenance {
     fn find(&self, pointer: &str, key: bool) -> Option<Loc> {
         let mut p = pointer;
         loop {
-            for layer in self.layers.iter().rev() {
+            let index = self
+                .index
+                .get_or_init(|| self.layers.iter().map(|l| index_layer(&l.node)).collect());
+            for (layer, index) in self.layers.iter().zip(index).rev() {
                 let Some(rel) = relative(p, &layer.mount) else {
                     continue;
                 };
-                let span = if key && p == pointer {
-                    layer
-                        .node
-                        .key_span_at(rel)
-                        .or_else(|| layer.node.pointer(rel).map(|n| n.span))
-                } else {
-                    layer.node.pointer(rel).map(|n| n.span)
-                };
+                let span = walk(&layer.node, rel, index).map(|(node, key_span)| match key_span {
+                    Some(k) if key && p == pointer => k,
+                    _ => node.span,
+                });
                 if let Some(span) = span {
                     return Some(to_loc(layer.file, span));
                 }
-                if replaces(&layer.node, rel) {
+                if replaces(&layer.node, rel, index) {
                     // This layer replaced a list or scalar above `p`: lower layers no longer show through.
                     break;
                 }
@@ -80,6 +94,72 @@ impl Provenance {
     }
 }
 
+/// The node at `pointer` (relative to `root`) and, when the last token named
+/// a mapping key, that key's span. The same rules as [`Node::pointer`].
+fn walk<'a>(root: &'a Node, pointer: &str, index: &KeyIndex) -> Option<(&'a Node, Option<Span>)> {
+    if pointer.is_empty() {
+        return Some((root, None));
+    }
+    let mut node = root;
+    let mut key_span = None;
+    let mut prefix_end = 0;
+    for raw in pointer.strip_prefix('/')?.split('/') {
+        let token = raw.replace("~1", "/").replace("~0", "~");
+        match &node.value {
+            Value::Map(entries) => {
+                let at = match index.get(&pointer[..prefix_end]) {
+                    Some(keys) => keys.get(&token).copied(),
+                    None => entries.iter().position(|e| e.key == token),
+                }?;
+                let entry = entries.get(at)?;
+                key_span = Some(entry.key_span);
+                node = &entry.value;
+            }
+            Value::Seq(items) => {
+                let valid = token == "0" || (!token.starts_with('0') && !token.is_empty());
+                if !valid || !token.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                node = items.get(token.parse::<usize>().ok()?)?;
+                key_span = None;
+            }
+            _ => return None,
+        }
+        prefix_end += 1 + raw.len();
+    }
+    Some((node, key_span))
+}
+
+/// The key index of every large mapping under `root`.
+fn index_layer(root: &Node) -> KeyIndex {
+    let mut index = KeyIndex::new();
+    let mut stack: Vec<(String, &Node)> = vec![(String::new(), root)];
+    while let Some((pointer, node)) = stack.pop() {
+        match &node.value {
+            Value::Map(entries) => {
+                if entries.len() >= INDEXED_LEN {
+                    let keys = entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i));
+                    index.insert(pointer.clone(), keys.collect());
+                }
+                for e in entries {
+                    if matches!(e.value.value, Value::Map(_) | Value::Seq(_)) {
+                        stack.push((format!("{pointer}/{}", super::escape_token(&e.key)), &e.value));
+                    }
+                }
+            }
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if matches!(item.value, Value::Map(_) | Value::Seq(_)) {
+                        stack.push((format!("{pointer}/{i}"), item));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    index
+}
+
 fn relative<'a>(pointer: &'a str, mount: &str) -> Option<&'a str> {
     let rest = pointer.strip_prefix(mount)?;
     (rest.is_empty() || rest.starts_with('/')).then_some(rest)
@@ -87,9 +167,9 @@ fn relative<'a>(pointer: &'a str, mount: &str) -> Option<&'a str> {
 
 /// Whether `node` holds a non-mapping (a list, a scalar, `null`) at a proper
 /// prefix of `rel`: merge patches replace such values whole.
-fn replaces(node: &Node, rel: &str) -> bool {
+fn replaces(node: &Node, rel: &str, index: &KeyIndex) -> bool {
     for (i, _) in rel.match_indices('/') {
-        match node.pointer(&rel[..i]) {
+        match walk(node, &rel[..i], index).map(|(n, _)| n) {
             Some(n) if !matches!(n.value, crate::yaml::Value::Map(_)) => return true,
             Some(_) => {}
             None => return false,
@@ -111,6 +191,7 @@ pub fn to_loc(file: FileId, span: Span) -> Loc {
 impl Provenance {
     /// Add a layer below all others (for defaults such as profiles).
     pub fn insert_base(&mut self, layer: Layer) {
+        self.index = OnceLock::new();
         self.layers.insert(0, layer);
     }
 }
@@ -119,6 +200,7 @@ impl Provenance {
 mod tests {
     use super::*;
     use crate::source::Sources;
+    use crate::yaml::{Limits, read_documents};
 
     fn layer(sources: &mut Sources, name: &str, text: &str) -> Layer {
         let file = sources.add_named(name, text.to_string());
@@ -152,5 +234,44 @@ mod tests {
         prov.push(layer(&mut sources, "overlay", "l:\n- a: 5\n"));
         let b = prov.locate("/l/0/b").expect("falls back to the list item");
         assert_eq!((sources.name(b.file), b.line), ("overlay", 2));
+    }
+
+    #[test]
+    fn locates_in_large_mappings_through_the_index() {
+        let mut text = String::from("apps:\n");
+        for i in 0..40 {
+            text.push_str(&format!("  app-{i}:\n    manifests: [a.yaml, b/c.yaml]\n"));
+        }
+        text.push_str("  x/y~z:\n    manifests: [d.yaml]\n");
+        let node = read_documents(&text, &Limits::default()).expect("valid YAML").remove(0);
+        let mut prov = Provenance::new();
+        prov.push(Layer {
+            file: FileId(0),
+            node,
+            mount: String::new(),
+        });
+        let line = |p: &str| prov.locate(p).map(|l| (l.line, l.col));
+        assert_eq!(line("/apps/app-0/manifests/1"), Some((3, 25)));
+        assert_eq!(line("/apps/app-39/manifests/0"), Some((81, 17)));
+        assert_eq!(line("/apps/x~1y~0z/manifests/0"), Some((83, 17)));
+        // Missing keys and bad indexes fall back to the nearest ancestor.
+        assert_eq!(line("/apps/app-7/routes"), Some((17, 5)));
+        assert_eq!(line("/apps/app-7/manifests/01"), Some((17, 16)));
+        assert_eq!(prov.locate_key("/apps/app-39").map(|l| l.line), Some(80));
+        assert!(prov.index.get().is_some_and(|i| i[0].contains_key("/apps")));
+        // The same answers as the unindexed walk.
+        let root = &prov.layers()[0].node;
+        for p in [
+            "/apps/app-12",
+            "/apps/app-12/manifests",
+            "/apps/app-3/manifests/1",
+            "/apps/x~1y~0z",
+        ] {
+            assert_eq!(
+                prov.locate(p).map(|l| l.range.start),
+                root.pointer(p).map(|n| n.span.start),
+                "{p}"
+            );
+        }
     }
 }

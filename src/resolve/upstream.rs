@@ -5,6 +5,7 @@
 //! is listed for kustomize to fetch, with a warning when it follows a moving
 //! branch.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use serde_json::Value;
@@ -37,6 +38,9 @@ pub(super) fn resolve_app_upstreams(
 ) {
     let mut services: Vec<(String, Value)> = Vec::new();
     let mut any_remote = false;
+    // Only this app writes into its namespace (GW310), so duplicates are
+    // looked for among its own manifests.
+    let mut file_names: HashSet<String> = HashSet::new();
     for (i, entry) in app.manifests.iter().enumerate() {
         let pointer = format!("{base}/manifests/{i}");
         if entry.contains("://") {
@@ -68,11 +72,7 @@ pub(super) fn resolve_app_upstreams(
             );
             continue;
         }
-        if model
-            .upstreams
-            .iter()
-            .any(|u| u.namespace == ns && u.resource == file_name)
-        {
+        if !file_names.insert(file_name.clone()) {
             diags.push(
                 cx.err(
                     "GW322",

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Turn the figures of one benches/run.sh invocation into Markdown tables.
+
+Usage: report.py MACHINE.tsv RESULTS.tsv CHECK.txt REPORT.md|-
+
+REPORT.md keeps its hand-written text: only the part between the markers
+below is replaced (the file is created with just that part when missing).
+"-" prints the generated part.
+"""
+
+import os
+import sys
+
+BEGIN = "<!-- BEGIN FIGURES (written by benches/run.sh; do not edit by hand) -->"
+END = "<!-- END FIGURES -->"
+
+STDOUT = "gatewright render --stdout"
+FRESH = "gatewright render, fresh dir"
+UNCHANGED = "gatewright render, unchanged"
+CP = "cp -r of that tree"
+ENVS = "gatewright render, 3 envs, fresh dir"
+CHECK = "gatewright check, 3 envs"
+HELM = "helm template"
+JINJA = "jinja2 script, fresh dir"
+K_GW = "kubectl kustomize, gatewright tree"
+K_ONE = "kubectl kustomize, single root"
+K_APP = "kubectl kustomize, one app folder"
+HEADLINE = [STDOUT, FRESH, UNCHANGED, CHECK, HELM, JINJA, K_GW, K_ONE, K_APP]
+
+
+def num(s):
+    try:
+        return float(s)
+    except (TypeError, ValueError):
+        return None
+
+
+def load(path):
+    rows = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            c = line.rstrip("\n").split("\t")
+            if len(c) < 9:
+                continue
+            n, tool, runs, wall, wmin, wmax, cpu, peak, note = c[:9]
+            rows[(int(n), tool)] = {
+                "runs": int(runs or 0),
+                "wall": num(wall) if runs != "0" else None,
+                "min": num(wmin),
+                "max": num(wmax),
+                "cpu": num(cpu),
+                "peak": num(peak),
+                "note": note,
+            }
+    return rows
+
+
+def fmt_s(v):
+    if v is None:
+        return "–"
+    return f"{v:.3f}" if v < 10 else f"{v:.1f}"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def fmt_x(v):
+    return "–" if v is None else (f"{v:.1f}×" if v < 100 else f"{v:.0f}×")
+
+
+def generated(machine, rows, checks):
+    ns = sorted({n for n, _ in rows})
+    get = lambda n, t, k="wall": rows.get((n, t), {}).get(k)  # noqa: E731
+    out = ["", "### Machine and tools", ""]
+    out += [f"- {k}: {v}" for k, v in machine]
+    out += ["", "### Headline: median wall seconds / peak RSS MiB", ""]
+    out.append("| N | " + " | ".join(HEADLINE) + " |")
+    out.append("| ---: |" + " ---: |" * len(HEADLINE))
+    for n in ns:
+        cells = []
+        for t in HEADLINE:
+            r = rows.get((n, t))
+            if r is None:
+                cells.append("not run")
+            elif r["wall"] is None:
+                cells.append("did not finish")
+            else:
+                cells.append(f"{fmt_s(r['wall'])} / {r['peak']:.0f}")
+        out.append(f"| {n:,} | " + " | ".join(cells) + " |")
+    out += ["", "### Ratios (same invocation)", ""]
+    out.append("| N | helm ÷ gatewright --stdout | helm peak ÷ gatewright peak | jinja2 ÷ gatewright fresh dir "
+               "| gatewright fresh dir ÷ cp -r | kustomize single root ÷ kustomize gatewright tree |")
+    out.append("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n in ns:
+        out.append(
+            f"| {n:,} | {fmt_x(ratio(get(n, HELM), get(n, STDOUT)))} "
+            f"| {fmt_x(ratio(get(n, HELM, 'peak'), get(n, STDOUT, 'peak')))} "
+            f"| {fmt_x(ratio(get(n, JINJA), get(n, FRESH)))} "
+            f"| {fmt_x(ratio(get(n, FRESH), get(n, CP)))} "
+            f"| {fmt_x(ratio(get(n, K_ONE), get(n, K_GW)))} |"
+        )
+    out += ["", "### Targets", ""]
+    out.append("| target | measured | met |")
+    out.append("| --- | --- | :---: |")
+
+    def target(text, value, ok):
+        mark = "–" if ok is None else ("yes" if ok else "**no**")
+        out.append(f"| {text} | {value} | {mark} |")
+
+    big, small = max(ns), 1000
+    s, h = get(big, STDOUT), get(big, HELM)
+    sp, hp = get(big, STDOUT, "peak"), get(big, HELM, "peak")
+    r = ratio(h, s)
+    target(f"`render --stdout` at {big:,} apps ≥ 20× faster than `helm template`",
+           f"{fmt_s(s)} s vs {fmt_s(h)} s: {fmt_x(r)}", None if r is None else r >= 20)
+    r = ratio(sp, hp)
+    target(f"peak memory at {big:,} apps ≤ ½ of helm's",
+           "–" if r is None else f"{sp:.0f} MiB vs {hp:.0f} MiB: {r:.2f}", None if r is None else r <= 0.5)
+    r = ratio(get(big, FRESH), get(big, CP))
+    target(f"`render` to a fresh dir at {big:,} apps ≤ 2× `cp -r` of the tree",
+           f"{fmt_s(get(big, FRESH))} s vs {fmt_s(get(big, CP))} s: {fmt_x(r)}", None if r is None else r <= 2)
+    c = get(small, CHECK)
+    target(f"`check` at {small:,} apps × 3 environments < 100 ms",
+           "`check` not available in this build" if c is None else f"{c * 1000:.0f} ms",
+           None if c is None else c < 0.1)
+    for t in (STDOUT, FRESH):
+        r = ratio(get(big, t), get(small, t))
+        target(f"linear: `{t}` at {big:,} ≤ 12× its time at {small:,}",
+               f"{fmt_s(get(big, t))} s vs {fmt_s(get(small, t))} s: {fmt_x(r)}", None if r is None else r <= 12)
+    r = ratio(get(small, K_ONE), get(small, K_GW))
+    target(f"`kubectl kustomize` over the rendered output at {small:,} apps ≥ 10× faster than one flat root",
+           f"{fmt_s(get(small, K_GW))} s vs {fmt_s(get(small, K_ONE))} s: {fmt_x(r)}", None if r is None else r >= 10)
+    out += ["", "### Equivalence (`../shared/bench/check.py`)", ""]
+    out += [f"- `{line}`" for line in checks] or ["- not run"]
+    out += ["", "### All rows", ""]
+    out.append("| N | command | runs | wall s median (min–max) | CPU s | peak MiB | note |")
+    out.append("| ---: | --- | ---: | ---: | ---: | ---: | --- |")
+    for (n, t), r in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        wall = "–" if r["wall"] is None else f"**{fmt_s(r['wall'])}** ({fmt_s(r['min'])}–{fmt_s(r['max'])})"
+        peak = "–" if r["peak"] is None else f"{r['peak']:.1f}"
+        cpu = "–" if r["cpu"] is None else fmt_s(r["cpu"])
+        out.append(f"| {n:,} | {t} | {r['runs']} | {wall} | {cpu} | {peak} | {r['note']} |")
+    out.append("")
+    return "\n".join(out)
+
+
+def main(argv):
+    if len(argv) != 5:
+        sys.stderr.write(__doc__)
+        return 2
+    with open(argv[1], encoding="utf-8") as f:
+        machine = [tuple(line.rstrip("\n").split("\t", 1)) for line in f if "\t" in line]
+    rows = load(argv[2])
+    checks = []
+    if os.path.exists(argv[3]):
+        with open(argv[3], encoding="utf-8") as f:
+            checks = [line.strip() for line in f if line.strip()]
+    body = generated(machine, rows, checks)
+    if argv[4] == "-":
+        print(body)
+        return 0
+    text = f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    if os.path.exists(argv[4]):
+        with open(argv[4], encoding="utf-8") as f:
+            text = f.read()
+    if BEGIN not in text or END not in text:
+        text = text.rstrip("\n") + f"\n\n{BEGIN}\n{END}\n"
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    with open(argv[4], "w", encoding="utf-8") as f:
+        f.write(f"{head}{BEGIN}\n{body}\n{END}{tail}")
+    print(f"wrote {argv[4]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Time gatewright against the baselines of ../shared/bench (helm template,
+# kubectl kustomize, a jinja2 script) and `cp -r`, on the same workload, on
+# this machine, in this one invocation; write the figures into BENCHMARKS.md.
+#
+# Usage: benches/run.sh [N ...]          (default N: 10 100 1000 10000)
+# Environment (all optional):
+#   TOOLS_DIR      cache for helm + the python venv (default ~/.cache/gatewright-bench);
+#                  filled once by ../shared/bench/setup-tools.sh
+#   RUNS (5) WARMUP (1) TIMEOUT (570 s, bound on one timer call)
+#   KUSTOMIZE_MAX  largest N for `kubectl kustomize` on one flat root (default 1000;
+#                  it grows with N², 32 s at 1,000)
+#   ENVS_AT        N values at which the 3-environment rows run (default 1000)
+#   REPORT         file to write (default BENCHMARKS.md beside the repo's README;
+#                  "-" prints the tables only)
+#   WORK           scratch folder (default: a new mktemp -d, removed at the end)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/.." && pwd)"
+SHARED="${SHARED:-$REPO/../shared/bench}"
+TOOLS_DIR="${TOOLS_DIR:-$HOME/.cache/gatewright-bench}"
+RUNS="${RUNS:-5}"
+WARMUP="${WARMUP:-1}"
+TIMEOUT="${TIMEOUT:-570}"
+KUSTOMIZE_MAX="${KUSTOMIZE_MAX:-1000}"
+ENVS_AT=" ${ENVS_AT:-1000} "
+REPORT="${REPORT:-$REPO/BENCHMARKS.md}"
+KEEP_WORK="${WORK:+1}"
+WORK="${WORK:-$(mktemp -d -t gwbench.XXXXXX)}"
+if [ "$#" -gt 0 ]; then NS=("$@"); else NS=(10 100 1000 10000); fi
+
+[ -d "$SHARED" ] || { echo "run.sh: $SHARED not found (the shared baselines)" >&2; exit 2; }
+command -v kubectl > /dev/null || { echo "run.sh: kubectl not on PATH" >&2; exit 2; }
+
+# ------------------------------------------------------------------ tools
+if [ ! -x "$TOOLS_DIR/bin/helm" ] || [ ! -x "$TOOLS_DIR/venv/bin/python" ]; then
+  echo "== fetching helm and jinja2 into $TOOLS_DIR (once)"
+  rm -rf "$TOOLS_DIR"
+  bash "$SHARED/setup-tools.sh" "$TOOLS_DIR"
+fi
+HELM="$TOOLS_DIR/bin/helm"
+PYTHON="$TOOLS_DIR/venv/bin/python"
+TIMER=("$PYTHON" "$SHARED/timeit.py")
+
+echo "== cargo build --release"
+(cd "$REPO" && cargo build --release --quiet)
+GW="${CARGO_TARGET_DIR:-$REPO/target}/release/gatewright"
+[ -x "$GW" ] || { echo "run.sh: no binary at $GW" >&2; exit 2; }
+HAS_CHECK=0
+"$GW" check --help > /dev/null 2>&1 && HAS_CHECK=1
+
+mkdir -p "$WORK"
+TSV="$WORK/results.tsv"
+: > "$TSV"
+{
+  echo "date_utc	$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpu	$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') ($(nproc) cores)"
+  echo "memory	$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "kernel	$(uname -sr); $(df -T "$WORK" | awk 'NR==2 {print $2}') scratch filesystem"
+  echo "gatewright	$("$GW" --version) ($(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'), release profile)"
+  echo "helm	$("$HELM" version --short 2>&1 | head -1)"
+  echo "kubectl	$(kubectl version --client 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
+  echo "python	$("$PYTHON" -c 'import sys, jinja2, yaml; print(sys.version.split()[0], "jinja2", jinja2.__version__, "pyyaml", yaml.__version__)')"
+  echo "timer	../shared/bench/timeit.py: median of $RUNS runs after $WARMUP warm-up"
+  echo "load at start	$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; above $(nproc) means other work shared the cores)"
+} > "$WORK/machine.tsv"
+sed 's/\t/: /' "$WORK/machine.tsv"
+
+# time LABEL N NOTE -- CMD...: one timer call, one row in results.tsv
+time_row() {
+  local label="$1" n="$2" note="$3" runs="${RUNS_OVERRIDE:-$RUNS}" warm="${WARMUP_OVERRIDE:-$WARMUP}"
+  shift 4
+  local out="$WORK/timer.txt"
+  "${TIMER[@]}" -n "$runs" --warmup "$warm" --timeout "$TIMEOUT" -- "$@" > "$out" 2>&1 || true
+  local f
+  f() { awk -v k="$1" -v c="$2" '$1=="A" && $2==k {print $c; exit}' "$out"; }
+  local counted exitc
+  counted="$(grep -oE 'runs counted: A [0-9]+' "$out" | awk '{print $4}')"
+  exitc="$(awk '$1=="A" && $2=="exit" {print $3; exit}' "$out")"
+  if [ "${exitc:-x}" != 0 ] || [ "${counted:-0}" = 0 ]; then
+    note="${note:+$note; }did not finish (exit ${exitc:--}, ${counted:-0} runs within ${TIMEOUT} s)"
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "${counted:-0}" \
+    "$(f wall 5)" "$(f wall 4)" "$(f wall 6)" "$(f cpu 5)" "$(f peak 5)" "$note" | tee -a "$TSV"
+}
+
+# A fresh output folder per run: the old one is renamed away (constant time)
+# by the same wrapper for every tool, and removed between timer calls.
+fresh() { # DIR CMD... ; "$D" in CMD is the fresh folder
+  local dir="$1"; shift
+  printf 'd=%q; [ -e "$d" ] && mv "$d" "$d.old.$$"; D="$d"; %s' "$dir" "$*"
+}
+sweep() { rm -rf "$1" "$1".old.*; }
+
+docs_in() { grep -c '^kind:' "$@" 2>/dev/null | awk -F: '{s+=$NF} END {print s+0}'; }
+
+for n in "${NS[@]}"; do
+  echo "== N=$n"
+  in="$WORK/in-$n"
+  rm -rf "$in"; mkdir -p "$in"
+  python3 "$HERE/gen_workload.py" "$n" "$in/gw"
+  python3 "$HERE/gen_workload.py" "$n" "$in/gw-envs" --envs
+  "$PYTHON" "$SHARED/gen.py" helm "$n" "$in/helm" > /dev/null
+  "$PYTHON" "$SHARED/gen.py" jinja2 "$n" "$in/jinja2" > /dev/null
+  spec="$in/gw/gatewright.yaml"
+  gwout="$WORK/gw-tree-$n"
+  stream="$WORK/gw-stream-$n/all.yaml"
+  mkdir -p "$(dirname "$stream")"
+
+  # gatewright: one YAML stream (the Argo CD plugin contract)
+  time_row "gatewright render --stdout" "$n" "" -- \
+    sh -c 'exec "$0" render "$1" --stdout > "$2"' "$GW" "$spec" "$stream"
+  sed -i "\$s/\t\$/\t$(docs_in "$stream") docs/" "$TSV"
+
+  # gatewright: a kustomize tree into a fresh folder, then re-rendered unchanged
+  time_row "gatewright render, fresh dir" "$n" "" -- \
+    sh -c "$(fresh "$gwout" 'exec "$0" render "$1" --out "$D" 2>/dev/null')" "$GW" "$spec"
+  sweep "$gwout"
+  "$GW" render "$spec" --out "$gwout" 2> /dev/null
+  files="$(find "$gwout" -type f | wc -l)"
+  bytes="$(du -sb "$gwout" | cut -f1)"
+  sed -i "\$s/\t\$/\t$files files, $bytes B/" "$TSV"
+  time_row "gatewright render, unchanged" "$n" "no file rewritten" -- \
+    sh -c 'exec "$0" render "$1" --out "$2" 2>/dev/null' "$GW" "$spec" "$gwout"
+  time_row "cp -r of that tree" "$n" "$files files" -- \
+    sh -c "$(fresh "$WORK/cp-$n" 'exec cp -r "$0" "$D"')" "$gwout"
+  sweep "$WORK/cp-$n"
+
+  if [[ "$ENVS_AT" == *" $n "* ]]; then
+    envout="$WORK/gw-envs-$n"
+    time_row "gatewright render, 3 envs, fresh dir" "$n" "dev, prod, staging" -- \
+      sh -c "$(fresh "$envout" 'exec "$0" render "$1" --out "$D" 2>/dev/null')" "$GW" "$in/gw-envs/gatewright.yaml"
+    sweep "$envout"
+    "$GW" render "$in/gw-envs/gatewright.yaml" --out "$envout" 2> /dev/null
+    if [ "$HAS_CHECK" = 1 ]; then
+      time_row "gatewright check, 3 envs" "$n" "output up to date" -- \
+        "$GW" check "$in/gw-envs/gatewright.yaml" --out "$envout"
+    fi
+    rm -rf "$envout"
+  fi
+
+  # baselines
+  time_row "helm template" "$n" "" -- \
+    sh -c 'exec "$0" template bench "$1" > "$2"' "$HELM" "$in/helm" "$WORK/helm-$n.yaml"
+  sed -i "\$s/\t\$/\t$(docs_in "$WORK/helm-$n.yaml") docs/" "$TSV"
+  time_row "jinja2 script, fresh dir" "$n" "" -- \
+    sh -c "$(fresh "$WORK/jinja2-$n" 'exec "$0" "$1/render.py" "$1/spec.yaml" "$D"')" "$PYTHON" "$in/jinja2"
+  sweep "$WORK/jinja2-$n"
+
+  # what the GitOps engine runs on the output
+  time_row "kubectl kustomize, gatewright tree" "$n" "" -- \
+    sh -c 'exec kubectl kustomize "$0" > "$1"' "$gwout" "$WORK/gw-kustomize-$n.yaml"
+  sed -i "\$s/\t\$/\t$(docs_in "$WORK/gw-kustomize-$n.yaml") docs/" "$TSV"
+  time_row "kubectl kustomize, one app folder" "$n" "app-1/ alone: what an engine builds per namespace root" -- \
+    sh -c 'exec kubectl kustomize "$0" > /dev/null' "$gwout/app-1"
+  if [ "$n" -le "$KUSTOMIZE_MAX" ]; then
+    "$PYTHON" "$SHARED/gen.py" kustomize "$n" "$in/kustomize" > /dev/null
+    time_row "kubectl kustomize, single root" "$n" "same resources, $((2 * n)) patches" -- \
+      sh -c 'exec kubectl kustomize "$0" > "$1"' "$in/kustomize" "$WORK/kustomize-$n.yaml"
+  fi
+
+  # equivalence: kustomize over our tree == helm's objects; our stream == the jinja2 set
+  "$PYTHON" "$SHARED/check.py" "$n" "$WORK/helm-$n.yaml" "$WORK/gw-kustomize-$n.yaml" "$(dirname "$stream")" \
+    | tail -1 | sed 's/helm=/helm template=/; s/kustomize=/kubectl kustomize of the gatewright tree=/; s/jinja2=/gatewright --stdout=/' \
+    | tee -a "$WORK/check.txt"
+  rm -rf "$in" "$gwout" "$WORK"/*-"$n".yaml "$(dirname "$stream")"
+done
+
+echo "load at end	$(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/machine.tsv"
+"$PYTHON" "$HERE/report.py" "$WORK/machine.tsv" "$TSV" "$WORK/check.txt" "$REPORT"
+[ -n "$KEEP_WORK" ] || rm -rf "$WORK"
