@@ -27,7 +27,9 @@ fn owned(model: &Model, ns: &str) -> bool {
 /// Check parentRefs and cross-namespace references.
 pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     for r in &model.routes {
-        for p in &r.parent_refs {
+        for (pi, p) in r.parent_refs.iter().enumerate() {
+            // Long-form parentRefs are located at their entry; derived ones fall back to the route.
+            let at = format!("{}/parentRefs/{pi}", r.origin);
             let ns = p.namespace.as_deref().unwrap_or(&r.namespace);
             let Some(gw) = model.gateways.iter().find(|g| g.name == p.name && g.namespace == ns) else {
                 if p.kind.as_deref().is_some_and(|k| k != "Gateway") {
@@ -37,7 +39,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                     Some(g) => diags.push(
                         cx.err(
                             "GW412",
-                            &r.origin,
+                            &at,
                             format!(
                                 "route `{}/{}` refers to gateway `{ns}/{}`, which does not exist",
                                 r.namespace, r.name, p.name
@@ -52,7 +54,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                     None => diags.push(
                         cx.warn(
                             "GW414",
-                            &r.origin,
+                            &at,
                             format!(
                                 "route `{}/{}` attaches to gateway `{ns}/{}`, which this spec does not define",
                                 r.namespace, r.name, p.name
