@@ -7,81 +7,18 @@
 //! The full-disk case mounts a small tmpfs (the tests run as root on the
 //! project's machines and in CI) and fails loudly when it cannot.
 
+mod common;
+
+use common::cli::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn gatewright() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_gatewright"))
-}
-
-/// A spec with `routes` routes whose hostnames carry `tag`.
-fn spec(routes: usize, tag: &str) -> String {
-    let mut s = String::from(
-        "apiVersion: gatewright.dev/v1alpha1\nkind: Site\ngateways:\n  gateway:\n    profile: aks-istio-external\n    listeners:\n      default: { hostname: \"*.aks.rocks\", protocol: HTTP, port: 80 }\napps:\n  pets:\n    routes:\n",
-    );
-    for i in 0..routes {
-        s.push_str(&format!("      r{i}: {{ host: {tag}{i}.aks.rocks, to: svc{i}:80 }}\n"));
-    }
-    s
-}
-
-fn render(spec: &Path, out: &Path) -> Output {
-    gatewright()
-        .args(["render".as_ref(), spec.as_os_str(), "--out".as_ref(), out.as_os_str()])
-        .output()
-        .expect("run gatewright")
-}
-
-fn render_ok(spec: &Path, out: &Path) {
-    let o = render(spec, out);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
-/// Every file under `dir` (relative path -> bytes), hidden ones included:
-/// a writer's scratch files must not stay inside the output.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            if e.file_type().expect("file type").is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).expect("inside").to_string_lossy().into_owned();
-                files.insert(rel, std::fs::read(&p).unwrap_or_default());
-            }
-        }
-    }
-    files
-}
 
 /// The paths where two snapshots differ (for readable failures).
 fn differing(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).cloned().collect()
-}
-
-/// The trees the specs render to, each into a fresh directory.
-fn expected_trees(work: &Path, specs: &[&Path]) -> Vec<BTreeMap<String, Vec<u8>>> {
-    specs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let out = work.join(format!("expected-{i}"));
-            render_ok(s, &out);
-            snapshot(&out)
-        })
-        .collect()
-}
-
-fn write_spec(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write spec");
-    p
 }
 
 /// A tmpfs mounted for the test's lifetime.

@@ -7,77 +7,12 @@
 //! The read-only case mounts a small tmpfs (the tests run as
 //! root on the project's machines and in CI) and fail loudly when they cannot.
 
-use std::collections::BTreeMap;
+mod common;
+
+use common::cli::*;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn gatewright() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_gatewright"))
-}
-
-/// A spec with `routes` routes whose hostnames carry `tag`, so two tags give two different trees.
-fn spec(routes: usize, tag: &str) -> String {
-    let mut s = String::from(
-        "apiVersion: gatewright.dev/v1alpha1\nkind: Site\ngateways:\n  gateway:\n    profile: aks-istio-external\n    listeners:\n      default: { hostname: \"*.aks.rocks\", protocol: HTTP, port: 80 }\napps:\n  pets:\n    routes:\n",
-    );
-    for i in 0..routes {
-        s.push_str(&format!("      r{i}: {{ host: {tag}{i}.aks.rocks, to: svc{i}:80 }}\n"));
-    }
-    s
-}
-
-fn render(spec: &Path, out: &Path) -> Output {
-    gatewright()
-        .args(["render".as_ref(), spec.as_os_str(), "--out".as_ref(), out.as_os_str()])
-        .output()
-        .expect("run gatewright")
-}
-
-fn render_ok(spec: &Path, out: &Path) {
-    let o = render(spec, out);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
-/// Every file under `dir` (relative path -> bytes), hidden ones included,
-/// following no symlinks.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            let ft = e.file_type().expect("file type");
-            if ft.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).expect("inside").to_string_lossy().into_owned();
-                files.insert(rel, std::fs::read(&p).unwrap_or_default());
-            }
-        }
-    }
-    files
-}
-
-/// The trees the specs render to, each into a fresh directory.
-fn expected_trees(work: &Path, specs: &[&Path]) -> Vec<BTreeMap<String, Vec<u8>>> {
-    specs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let out = work.join(format!("expected-{i}"));
-            render_ok(s, &out);
-            snapshot(&out)
-        })
-        .collect()
-}
-
-fn write_spec(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write spec");
-    p
-}
 
 #[test]
 fn a_symlinked_output_directory_is_refused_and_its_target_untouched() {
