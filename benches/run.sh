@@ -76,8 +76,8 @@ time_row() {
   local f
   f() { awk -v k="$1" -v c="$2" '$1=="A" && $2==k {print $c; exit}' "$out"; }
   local counted exitc
-  counted="$(grep -oE 'runs counted: A [0-9]+' "$out" | awk '{print $4}')"
-  exitc="$(awk '$1=="A" && $2=="exit" {print $3; exit}' "$out")"
+  counted="$(grep -oE 'runs counted: A [0-9]+' "$out" | awk '{print $4}' || true)"
+  exitc="$(awk '$1=="A" && $2=="exit" {print $3; exit}' "$out" || true)"
   if [ "${exitc:-x}" != 0 ] || [ "${counted:-0}" = 0 ]; then
     note="${note:+$note; }did not finish (exit ${exitc:--}, ${counted:-0} runs within ${TIMEOUT} s)"
   fi
