@@ -63,7 +63,7 @@ fn parse(path: &Path) -> (Sources, Provenance, serde_json::Value) {
             mount: String::new(),
         });
     }
-    let mut spec = serde_json::Value::Object(load::merge_fragments(&prov, false, &mut diags));
+    let mut spec = serde_json::Value::Object(load::merge_fragments(&prov, &mut diags));
     overlay::strip_nulls(&mut spec);
     overlay::apply_profiles(&mut spec, &mut prov, &mut sources, &mut diags);
     assert!(!diags.has_errors(), "the workload parses");

@@ -218,6 +218,9 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         }
         if let Some((file, docs)) = load::read_yaml_file(path, sources, diags) {
             for node in docs {
+                if files.is_dir && load::is_foreign_document(&node) {
+                    continue; // another tool's document, e.g. a vendored app manifest
+                }
                 prov.push(Layer {
                     file,
                     node,
@@ -229,7 +232,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     if diags.has_errors() {
         return None;
     }
-    let mut spec = Value::Object(load::merge_fragments(&prov, files.is_dir, diags));
+    let mut spec = Value::Object(load::merge_fragments(&prov, diags));
     if spec.as_object().is_some_and(|m| m.is_empty()) {
         diags.push(
             Diagnostic::error("GW103", format!("no spec documents in `{}`", opts.spec.display()))

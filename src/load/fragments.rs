@@ -18,9 +18,19 @@ const KEYED: &[&str] = &["gateways", "apps"];
 /// Keys a team's app file may set.
 const TEAM_KEYS: &[&str] = &["apiVersion", "kind", "team", "apps"];
 
+/// Whether a document of a spec directory belongs to another tool (its
+/// `apiVersion` is neither gatewright's nor a near miss of it), such as an
+/// app's vendored manifest: such documents are not spec layers.
+pub fn is_foreign_document(node: &crate::yaml::Node) -> bool {
+    match node.get("apiVersion").map(|n| &n.value) {
+        Some(crate::yaml::Value::String(v)) => !v.starts_with("gatewright") && did_you_mean(v, [API_VERSION]).is_none(),
+        _ => false,
+    }
+}
+
 /// Merge the spec documents (the layers of `prov` mounted at the root) into
 /// one JSON value. Returns the merged value and whether any document was a spec.
-pub fn merge_fragments(prov: &Provenance, is_dir: bool, diags: &mut Diagnostics) -> Map<String, Value> {
+pub fn merge_fragments(prov: &Provenance, diags: &mut Diagnostics) -> Map<String, Value> {
     let mut merged = Map::new();
     let mut first_version: Option<(String, usize)> = None;
     for (index, layer) in prov.layers().iter().enumerate() {
@@ -40,7 +50,6 @@ pub fn merge_fragments(prov: &Provenance, is_dir: bool, diags: &mut Diagnostics)
             continue;
         };
         match doc.get("apiVersion").and_then(Value::as_str) {
-            Some(v) if is_dir && !v.starts_with("gatewright") && did_you_mean(v, [API_VERSION]).is_none() => continue,
             Some(v) => match &first_version {
                 Some((first, at)) if first != v => {
                     diags.push(

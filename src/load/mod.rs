@@ -10,7 +10,7 @@ mod fragments;
 mod provenance;
 
 pub use files::{SpecFiles, find_spec_files};
-pub use fragments::{escape as escape_token, merge_fragments};
+pub use fragments::{escape as escape_token, is_foreign_document, merge_fragments};
 pub use provenance::{Layer, Provenance, to_loc};
 
 use std::path::Path;

@@ -1,0 +1,54 @@
+//! Loading a spec directory: which documents become spec layers.
+
+use gatewright::driver::{Options, compile};
+
+const SPEC: &str = "apiVersion: gatewright.dev/v1alpha1
+kind: Site
+mesh: { revision: asm-1-22 }
+gateways:
+  gw: { profile: aks-istio-external, listeners: { http: { hostname: '*.example.com', protocol: HTTP, port: 80 } } }
+apps:
+  shop:
+    services: [front]
+    manifests: [manifests/shop.yaml]
+    routes:
+      front: { host: front.example.com, to: front:80 }
+";
+
+const MANIFEST: &str = "apiVersion: v1
+kind: Service
+metadata: { name: front }
+spec: { type: LoadBalancer, ports: [{ port: 80 }] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: front }
+";
+
+/// Vendored manifests in the spec directory are read by the app that names
+/// them, but they are not spec layers: every location lookup walks all
+/// layers, so one layer per manifest made analysis quadratic in the app count.
+#[test]
+fn other_tools_documents_in_a_spec_directory_are_not_spec_layers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("gatewright.yaml"), SPEC).expect("write spec");
+    std::fs::create_dir(dir.path().join("manifests")).expect("mkdir");
+    std::fs::write(dir.path().join("manifests/shop.yaml"), MANIFEST).expect("write manifest");
+    let outcome = compile(&Options {
+        spec: dir.path().to_path_buf(),
+        ..Options::default()
+    });
+    assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
+    let compiled = outcome.output.expect("output");
+    let from_spec_files = compiled
+        .provenance
+        .layers()
+        .iter()
+        .filter(|l| l.mount.is_empty())
+        .count();
+    assert_eq!(from_spec_files, 1, "only gatewright.yaml is a spec layer");
+    assert!(
+        compiled.tree.files.keys().any(|p| p.contains("shop")),
+        "the app still renders from its manifest"
+    );
+}
