@@ -49,8 +49,8 @@ pub fn merge_fragments(prov: &Provenance, diags: &mut Diagnostics) -> Map<String
             );
             continue;
         };
-        match doc.get("apiVersion").and_then(Value::as_str) {
-            Some(v) => match &first_version {
+        if let Some(v) = doc.get("apiVersion").and_then(Value::as_str) {
+            match &first_version {
                 Some((first, at)) if first != v => {
                     diags.push(
                         Diagnostic::error(
@@ -65,8 +65,7 @@ pub fn merge_fragments(prov: &Provenance, diags: &mut Diagnostics) -> Map<String
                 }
                 Some(_) => {}
                 None => first_version = Some((v.to_string(), index)),
-            },
-            None => {}
+            }
         }
         let team = doc.get("team").and_then(Value::as_str).map(str::to_string);
         for (key, value) in doc {
