@@ -27,6 +27,7 @@ pub mod resolve;
 pub mod schema;
 pub mod source;
 pub mod spec;
+pub mod stamp;
 pub mod validate;
 pub mod yaml;
 

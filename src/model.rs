@@ -331,6 +331,9 @@ pub struct Upstream {
     /// For a local file: its text, copied into the output.
     #[serde(skip)]
     pub content: Option<String>,
+    /// For a local file: where it was read from.
+    #[serde(skip)]
+    pub path: Option<std::path::PathBuf>,
     /// Spec path.
     #[serde(skip)]
     pub origin: String,

@@ -4,5 +4,10 @@
 
 #[test]
 fn cli_cases() {
-    trycmd::TestCases::new().case("tests/cmd/*.toml");
+    // The `check` stamps go to a scratch cache, never to `~/.cache`.
+    let cache = tempfile::tempdir().expect("cache dir");
+    trycmd::TestCases::new()
+        .env("GATEWRIGHT_CACHE_DIR", cache.path().display().to_string())
+        .case("tests/cmd/*.toml")
+        .run();
 }

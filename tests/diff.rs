@@ -162,6 +162,7 @@ fn two_output_trees_compare_without_git() {
         let st = Command::new(env!("CARGO_BIN_EXE_gatewright"))
             .args(["render", &format!("{name}.yaml"), "--out", name])
             .current_dir(dir.path())
+            .env("GATEWRIGHT_NO_CACHE", "1")
             .status()
             .expect("render");
         assert!(st.success());

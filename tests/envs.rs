@@ -119,6 +119,7 @@ fn exported_blueprints_are_the_builtins_and_render_the_same_tree() {
     let run = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_gatewright"))
             .args(args)
+            .env("GATEWRIGHT_NO_CACHE", "1")
             .output()
             .expect("run gatewright")
     };

@@ -224,6 +224,7 @@ fn gatewright(dir: &Path, args: &[&str]) -> std::process::Output {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("GATEWRIGHT_NO_CACHE", "1")
         .output()
         .expect("run gatewright")
 }

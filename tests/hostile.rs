@@ -18,6 +18,7 @@ fn run_bounded(args: &[&str], cwd: &Path, limit: Duration) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gatewright"))
         .args(args)
         .current_dir(cwd)
+        .env("GATEWRIGHT_NO_CACHE", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

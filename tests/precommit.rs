@@ -41,6 +41,8 @@ impl Scratch {
             .current_dir(&self.work)
             .env("PATH", &self.path)
             .env("PRE_COMMIT_HOME", &self.cache)
+            .env("GATEWRIGHT_CACHE_DIR", self.cache.join("gatewright"))
+            .env_remove("GATEWRIGHT_NO_CACHE")
             .env("GIT_AUTHOR_NAME", "Test")
             .env("GIT_AUTHOR_EMAIL", "test@example.com")
             .env("GIT_COMMITTER_NAME", "Test")

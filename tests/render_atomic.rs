@@ -133,6 +133,7 @@ fn a_killed_render_leaves_the_previous_tree_and_the_next_render_cleans_up() {
     let status = Command::new(env!("CARGO_BIN_EXE_gatewright"))
         .args(["render", "spec.yaml", "--out", "out"])
         .current_dir(dir.path())
+        .env("GATEWRIGHT_NO_CACHE", "1")
         .env("GATEWRIGHT_FAIL_AFTER_FILES", "1")
         .env("GATEWRIGHT_FAIL_MODE", "abort")
         .status()
@@ -146,6 +147,7 @@ fn a_killed_render_leaves_the_previous_tree_and_the_next_render_cleans_up() {
     let status = Command::new(env!("CARGO_BIN_EXE_gatewright"))
         .args(["render", "spec.yaml", "--out", "out"])
         .current_dir(dir.path())
+        .env("GATEWRIGHT_NO_CACHE", "1")
         .status()
         .expect("run gatewright");
     assert!(status.success());
@@ -248,6 +250,7 @@ fn the_spec_directory_cannot_be_the_output_directory() {
     let out = Command::new(env!("CARGO_BIN_EXE_gatewright"))
         .args(["render", ".", "--out", "."])
         .current_dir(&site)
+        .env("GATEWRIGHT_NO_CACHE", "1")
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));

@@ -17,6 +17,7 @@ fn aks_store_renders_the_seed_resources_field_for_field() {
         .args(["render", "examples/aks-store", "--out"])
         .arg(dir.path())
         .current_dir(root())
+        .env("GATEWRIGHT_NO_CACHE", "1")
         .status()
         .expect("run gatewright");
     assert!(status.success(), "gatewright render examples/aks-store failed");

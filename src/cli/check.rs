@@ -22,12 +22,25 @@ pub struct Args {
     /// The output directory to compare with (as given to `render --out`).
     #[arg(long, short)]
     out: PathBuf,
+    /// Always compile and compare: neither trust nor record the stamp that
+    /// skips both when no input or output changed (also `GATEWRIGHT_NO_CACHE=1`).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Run `check`.
 pub fn run(args: Args) -> ExitCode {
     let printer = Printer::new(args.format.format == Format::Json);
     let mut options = args.spec.options();
+    let cache = super::stamp::cache(args.no_cache);
+    if let Some(summary) = super::stamp::fresh(cache.as_ref(), &options, &args.crds.crds, &args.out) {
+        for _ in 0..summary.targets {
+            printer.diagnostics(&[], &Default::default());
+        }
+        printer.note(&up_to_date(summary.files, &args.out));
+        return ExitCode::SUCCESS;
+    }
+    let recorder = cache.as_ref().and_then(gatewright::stamp::Cache::begin);
     options.crds = match args.crds.load(&printer) {
         Ok(crds) => crds,
         Err(code) => return code,
@@ -103,8 +116,11 @@ pub fn run(args: Args) -> ExitCode {
     if !report.is_empty() && printer.stdout(&report) != ExitCode::SUCCESS {
         return ExitCode::from(FAILURE);
     }
+    if code == 0 {
+        super::stamp::record(recorder, &options, &args.crds.crds, &args.out, &compiled);
+    }
     match code {
-        0 => printer.note(&format!("up to date: {files} files in {}", args.out.display())),
+        0 => printer.note(&up_to_date(files, &args.out)),
         FINDINGS if !report.is_empty() => printer.note(&format!(
             "the output is stale: run `gatewright render {}{} --out {}` and commit the result",
             args.spec.spec.display(),
@@ -114,4 +130,8 @@ pub fn run(args: Args) -> ExitCode {
         _ => {}
     }
     ExitCode::from(code)
+}
+
+fn up_to_date(files: usize, out: &std::path::Path) -> String {
+    format!("up to date: {files} files in {}", out.display())
 }

@@ -8,6 +8,7 @@ mod git;
 mod import;
 mod output;
 mod render;
+mod stamp;
 mod validate;
 
 use std::path::PathBuf;

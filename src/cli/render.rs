@@ -31,6 +31,9 @@ pub struct Args {
     /// the environment taken from `ARGOCD_ENV_GATEWRIGHT_ENV` unless `--env` is given.
     #[arg(long, requires = "stdout")]
     argocd_plugin: bool,
+    /// Do not record the stamp that lets `check` skip the compile when nothing changed (also `GATEWRIGHT_NO_CACHE=1`).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// The variable Argo CD sets from the Application's plugin env `GATEWRIGHT_ENV`.
@@ -40,6 +43,7 @@ const ARGOCD_ENV: &str = "ARGOCD_ENV_GATEWRIGHT_ENV";
 pub fn run(args: Args) -> ExitCode {
     let printer = Printer::new(args.format.format == Format::Json);
     let mut options = args.spec.options();
+    let recorder = super::stamp::begin(args.no_cache || args.stdout);
     options.crds = match args.crds.load(&printer) {
         Ok(crds) => crds,
         Err(code) => return code,
@@ -116,6 +120,9 @@ pub fn run(args: Args) -> ExitCode {
     }
     if let (0, Some(out)) = (code, &args.out) {
         code = write_gitops(&compiled, out, args.spec.blueprints.as_deref(), &printer);
+        if code == 0 {
+            super::stamp::record(recorder, &options, &args.crds.crds, out, &compiled);
+        }
     }
     ExitCode::from(code)
 }

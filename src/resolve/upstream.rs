@@ -50,6 +50,7 @@ pub(super) fn resolve_app_upstreams(
                 namespace: ns.to_string(),
                 resource: entry.clone(),
                 content: None,
+                path: None,
                 origin: pointer.clone(),
             });
             continue;
@@ -124,6 +125,7 @@ pub(super) fn resolve_app_upstreams(
             namespace: ns.to_string(),
             resource: file_name,
             content: Some(String::from_utf8_lossy(&text).into_owned()),
+            path: Some(path),
             origin: pointer,
         });
     }

@@ -5,8 +5,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The built binary, with the `check` stamp cache off (tests never write into `~/.cache`).
 pub fn gatewright() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatewright"));
+    cmd.env("GATEWRIGHT_NO_CACHE", "1");
+    cmd
 }
 
 /// A spec with `routes` routes whose hostnames carry `tag`, so two tags give two different trees.

@@ -1,0 +1,193 @@
+//! What a stamp records about each path: its type and the `stat` fields that
+//! change when its content or listing changes. Paths are grouped by parent
+//! directory and stat'ed relative to it (one path lookup per directory, not
+//! per file: at 24,000 outputs the lookups were most of the cost).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// `(kind, size, mtime ns, ctime ns, inode, device, mode)`. Kind: 0 absent,
+/// 1 file, 2 directory, 3 symlink, 4 anything else. An absent path is
+/// recorded too: its appearance changes what a compile reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Fingerprint(pub u8, pub u64, pub i64, pub i64, pub u64, pub u64, pub u32);
+
+const ABSENT: Fingerprint = Fingerprint(0, 0, 0, 0, 0, 0, 0);
+
+/// The entries of one directory: `(directory, [(name, fingerprint)])`.
+/// Serialized as JSON arrays to keep stamps small.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Group(pub String, pub Vec<(String, Fingerprint)>);
+
+/// Fingerprint every path, and every directory of `dirs` through the link
+/// when it is a symlink (as `dir/.`), grouped by directory; `None` when a
+/// path is not UTF-8 or cannot be stat'ed (a stamp cannot vouch for it then).
+pub(super) fn record(paths: &[PathBuf], dirs: &[PathBuf]) -> Option<Vec<Group>> {
+    let mut by_dir: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+    for path in paths {
+        let (dir, name) = split(path)?;
+        by_dir.entry(dir).or_default().push(name);
+    }
+    for dir in dirs {
+        by_dir.entry(dir.clone()).or_default().push(".".to_string());
+    }
+    by_dir
+        .into_iter()
+        .map(|(dir, mut names)| {
+            names.sort();
+            names.dedup();
+            let handle = sys::Dir::open(&dir)?;
+            let entries = names
+                .into_iter()
+                .map(|n| handle.stat(&n).map(|f| (n, f)))
+                .collect::<Option<Vec<_>>>()?;
+            Some(Group(dir.to_str()?.to_string(), entries))
+        })
+        .collect()
+}
+
+/// The first recorded path that is racy (changed at or after `since`, the
+/// start of recording) or whose fingerprint differs now: `(path, racy)`.
+pub(super) fn first_change(groups: &[Group], since: i64) -> Option<(String, bool)> {
+    for Group(dir, entries) in groups {
+        let join = |name: &str| Path::new(dir).join(name).to_string_lossy().into_owned();
+        let handle = sys::Dir::open(Path::new(dir));
+        for (name, recorded) in entries {
+            if recorded.0 != 0 && recorded.2.max(recorded.3) >= since {
+                return Some((join(name), true));
+            }
+            let now = handle.as_ref().and_then(|h| h.stat(name));
+            if now != Some(*recorded) {
+                return Some((join(name), false));
+            }
+        }
+    }
+    None
+}
+
+/// A path as `(parent directory, name)`; `.` stands for the directory itself.
+fn split(path: &Path) -> Option<(PathBuf, String)> {
+    match (path.parent(), path.file_name()) {
+        (Some(p), Some(n)) => {
+            let dir = if p.as_os_str().is_empty() { Path::new(".") } else { p };
+            Some((dir.to_path_buf(), n.to_str()?.to_string()))
+        }
+        _ => Some((path.to_path_buf(), ".".to_string())),
+    }
+}
+
+/// The modification time of `meta`, in nanoseconds since the epoch.
+pub(super) fn mtime_of(meta: &std::fs::Metadata) -> Option<i64> {
+    let since = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i64::try_from(since.as_nanos()).ok()
+}
+
+#[cfg(unix)]
+mod sys {
+    use std::path::Path;
+
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+    use rustix::io::Errno;
+
+    use super::{ABSENT, Fingerprint};
+
+    /// An open directory, or `None` for one that does not exist.
+    pub(super) struct Dir(Option<rustix::fd::OwnedFd>);
+
+    impl Dir {
+        pub(super) fn open(dir: &Path) -> Option<Self> {
+            match rustix::fs::open(dir, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) {
+                Ok(fd) => Some(Self(Some(fd))),
+                Err(Errno::NOENT | Errno::NOTDIR) => Some(Self(None)),
+                Err(_) => None,
+            }
+        }
+
+        /// The fingerprint of `name` in this directory, not following a symlink.
+        #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
+        pub(super) fn stat(&self, name: &str) -> Option<Fingerprint> {
+            let Some(fd) = &self.0 else { return Some(ABSENT) };
+            let st = match rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st) => st,
+                Err(Errno::NOENT | Errno::NOTDIR) => return Some(ABSENT),
+                Err(_) => return None,
+            };
+            let mode = st.st_mode as u32;
+            let kind = match FileType::from_raw_mode(mode as _) {
+                FileType::RegularFile => 1,
+                FileType::Directory => 2,
+                FileType::Symlink => 3,
+                _ => 4,
+            };
+            let ns = |s: i64, n: i64| s.checked_mul(1_000_000_000)?.checked_add(n);
+            Some(Fingerprint(
+                kind,
+                st.st_size as u64,
+                ns(st.st_mtime as i64, st.st_mtime_nsec as i64)?,
+                ns(st.st_ctime as i64, st.st_ctime_nsec as i64)?,
+                st.st_ino as u64,
+                st.st_dev as u64,
+                mode,
+            ))
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod sys {
+    use std::path::{Path, PathBuf};
+
+    use super::{ABSENT, Fingerprint, mtime_of};
+
+    /// A directory (paths are stat'ed whole on this platform).
+    pub(super) struct Dir(PathBuf);
+
+    impl Dir {
+        pub(super) fn open(dir: &Path) -> Option<Self> {
+            Some(Self(dir.to_path_buf()))
+        }
+
+        /// The fingerprint of `name` in this directory, not following a symlink.
+        pub(super) fn stat(&self, name: &str) -> Option<Fingerprint> {
+            let meta = match std::fs::symlink_metadata(self.0.join(name)) {
+                Ok(m) => m,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(ABSENT),
+                Err(_) => return None,
+            };
+            let ft = meta.file_type();
+            let kind = if ft.is_symlink() {
+                3
+            } else if ft.is_dir() {
+                2
+            } else if ft.is_file() {
+                1
+            } else {
+                4
+            };
+            let mtime = mtime_of(&meta)?;
+            Some(Fingerprint(kind, meta.len(), mtime, mtime, 0, 0, 0))
+        }
+    }
+}
+
+/// Every path under `root`, `root` included, without following symlinks;
+/// `None` when part of it cannot be read (a stamp cannot vouch for it then).
+/// With `spec_rules`, hidden entries and a top-level `overlays/` folder are
+/// left out, as [`crate::load::find_spec_files`] does (`overlays/` is
+/// recorded on its own).
+pub(super) fn walk(root: &Path, spec_rules: bool, into: &mut Vec<PathBuf>) -> Option<()> {
+    let walker = walkdir::WalkDir::new(root).follow_links(false).into_iter();
+    let walker = walker.filter_entry(|e| {
+        if !spec_rules || e.depth() == 0 {
+            return true;
+        }
+        let name = e.file_name().to_string_lossy();
+        !(name.starts_with('.') || (e.depth() == 1 && e.file_type().is_dir() && name == "overlays"))
+    });
+    for entry in walker {
+        into.push(entry.ok()?.into_path());
+    }
+    Some(())
+}
