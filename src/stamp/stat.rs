@@ -50,21 +50,53 @@ pub(super) fn record(paths: &[PathBuf], dirs: &[PathBuf]) -> Option<Vec<Group>> 
 
 /// The first recorded path that is racy (changed at or after `since`, the
 /// start of recording) or whose fingerprint differs now: `(path, racy)`.
+/// Large stamps are stat'ed on a few threads; the answer is the first change
+/// in recorded order whatever the thread count.
 pub(super) fn first_change(groups: &[Group], since: i64) -> Option<(String, bool)> {
     for Group(dir, entries) in groups {
-        let join = |name: &str| Path::new(dir).join(name).to_string_lossy().into_owned();
+        if let Some((name, _)) = entries.iter().find(|(_, r)| r.0 != 0 && r.2.max(r.3) >= since) {
+            return Some((join(dir, name), true));
+        }
+    }
+    let total: usize = groups.iter().map(|g| g.1.len()).sum();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(4);
+    if threads < 2 || total < 4096 {
+        return changed(groups);
+    }
+    let per = total.div_ceil(threads);
+    let mut chunks = Vec::new();
+    let (mut start, mut count) = (0, 0);
+    for (i, g) in groups.iter().enumerate() {
+        count += g.1.len();
+        if count >= per {
+            chunks.push(&groups[start..=i]);
+            (start, count) = (i + 1, 0);
+        }
+    }
+    chunks.push(&groups[start..]);
+    std::thread::scope(|s| {
+        let running: Vec<_> = chunks.into_iter().map(|c| s.spawn(move || changed(c))).collect();
+        running
+            .into_iter()
+            .find_map(|t| t.join().unwrap_or_else(|_| Some(("<stat thread>".to_string(), false))))
+    })
+}
+
+/// The first path of `groups` whose fingerprint differs now.
+fn changed(groups: &[Group]) -> Option<(String, bool)> {
+    for Group(dir, entries) in groups {
         let handle = sys::Dir::open(Path::new(dir));
         for (name, recorded) in entries {
-            if recorded.0 != 0 && recorded.2.max(recorded.3) >= since {
-                return Some((join(name), true));
-            }
-            let now = handle.as_ref().and_then(|h| h.stat(name));
-            if now != Some(*recorded) {
-                return Some((join(name), false));
+            if handle.as_ref().and_then(|h| h.stat(name)) != Some(*recorded) {
+                return Some((join(dir, name), false));
             }
         }
     }
     None
+}
+
+fn join(dir: &str, name: &str) -> String {
+    Path::new(dir).join(name).to_string_lossy().into_owned()
 }
 
 /// A path as `(parent directory, name)`; `.` stands for the directory itself.
@@ -190,4 +222,37 @@ pub(super) fn walk(root: &Path, spec_rules: bool, into: &mut Vec<PathBuf>) -> Op
         into.push(entry.ok()?.into_path());
     }
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_stamp_finds_the_first_change_on_any_thread() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mut paths = Vec::new();
+        for d in 0..50 {
+            let dir = tmp.path().join(format!("d{d:02}"));
+            std::fs::create_dir(&dir).expect("mkdir");
+            for f in 0..100 {
+                let p = dir.join(format!("f{f:03}"));
+                std::fs::write(&p, "x").expect("write");
+                paths.push(p);
+            }
+        }
+        assert!(walk(tmp.path(), false, &mut Vec::new()).is_some());
+        let groups = record(&paths, &[tmp.path().to_path_buf()]).expect("record");
+        assert_eq!(first_change(&groups, i64::MAX), None);
+        assert!(first_change(&groups, 0).is_some_and(|(_, racy)| racy));
+        for late in ["d49/f099", "d30/f000", "d02/f050"] {
+            std::fs::write(tmp.path().join(late), "yy").expect("edit");
+            let want = tmp.path().join(late).to_string_lossy().into_owned();
+            assert_eq!(first_change(&groups, i64::MAX), Some((want, false)));
+        }
+        std::fs::write(tmp.path().join("new"), "").expect("add");
+        let root = tmp.path().join(".").to_string_lossy().into_owned();
+        let first = first_change(&groups, i64::MAX).expect("changed").0;
+        assert_eq!(Path::new(&first), Path::new(&root));
+    }
 }
