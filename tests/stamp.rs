@@ -149,11 +149,38 @@ fn inode(p: &Path) -> u64 {
 }
 
 #[test]
-fn a_render_stamp_distrusts_the_files_it_wrote() {
+fn a_render_that_wrote_files_leaves_no_trusted_stamp() {
     let case = Case::new();
-    assert!(matches!(stale(case.probe()), Stale::Racy(_)));
+    assert_eq!(stale(case.probe()), Stale::Missing);
     let (code, text) = case.check(&[]);
     assert_eq!(code, Some(0), "{text}");
+}
+
+#[test]
+fn a_render_that_wrote_nothing_records_a_trusted_stamp() {
+    let case = Case::new();
+    case.settle();
+    fs::remove_dir_all(&case.cache).expect("drop the check's stamp");
+    let o = case.run(&["render"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("0 written"));
+    assert!(matches!(case.probe(), Freshness::Fresh(_)));
+}
+
+#[test]
+fn a_path_changed_after_recording_started_is_racy() {
+    let case = Case::new();
+    case.settle();
+    let file = case.output_file();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(&file)
+        .and_then(|f| f.set_modified(later))
+        .expect("set mtime");
+    let (code, text) = case.check(&[]);
+    assert_eq!(code, Some(0), "same content: {text}");
+    assert_eq!(stale(case.probe()), Stale::Racy(file.to_string_lossy().into_owned()));
 }
 
 #[cfg(unix)]

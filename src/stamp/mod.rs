@@ -1,7 +1,7 @@
 //! The `check` fast path: a *stamp* records the `stat` fingerprint (type,
 //! size, mtime, ctime, inode, device, mode) of every input a compile read and
-//! every path of the output trees, after a render wrote them or a full check
-//! found them up to date. When the key (version, embedded templates and
+//! every path of the output trees, after a full check found them up to date
+//! (or a render found nothing to write). When the key (version, embedded templates and
 //! profiles, working directory, every option that changes output) matches
 //! and every recorded path still stats the same, the trees are up to date
 //! without compiling or reading them.
@@ -225,7 +225,18 @@ pub struct Recorder {
 impl Recorder {
     /// Stat everything `watch` lists and store the stamp of `key` atomically.
     /// Returns whether a stamp was written; failing is harmless (no stamp).
+    ///
+    /// An output tree whose directory changed since recording started (a
+    /// render that wrote anything replaces it) would make the stamp racy, so
+    /// none is written then, and nothing else is stat'ed.
     pub fn finish(self, key: Key, watch: &Watch, summary: Summary) -> bool {
+        if watch
+            .trees
+            .iter()
+            .any(|t| stat::newest(t).is_none_or(|n| n >= self.since))
+        {
+            return false;
+        }
         let Some(groups) = watch.groups() else {
             return false;
         };
@@ -249,6 +260,8 @@ pub struct Watch {
     paths: Vec<PathBuf>,
     /// Walked roots, also recorded through a symlink (the walk follows a root link).
     roots: Vec<PathBuf>,
+    /// Output trees, walked when the stamp is written.
+    trees: Vec<PathBuf>,
     failed: bool,
 }
 
@@ -301,15 +314,16 @@ impl Watch {
         self.paths.extend(sources.iter().filter_map(|(_, f)| f.path.clone()));
     }
 
-    /// An output tree: the directory and everything under it.
+    /// An output tree: the directory and everything under it (walked when
+    /// the stamp is written).
     pub fn add_tree(&mut self, dir: &Path) {
-        self.failed |= walk(dir, false, &mut self.paths).is_none();
-        self.roots.push(dir.to_path_buf());
+        self.trees.push(dir.to_path_buf());
     }
 
     fn add_tree_or_absent(&mut self, dir: &Path) {
         if std::fs::symlink_metadata(dir).is_ok() {
-            self.add_tree(dir);
+            self.failed |= walk(dir, false, &mut self.paths).is_none();
+            self.roots.push(dir.to_path_buf());
         } else {
             self.paths.push(dir.to_path_buf());
         }
@@ -319,6 +333,11 @@ impl Watch {
         if self.failed {
             return None;
         }
-        stat::record(&self.paths, &self.roots)
+        let mut paths = self.paths.clone();
+        for tree in &self.trees {
+            walk(tree, false, &mut paths)?;
+        }
+        let roots: Vec<PathBuf> = self.roots.iter().chain(&self.trees).cloned().collect();
+        stat::record(&paths, &roots)
     }
 }

@@ -99,6 +99,13 @@ fn join(dir: &str, name: &str) -> String {
     Path::new(dir).join(name).to_string_lossy().into_owned()
 }
 
+/// The newer of the modification and status-change times of a directory
+/// (through a symlink), in nanoseconds; `None` when it cannot be stat'ed.
+pub(super) fn newest(dir: &Path) -> Option<i64> {
+    let f = sys::Dir::open(dir)?.stat(".")?;
+    (f.0 != 0).then_some(f.2.max(f.3))
+}
+
 /// A path as `(parent directory, name)`; `.` stands for the directory itself.
 fn split(path: &Path) -> Option<(PathBuf, String)> {
     match (path.parent(), path.file_name()) {
