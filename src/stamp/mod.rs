@@ -333,11 +333,13 @@ impl Watch {
         if self.failed {
             return None;
         }
-        let mut paths = self.paths.clone();
+        // Inputs first: an edited spec, the usual change, is found after few stats.
+        let mut groups = stat::record(&self.paths, &self.roots)?;
+        let mut outputs = Vec::new();
         for tree in &self.trees {
-            walk(tree, false, &mut paths)?;
+            walk(tree, false, &mut outputs)?;
         }
-        let roots: Vec<PathBuf> = self.roots.iter().chain(&self.trees).cloned().collect();
-        stat::record(&paths, &roots)
+        groups.extend(stat::record(&outputs, &self.trees)?);
+        Some(groups)
     }
 }

@@ -25,25 +25,28 @@ pub(super) struct Group(pub String, pub Vec<(String, Fingerprint)>);
 /// when it is a symlink (as `dir/.`), grouped by directory; `None` when a
 /// path is not UTF-8 or cannot be stat'ed (a stamp cannot vouch for it then).
 pub(super) fn record(paths: &[PathBuf], dirs: &[PathBuf]) -> Option<Vec<Group>> {
-    let mut by_dir: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+    let mut by_dir: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for path in paths {
         let (dir, name) = split(path)?;
         by_dir.entry(dir).or_default().push(name);
     }
     for dir in dirs {
-        by_dir.entry(dir.clone()).or_default().push(".".to_string());
+        by_dir
+            .entry(dir.to_str()?.to_string())
+            .or_default()
+            .push(".".to_string());
     }
     by_dir
         .into_iter()
         .map(|(dir, mut names)| {
             names.sort();
             names.dedup();
-            let handle = sys::Dir::open(&dir)?;
+            let handle = sys::Dir::open(Path::new(&dir))?;
             let entries = names
                 .into_iter()
                 .map(|n| handle.stat(&n).map(|f| (n, f)))
                 .collect::<Option<Vec<_>>>()?;
-            Some(Group(dir.to_str()?.to_string(), entries))
+            Some(Group(dir, entries))
         })
         .collect()
 }
@@ -107,13 +110,13 @@ pub(super) fn newest(dir: &Path) -> Option<i64> {
 }
 
 /// A path as `(parent directory, name)`; `.` stands for the directory itself.
-fn split(path: &Path) -> Option<(PathBuf, String)> {
+fn split(path: &Path) -> Option<(String, String)> {
     match (path.parent(), path.file_name()) {
         (Some(p), Some(n)) => {
             let dir = if p.as_os_str().is_empty() { Path::new(".") } else { p };
-            Some((dir.to_path_buf(), n.to_str()?.to_string()))
+            Some((dir.to_str()?.to_string(), n.to_str()?.to_string()))
         }
-        _ => Some((path.to_path_buf(), ".".to_string())),
+        _ => Some((path.to_str()?.to_string(), ".".to_string())),
     }
 }
 
