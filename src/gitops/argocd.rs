@@ -171,17 +171,15 @@ pub(super) fn application_set(
             )
         }
     };
-    let mut template = application(
+    // No finalizer in the template: the ApplicationSet controller adds the
+    // resources finalizer itself (unless `preserveResourcesOnDeletion`).
+    let template = application(
         a,
         r,
         name,
         spec.clone().unwrap_or_else(|| path.to_string()),
         spec.as_ref().map(|_| plugin(env)),
     );
-    template.finalizers = match spec {
-        Some(_) => Vec::new(),
-        None => vec![CASCADE.into()],
-    };
     let set = ArgoApplicationSet {
         name: r.name.into(),
         namespace: a.namespace.clone().unwrap_or_else(|| "argocd".into()),
