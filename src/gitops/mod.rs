@@ -97,7 +97,8 @@ pub fn folders(tree: &Tree, model: &Model) -> Vec<Folder> {
     for (ns, refs) in parents {
         for p in refs.iter().filter(|p| p.kind.as_deref().is_none_or(|k| k == "Gateway")) {
             let target = p.namespace.as_deref().unwrap_or(ns);
-            if target != ns && gateways.contains(target) {
+            // never a dependency on a Kustomization that is not generated
+            if target != ns && gateways.contains(target) && names.contains(target) {
                 attaches.entry(ns).or_default().insert(target);
             }
         }
