@@ -65,6 +65,38 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
             }
         }
         for rule in &r.rules {
+            let mirrors = rule.filters.iter().enumerate().map(|(i, f)| (&rule.origin, i, f));
+            let backend_mirrors = rule
+                .backend_refs
+                .iter()
+                .flat_map(|b| b.filters.iter().enumerate().map(move |(i, f)| (&b.origin, i, f)));
+            for (at, i, f) in mirrors.chain(backend_mirrors) {
+                let Some(m) = &f.request_mirror else { continue };
+                let b = &m.backend_ref;
+                let Some(to) = b.namespace.as_deref().filter(|ns| *ns != r.namespace) else {
+                    continue;
+                };
+                let is_service =
+                    b.group.as_deref().unwrap_or("").is_empty() && b.kind.as_deref().unwrap_or("Service") == "Service";
+                if is_service
+                    && lookup.namespace_labels(to).is_some()
+                    && !lookup.granted(to, "HTTPRoute", &r.namespace, "Service", &b.name)
+                {
+                    diags.push(
+                        cx.err(
+                            "GW413",
+                            &format!("{at}/filters/{i}/requestMirror/backendRef"),
+                            format!(
+                                "mirror backend `{to}/{}` has no ReferenceGrant from HTTPRoutes in `{}`",
+                                b.name, r.namespace
+                            ),
+                        )
+                        .help(
+                            "the route would be refused the mirror backend (RefNotPermitted): add the ReferenceGrant",
+                        ),
+                    );
+                }
+            }
             for b in &rule.backend_refs {
                 let Some(to) = b.namespace.as_deref() else { continue };
                 if lookup.namespace_labels(to).is_some()
