@@ -25,7 +25,10 @@ JINJA = "jinja2 script, fresh dir"
 K_GW = "kubectl kustomize, gatewright tree"
 K_ONE = "kubectl kustomize, single root"
 K_APP = "kubectl kustomize, one app folder"
-HEADLINE = [STDOUT, FRESH, UNCHANGED, CHECK, HELM, JINJA, K_GW, K_ONE, K_APP]
+K_ROOTS = "kubectl kustomize, every engine root"
+K_EMPTY = "kubectl kustomize, empty root × roots"
+K_PATCH = "kubectl kustomize, one-patch root × roots"
+HEADLINE = [STDOUT, FRESH, UNCHANGED, CHECK, HELM, JINJA, K_GW, K_ONE, K_APP, K_ROOTS]
 
 
 def num(s):
@@ -67,8 +70,14 @@ def ratio(a, b):
     return a / b
 
 
+def minus(a, b):
+    return None if a is None or b is None else a - b
+
+
 def fmt_x(v):
-    return "–" if v is None else (f"{v:.1f}×" if v < 100 else f"{v:.0f}×")
+    if v is None:
+        return "–"
+    return f"{v:.2f}×" if v < 1 else (f"{v:.1f}×" if v < 100 else f"{v:.0f}×")
 
 
 def generated(machine, rows, checks):
@@ -92,16 +101,24 @@ def generated(machine, rows, checks):
         out.append(f"| {n:,} | " + " | ".join(cells) + " |")
     out += ["", "### Ratios (same invocation)", ""]
     out.append("| N | helm ÷ gatewright --stdout | helm peak ÷ gatewright peak | jinja2 ÷ gatewright fresh dir "
-               "| gatewright fresh dir ÷ cp -r | kustomize single root ÷ kustomize gatewright tree |")
-    out.append("| ---: | ---: | ---: | ---: | ---: | ---: |")
+               "| gatewright fresh dir ÷ cp -r | kustomize flat root ÷ every engine root "
+               "| flat root ÷ engine roots less process start | flat root ÷ engine roots less per-process cost |")
+    out.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in ns:
         out.append(
             f"| {n:,} | {fmt_x(ratio(get(n, HELM), get(n, STDOUT)))} "
             f"| {fmt_x(ratio(get(n, HELM, 'peak'), get(n, STDOUT, 'peak')))} "
             f"| {fmt_x(ratio(get(n, JINJA), get(n, FRESH)))} "
             f"| {fmt_x(ratio(get(n, FRESH), get(n, CP)))} "
-            f"| {fmt_x(ratio(get(n, K_ONE), get(n, K_GW)))} |"
+            f"| {fmt_x(ratio(get(n, K_ONE), get(n, K_ROOTS)))} "
+            f"| {fmt_x(ratio(get(n, K_ONE), minus(get(n, K_ROOTS), get(n, K_EMPTY))))} "
+            f"| {fmt_x(ratio(get(n, K_ONE), minus(get(n, K_ROOTS), get(n, K_PATCH))))} |"
         )
+    out += ["", "Engine roots: every namespace folder built alone, one `kubectl kustomize` each, in sequence "
+            "(what the generated Flux Kustomizations and Argo CD Applications build). \"Less process start\" "
+            "subtracts as many builds of an empty root; \"less per-process cost\" subtracts as many builds of "
+            "a one-Service, one-patch root (kustomize parses its OpenAPI schema once per process before the "
+            "first patch)."]
     out += ["", "### Targets", ""]
     out.append("| target | measured | met |")
     out.append("| --- | --- | :---: |")
@@ -130,9 +147,25 @@ def generated(machine, rows, checks):
         r = ratio(get(big, t), get(small, t))
         target(f"linear: `{t}` at {big:,} ≤ 12× its time at {small:,}",
                f"{fmt_s(get(big, t))} s vs {fmt_s(get(small, t))} s: {fmt_x(r)}", None if r is None else r <= 12)
-    r = ratio(get(small, K_ONE), get(small, K_GW))
-    target(f"`kubectl kustomize` over the rendered output at {small:,} apps ≥ 10× faster than one flat root",
-           f"{fmt_s(get(small, K_GW))} s vs {fmt_s(get(small, K_ONE))} s: {fmt_x(r)}", None if r is None else r >= 10)
+    flat, roots = get(small, K_ONE), get(small, K_ROOTS)
+    empty, patch = get(small, K_EMPTY), get(small, K_PATCH)
+    r = ratio(flat, roots)
+    target(f"`kubectl kustomize` of what the engine builds at {small:,} apps (every namespace root, one kubectl "
+           "each) ≥ 10× faster than one flat root",
+           f"{fmt_s(roots)} s vs {fmt_s(flat)} s: {fmt_x(r)}", None if r is None else r >= 10)
+    in_process, steady = minus(roots, empty), minus(roots, patch)
+    target("— of that, kubectl process start (empty root × roots) and the rest",
+           f"{fmt_s(empty)} s; {fmt_s(in_process)} s: flat root ÷ rest = {fmt_x(ratio(flat, in_process))}", None)
+    target("— of that, per-process cost (one-patch root × roots) and the rest",
+           f"{fmt_s(patch)} s; {fmt_s(steady)} s: flat root ÷ rest = {fmt_x(ratio(flat, steady))}", None)
+    if r is not None and r < 10:
+        out += ["", f"The engine-root target is missed as measured: {fmt_s(roots)} s of separate `kubectl` "
+                f"processes against {fmt_s(flat)} s for one flat root. Of that, {fmt_s(empty)} s is starting "
+                f"kubectl and {fmt_s(patch)} s the fixed cost of a process that applies a patch; the builds "
+                f"themselves take {fmt_s(steady)} s. Flux's kustomize-controller builds in-process (kustomize's "
+                "Go API, the schema parsed once), so it pays about the last figure; Argo CD's repo-server runs "
+                "one `kustomize` process per Application, so it pays about the total, spread over its "
+                "parallel workers and cached per commit."]
     out += ["", "### Equivalence (`../shared/bench/check.py`)", ""]
     out += [f"- `{line}`" for line in checks] or ["- not run"]
     out += ["", "### All rows", ""]

@@ -11,6 +11,16 @@
 #   KUSTOMIZE_MAX  largest N for `kubectl kustomize` on one flat root (default 1000;
 #                  it grows with N², 32 s at 1,000)
 #   ENVS_AT        N values at which the 3-environment rows run (default 1000)
+#   ENGINE_MAX     largest N for the engine-root rows (default 1000): every namespace
+#                  folder built alone, one `kubectl kustomize` each (~0.1-0.3 s per
+#                  folder, mostly process start), and the same count of empty and
+#                  one-patch roots (benches/kustomize_roots.sh)
+#   ENGINE_RUNS    runs of those rows from N=1000 on, no warm-up (default 1: one run
+#                  takes minutes, and TIMEOUT bounds the whole timer call)
+#   SLOW_RUNS      runs of the quadratic one-root kustomize rows from N=1000 on, no
+#                  warm-up (default 1); the aggregate root of gatewright's tree is
+#                  built up to KUSTOMIZE_MAX only, like the flat root
+#   GATEWRIGHT_CACHE_DIR  where `check` keeps its stamps (default: a folder in WORK)
 #   REPORT         file to write (default BENCHMARKS.md beside the repo's README;
 #                  "-" prints the tables only)
 #   WORK           scratch folder (default: a new mktemp -d, removed at the end)
@@ -25,6 +35,9 @@ WARMUP="${WARMUP:-1}"
 TIMEOUT="${TIMEOUT:-570}"
 KUSTOMIZE_MAX="${KUSTOMIZE_MAX:-1000}"
 ENVS_AT=" ${ENVS_AT:-1000} "
+ENGINE_MAX="${ENGINE_MAX:-1000}"
+ENGINE_RUNS="${ENGINE_RUNS:-1}"
+SLOW_RUNS="${SLOW_RUNS:-1}"
 REPORT="${REPORT:-$REPO/BENCHMARKS.md}"
 KEEP_WORK="${WORK:+1}"
 WORK="${WORK:-$(mktemp -d -t gwbench.XXXXXX)}"
@@ -51,6 +64,7 @@ HAS_CHECK=0
 "$GW" check --help > /dev/null 2>&1 && HAS_CHECK=1
 
 mkdir -p "$WORK"
+export GATEWRIGHT_CACHE_DIR="${GATEWRIGHT_CACHE_DIR:-$WORK/cache}"
 TSV="$WORK/results.tsv"
 : > "$TSV"
 {
@@ -149,19 +163,42 @@ for n in "${NS[@]}"; do
   sweep "$WORK/jinja2-$n"
 
   # what the GitOps engine runs on the output
-  time_row "kubectl kustomize, gatewright tree" "$n" "" -- \
-    sh -c 'exec kubectl kustomize "$0" > "$1"' "$gwout" "$WORK/gw-kustomize-$n.yaml"
-  sed -i "\$s/\t\$/\t$(docs_in "$WORK/gw-kustomize-$n.yaml") docs/" "$TSV"
+  slow_r="" slow_w=""
+  [ "$n" -lt 1000 ] || { slow_r="$SLOW_RUNS"; slow_w=0; }
+  if [ "$n" -le "$KUSTOMIZE_MAX" ]; then
+    RUNS_OVERRIDE="$slow_r" WARMUP_OVERRIDE="$slow_w" time_row "kubectl kustomize, gatewright tree" "$n" "" -- \
+      sh -c 'exec kubectl kustomize "$0" > "$1"' "$gwout" "$WORK/gw-kustomize-$n.yaml"
+    sed -i "\$s/\t\$/\t$(docs_in "$WORK/gw-kustomize-$n.yaml") docs/" "$TSV"
+  fi
   time_row "kubectl kustomize, one app folder" "$n" "app-1/ alone: what an engine builds per namespace root" -- \
     sh -c 'exec kubectl kustomize "$0" > /dev/null' "$gwout/app-1"
+  if [ "$n" -le "$ENGINE_MAX" ]; then
+    # what the generated Flux Kustomizations / Argo CD Applications build: every
+    # namespace folder alone; then kubectl's fixed cost for as many roots
+    roots="$(find "$gwout" -mindepth 2 -maxdepth 2 -name kustomization.yaml | wc -l)"
+    r="" w=""
+    [ "$n" -lt 1000 ] || { r="$ENGINE_RUNS"; w=0; }
+    RUNS_OVERRIDE="$r" WARMUP_OVERRIDE="$w" time_row "kubectl kustomize, every engine root" "$n" \
+      "$roots roots, one kubectl each, in sequence" -- \
+      bash "$HERE/kustomize_roots.sh" "$gwout" "$WORK/gw-roots-$n.yaml"
+    sed -i "\$s/\$/, $(docs_in "$WORK/gw-roots-$n.yaml") docs/" "$TSV"
+    RUNS_OVERRIDE="$r" WARMUP_OVERRIDE="$w" time_row "kubectl kustomize, empty root × roots" "$n" \
+      "kubectl process start, $roots times" -- \
+      bash "$HERE/kustomize_roots.sh" --empty "$gwout"
+    RUNS_OVERRIDE="$r" WARMUP_OVERRIDE="$w" time_row "kubectl kustomize, one-patch root × roots" "$n" \
+      "process start + kustomize's once-per-process patch setup, $roots times" -- \
+      bash "$HERE/kustomize_roots.sh" --one-patch "$gwout"
+  fi
   if [ "$n" -le "$KUSTOMIZE_MAX" ]; then
     "$PYTHON" "$SHARED/gen.py" kustomize "$n" "$in/kustomize" > /dev/null
-    time_row "kubectl kustomize, single root" "$n" "same resources, $((2 * n)) patches" -- \
+    RUNS_OVERRIDE="$slow_r" WARMUP_OVERRIDE="$slow_w" time_row "kubectl kustomize, single root" "$n" "same resources, $((2 * n)) patches" -- \
       sh -c 'exec kubectl kustomize "$0" > "$1"' "$in/kustomize" "$WORK/kustomize-$n.yaml"
   fi
 
   # equivalence: kustomize over our tree == helm's objects; our stream == the jinja2 set
-  "$PYTHON" "$SHARED/check.py" "$n" "$WORK/helm-$n.yaml" "$WORK/gw-kustomize-$n.yaml" "$(dirname "$stream")" \
+  built="$WORK/gw-kustomize-$n.yaml"
+  [ -s "$built" ] || built="-" # the aggregate root is not built above KUSTOMIZE_MAX
+  "$PYTHON" "$SHARED/check.py" "$n" "$WORK/helm-$n.yaml" "$built" "$(dirname "$stream")" \
     | tail -1 | sed 's/helm=/helm template=/; s/kustomize=/kubectl kustomize of the gatewright tree=/; s/jinja2=/gatewright --stdout=/' \
     | tee -a "$WORK/check.txt"
   rm -rf "$in" "$gwout" "$WORK"/*-"$n".yaml "$(dirname "$stream")"

@@ -214,14 +214,20 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         }
     };
     let mut prov = Provenance::new();
+    let mut preloaded = load::Preloaded::new();
     for path in &files.files {
         if files.is_dir && load::is_generated_file(path) {
             continue; // gatewright's own output inside the spec directory
         }
         if let Some((file, docs)) = load::read_yaml_file(path, sources, diags) {
+            if files.is_dir && !docs.is_empty() && docs.iter().all(load::is_foreign_document) {
+                // Another tool's file, e.g. a vendored app manifest: kept for the app that names it.
+                preloaded.insert(path.clone(), (file, docs));
+                continue;
+            }
             for node in docs {
                 if files.is_dir && load::is_foreign_document(&node) {
-                    continue; // another tool's document, e.g. a vendored app manifest
+                    continue;
                 }
                 prov.push(Layer {
                     file,
@@ -268,6 +274,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             prov: &prov,
             sources,
             gateway_api_version: target,
+            preloaded,
         };
         resolve::resolve(&site, &mut cx, diags)
     };

@@ -34,10 +34,16 @@ pub struct Document {
 
 /// Normalize every rendered object; all problems are collected.
 pub fn normalize(objects: Vec<RenderedObject>, blueprints: &Blueprints) -> Result<Vec<Document>, Vec<Diagnostic>> {
-    let mut docs = Vec::with_capacity(objects.len());
+    use rayon::prelude::*;
+    // Each object is parsed on its own; `collect` keeps the order.
+    let results: Vec<_> = objects
+        .into_par_iter()
+        .map(|object| normalize_one(&object, blueprints))
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
-    for object in objects {
-        match normalize_one(&object, blueprints) {
+    for result in results {
+        match result {
             Ok(Some(doc)) => docs.push(doc),
             Ok(None) => {}
             Err(d) => errors.push(d),

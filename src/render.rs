@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
@@ -271,10 +272,15 @@ pub fn render_model(
     for p in &model.service_patches {
         jobs.push((Blueprint::ServicePatch, to_value(p), &p.origin));
     }
-    let mut out = Vec::with_capacity(jobs.len());
+    // Each object renders on its own; `collect` keeps the model's order.
+    let results: Vec<_> = jobs
+        .into_par_iter()
+        .map(|(bp, value, origin)| (bp, origin, blueprints.render(bp, value, sources)))
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
-    for (bp, value, origin) in jobs {
-        match blueprints.render(bp, value, sources) {
+    for (bp, origin, result) in results {
+        match result {
             Ok(text) => out.push(RenderedObject {
                 blueprint: bp,
                 text,

@@ -32,6 +32,8 @@ const MODES: &[&str] = &[
     "  argocd: { applicationSet: list }\n",
     "  argocd: { applicationSet: git, plugin: {} }\n",
     "  gatewayApiCrds: true\n  flux: { gitRepository: true }\n  argocd: { applicationSet: list, plugin: {} }\n",
+    "  argocd: { applicationSet: git, project: apps }\n",
+    "  argocd: { applicationSet: git }\n",
 ];
 
 const SPEC: &str = r#"apiVersion: gatewright.dev/v1alpha1

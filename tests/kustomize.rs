@@ -85,11 +85,24 @@ fn kustomize_builds_the_seed_tree_with_the_upstream_manifest() {
     }
 }
 
+/// The objects `kubectl kustomize DIR` builds (`golden` names the tree in messages).
+fn build(dir: &std::path::Path, golden: &std::path::Path) -> Vec<Value> {
+    let built = kubectl().arg("kustomize").arg(dir).output().expect("run kubectl");
+    assert!(
+        built.status.success(),
+        "{}: {}",
+        golden.display(),
+        String::from_utf8_lossy(&built.stderr)
+    );
+    parse_stream(&String::from_utf8_lossy(&built.stdout))
+}
+
 /// The pinned aks-store manifest URL the example uses, and its local copy.
 const AKS_STORE_URL: &str = "https://raw.githubusercontent.com/Azure-Samples/aks-store-demo/44efc6edab0a811e2d8c6d8b559e066307cbbe42/aks-store-all-in-one.yaml";
 
 /// Every golden tree (every example × environment) builds with the real
-/// `kubectl kustomize`. A remote manifest would need the network: the pinned
+/// `kubectl kustomize`, as a whole and namespace folder by namespace folder
+/// (the roots the generated Flux and Argo CD objects build). A remote manifest would need the network: the pinned
 /// aks-store URL is swapped for its local copy in `../shared/data`, and any
 /// other URL fails the test.
 #[test]
@@ -119,18 +132,28 @@ fn kustomize_builds_every_golden_tree() {
             );
             std::fs::write(&dest, text).expect("write");
         }
-        let built = kubectl()
-            .arg("kustomize")
-            .arg(dir.path())
-            .output()
-            .expect("run kubectl");
-        assert!(
-            built.status.success(),
-            "{}: {}",
-            golden.display(),
-            String::from_utf8_lossy(&built.stderr)
+        let objects = build(dir.path(), &golden);
+        // What the GitOps engine builds: each namespace folder alone.
+        let mut roots: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path())
+            .expect("read tree")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.join("kustomization.yaml").is_file())
+            .collect();
+        roots.sort();
+        assert!(roots.len() >= 2, "{}: a gateway and an app folder", golden.display());
+        let sorted = |objects: Vec<Value>| {
+            let mut texts: Vec<String> = objects.iter().map(Value::to_string).collect();
+            texts.sort();
+            texts
+        };
+        let one_by_one = roots.iter().flat_map(|r| build(r, &golden)).collect();
+        assert_eq!(
+            sorted(one_by_one),
+            sorted(objects.clone()),
+            "{}: the namespace folders built one by one give the objects of the whole tree",
+            golden.display()
         );
-        let objects = parse_stream(&String::from_utf8_lossy(&built.stdout));
         for (path, object) in tree_objects(&tree) {
             let (kind, ns, name) = key(&object);
             let found = objects

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Context;
+use super::{Context, Lookup};
 use crate::diagnostic::Diagnostics;
 use crate::model::{Listener, Model};
 
@@ -46,14 +46,10 @@ fn admits(l: &Listener, gw_ns: &str, route_ns: &str, labels: Option<&BTreeMap<St
 }
 
 /// Check that each route attaches to at least one listener.
-pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
     for r in &model.routes {
         for p in &r.parent_refs {
-            let Some(gw) = model
-                .gateways
-                .iter()
-                .find(|g| g.name == p.name && Some(&g.namespace) == p.namespace.as_ref().or(Some(&r.namespace)))
-            else {
+            let Some(gw) = lookup.gateway(p.namespace.as_ref().unwrap_or(&r.namespace), &p.name) else {
                 continue;
             };
             let listeners: Vec<&Listener> = gw
@@ -67,11 +63,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 .iter()
                 .filter(|l| r.hostnames.is_empty() || r.hostnames.iter().any(|h| accepts(l, h)))
                 .collect();
-            let labels = model
-                .namespaces
-                .iter()
-                .find(|n| n.name == r.namespace)
-                .map(|n| &n.labels);
+            let labels = lookup.namespace_labels(&r.namespace);
             if !serving.is_empty() && !serving.iter().any(|l| admits(l, &gw.namespace, &r.namespace, labels)) {
                 let policies: Vec<String> = serving
                     .iter()

@@ -5,47 +5,50 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::Context;
 use super::attach::accepts;
+use super::{Context, Lookup};
 use crate::diagnostic::Diagnostics;
 use crate::model::{HttpRoute, Listener, Model, RouteMatch, RouteRule};
 
-/// Where a claim was made: the route (index into the model) and the spec path of its match.
+/// Where a claim was made: the route (index into the model), its rule and the match in it.
 struct Claim {
     route: usize,
-    pointer: String,
+    rule: usize,
+    matched: Option<usize>,
 }
 
 /// Check that no two routes claim the same hostname and match on one listener.
-pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
     let mut claims: HashMap<String, Claim> = HashMap::new();
     let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (ri, r) in model.routes.iter().enumerate() {
         for p in &r.parent_refs {
             let gw_ns = p.namespace.as_ref().unwrap_or(&r.namespace);
-            let Some(gw) = model
-                .gateways
-                .iter()
-                .find(|g| g.name == p.name && &g.namespace == gw_ns)
-            else {
+            let Some(gw) = lookup.gateway(gw_ns, &p.name) else {
                 continue;
             };
             for l in gw.listeners.iter().filter(|l| {
                 p.section_name.as_ref().is_none_or(|s| s == &l.name) && p.port.is_none_or(|port| port == l.port)
             }) {
                 for host in effective_hosts(r, l) {
-                    for rule in &r.rules {
+                    for (rule_index, rule) in r.rules.iter().enumerate() {
                         for (mi, key) in match_keys(rule) {
                             let claim = format!("{gw_ns}/{}\n{}\n{host}\n{key}", gw.name, l.name);
-                            let pointer = match_pointer(r, rule, mi, cx);
                             let Some(first) = claims.get(&claim) else {
-                                claims.insert(claim, Claim { route: ri, pointer });
+                                let first = Claim {
+                                    route: ri,
+                                    rule: rule_index,
+                                    matched: mi,
+                                };
+                                claims.insert(claim, first);
                                 continue;
                             };
                             if first.route == ri || !reported.insert((first.route, ri)) {
                                 continue;
                             }
                             let other = &model.routes[first.route];
+                            let pointer = match_pointer(r, rule, mi, cx);
+                            let first_pointer = match_pointer(other, &other.rules[first.rule], first.matched, cx);
                             diags.push(
                                 cx.err(
                                     "GW430",
@@ -62,7 +65,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                                         gw.name
                                     ),
                                 )
-                                .related(cx.prov.locate(&first.pointer), "claimed here first")
+                                .related(cx.prov.locate(&first_pointer), "claimed here first")
                                 .help("the gateway serves the route created first, which Git cannot show: change the hostname or the match of one of them, or merge the two routes"),
                             );
                         }

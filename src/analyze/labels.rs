@@ -37,45 +37,58 @@ pub fn is_label_value(s: &str) -> bool {
 pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     for ns in &model.namespaces {
         for (k, v) in &ns.labels {
-            let pointer = if k == REVISION_LABEL {
-                let own = format!("{}/revision", ns.origin);
-                if cx.prov.locate(&own) != cx.prov.locate(&ns.origin) {
-                    own
+            let pointer = || {
+                if k == REVISION_LABEL {
+                    let own = format!("{}/revision", ns.origin);
+                    if cx.prov.locate(&own) != cx.prov.locate(&ns.origin) {
+                        own
+                    } else {
+                        "/mesh/revision".to_string()
+                    }
                 } else {
-                    "/mesh/revision".to_string()
+                    format!("{}/labels/{}", ns.origin, esc(k))
                 }
-            } else {
-                format!("{}/labels/{}", ns.origin, esc(k))
             };
-            report(cx, diags, &pointer, k, v, &format!("namespace `{}`", ns.name));
+            report(cx, diags, pointer, k, v, || format!("namespace `{}`", ns.name));
         }
     }
     for g in &model.gateways {
         for l in &g.listeners {
             for (k, v) in l.allowed_routes.iter().flat_map(|a| a.selector.iter().flatten()) {
-                let pointer = format!("{}/allowedRoutes/selector/{}", l.origin, esc(k));
                 report(
                     cx,
                     diags,
-                    &pointer,
+                    || format!("{}/allowedRoutes/selector/{}", l.origin, esc(k)),
                     k,
                     v,
-                    &format!("the selector of listener `{}`", l.name),
+                    || format!("the selector of listener `{}`", l.name),
                 );
             }
         }
     }
 }
 
-fn report(cx: &Context<'_>, diags: &mut Diagnostics, pointer: &str, k: &str, v: &str, owner: &str) {
+/// Report an invalid label; the pointer and the owner's description are only built for a finding.
+fn report(
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+    pointer: impl FnOnce() -> String,
+    k: &str,
+    v: &str,
+    owner: impl FnOnce() -> String,
+) {
     let problem = if !is_label_key(k) {
-        format!("label key `{}` of {owner} is not valid", k.escape_debug())
+        format!("label key `{}` of {} is not valid", k.escape_debug(), owner())
     } else if !is_label_value(v) {
-        format!("label value `{}` (key `{k}`) of {owner} is not valid", v.escape_debug())
+        format!(
+            "label value `{}` (key `{k}`) of {} is not valid",
+            v.escape_debug(),
+            owner()
+        )
     } else {
         return;
     };
-    diags.push(cx.err("GW404", pointer, problem).help(
+    diags.push(cx.err("GW404", &pointer(), problem).help(
         "label names and values have at most 63 characters: letters, digits, `-`, `_`, `.`, starting and ending with a letter or digit (a key may have a DNS prefix, `example.com/name`)",
     ));
 }

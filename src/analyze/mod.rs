@@ -11,9 +11,11 @@ mod matches;
 mod references;
 pub mod syntax;
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::Provenance;
-use crate::model::Model;
+use crate::model::{Gateway, Model};
 use crate::source::Sources;
 
 /// Where analysis looks things up.
@@ -38,15 +40,83 @@ impl Context<'_> {
     }
 }
 
+/// The model's objects by name, built once, so that checks run per route
+/// look things up in constant time instead of scanning (which made analysis
+/// quadratic in the number of apps).
+pub(crate) struct Lookup<'m> {
+    /// Labels of each namespace the spec owns.
+    namespaces: HashMap<&'m str, &'m BTreeMap<String, String>>,
+    /// Gateways by (namespace, name).
+    gateways: HashMap<(&'m str, &'m str), &'m Gateway>,
+    /// Gateways by name alone, first in model order.
+    gateways_by_name: HashMap<&'m str, &'m Gateway>,
+    /// (to namespace, from kind, from namespace, to kind, name) of every granted reference.
+    grants: HashSet<(&'m str, &'m str, &'m str, &'m str, &'m str)>,
+}
+
+impl<'m> Lookup<'m> {
+    fn new(model: &'m Model) -> Self {
+        let mut gateways_by_name = HashMap::new();
+        for g in &model.gateways {
+            gateways_by_name.entry(g.name.as_str()).or_insert(g);
+        }
+        Self {
+            namespaces: model.namespaces.iter().map(|n| (n.name.as_str(), &n.labels)).collect(),
+            gateways: model
+                .gateways
+                .iter()
+                .map(|g| ((g.namespace.as_str(), g.name.as_str()), g))
+                .collect(),
+            gateways_by_name,
+            grants: model
+                .reference_grants
+                .iter()
+                .flat_map(|g| {
+                    g.names.iter().map(move |n| {
+                        (
+                            g.namespace.as_str(),
+                            g.from_kind.as_str(),
+                            g.from_namespace.as_str(),
+                            g.to_kind.as_str(),
+                            n.as_str(),
+                        )
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// The labels of a namespace the spec owns; `None` when it does not own it.
+    pub(crate) fn namespace_labels(&self, name: &str) -> Option<&'m BTreeMap<String, String>> {
+        self.namespaces.get(name).copied()
+    }
+
+    /// The gateway `namespace/name` of the model.
+    pub(crate) fn gateway(&self, namespace: &str, name: &str) -> Option<&'m Gateway> {
+        self.gateways.get(&(namespace, name)).copied()
+    }
+
+    /// A gateway of the model with this name, in any namespace.
+    pub(crate) fn gateway_named(&self, name: &str) -> Option<&'m Gateway> {
+        self.gateways_by_name.get(name).copied()
+    }
+
+    /// Whether a ReferenceGrant lets `from_kind`s in `from_ns` refer to the `to_kind` `to_ns/name`.
+    pub(crate) fn granted(&self, to_ns: &str, from_kind: &str, from_ns: &str, to_kind: &str, name: &str) -> bool {
+        self.grants.contains(&(to_ns, from_kind, from_ns, to_kind, name))
+    }
+}
+
 /// Run every check on the model.
 pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+    let lookup = Lookup::new(model);
     syntax::check(model, cx, diags);
     labels::check(model, cx, diags);
     matches::check(model, cx, diags);
     limits::check(model, cx, diags);
     gateways::check(model, cx, diags);
-    references::check(model, cx, diags);
-    attach::check(model, cx, diags);
-    conflicts::check(model, cx, diags);
+    references::check(model, &lookup, cx, diags);
+    attach::check(model, &lookup, cx, diags);
+    conflicts::check(model, &lookup, cx, diags);
     features::check(model, cx, diags);
 }

@@ -6,36 +6,22 @@
 //! The resolver builds the model this way; these checks keep the blueprint
 //! context honest for every model, whoever built it.
 
-use super::Context;
+use super::{Context, Lookup};
 use crate::diagnostic::Diagnostics;
 use crate::model::Model;
 
-fn granted(model: &Model, to_ns: &str, from_kind: &str, from_ns: &str, to_kind: &str, name: &str) -> bool {
-    model.reference_grants.iter().any(|g| {
-        g.namespace == to_ns
-            && g.from_kind == from_kind
-            && g.from_namespace == from_ns
-            && g.to_kind == to_kind
-            && g.names.iter().any(|n| n == name)
-    })
-}
-
-fn owned(model: &Model, ns: &str) -> bool {
-    model.namespaces.iter().any(|n| n.name == ns)
-}
-
 /// Check parentRefs and cross-namespace references.
-pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
     for r in &model.routes {
         for (pi, p) in r.parent_refs.iter().enumerate() {
             // Long-form parentRefs are located at their entry; derived ones fall back to the route.
             let at = format!("{}/parentRefs/{pi}", r.origin);
             let ns = p.namespace.as_deref().unwrap_or(&r.namespace);
-            let Some(gw) = model.gateways.iter().find(|g| g.name == p.name && g.namespace == ns) else {
+            let Some(gw) = lookup.gateway(ns, &p.name) else {
                 if p.kind.as_deref().is_some_and(|k| k != "Gateway") {
                     continue; // a mesh route's Service parent, not a gateway
                 }
-                match model.gateways.iter().find(|g| g.name == p.name) {
+                match lookup.gateway_named(&p.name) {
                     Some(g) => diags.push(
                         cx.err(
                             "GW412",
@@ -79,9 +65,43 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             }
         }
         for rule in &r.rules {
+            let mirrors = rule.filters.iter().enumerate().map(|(i, f)| (&rule.origin, i, f));
+            let backend_mirrors = rule
+                .backend_refs
+                .iter()
+                .flat_map(|b| b.filters.iter().enumerate().map(move |(i, f)| (&b.origin, i, f)));
+            for (at, i, f) in mirrors.chain(backend_mirrors) {
+                let Some(m) = &f.request_mirror else { continue };
+                let b = &m.backend_ref;
+                let Some(to) = b.namespace.as_deref().filter(|ns| *ns != r.namespace) else {
+                    continue;
+                };
+                let is_service =
+                    b.group.as_deref().unwrap_or("").is_empty() && b.kind.as_deref().unwrap_or("Service") == "Service";
+                if is_service
+                    && lookup.namespace_labels(to).is_some()
+                    && !lookup.granted(to, "HTTPRoute", &r.namespace, "Service", &b.name)
+                {
+                    diags.push(
+                        cx.err(
+                            "GW413",
+                            &format!("{at}/filters/{i}/requestMirror/backendRef"),
+                            format!(
+                                "mirror backend `{to}/{}` has no ReferenceGrant from HTTPRoutes in `{}`",
+                                b.name, r.namespace
+                            ),
+                        )
+                        .help(
+                            "the route would be refused the mirror backend (RefNotPermitted): add the ReferenceGrant",
+                        ),
+                    );
+                }
+            }
             for b in &rule.backend_refs {
                 let Some(to) = b.namespace.as_deref() else { continue };
-                if owned(model, to) && !granted(model, to, "HTTPRoute", &r.namespace, "Service", &b.name) {
+                if lookup.namespace_labels(to).is_some()
+                    && !lookup.granted(to, "HTTPRoute", &r.namespace, "Service", &b.name)
+                {
                     diags.push(
                         cx.err(
                             "GW413",
@@ -101,7 +121,9 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         for l in &g.listeners {
             for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
                 let Some(to) = c.namespace.as_deref() else { continue };
-                if owned(model, to) && !granted(model, to, "Gateway", &g.namespace, "Secret", &c.name) {
+                if lookup.namespace_labels(to).is_some()
+                    && !lookup.granted(to, "Gateway", &g.namespace, "Secret", &c.name)
+                {
                     diags.push(
                         cx.err(
                             "GW413",

@@ -47,8 +47,13 @@ impl Printer {
 
     /// Print a result on stdout; a closed pipe or write error is exit 2.
     pub fn stdout(&self, text: &str) -> ExitCode {
-        let mut out = std::io::stdout().lock();
-        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        self.stdout_with(|out| out.write_all(text.as_bytes()))
+    }
+
+    /// Write to standard output through a buffer with `write`; exit code 2 when writing fails.
+    pub fn stdout_with(&self, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> ExitCode {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        match write(&mut out).and_then(|()| out.flush()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {e}");

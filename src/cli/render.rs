@@ -95,7 +95,7 @@ pub fn run(args: Args) -> ExitCode {
             };
         }
         if args.stdout {
-            return printer.stdout(&compiled.tree.to_stream());
+            return printer.stdout_with(|out| compiled.tree.write_stream(out));
         }
         let Some(out) = &args.out else {
             return ExitCode::from(FAILURE);

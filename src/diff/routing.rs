@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::objects::{JsonBackend, JsonMatch};
 use crate::emit::Tree;
 use crate::model::{BackendRef, Model, RouteMatch};
+use crate::spec::{GrpcMatch, ValueMatchType};
 
 /// What routing a model (or tree) sets up, keyed for comparison.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -104,6 +105,14 @@ impl Routing {
                 r.add(&id, &route.hostnames, matches, backends, &rule.origin);
             }
         }
+        for route in &model.grpc_routes {
+            let id = format!("{}/{}", route.namespace, route.name);
+            for rule in &route.rules {
+                let backends = rule.backend_refs.iter().map(|b| backend(b, &route.namespace)).collect();
+                let matches = grpc_labels(rule.matches.as_deref().unwrap_or_default());
+                r.add(&id, &route.hostnames, matches, backends, &rule.origin);
+            }
+        }
         for ns in &model.namespaces {
             r.namespaces.insert(
                 ns.name.clone(),
@@ -162,6 +171,23 @@ impl Routing {
                     .map(|b| backend(&b.into_model(), &ns))
                     .collect();
                     self.add(&id, &hostnames, matches, backends, path);
+                }
+            }
+            "GRPCRoute" => {
+                let hostnames: Vec<String> = strings(v.pointer("/spec/hostnames"));
+                let id = format!("{ns}/{name}");
+                for rule in v.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten() {
+                    let matches =
+                        serde_json::from_value::<Vec<GrpcMatch>>(rule.get("matches").cloned().unwrap_or_default())
+                            .unwrap_or_default();
+                    let backends = serde_json::from_value::<Vec<JsonBackend>>(
+                        rule.get("backendRefs").cloned().unwrap_or_default(),
+                    )
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|b| backend(&b.into_model(), &ns))
+                    .collect();
+                    self.add(&id, &hostnames, grpc_labels(&matches), backends, path);
                 }
             }
             "Namespace" => {
@@ -332,6 +358,39 @@ fn match_label(m: &RouteMatch) -> String {
         s.push_str(&format!(" [{}]", extra.join(", ")));
     }
     s
+}
+
+/// `` gRPC service/method [header name=value]`` for each gRPC match (`*` for
+/// any service or method), or one label for "any call" when there are none;
+/// the leading space and `gRPC` keep them apart from HTTP paths of the same host.
+fn grpc_labels(matches: &[GrpcMatch]) -> Vec<String> {
+    if matches.is_empty() {
+        return vec![" gRPC */*".to_string()];
+    }
+    matches
+        .iter()
+        .map(|m| {
+            let method = m.method.clone().unwrap_or_default();
+            let mut s = format!(
+                " gRPC {}/{}",
+                method.service.as_deref().unwrap_or("*"),
+                method.method.as_deref().unwrap_or("*")
+            );
+            if method.kind == Some(ValueMatchType::RegularExpression) {
+                s.push_str(" (RegularExpression)");
+            }
+            let headers: Vec<String> = m
+                .headers
+                .iter()
+                .flatten()
+                .map(|h| format!("header {}={}", h.name, h.value))
+                .collect();
+            if !headers.is_empty() {
+                s.push_str(&format!(" [{}]", headers.join(", ")));
+            }
+            s
+        })
+        .collect()
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {

@@ -19,18 +19,29 @@ impl Tree {
     /// documents), in path order, after the line that names the Gateway API
     /// version; kustomizations and vendored upstream manifests are left out.
     pub fn to_stream(&self) -> String {
-        let mut out = needed_gateway_api(self)
-            .map(|v| gateway_api_note(&v))
-            .unwrap_or_default();
+        let mut out = Vec::new();
+        // Writing into a Vec cannot fail, and every piece is UTF-8.
+        let _ = self.write_stream(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Write [`Tree::to_stream`]'s text to `out` piece by piece, without
+    /// building it in memory first.
+    ///
+    /// # Errors
+    /// The first write error of `out`.
+    pub fn write_stream(&self, out: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
+        if let Some(v) = needed_gateway_api(self) {
+            out.write_all(gateway_api_note(&v).as_bytes())?;
+        }
         for (path, text) in &self.files {
             if path.ends_with("kustomization.yaml") || path.contains("/upstream/") {
                 continue;
             }
-            out.push_str("---\n");
-            out.push_str(&format!("# Source: {path}\n"));
-            out.push_str(text.strip_prefix(GENERATED_HEADER).unwrap_or(text));
+            write!(out, "---\n# Source: {path}\n")?;
+            out.write_all(text.strip_prefix(GENERATED_HEADER).unwrap_or(text).as_bytes())?;
         }
-        out
+        Ok(())
     }
 }
 
@@ -55,16 +66,18 @@ pub fn needed_gateway_api(tree: &Tree) -> Option<String> {
 /// Lay out documents and upstream manifests as a kustomize tree; the root
 /// kustomization names the Gateway API version the objects need.
 pub fn layout(docs: &[Document], upstreams: &[Upstream], gateway_api_version: &str) -> Tree {
+    use rayon::prelude::*;
     let mut folders: BTreeMap<&str, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
     let mut files = BTreeMap::new();
-    for d in docs {
+    let texts: Vec<String> = docs.par_iter().map(|d| file_text(&d.value)).collect();
+    for (d, text) in docs.iter().zip(texts) {
         let (resources, patches) = folders.entry(&d.folder).or_default();
         if d.is_patch {
             patches.push(&d.file_name)
         } else {
             resources.push(&d.file_name)
         }
-        files.insert(format!("{}/{}", d.folder, d.file_name), file_text(&d.value));
+        files.insert(format!("{}/{}", d.folder, d.file_name), text);
     }
     let mut upstream_by_ns: BTreeMap<&str, Vec<&Upstream>> = BTreeMap::new();
     for u in upstreams {

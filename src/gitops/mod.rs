@@ -1,7 +1,16 @@
-//! GitOps objects: the Flux `Kustomization`s (and optionally `GitRepository`)
-//! or Argo CD `Application`s / `ApplicationSet` that point a GitOps engine at
-//! each environment's rendered tree, and the kustomize root that installs the
-//! Gateway API CRDs. Opt-in with the spec's `gitops:` section.
+//! GitOps objects: what points a GitOps engine at each environment's
+//! rendered tree, and the kustomize root that installs the Gateway API CRDs.
+//! Opt-in with the spec's `gitops:` section.
+//!
+//! The engine builds one kustomize root per namespace folder of an
+//! environment (`<output>/<env>/<namespace>`), never the aggregate
+//! `<output>/<env>`: `kustomize build` grows with the square of the
+//! resources of one build, so a thousand small builds are far cheaper than
+//! one big one. Flux gets a `Kustomization` per namespace folder (app
+//! folders depend on the gateway folders their routes attach to), Argo CD an
+//! `Application` per namespace folder or an `ApplicationSet` generating
+//! them. The Argo CD plugin renders in-process, without kustomize, and
+//! keeps one `Application` per environment.
 //!
 //! They form their own tree, written to `<objects>/` of the repository
 //! (`clusters/` by default): `<objects>/<env>/` holds one environment's
@@ -9,13 +18,16 @@
 //! `<objects>/gateway-api/<version>/` the CRDs. That folder is never inside
 //! an output tree (a Flux path), which [`check`] enforces.
 
+mod argocd;
 mod checks;
 pub mod cmp;
+mod flux;
+pub mod names;
 pub mod objects;
 
 pub use checks::{check, objects_dir};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use minijinja::Value as Ctx;
@@ -23,12 +35,12 @@ use serde_json::{Value, json};
 
 use crate::diagnostic::Diagnostic;
 use crate::emit::Tree;
+use crate::model::Model;
 use crate::normalize::file_text;
 use crate::render::{Blueprint, Blueprints};
 use crate::source::Sources;
-use crate::spec::gitops::{Generator, GitOps};
+use crate::spec::gitops::GitOps;
 use crate::yaml;
-use objects::*;
 
 /// `metadata.name` of the config-management plugin (`plugin.yaml`).
 pub const PLUGIN_NAME: &str = "gatewright";
@@ -41,15 +53,6 @@ pub const CRDS_FOLDER: &str = "gateway-api";
 /// The objects folder of a spec without environments.
 pub const DEFAULT_CLUSTER: &str = "default";
 
-/// Sync options for trees of CRD-backed objects: server-side apply (no
-/// last-applied annotation size limit), no dry-run failure while the CRDs are
-/// still being installed, pruning after everything else applied.
-const SYNC_OPTIONS: &[&str] = &[
-    "ServerSideApply=true",
-    "SkipDryRunOnMissingResource=true",
-    "PruneLast=true",
-];
-
 /// One environment's input to [`generate`].
 #[derive(Debug, Clone, Copy)]
 pub struct EnvInput<'a> {
@@ -59,10 +62,65 @@ pub struct EnvInput<'a> {
     pub settings: &'a GitOps,
     /// Gateway API version its output needs.
     pub gateway_api_version: &'a str,
+    /// The namespace folders of its output tree ([`folders`]).
+    pub folders: &'a [Folder],
+}
+
+/// One namespace folder of an environment's output tree: a kustomize root
+/// of its own, which the engine builds alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    /// Folder name: the namespace.
+    pub name: String,
+    /// Whether it holds a `Gateway`.
+    pub gateway: bool,
+    /// The other folders holding a `Gateway` its routes attach to.
+    pub attaches_to: Vec<String>,
+}
+
+/// The namespace folders of a compiled tree, sorted: the top-level folders
+/// of `tree`, with the gateways of `model` and what its routes attach to.
+pub fn folders(tree: &Tree, model: &Model) -> Vec<Folder> {
+    let names: BTreeSet<&str> = tree
+        .files
+        .keys()
+        .filter_map(|p| p.split_once('/'))
+        .map(|(f, _)| f)
+        .collect();
+    let gateways: BTreeSet<&str> = model.gateways.iter().map(|g| g.namespace.as_str()).collect();
+    let parents = model
+        .routes
+        .iter()
+        .map(|r| (&r.namespace, &r.parent_refs))
+        .chain(model.grpc_routes.iter().map(|r| (&r.namespace, &r.parent_refs)));
+    let mut attaches: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (ns, refs) in parents {
+        for p in refs.iter().filter(|p| p.kind.as_deref().is_none_or(|k| k == "Gateway")) {
+            let target = p.namespace.as_deref().unwrap_or(ns);
+            // never a dependency on a Kustomization that is not generated
+            if target != ns && gateways.contains(target) && names.contains(target) {
+                attaches.entry(ns).or_default().insert(target);
+            }
+        }
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let gateway = gateways.contains(name);
+            Folder {
+                name: name.to_string(),
+                gateway,
+                attaches_to: match attaches.get(name) {
+                    Some(set) if !gateway => set.iter().map(|s| s.to_string()).collect(),
+                    _ => Vec::new(),
+                },
+            }
+        })
+        .collect()
 }
 
 /// The settings with their defaults filled in.
-struct Resolved<'a> {
+pub(crate) struct Resolved<'a> {
     s: &'a GitOps,
     name: &'a str,
     branch: &'a str,
@@ -82,13 +140,27 @@ impl<'a> Resolved<'a> {
     }
 
     /// Repository path of an environment's output tree.
-    fn env_path(&self, env: Option<&str>) -> String {
+    pub(crate) fn env_path(&self, env: Option<&str>) -> String {
         match env {
             Some(env) if self.output.is_empty() => env.to_string(),
             Some(env) => format!("{}/{env}", self.output),
             None if self.output.is_empty() => ".".to_string(),
             None => self.output.clone(),
         }
+    }
+
+    /// Repository path of one namespace folder of an environment's output tree.
+    fn folder_path(&self, env: Option<&str>, folder: &str) -> String {
+        match self.env_path(env) {
+            p if p == "." => folder.to_string(),
+            p => format!("{p}/{folder}"),
+        }
+    }
+
+    /// Name of an object of one environment (and namespace folder): `<name>-<env>-<folder>`.
+    fn name(&self, env: Option<&str>, folder: Option<&str>) -> String {
+        let parts: Vec<&str> = [Some(self.name), env, folder].into_iter().flatten().collect();
+        names::object_name(&parts)
     }
 
     fn crds_path(&self, version: &str) -> String {
@@ -112,21 +184,62 @@ fn clean(p: &str) -> String {
         .join("/")
 }
 
+/// The files generated so far, and what went wrong.
+struct Out<'b> {
+    blueprints: &'b Blueprints,
+    sources: &'b Sources,
+    files: BTreeMap<String, String>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Out<'_> {
+    /// Render one object into `<folder>/<kind>-<name>.yaml` (the objects folder itself without `folder`).
+    fn put(&mut self, folder: Option<&str>, bp: Blueprint, ctx: Ctx) {
+        match object(bp, ctx, self.blueprints, self.sources) {
+            Ok((name, value)) => {
+                let kind = value["kind"].as_str().unwrap_or_default().to_ascii_lowercase();
+                let file = format!("{kind}-{name}.yaml");
+                let path = folder.map_or(file.clone(), |f| format!("{f}/{file}"));
+                self.insert(path, file_text(&value), &name);
+            }
+            Err(d) => self.errors.push(d),
+        }
+    }
+
+    fn insert(&mut self, path: String, text: String, name: &str) {
+        if self.files.get(&path).is_some_and(|old| *old != text) {
+            self.errors.push(duplicate(name));
+        } else {
+            self.files.insert(path, text);
+        }
+    }
+}
+
+/// Two generated objects with one name: one would replace the other.
+fn duplicate(name: &str) -> Diagnostic {
+    Diagnostic::error("GW609", format!("two GitOps objects would be named `{name}`"))
+        .help("object names join `gitops.name`, the environment and the namespace with `-`: rename one of them, or change `gitops.name`")
+}
+
 /// Generate the GitOps tree for every environment of a spec (in plan order).
 pub fn generate(envs: &[EnvInput<'_>], blueprints: &Blueprints, sources: &Sources) -> Result<Tree, Vec<Diagnostic>> {
     let Some(first) = envs.first() else {
         return Ok(Tree::default());
     };
     let base = Resolved::new(first.settings);
-    let mut errors = Vec::new();
-    let mut files = BTreeMap::new();
+    let mut out = Out {
+        blueprints,
+        sources,
+        files: BTreeMap::new(),
+        errors: Vec::new(),
+    };
     let mut elements = Vec::new();
     for e in envs {
         let r = Resolved::new(e.settings);
         if (r.name, &r.output, &r.objects, &e.settings.repository)
             != (base.name, &base.output, &base.objects, &first.settings.repository)
         {
-            errors.push(
+            out.errors.push(
                 Diagnostic::error(
                     "GW606",
                     format!(
@@ -140,143 +253,18 @@ pub fn generate(envs: &[EnvInput<'_>], blueprints: &Blueprints, sources: &Source
         }
         let folder = e.env.unwrap_or(DEFAULT_CLUSTER);
         if folder == CRDS_FOLDER {
-            errors.push(
+            out.errors.push(
                 Diagnostic::error("GW607", format!("environment `{folder}` collides with the CRDs folder"))
                     .help(format!("rename `overlays/{folder}.yaml`")),
             );
             continue;
         }
-        let mut put = |bp: Blueprint, ctx: Ctx| match object(bp, ctx, blueprints, sources) {
-            Ok((name, value)) => {
-                let kind = value["kind"].as_str().unwrap_or_default().to_ascii_lowercase();
-                files.insert(format!("{folder}/{kind}-{name}.yaml"), file_text(&value));
-            }
-            Err(d) => errors.push(d),
-        };
-        let env_suffix = e.env.map(|n| format!("-{n}")).unwrap_or_default();
         let crds = e.settings.gateway_api_crds == Some(true);
         if let Some(f) = &e.settings.flux {
-            let namespace = f.namespace.clone().unwrap_or_else(|| "flux-system".into());
-            let interval = f.interval.clone().unwrap_or_else(|| "10m".into());
-            let generated_source = f.git_repository == Some(true);
-            let source_ref = SourceRef {
-                kind: "GitRepository".into(),
-                name: if generated_source {
-                    r.name.into()
-                } else {
-                    "flux-system".into()
-                },
-                namespace: namespace.clone(),
-            };
-            if generated_source {
-                put(
-                    Blueprint::FluxGitRepository,
-                    ctx(FluxGitRepository {
-                        name: r.name.into(),
-                        namespace: namespace.clone(),
-                        interval: interval.clone(),
-                        url: e.settings.repository.url.clone(),
-                        branch: r.branch.into(),
-                    }),
-                );
-            }
-            if crds {
-                put(
-                    Blueprint::FluxKustomization,
-                    ctx(FluxKustomization {
-                        name: CRDS_NAME.into(),
-                        namespace: namespace.clone(),
-                        interval: interval.clone(),
-                        path: format!("./{}", r.crds_path(e.gateway_api_version)),
-                        prune: false,
-                        wait: true,
-                        source_ref: source_ref.clone(),
-                        depends_on: Vec::new(),
-                    }),
-                );
-            }
-            let depends_on = match &f.depends_on {
-                Some(list) => list.clone(),
-                None if crds => vec![CRDS_NAME.to_string()],
-                None => Vec::new(),
-            };
-            put(
-                Blueprint::FluxKustomization,
-                ctx(FluxKustomization {
-                    name: format!("{}{env_suffix}", r.name),
-                    namespace,
-                    interval,
-                    path: format!("./{}", r.env_path(e.env)),
-                    prune: f.prune.unwrap_or(true),
-                    wait: false,
-                    source_ref,
-                    depends_on,
-                }),
-            );
+            flux::objects(e, &r, f, crds, &mut out);
         }
         if let Some(a) = &e.settings.argocd {
-            let app = |name: String, path: String, plugin: Option<ArgoPlugin>| ArgoApplication {
-                name,
-                namespace: a.namespace.clone().unwrap_or_else(|| "argocd".into()),
-                sync_wave: None,
-                project: a.project.clone().unwrap_or_else(|| "default".into()),
-                source: ArgoSource {
-                    repo_url: e.settings.repository.url.clone(),
-                    target_revision: r.branch.into(),
-                    path,
-                    plugin,
-                },
-                server: a
-                    .server
-                    .clone()
-                    .unwrap_or_else(|| "https://kubernetes.default.svc".into()),
-                prune: true,
-                sync_options: SYNC_OPTIONS.iter().map(|s| s.to_string()).collect(),
-            };
-            if crds {
-                let mut crd_app = app(
-                    format!("{CRDS_NAME}{env_suffix}"),
-                    r.crds_path(e.gateway_api_version),
-                    None,
-                );
-                crd_app.sync_wave = Some("-1".into());
-                crd_app.prune = false;
-                crd_app.sync_options = vec!["ServerSideApply=true".into()];
-                put(Blueprint::ArgoApplication, ctx(crd_app));
-            }
-            let plugin = |value: Option<String>| {
-                a.plugin.as_ref().map(|_| ArgoPlugin {
-                    name: PLUGIN_NAME.into(),
-                    env: value
-                        .map(|value| EnvVar {
-                            name: ENV_VAR.into(),
-                            value,
-                        })
-                        .into_iter()
-                        .collect(),
-                })
-            };
-            let source_path = |env_path: String| match &a.plugin {
-                Some(p) => match clean(p.spec.as_deref().unwrap_or(".")) {
-                    s if s.is_empty() => ".".to_string(),
-                    s => s,
-                },
-                None => env_path,
-            };
-            match a.application_set {
-                None => put(
-                    Blueprint::ArgoApplication,
-                    ctx(app(
-                        format!("{}{env_suffix}", r.name),
-                        source_path(r.env_path(e.env)),
-                        plugin(e.env.map(str::to_string)),
-                    )),
-                ),
-                Some(_) => elements.push(Element {
-                    env: e.env.unwrap_or(DEFAULT_CLUSTER).to_string(),
-                    path: r.env_path(e.env),
-                }),
-            }
+            elements.extend(argocd::objects(e, &r, a, crds, &mut out));
         }
         if crds {
             let k = json!({
@@ -287,82 +275,21 @@ pub fn generate(envs: &[EnvInput<'_>], blueprints: &Blueprints, sources: &Source
                     e.gateway_api_version
                 )],
             });
-            files.insert(
-                format!("{CRDS_FOLDER}/{}/kustomization.yaml", e.gateway_api_version),
-                file_text(&k),
-            );
+            let path = format!("{CRDS_FOLDER}/{}/kustomization.yaml", e.gateway_api_version);
+            out.insert(path, file_text(&k), CRDS_NAME);
         }
     }
-    if let Some(a) = first.settings.argocd.as_ref().filter(|_| errors.is_empty()) {
+    if let Some(a) = first.settings.argocd.as_ref().filter(|_| out.errors.is_empty()) {
         if let Some(generator) = a.application_set {
-            match application_set(generator, &base, first, elements, blueprints, sources) {
-                Ok((name, value)) => {
-                    files.insert(format!("applicationset-{name}.yaml"), file_text(&value));
-                }
-                Err(d) => errors.push(d),
-            }
+            let with_envs = first.env.is_some();
+            argocd::application_set(generator, &base, a, with_envs, elements, &mut out);
         }
     }
-    if errors.is_empty() {
-        Ok(Tree { files })
+    if out.errors.is_empty() {
+        Ok(Tree { files: out.files })
     } else {
-        Err(errors)
+        Err(out.errors)
     }
-}
-
-fn application_set(
-    generator: Generator,
-    r: &Resolved<'_>,
-    first: &EnvInput<'_>,
-    elements: Vec<Element>,
-    blueprints: &Blueprints,
-    sources: &Sources,
-) -> Result<(String, Value), Diagnostic> {
-    let a = first.settings.argocd.clone().unwrap_or_default();
-    let (env, path, elements) = match generator {
-        Generator::List => ("{{ .env }}", "{{ .path }}", Some(elements)),
-        Generator::Git => ("{{ .path.basename }}", "{{ .path.path }}", None),
-    };
-    let plugin = a.plugin.as_ref().map(|_| ArgoPlugin {
-        name: PLUGIN_NAME.into(),
-        env: vec![EnvVar {
-            name: ENV_VAR.into(),
-            value: env.into(),
-        }],
-    });
-    let source_path = match &a.plugin {
-        Some(p) => match clean(p.spec.as_deref().unwrap_or(".")) {
-            s if s.is_empty() => ".".to_string(),
-            s => s,
-        },
-        None => path.to_string(),
-    };
-    let template = ArgoApplication {
-        name: format!("{}-{env}", r.name),
-        namespace: String::new(),
-        sync_wave: None,
-        project: a.project.clone().unwrap_or_else(|| "default".into()),
-        source: ArgoSource {
-            repo_url: r.s.repository.url.clone(),
-            target_revision: r.branch.into(),
-            path: source_path,
-            plugin,
-        },
-        server: a
-            .server
-            .clone()
-            .unwrap_or_else(|| "https://kubernetes.default.svc".into()),
-        prune: true,
-        sync_options: SYNC_OPTIONS.iter().map(|s| s.to_string()).collect(),
-    };
-    let set = ArgoApplicationSet {
-        name: r.name.into(),
-        namespace: a.namespace.clone().unwrap_or_else(|| "argocd".into()),
-        elements,
-        directories: join_repo(&r.output, "*"),
-        template,
-    };
-    object(Blueprint::ArgoApplicationSet, ctx(set), blueprints, sources)
 }
 
 /// Render one object and parse it back (as the other blueprints are normalized).
@@ -406,13 +333,18 @@ pub fn generate_for(
     targets: &[(crate::driver::Target, crate::driver::Outcome)],
     blueprints: Option<&Path>,
 ) -> Option<Generated> {
+    let compiled: Vec<_> = targets
+        .iter()
+        .map(|(target, outcome)| Some((target, outcome.output.as_ref()?)))
+        .collect::<Option<_>>()?;
+    let trees: Vec<Vec<Folder>> = compiled.iter().map(|(_, c)| folders(&c.tree, &c.model)).collect();
     let mut envs = Vec::new();
-    for (target, outcome) in targets {
-        let compiled = outcome.output.as_ref()?;
+    for ((target, compiled), folders) in compiled.iter().zip(&trees) {
         envs.push(EnvInput {
             env: target.env.as_deref(),
             settings: compiled.gitops.as_ref()?,
             gateway_api_version: &compiled.model.gateway_api_version,
+            folders,
         });
     }
     let settings = envs.first()?.settings.clone();

@@ -61,6 +61,9 @@ pub struct ArgoApplication {
     pub namespace: String,
     /// Sync wave annotation, if any.
     pub sync_wave: Option<String>,
+    /// `metadata.finalizers` (the resources finalizer: deleting the
+    /// Application deletes what it deployed).
+    pub finalizers: Vec<String>,
     /// Project.
     pub project: String,
     /// Where the manifests come from.
@@ -115,17 +118,22 @@ pub struct ArgoApplicationSet {
     pub namespace: String,
     /// List generator elements; `None` for the git-directory generator.
     pub elements: Option<Vec<Element>>,
-    /// Git-directory generator pattern (`<output>/*`).
+    /// Git-directory generator pattern (`<output>/*/*`, `<output>/*`).
     pub directories: String,
     /// The application template.
     pub template: ArgoApplication,
 }
 
-/// One element of the list generator.
+/// One element of the list generator: a namespace folder of an
+/// environment (the whole environment with the plugin).
 #[derive(Debug, Clone, Serialize)]
 pub struct Element {
     /// Environment name.
     pub env: String,
+    /// Name of the Application.
+    pub name: String,
+    /// The namespace folder; `None` with the plugin.
+    pub namespace: Option<String>,
     /// Repository path of its output.
     pub path: String,
 }

@@ -24,6 +24,12 @@ pub fn limits() -> yaml::Limits {
     yaml::Limits::default()
 }
 
+/// Files of a spec directory that hold only other tools' documents (such as
+/// vendored app manifests), already read and parsed while looking for spec
+/// documents, by path: resolving the app that names one takes it from here
+/// instead of reading and parsing it again.
+pub type Preloaded = std::collections::HashMap<std::path::PathBuf, (crate::source::FileId, Vec<yaml::Node>)>;
+
 /// Read one YAML file into its documents, registering it in `sources`.
 /// Syntax errors become diagnostics located in that file.
 pub fn read_yaml_file(

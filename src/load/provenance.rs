@@ -104,11 +104,15 @@ fn walk<'a>(root: &'a Node, pointer: &str, index: &KeyIndex) -> Option<(&'a Node
     let mut key_span = None;
     let mut prefix_end = 0;
     for raw in pointer.strip_prefix('/')?.split('/') {
-        let token = raw.replace("~1", "/").replace("~0", "~");
+        let token: std::borrow::Cow<'_, str> = if raw.contains('~') {
+            raw.replace("~1", "/").replace("~0", "~").into()
+        } else {
+            raw.into()
+        };
         match &node.value {
             Value::Map(entries) => {
                 let at = match index.get(&pointer[..prefix_end]) {
-                    Some(keys) => keys.get(&token).copied(),
+                    Some(keys) => keys.get(token.as_ref()).copied(),
                     None => entries.iter().position(|e| e.key == token),
                 }?;
                 let entry = entries.get(at)?;

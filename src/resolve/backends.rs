@@ -1,7 +1,7 @@
 //! Backends and filters of HTTP and gRPC rules, and the ReferenceGrants that
 //! backends in other namespaces need.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::Context;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -102,39 +102,83 @@ struct CrossRef<'a> {
     origin: String,
 }
 
+/// Every Service in another namespace that a route refers to: its backends,
+/// and the backends its `requestMirror` filters (of rules and of backends) copy requests to.
 fn cross_refs(model: &Model) -> Vec<CrossRef<'_>> {
     let http = model.routes.iter().flat_map(|r| {
-        r.rules
-            .iter()
-            .map(move |rule| ("HTTPRoute", r.namespace.as_str(), &rule.backend_refs))
+        r.rules.iter().map(move |rule| {
+            (
+                "HTTPRoute",
+                r.namespace.as_str(),
+                &rule.filters,
+                &rule.backend_refs,
+                &rule.origin,
+            )
+        })
     });
     let grpc = model.grpc_routes.iter().flat_map(|r| {
-        r.rules
-            .iter()
-            .map(move |rule| ("GRPCRoute", r.namespace.as_str(), &rule.backend_refs))
+        r.rules.iter().map(move |rule| {
+            (
+                "GRPCRoute",
+                r.namespace.as_str(),
+                &rule.filters,
+                &rule.backend_refs,
+                &rule.origin,
+            )
+        })
     });
-    http.chain(grpc)
-        .flat_map(|(from_kind, from_ns, backends)| {
-            backends.iter().filter_map(move |b| {
-                let to_ns = b.namespace.as_deref().filter(|_| is_service(&b.group, &b.kind))?;
-                Some(CrossRef {
+    let mut out = Vec::new();
+    for (from_kind, from_ns, filters, backends, origin) in http.chain(grpc) {
+        mirrors(&mut out, from_kind, from_ns, filters, origin);
+        for b in backends {
+            mirrors(&mut out, from_kind, from_ns, &b.filters, &b.origin);
+            if let Some(to_ns) = b.namespace.as_deref().filter(|_| is_service(&b.group, &b.kind)) {
+                out.push(CrossRef {
                     from_kind,
                     from_ns,
                     to_ns,
                     name: b.name.as_str(),
                     origin: b.origin.clone(),
-                })
-            })
-        })
-        .collect()
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The Services in other namespaces that `requestMirror` filters at `at` copy requests to.
+fn mirrors<'a>(
+    out: &mut Vec<CrossRef<'a>>,
+    from_kind: &'static str,
+    from_ns: &'a str,
+    filters: &'a [spec::Filter],
+    at: &str,
+) {
+    for (i, f) in filters.iter().enumerate() {
+        let Some(m) = &f.request_mirror else { continue };
+        let b = &m.backend_ref;
+        let Some(to_ns) = b.namespace.as_deref().filter(|ns| *ns != from_ns) else {
+            continue;
+        };
+        if is_service(&b.group, &b.kind) {
+            out.push(CrossRef {
+                from_kind,
+                from_ns,
+                to_ns,
+                name: b.name.as_str(),
+                origin: format!("{at}/filters/{i}/requestMirror/backendRef"),
+            });
+        }
+    }
 }
 
 /// A ReferenceGrant in each namespace whose Services routes of another
 /// namespace use, when gatewright owns that namespace; a finding otherwise.
 pub(super) fn reference_grants(model: &mut Model, cx: &Context<'_>, diags: &mut Diagnostics) {
-    let mut grants: BTreeMap<(String, &'static str, String), (Vec<String>, String)> = BTreeMap::new();
+    let mut grants: BTreeMap<(String, &'static str, String), (BTreeSet<String>, String)> = BTreeMap::new();
+    let owned: HashSet<&str> = model.namespaces.iter().map(|n| n.name.as_str()).collect();
     for c in cross_refs(model) {
-        if !model.namespaces.iter().any(|n| n.name == c.to_ns) {
+        if !owned.contains(c.to_ns) {
             diags.push(
                 Diagnostic::warning(
                     "GW316",
@@ -154,10 +198,8 @@ pub(super) fn reference_grants(model: &mut Model, cx: &Context<'_>, diags: &mut 
         }
         let (services, _) = grants
             .entry((c.to_ns.to_string(), c.from_kind, c.from_ns.to_string()))
-            .or_insert_with(|| (Vec::new(), c.origin.clone()));
-        if !services.iter().any(|s| s == c.name) {
-            services.push(c.name.to_string());
-        }
+            .or_insert_with(|| (BTreeSet::new(), c.origin.clone()));
+        services.insert(c.name.to_string());
     }
     for ((namespace, from_kind, from_namespace), (names, origin)) in grants {
         let prefix = if from_kind == "HTTPRoute" {
@@ -170,7 +212,7 @@ pub(super) fn reference_grants(model: &mut Model, cx: &Context<'_>, diags: &mut 
             &namespace,
             (from_kind, &from_namespace),
             "Service",
-            names,
+            names.into_iter().collect(),
             &origin,
         ));
     }

@@ -30,6 +30,8 @@ pub struct Context<'a> {
     pub sources: &'a mut Sources,
     /// Gateway API version the output targets.
     pub gateway_api_version: String,
+    /// Manifests already read with the spec directory, taken by the app that names them.
+    pub preloaded: crate::load::Preloaded,
 }
 
 impl Context<'_> {

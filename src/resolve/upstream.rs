@@ -84,6 +84,16 @@ pub(super) fn resolve_app_upstreams(
             );
             continue;
         }
+        if let Some((file, docs)) = cx.preloaded.remove(&path) {
+            services.extend(docs.iter().filter_map(service_of));
+            model.upstreams.push(model::Upstream {
+                namespace: ns.to_string(),
+                resource: file_name,
+                content: Some(cx.sources.get(file).text.clone()),
+                origin: pointer,
+            });
+            continue;
+        }
         let text = match crate::load::read_limited(&path, yaml::Limits::default().max_bytes) {
             Ok(bytes) => bytes,
             Err(e) => {
@@ -99,16 +109,7 @@ pub(super) fn resolve_app_upstreams(
             }
         };
         match yaml::read_bytes(&text, &yaml::Limits::default()) {
-            Ok(docs) => {
-                for doc in docs {
-                    let v = doc.to_json();
-                    if v.get("kind").and_then(Value::as_str) == Some("Service") {
-                        if let Some(name) = v.pointer("/metadata/name").and_then(Value::as_str) {
-                            services.push((name.to_string(), v.clone()));
-                        }
-                    }
-                }
-            }
+            Ok(docs) => services.extend(docs.iter().filter_map(service_of)),
             Err(e) => {
                 diags.push(
                     cx.err(
@@ -174,6 +175,17 @@ pub(super) fn resolve_app_upstreams(
             origin: pointer,
         });
     }
+}
+
+/// A Service of a manifest, by name.
+fn service_of(doc: &yaml::Node) -> Option<(String, Value)> {
+    let is_service = matches!(doc.get("kind").map(|k| &k.value), Some(yaml::Value::String(k)) if k == "Service");
+    if !is_service {
+        return None;
+    }
+    let v = doc.to_json();
+    let name = v.pointer("/metadata/name").and_then(Value::as_str)?.to_string();
+    Some((name, v))
 }
 
 fn local_path(entry: &str, pointer: &str, cx: &Context<'_>) -> Option<std::path::PathBuf> {

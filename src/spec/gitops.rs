@@ -1,5 +1,6 @@
 //! The `gitops:` section of the spec: opt-in generation of the objects that
-//! point Flux or Argo CD at each environment's rendered tree.
+//! point Flux or Argo CD at the namespace folders of each environment's
+//! rendered tree.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -46,7 +47,7 @@ pub struct Repository {
     pub branch: Option<String>,
 }
 
-/// Flux settings: a `Kustomization` per environment.
+/// Flux settings: a `Kustomization` per namespace folder of each environment.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Flux {
@@ -65,13 +66,15 @@ pub struct Flux {
     /// that `flux bootstrap` creates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_repository: Option<bool>,
-    /// Kustomizations every environment's Kustomization depends on (by
-    /// default the generated Gateway API CRDs one, when `gatewayApiCrds`).
+    /// Kustomizations every namespace folder's Kustomization depends on (by
+    /// default the generated Gateway API CRDs one, when `gatewayApiCrds`);
+    /// app folders also depend on the gateway folders their routes attach to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depends_on: Option<Vec<String>>,
 }
 
-/// Argo CD settings: an `Application` per environment, or one `ApplicationSet`.
+/// Argo CD settings: an `Application` per namespace folder of each
+/// environment (per environment with the plugin), or one `ApplicationSet`.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ArgoCd {
@@ -85,9 +88,10 @@ pub struct ArgoCd {
     /// Argo CD runs in, by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
-    /// One `ApplicationSet` instead of an `Application` per environment:
-    /// `list` (one element per environment) or `git` (a git-directory
-    /// generator over `<output>/*`).
+    /// One `ApplicationSet` instead of the `Application`s: `list` (one
+    /// element per namespace folder of each environment) or `git` (a
+    /// git-directory generator over `<output>/*/*`, the namespace folders;
+    /// `<output>/*` without environments or with the plugin).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_set: Option<Generator>,
     /// Render inside Argo CD with the gatewright config-management plugin
@@ -100,9 +104,9 @@ pub struct ArgoCd {
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub enum Generator {
-    /// A list generator with one element per environment.
+    /// A list generator with one element per Application.
     List,
-    /// A git-directory generator over the environment folders of `output`.
+    /// A git-directory generator over the folders of `output`.
     Git,
 }
 
