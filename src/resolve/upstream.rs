@@ -90,6 +90,7 @@ pub(super) fn resolve_app_upstreams(
                 namespace: ns.to_string(),
                 resource: file_name,
                 content: Some(cx.sources.get(file).text.clone()),
+                path: Some(path),
                 origin: pointer,
             });
             continue;
