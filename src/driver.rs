@@ -137,6 +137,8 @@ pub struct Compiled {
     pub provenance: Provenance,
     /// The spec's `gitops:` settings (see [`crate::gitops`]).
     pub gitops: Option<crate::spec::gitops::GitOps>,
+    /// The blueprint directory used (`--blueprints`, else the spec's `blueprints:`), if any.
+    pub blueprints: Option<PathBuf>,
 }
 
 /// Everything a run produced: the files read, the findings, and the output
@@ -321,6 +323,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         tree,
         provenance: prov,
         gitops: site.gitops,
+        blueprints: dir,
     })
 }
 

@@ -131,6 +131,7 @@ fn revisions(args: &Args, printer: &Printer) -> Result<Report, u8> {
         tree: Default::default(),
         provenance: Default::default(),
         gitops: None,
+        blueprints: None,
     };
     for env in envs {
         let (bo, ho) = (base.targets.get(env), head.targets.get(env));
