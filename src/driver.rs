@@ -231,6 +231,23 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         .map_err(|e| diags.extend(e))
         .ok()?;
     if let Some(crds) = &opts.crds {
+        let bundles = crds.bundle_versions();
+        if !bundles.is_empty() && !bundles.contains(&model.gateway_api_version) {
+            diags.push(
+                Diagnostic::warning(
+                    "GW806",
+                    format!(
+                        "the `--crds` are Gateway API {}, but the output targets {}",
+                        bundles.join(", "),
+                        model.gateway_api_version
+                    ),
+                )
+                .help(format!(
+                    "validate with the {} CRDs (the cluster's), or target the cluster's release with `--gateway-api` or `gatewayApi:`",
+                    model.gateway_api_version
+                )),
+            );
+        }
         crate::validate::rendered::check(&docs, &model, &prov, crds, diags);
         if diags.has_errors() {
             return None;
