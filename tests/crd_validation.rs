@@ -294,3 +294,29 @@ fn every_cel_rule_of_every_version_compiles() {
         assert_eq!(set.rule_count(), rules, "{}", path.display());
     }
 }
+
+/// `--crds` of another Gateway API release than the output targets is a GW806 warning.
+#[test]
+fn crds_of_another_release_than_the_target_are_a_warning() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/aks-store/gatewright.yaml");
+    let warnings = |version: &str| -> Vec<String> {
+        let outcome = gatewright::driver::compile(&gatewright::Options {
+            spec: seed.clone(),
+            crds: Some(std::sync::Arc::new(install(version, "standard"))),
+            ..Default::default()
+        });
+        assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
+        outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "GW806")
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    assert_eq!(install("v1.3.0", "standard").bundle_versions(), ["v1.3.0"]);
+    assert!(warnings("v1.1.0").is_empty(), "the seed targets v1.1.0");
+    assert_eq!(
+        warnings("v1.3.0"),
+        ["the `--crds` are Gateway API v1.3.0, but the output targets v1.1.0"]
+    );
+}

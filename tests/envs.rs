@@ -8,23 +8,8 @@ use std::path::Path;
 use common::*;
 use gatewright::Options;
 
-const SPEC: &str = "apiVersion: gatewright.dev/v1alpha1
-kind: Site
-mesh:
-  revision: asm-1-22
-gateways:
-  gateway:
-    profile: aks-istio-external
-    listeners:
-      default: { hostname: \"*.aks.rocks\", protocol: HTTP, port: 80 }
-apps:
-  pets:
-    routes:
-      store-front: { host: store.aks.rocks, to: store-front:80 }
-";
-
 fn with_overlay(dir: &Path, overlay: &str) -> gatewright::emit::Tree {
-    std::fs::write(dir.join("spec.yaml"), SPEC).expect("spec");
+    std::fs::write(dir.join("spec.yaml"), PETS_ONE_ROUTE).expect("spec");
     std::fs::write(dir.join("env.yaml"), overlay).expect("overlay");
     render_with(Options {
         spec: dir.join("spec.yaml"),
@@ -93,7 +78,7 @@ fn an_overlay_pins_one_namespace_to_another_revision() {
 #[test]
 fn plan_lists_one_tree_per_overlay_or_one_without() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("spec.yaml"), SPEC).expect("spec");
+    std::fs::write(dir.path().join("spec.yaml"), PETS_ONE_ROUTE).expect("spec");
     let plan = gatewright::driver::plan(dir.path(), None, None).expect("plan");
     assert_eq!(plan.len(), 1);
     assert_eq!(plan[0].env, None);

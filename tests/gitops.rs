@@ -48,7 +48,7 @@ fn gitops_tree(spec: &Path) -> Tree {
     for (_, o) in &targets {
         assert!(!o.has_errors(), "{:?}", o.diagnostics);
     }
-    gatewright::gitops::generate_for(&targets, None)
+    gatewright::gitops::generate_for(&targets)
         .expect("a gitops section")
         .result
         .expect("generates")
@@ -221,7 +221,7 @@ fn two_objects_with_one_name_are_refused() {
     );
     std::fs::write(dir.path().join("gatewright.yaml"), spec).expect("spec");
     let targets = compile_all(dir.path());
-    let result = gatewright::gitops::generate_for(&targets, None).expect("gitops").result;
+    let result = gatewright::gitops::generate_for(&targets).expect("gitops").result;
     let errors = result.expect_err("namespace `api-crds` is named like the CRDs Kustomization");
     assert_eq!(errors.iter().map(|d| d.code).collect::<Vec<_>>(), ["GW609"]);
     assert!(errors[0].message.contains("gateway-api-crds"), "{}", errors[0].message);
@@ -433,4 +433,30 @@ fn the_example_repository_is_up_to_date() {
         "run `gatewright render examples/gitops-repo --out examples/gitops-repo/deploy`:\n{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+#[test]
+fn the_specs_blueprints_directory_shapes_the_gitops_objects_too() {
+    let dir = repo(&format!("blueprints: bp\n{REPO}  flux: {{}}\n"), &[]);
+    std::fs::create_dir(dir.path().join("bp")).expect("bp");
+    let builtin =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints/flux-kustomization.yaml.j2"))
+            .expect("built-in blueprint");
+    let custom = builtin.replacen(
+        "  namespace: {{ kustomization.namespace }}\n",
+        "  namespace: {{ kustomization.namespace }}\n  labels: { team: platform }\n",
+        1,
+    );
+    assert_ne!(custom, builtin, "the blueprint still has the line this test extends");
+    std::fs::write(dir.path().join("bp/flux-kustomization.yaml.j2"), custom).expect("custom blueprint");
+    let tree = gitops_tree(&dir.path().join("gatewright.yaml"));
+    let kustomizations: Vec<&String> = tree.files.keys().filter(|p| p.contains("kustomization-")).collect();
+    assert!(!kustomizations.is_empty(), "{:?}", tree.files.keys());
+    for path in kustomizations {
+        assert_eq!(
+            object(&tree, path).pointer("/metadata/labels/team"),
+            Some(&Value::from("platform")),
+            "{path}"
+        );
+    }
 }

@@ -58,7 +58,7 @@ fn generated_objects(spec_dir: &std::path::Path) -> Vec<(String, Value)> {
         ..Default::default()
     })
     .expect("plan");
-    let tree = gatewright::gitops::generate_for(&targets, None)
+    let tree = gatewright::gitops::generate_for(&targets)
         .expect("gitops section")
         .result
         .expect("generates");

@@ -12,20 +12,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const SPEC: &str = r#"apiVersion: gatewright.dev/v1alpha1
-kind: Site
-mesh:
-  revision: asm-1-22
-gateways:
-  gateway:
-    profile: aks-istio-external
-    listeners:
-      default: { hostname: "*.aks.rocks", protocol: HTTP, port: 80 }
-apps:
-  pets:
-    routes:
-      store-front: { host: store.aks.rocks, to: store-front:80 }
-"#;
+use common::PETS_ONE_ROUTE;
 
 struct Scratch {
     _tmp: tempfile::TempDir,
@@ -102,7 +89,7 @@ fn scratch(hook: &str) -> Scratch {
 
     let work = tmp.path().join("work");
     std::fs::create_dir_all(work.join("site")).expect("mkdir");
-    std::fs::write(work.join("site/gatewright.yaml"), SPEC).expect("spec");
+    std::fs::write(work.join("site/gatewright.yaml"), PETS_ONE_ROUTE).expect("spec");
     std::fs::write(
         work.join(".pre-commit-config.yaml"),
         format!(
@@ -127,22 +114,28 @@ fn scratch(hook: &str) -> Scratch {
     s
 }
 
-#[test]
-fn check_hook_refuses_stale_output_until_render() {
-    let s = scratch("gatewright-check");
+/// Edit the spec (a new mesh revision), stage it and commit: the hook must
+/// stop the commit. Returns what the commit printed.
+fn bump_revision_and_fail_to_commit(s: &Scratch) -> String {
     std::fs::write(
         s.work.join("site/gatewright.yaml"),
-        SPEC.replace("asm-1-22", "asm-1-23"),
+        PETS_ONE_ROUTE.replace("asm-1-22", "asm-1-23"),
     )
     .expect("edit");
     s.ok("git", &["add", "site"]);
     let refused = s.run("git", &["commit", "-m", "bump the revision"]);
     assert!(
         !refused.status.success(),
-        "a stale commit went through:\n{}",
+        "the hook let a commit with stale output through:\n{}",
         text(&refused)
     );
-    let out = text(&refused);
+    text(&refused)
+}
+
+#[test]
+fn check_hook_refuses_stale_output_until_render() {
+    let s = scratch("gatewright-check");
+    let out = bump_revision_and_fail_to_commit(&s);
     assert!(out.contains("gatewright check"), "{out}");
     assert!(
         out.contains("deploy/pets/namespace.yaml"),
@@ -158,18 +151,7 @@ fn check_hook_refuses_stale_output_until_render() {
 #[test]
 fn render_hook_fixes_the_output_and_the_next_commit_passes() {
     let s = scratch("gatewright-render");
-    std::fs::write(
-        s.work.join("site/gatewright.yaml"),
-        SPEC.replace("asm-1-22", "asm-1-23"),
-    )
-    .expect("edit");
-    s.ok("git", &["add", "site"]);
-    let refused = s.run("git", &["commit", "-m", "bump the revision"]);
-    assert!(
-        !refused.status.success(),
-        "files changed, so the commit must stop:\n{}",
-        text(&refused)
-    );
+    bump_revision_and_fail_to_commit(&s);
     let ns = std::fs::read_to_string(s.work.join("deploy/pets/namespace.yaml")).expect("rendered");
     assert!(ns.contains("asm-1-23"), "the hook re-rendered the output:\n{ns}");
     s.ok("git", &["add", "-A"]);

@@ -8,24 +8,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::PETS;
 use gatewright::diagnostic::Diagnostic;
 use gatewright::emit::{Tree, write_tree, write_tree_hooked};
-
-const SPEC: &str = r#"apiVersion: gatewright.dev/v1alpha1
-kind: Site
-mesh:
-  revision: asm-1-22
-gateways:
-  gateway:
-    profile: aks-istio-external
-    listeners:
-      default: { hostname: "*.aks.rocks", protocol: HTTP, port: 80 }
-apps:
-  pets:
-    routes:
-      store-admin: { host: admin.aks.rocks, to: store-admin:80 }
-      store-front: { host: store.aks.rocks, to: store-front:80 }
-"#;
 
 /// Every entry under `dir`: path -> file bytes (or a marker for folders and symlinks).
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -65,7 +50,7 @@ fn tree(spec: &str) -> Tree {
 fn previous_tree() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("out");
-    write_tree(&tree(SPEC), &out).expect("first render");
+    write_tree(&tree(PETS), &out).expect("first render");
     std::fs::write(out.join("NOTES.md"), "hand-written\n").expect("notes");
     std::fs::write(out.join("pets/by-hand.yaml"), "kept: true\n").expect("by hand");
     (dir, out)
@@ -95,7 +80,7 @@ fn a_failure_between_files_leaves_the_previous_tree_intact() {
     let (dir, out) = previous_tree();
     let before = snapshot(&out);
     let changed = tree(
-        &SPEC
+        &PETS
             .replace("asm-1-22", "asm-1-23")
             .replace("store-front:80", "store-front:8080"),
     );
@@ -128,7 +113,7 @@ fn a_killed_render_leaves_the_previous_tree_and_the_next_render_cleans_up() {
     let _serial = serial();
     let (dir, out) = previous_tree();
     let spec = dir.path().join("spec.yaml");
-    std::fs::write(&spec, SPEC.replace("asm-1-22", "asm-1-23")).expect("spec");
+    std::fs::write(&spec, PETS.replace("asm-1-22", "asm-1-23")).expect("spec");
     let before = snapshot(&out);
     let status = Command::new(env!("CARGO_BIN_EXE_gatewright"))
         .args(["render", "spec.yaml", "--out", "out"])
@@ -166,7 +151,7 @@ fn a_second_render_of_the_same_directory_is_refused_while_one_runs() {
     let before = snapshot(&out);
     let parent = std::fs::File::open(dir.path()).expect("open parent");
     flock(&parent, FlockOperation::NonBlockingLockExclusive).expect("lock like a running render");
-    let changed = tree(&SPEC.replace("asm-1-22", "asm-1-23"));
+    let changed = tree(&PETS.replace("asm-1-22", "asm-1-23"));
     let err = write_tree(&changed, &out).expect_err("must not interleave");
     assert_eq!(err.code, "GW705");
     assert!(err.message.contains("another gatewright render"), "{}", err.message);
@@ -182,7 +167,7 @@ fn hand_written_files_in_the_way_are_named() {
     std::fs::write(out.join("pets/namespace.yaml"), "mine\n").expect("hand-written");
     std::fs::write(out.join("kustomization.yaml"), "mine too\n").expect("hand-written");
     let before = snapshot(&out);
-    let err = write_tree(&tree(SPEC), &out).expect_err("collision");
+    let err = write_tree(&tree(PETS), &out).expect_err("collision");
     assert_eq!(err.code, "GW703");
     assert!(err.message.contains("pets/namespace.yaml"), "{}", err.message);
     assert!(err.message.contains("kustomization.yaml"), "{}", err.message);
@@ -199,11 +184,11 @@ fn symlinks_are_refused_and_never_followed() {
     // The output directory itself.
     let link = dir.path().join("link-out");
     std::os::unix::fs::symlink(&out, &link).expect("symlink");
-    assert_eq!(write_tree(&tree(SPEC), &link).expect_err("symlink out").code, "GW702");
+    assert_eq!(write_tree(&tree(PETS), &link).expect_err("symlink out").code, "GW702");
     // A folder gatewright writes into, pointing out of the output directory.
     std::fs::remove_dir_all(out.join("aks-istio-ingress")).expect("rm");
     std::os::unix::fs::symlink(&elsewhere, out.join("aks-istio-ingress")).expect("symlink");
-    let err = write_tree(&tree(SPEC), &out).expect_err("symlinked folder");
+    let err = write_tree(&tree(PETS), &out).expect_err("symlinked folder");
     assert_eq!(err.code, "GW702");
     assert!(err.message.contains("aks-istio-ingress"), "{}", err.message);
     assert_eq!(
@@ -214,7 +199,7 @@ fn symlinks_are_refused_and_never_followed() {
     // A symlink gatewright does not write to is carried over as a symlink.
     std::fs::remove_file(out.join("aks-istio-ingress")).expect("rm link");
     std::os::unix::fs::symlink("../elsewhere", out.join("docs")).expect("symlink");
-    write_tree(&tree(SPEC), &out).expect("render");
+    write_tree(&tree(PETS), &out).expect("render");
     assert_eq!(
         std::fs::read_link(out.join("docs")).expect("still a link"),
         Path::new("../elsewhere")
@@ -228,7 +213,7 @@ fn unchanged_files_keep_their_mtime_and_stale_ones_are_pruned() {
     let mtime = |p: &str| std::fs::metadata(out.join(p)).expect("meta").modified().expect("mtime");
     let before = mtime("aks-istio-ingress/gateway-gateway.yaml");
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let one_route = SPEC.replace("      store-admin: { host: admin.aks.rocks, to: store-admin:80 }\n", "");
+    let one_route = PETS.replace("      store-admin: { host: admin.aks.rocks, to: store-admin:80 }\n", "");
     let report = write_tree(&tree(&one_route), &out).expect("render");
     assert_eq!(report.removed, vec!["pets/httproute-store-admin.yaml".to_string()]);
     assert!(!out.join("pets/httproute-store-admin.yaml").exists());
@@ -246,7 +231,7 @@ fn the_spec_directory_cannot_be_the_output_directory() {
     let dir = tempfile::tempdir().expect("tmp");
     let site = dir.path().join("site");
     std::fs::create_dir(&site).expect("mkdir");
-    std::fs::write(site.join("gatewright.yaml"), SPEC).expect("spec");
+    std::fs::write(site.join("gatewright.yaml"), PETS).expect("spec");
     let out = Command::new(env!("CARGO_BIN_EXE_gatewright"))
         .args(["render", ".", "--out", "."])
         .current_dir(&site)
@@ -257,7 +242,7 @@ fn the_spec_directory_cannot_be_the_output_directory() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("GW706"));
     assert_eq!(
         std::fs::read_to_string(site.join("gatewright.yaml")).expect("spec kept"),
-        SPEC
+        PETS
     );
     let entries: Vec<_> = std::fs::read_dir(&site).expect("ls").collect();
     assert_eq!(entries.len(), 1, "nothing written beside the spec");

@@ -70,12 +70,17 @@ fn two_renders_give_identical_bytes() {
         let a = render(&example);
         let b = render(&example);
         assert_eq!(a, b, "{}", example.display());
-        let dir = tempfile::tempdir().expect("tempdir");
-        gatewright::emit::write_tree(&a, &dir.path().join("one")).expect("write");
-        gatewright::emit::write_tree(&b, &dir.path().join("two")).expect("write");
+        // Two parents: the render lock is taken on the output's parent, and a
+        // child process that another test forks meanwhile inherits it until it execs.
+        let (dir_one, dir_two) = (
+            tempfile::tempdir().expect("tempdir"),
+            tempfile::tempdir().expect("tempdir"),
+        );
+        gatewright::emit::write_tree(&a, &dir_one.path().join("one")).expect("write");
+        gatewright::emit::write_tree(&b, &dir_two.path().join("two")).expect("write");
         for path in a.files.keys() {
-            let one = std::fs::read(dir.path().join("one").join(path)).expect("one");
-            let two = std::fs::read(dir.path().join("two").join(path)).expect("two");
+            let one = std::fs::read(dir_one.path().join("one").join(path)).expect("one");
+            let two = std::fs::read(dir_two.path().join("two").join(path)).expect("two");
             assert_eq!(one, two, "{path}");
         }
     }

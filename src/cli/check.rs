@@ -64,7 +64,7 @@ pub fn run(args: Args) -> ExitCode {
             None => code = code.max(exit_code(&outcome.diagnostics)),
         }
     }
-    let generated = gatewright::gitops::generate_for(&compiled, args.spec.blueprints.as_deref());
+    let generated = gatewright::gitops::generate_for(&compiled);
     if let Some(g) = &generated {
         match (&g.result, gatewright::gitops::objects_dir(&args.out, &g.settings)) {
             (Ok(tree), Ok(dir)) => trees.push((tree, dir, &g.sources)),

@@ -119,7 +119,7 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     if let (0, Some(out)) = (code, &args.out) {
-        code = write_gitops(&compiled, out, args.spec.blueprints.as_deref(), &printer);
+        code = write_gitops(&compiled, out, &printer);
         if code == 0 {
             super::stamp::record(recorder, &options, &args.crds.crds, out, &compiled);
         }
@@ -128,8 +128,8 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 /// Write the GitOps objects of a spec with a `gitops:` section beside the output.
-fn write_gitops(compiled: &[(Target, Outcome)], out: &Path, blueprints: Option<&Path>, printer: &Printer) -> u8 {
-    let Some(generated) = gitops::generate_for(compiled, blueprints) else {
+fn write_gitops(compiled: &[(Target, Outcome)], out: &Path, printer: &Printer) -> u8 {
+    let Some(generated) = gitops::generate_for(compiled) else {
         return 0;
     };
     let tree = match generated.result {

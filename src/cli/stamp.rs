@@ -47,7 +47,7 @@ pub fn record(
         watch.add_tree(&target.out_dir(out));
         files += outcome.output.as_ref().map_or(0, |c| c.tree.files.len());
     }
-    if let Some(generated) = gatewright::gitops::generate_for(compiled, options.blueprints.as_deref()) {
+    if let Some(generated) = gatewright::gitops::generate_for(compiled) {
         let (Ok(tree), Ok(dir)) = (
             &generated.result,
             gatewright::gitops::objects_dir(out, &generated.settings),

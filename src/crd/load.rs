@@ -105,6 +105,10 @@ fn crd_versions(crd: &Value, origin: &str) -> Result<Vec<(Gvk, CrdVersion)>, Loa
                 raw_schema: schema.clone(),
                 node,
                 validator: OnceLock::new(),
+                bundle_version: crd
+                    .pointer("/metadata/annotations/gateway.networking.k8s.io~1bundle-version")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             },
         ));
     }

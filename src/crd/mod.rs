@@ -79,6 +79,9 @@ struct CrdVersion {
     node: Node,
     /// The JSON Schema validator, compiled on first use.
     validator: OnceLock<Result<jsonschema::Validator, String>>,
+    /// The Gateway API release the CRD says it belongs to
+    /// (`gateway.networking.k8s.io/bundle-version`), if it says.
+    bundle_version: Option<String>,
 }
 
 /// One reason the API server would refuse an object.
@@ -148,6 +151,16 @@ impl CrdSet {
             .keys()
             .map(|gvk| (api_version(&gvk.group, &gvk.version), gvk.kind.clone()))
             .collect()
+    }
+
+    /// The Gateway API releases the CRDs of this set say they belong to, sorted.
+    pub fn bundle_versions(&self) -> Vec<String> {
+        let set: std::collections::BTreeSet<&String> = self
+            .versions
+            .values()
+            .filter_map(|v| v.bundle_version.as_ref())
+            .collect();
+        set.into_iter().cloned().collect()
     }
 
     /// The number of CEL rules compiled for this set (transition rules excluded).

@@ -1,7 +1,7 @@
 //! Stage 7b, **compare**: a rendered tree against the tree on disk
 //! (`check`), or two compilations against each other (`diff`): a semantic
 //! routing summary first ([`routing`]), then file-level changes ([`tree`]),
-//! printed by [`format`].
+//! printed by [`format`](mod@format).
 
 pub mod format;
 mod objects;

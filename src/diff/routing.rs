@@ -153,41 +153,26 @@ impl Routing {
         let (kind, ns, name) = (s("/kind"), s("/metadata/namespace"), s("/metadata/name"));
         let origin = vec![path.to_string()];
         match kind.as_str() {
-            "HTTPRoute" => {
+            "HTTPRoute" | "GRPCRoute" => {
                 let hostnames: Vec<String> = strings(v.pointer("/spec/hostnames"));
                 let id = format!("{ns}/{name}");
                 for rule in v.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten() {
-                    let matches =
-                        serde_json::from_value::<Vec<JsonMatch>>(rule.get("matches").cloned().unwrap_or_default())
+                    let field = |key: &str| rule.get(key).cloned().unwrap_or_default();
+                    let matches = if kind == "HTTPRoute" {
+                        serde_json::from_value::<Vec<JsonMatch>>(field("matches"))
                             .unwrap_or_default()
                             .into_iter()
                             .map(|m| match_label(&m.into_model()))
-                            .collect();
-                    let backends = serde_json::from_value::<Vec<JsonBackend>>(
-                        rule.get("backendRefs").cloned().unwrap_or_default(),
-                    )
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|b| backend(&b.into_model(), &ns))
-                    .collect();
+                            .collect()
+                    } else {
+                        grpc_labels(&serde_json::from_value::<Vec<GrpcMatch>>(field("matches")).unwrap_or_default())
+                    };
+                    let backends = serde_json::from_value::<Vec<JsonBackend>>(field("backendRefs"))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|b| backend(&b.into_model(), &ns))
+                        .collect();
                     self.add(&id, &hostnames, matches, backends, path);
-                }
-            }
-            "GRPCRoute" => {
-                let hostnames: Vec<String> = strings(v.pointer("/spec/hostnames"));
-                let id = format!("{ns}/{name}");
-                for rule in v.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten() {
-                    let matches =
-                        serde_json::from_value::<Vec<GrpcMatch>>(rule.get("matches").cloned().unwrap_or_default())
-                            .unwrap_or_default();
-                    let backends = serde_json::from_value::<Vec<JsonBackend>>(
-                        rule.get("backendRefs").cloned().unwrap_or_default(),
-                    )
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|b| backend(&b.into_model(), &ns))
-                    .collect();
-                    self.add(&id, &hostnames, grpc_labels(&matches), backends, path);
                 }
             }
             "Namespace" => {

@@ -113,13 +113,23 @@ pub(crate) struct Lock(#[allow(dead_code)] File);
 #[cfg(not(unix))]
 pub(crate) struct Lock(#[allow(dead_code)] File, PathBuf);
 
-/// Take the render lock of `out`, or fail at once with GW705 when another
-/// render holds it. On Unix: `flock` on the output's parent directory (no
-/// lock file; released by the kernel when the process dies).
+/// Take the render lock of `out`, or fail with GW705 when another render
+/// holds it for more than a moment. On Unix: `flock` on the output's parent
+/// directory (no lock file; released by the kernel when the process dies).
+/// The moment (up to ~0.2 s) covers a child process forked by another thread
+/// of the same program, which holds the lock from fork until exec.
 #[cfg(unix)]
 pub(crate) fn lock(out: &Out) -> Result<Lock, Diagnostic> {
     use rustix::fs::{FlockOperation, flock};
+    const ATTEMPTS: u32 = 40;
     let file = File::open(&out.parent).map_err(|e| io("lock", &out.parent, e))?;
+    for _ in 1..ATTEMPTS {
+        match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+            Err(rustix::io::Errno::WOULDBLOCK) => std::thread::sleep(std::time::Duration::from_millis(5)),
+            Ok(()) => return Ok(Lock(file)),
+            Err(e) => return Err(io("lock", &out.parent, e.into())),
+        }
+    }
     match flock(&file, FlockOperation::NonBlockingLockExclusive) {
         Ok(()) => Ok(Lock(file)),
         Err(rustix::io::Errno::WOULDBLOCK) => Err(busy(out)),

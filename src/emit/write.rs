@@ -28,7 +28,7 @@ pub struct WriteReport {
 /// Write `tree` into `out`, replacing the previous tree atomically.
 ///
 /// Another render of the same directory running at the same time makes this
-/// fail at once with `GW705` (it does not wait).
+/// fail with `GW705` after a moment (it does not wait for the other render).
 pub fn write_tree(tree: &Tree, out: &Path) -> Result<WriteReport, Diagnostic> {
     write_tree_hooked(tree, out, &mut |_| Ok(()))
 }

@@ -28,7 +28,6 @@ pub mod objects;
 pub use checks::{check, objects_dir};
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use minijinja::Value as Ctx;
 use serde_json::{Value, json};
@@ -327,12 +326,10 @@ pub struct Generated {
     pub result: Result<Tree, Vec<Diagnostic>>,
 }
 
-/// Generate the GitOps tree from compiled targets ([`crate::driver::compile_targets`]):
-/// `None` when the spec has no `gitops:` section or a target did not compile.
-pub fn generate_for(
-    targets: &[(crate::driver::Target, crate::driver::Outcome)],
-    blueprints: Option<&Path>,
-) -> Option<Generated> {
+/// Generate the GitOps tree from compiled targets ([`crate::driver::compile_targets`]),
+/// with the blueprints the first target used (`--blueprints`, else the spec's
+/// `blueprints:`): `None` when the spec has no `gitops:` section or a target did not compile.
+pub fn generate_for(targets: &[(crate::driver::Target, crate::driver::Outcome)]) -> Option<Generated> {
     let compiled: Vec<_> = targets
         .iter()
         .map(|(target, outcome)| Some((target, outcome.output.as_ref()?)))
@@ -349,6 +346,7 @@ pub fn generate_for(
     }
     let settings = envs.first()?.settings.clone();
     let mut sources = Sources::new();
+    let blueprints = compiled.first().and_then(|(_, c)| c.blueprints.as_deref());
     let result = Blueprints::load(blueprints, &mut sources)
         .map_err(|d| vec![d])
         .and_then(|bp| generate(&envs, &bp, &sources));

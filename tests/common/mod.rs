@@ -9,6 +9,38 @@ use gatewright::emit::Tree;
 use gatewright::{Options, compile};
 use serde_json::Value;
 
+/// The seed's spec up to its routes (a macro, so that `concat!` can extend it).
+macro_rules! pets_head {
+    () => {
+        r#"apiVersion: gatewright.dev/v1alpha1
+kind: Site
+mesh:
+  revision: asm-1-22
+gateways:
+  gateway:
+    profile: aks-istio-external
+    listeners:
+      default: { hostname: "*.aks.rocks", protocol: HTTP, port: 80 }
+apps:
+  pets:
+    routes:
+"#
+    };
+}
+
+/// The seed's spec with its storefront route only, without manifests.
+pub const PETS_ONE_ROUTE: &str = concat!(
+    pets_head!(),
+    "      store-front: { host: store.aks.rocks, to: store-front:80 }\n"
+);
+
+/// The seed's spec with both routes, without manifests.
+pub const PETS: &str = concat!(
+    pets_head!(),
+    "      store-admin: { host: admin.aks.rocks, to: store-admin:80 }\n",
+    "      store-front: { host: store.aks.rocks, to: store-front:80 }\n"
+);
+
 /// The crate root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
