@@ -104,8 +104,8 @@ fn stages(c: &mut Criterion) {
     let model = resolve_site(&site, &prov, &mut sources);
     let blueprints = Blueprints::load(None, &mut sources).expect("built-in blueprints");
     let rendered: Vec<RenderedObject> = render_model(&model, &blueprints, &sources).expect("renders");
-    let docs: Vec<Document> = normalize::normalize(rendered.clone(), &blueprints).expect("normalizes");
-    let tree = emit::layout(&docs, &model.upstreams, &model.gateway_api_version);
+    let docs: Vec<Document> = normalize::normalize(rendered.clone(), &blueprints, false).expect("normalizes");
+    let tree = emit::layout(docs.clone(), &model.upstreams, &model.gateway_api_version);
 
     let mut g = c.benchmark_group(format!("pipeline/{n}-apps"));
     g.sample_size(10);
@@ -145,12 +145,16 @@ fn stages(c: &mut Criterion) {
     g.bench_function("normalize", |b| {
         b.iter_batched(
             || rendered.clone(),
-            |r| normalize::normalize(r, &blueprints).expect("normalizes"),
+            |r| normalize::normalize(r, &blueprints, false).expect("normalizes"),
             BatchSize::LargeInput,
         )
     });
     g.bench_function("emit/layout", |b| {
-        b.iter(|| emit::layout(black_box(&docs), &model.upstreams, &model.gateway_api_version))
+        b.iter_batched(
+            || docs.clone(),
+            |d| emit::layout(d, &model.upstreams, &model.gateway_api_version),
+            BatchSize::LargeInput,
+        )
     });
     g.bench_function("emit/stream", |b| b.iter(|| black_box(&tree).to_stream()));
     g.bench_function("compile", |b| {

@@ -227,7 +227,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     let rendered = render_model(&model, &blueprints, sources)
         .map_err(|e| diags.extend(e))
         .ok()?;
-    let docs = normalize::normalize(rendered, &blueprints)
+    let docs = normalize::normalize(rendered, &blueprints, opts.crds.is_some())
         .map_err(|e| diags.extend(e))
         .ok()?;
     if let Some(crds) = &opts.crds {
@@ -253,7 +253,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             return None;
         }
     }
-    let tree = layout(&docs, &model.upstreams, &model.gateway_api_version);
+    let tree = layout(docs, &model.upstreams, &model.gateway_api_version);
     Some(Compiled {
         model,
         tree,

@@ -20,8 +20,10 @@ pub fn is_generated(text: &[u8]) -> bool {
 /// One normalized object.
 #[derive(Debug, Clone)]
 pub struct Document {
-    /// The object.
+    /// The object; `null` unless [`normalize`] was asked to keep it.
     pub value: Value,
+    /// Its file text: the generated-file header, then canonical YAML.
+    pub text: String,
     /// Whether it is a strategic-merge patch (listed under `patches:`).
     pub is_patch: bool,
     /// Output folder: the object's namespace (a Namespace's own name).
@@ -32,13 +34,26 @@ pub struct Document {
     pub origin: String,
 }
 
-/// Normalize every rendered object; all problems are collected.
-pub fn normalize(objects: Vec<RenderedObject>, blueprints: &Blueprints) -> Result<Vec<Document>, Vec<Diagnostic>> {
+/// Normalize every rendered object; all problems are collected. The objects
+/// are kept as values (besides their text) only with `keep_values` (for
+/// validation against CRDs): the values of a large spec take more memory
+/// than everything else together.
+pub fn normalize(
+    objects: Vec<RenderedObject>,
+    blueprints: &Blueprints,
+    keep_values: bool,
+) -> Result<Vec<Document>, Vec<Diagnostic>> {
     use rayon::prelude::*;
     // Each object is parsed on its own; `collect` keeps the order.
     let results: Vec<_> = objects
         .into_par_iter()
-        .map(|object| normalize_one(&object, blueprints))
+        .map(|object| {
+            let mut doc = normalize_one(&object, blueprints);
+            if let (Ok(Some(doc)), false) = (&mut doc, keep_values) {
+                doc.value = Value::Null;
+            }
+            doc
+        })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
@@ -107,6 +122,7 @@ fn normalize_one(object: &RenderedObject, blueprints: &Blueprints) -> Result<Opt
         _ => format!("{}-{name}.yaml", kind.to_ascii_lowercase()),
     };
     Ok(Some(Document {
+        text: file_text(&value),
         value,
         is_patch,
         folder,

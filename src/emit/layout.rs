@@ -65,24 +65,22 @@ pub fn needed_gateway_api(tree: &Tree) -> Option<String> {
 
 /// Lay out documents and upstream manifests as a kustomize tree; the root
 /// kustomization names the Gateway API version the objects need.
-pub fn layout(docs: &[Document], upstreams: &[Upstream], gateway_api_version: &str) -> Tree {
-    use rayon::prelude::*;
-    let mut folders: BTreeMap<&str, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
+pub fn layout(docs: Vec<Document>, upstreams: &[Upstream], gateway_api_version: &str) -> Tree {
+    let mut folders: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut files = BTreeMap::new();
-    let texts: Vec<String> = docs.par_iter().map(|d| file_text(&d.value)).collect();
-    for (d, text) in docs.iter().zip(texts) {
-        let (resources, patches) = folders.entry(&d.folder).or_default();
+    for d in docs {
+        files.insert(format!("{}/{}", d.folder, d.file_name), d.text);
+        let (resources, patches) = folders.entry(d.folder).or_default();
         if d.is_patch {
-            patches.push(&d.file_name)
+            patches.push(d.file_name)
         } else {
-            resources.push(&d.file_name)
+            resources.push(d.file_name)
         }
-        files.insert(format!("{}/{}", d.folder, d.file_name), text);
     }
     let mut upstream_by_ns: BTreeMap<&str, Vec<&Upstream>> = BTreeMap::new();
     for u in upstreams {
         upstream_by_ns.entry(&u.namespace).or_default().push(u);
-        folders.entry(&u.namespace).or_default();
+        folders.entry(u.namespace.clone()).or_default();
     }
     for (ns, list) in &upstream_by_ns {
         let mut resources = Vec::new();
@@ -106,18 +104,18 @@ pub fn layout(docs: &[Document], upstreams: &[Upstream], gateway_api_version: &s
     for (folder, (resources, patches)) in &folders {
         let mut res: Vec<String> = resources.iter().map(|s| s.to_string()).collect();
         res.sort();
-        if upstream_by_ns.contains_key(folder) {
+        if upstream_by_ns.contains_key(folder.as_str()) {
             res.push("upstream".into());
         }
         let mut k = json!({"apiVersion": KUSTOMIZE_API, "kind": "Kustomization", "resources": res});
         if !patches.is_empty() {
-            let mut p: Vec<&str> = patches.clone();
+            let mut p: Vec<&str> = patches.iter().map(String::as_str).collect();
             p.sort();
             k["patches"] = Value::Array(p.into_iter().map(|p| json!({"path": p})).collect());
         }
         files.insert(format!("{folder}/kustomization.yaml"), file_text(&k));
     }
-    let roots: Vec<&str> = folders.keys().copied().collect();
+    let roots: Vec<&str> = folders.keys().map(String::as_str).collect();
     let root = json!({"apiVersion": KUSTOMIZE_API, "kind": "Kustomization", "resources": roots});
     let text = file_text(&root);
     let body = text.strip_prefix(GENERATED_HEADER).unwrap_or(&text);
