@@ -85,6 +85,7 @@ fn resolve_site(site: &Site, prov: &Provenance, sources: &mut Sources) -> Model 
         sources,
         gateway_api_version: driver::DEFAULT_GATEWAY_API.to_string(),
         preloaded: Default::default(),
+        manifests_under: None,
     };
     let model = resolve::resolve(site, &mut cx, &mut diags);
     assert!(!diags.has_errors(), "the workload resolves");

@@ -43,6 +43,10 @@ pub struct Options {
     /// written (`--crds FILE`); a violation is an error at the spec line
     /// that produced the field.
     pub crds: Option<std::sync::Arc<crate::crd::CrdSet>>,
+    /// Refuse local `manifests:` files outside this directory
+    /// (`--manifests-under DIR`): a spec (or a team's file) cannot vendor a
+    /// file from elsewhere on the machine into the output.
+    pub manifests_under: Option<PathBuf>,
 }
 
 /// The result of a compilation.
@@ -100,6 +104,7 @@ pub fn compile_targets(base: &Options) -> Result<Vec<(Target, Outcome)>, Diagnos
                 no_overlays: false,
                 gateway_api: base.gateway_api.clone(),
                 crds: base.crds.clone(),
+                manifests_under: base.manifests_under.clone(),
             });
             (target, outcome)
         })
@@ -194,6 +199,22 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             sources,
             gateway_api_version: target,
             preloaded,
+            manifests_under: match &opts.manifests_under {
+                None => None,
+                Some(dir) => match std::fs::canonicalize(dir) {
+                    Ok(dir) => Some(dir),
+                    Err(e) => {
+                        diags.push(
+                            Diagnostic::error(
+                                "GW101",
+                                format!("cannot use `--manifests-under {}`: {e}", dir.display()),
+                            )
+                            .help("name an existing directory, e.g. the repository's root"),
+                        );
+                        return None;
+                    }
+                },
+            },
         };
         resolve::resolve(&site, &mut cx, diags)
     };

@@ -52,3 +52,50 @@ fn other_tools_documents_in_a_spec_directory_are_not_spec_layers() {
         "the app still renders from its manifest"
     );
 }
+
+/// `--manifests-under DIR` refuses local manifests outside DIR, symlinks resolved.
+#[test]
+fn manifests_outside_the_allowed_directory_are_refused() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let site = root.path().join("site");
+    std::fs::create_dir_all(site.join("manifests")).expect("mkdir");
+    std::fs::create_dir_all(root.path().join("elsewhere")).expect("mkdir");
+    std::fs::write(root.path().join("elsewhere/shop.yaml"), MANIFEST).expect("write manifest");
+    let spec = SPEC.replace("[manifests/shop.yaml]", "[../elsewhere/shop.yaml]");
+    std::fs::write(site.join("gatewright.yaml"), &spec).expect("write spec");
+    let codes = |under: &std::path::Path| -> Vec<(String, u32)> {
+        let outcome = compile(&Options {
+            spec: site.join("gatewright.yaml"),
+            manifests_under: Some(under.to_path_buf()),
+            ..Options::default()
+        });
+        outcome
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.to_string(), d.loc.as_ref().map_or(0, |l| l.line)))
+            .collect()
+    };
+    assert_eq!(
+        codes(&site),
+        [("GW328".to_string(), 9)],
+        "the manifests line of the spec"
+    );
+    assert_eq!(codes(root.path()), [], "inside the wider root");
+
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            root.path().join("elsewhere/shop.yaml"),
+            site.join("manifests/shop.yaml"),
+        )
+        .expect("symlink");
+        std::fs::write(site.join("gatewright.yaml"), SPEC).expect("write spec");
+        assert_eq!(
+            codes(&site),
+            [("GW328".to_string(), 9)],
+            "a link to a file outside is outside"
+        );
+    }
+    let missing = root.path().join("no-such-dir");
+    assert_eq!(codes(&missing), [("GW101".to_string(), 0)]);
+}

@@ -66,6 +66,9 @@ pub struct SpecArgs {
     /// Gateway API version to target, e.g. `v1.3.0` (default: the newest the gateways' profiles target).
     #[arg(long, value_name = "VERSION", value_parser = parse_version)]
     pub gateway_api: Option<String>,
+    /// Refuse local `manifests:` files outside this directory (e.g. the repository's root).
+    #[arg(long, value_name = "DIR")]
+    pub manifests_under: Option<PathBuf>,
 }
 
 fn parse_version(v: &str) -> Result<String, String> {
@@ -111,6 +114,7 @@ impl SpecArgs {
             no_overlays: self.no_overlays,
             gateway_api: self.gateway_api.clone(),
             crds: None,
+            manifests_under: self.manifests_under.clone(),
         }
     }
 }

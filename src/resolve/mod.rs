@@ -32,6 +32,8 @@ pub struct Context<'a> {
     pub gateway_api_version: String,
     /// Manifests already read with the spec directory, taken by the app that names them.
     pub preloaded: crate::load::Preloaded,
+    /// The directory local manifests must be in (canonical), when restricted.
+    pub manifests_under: Option<std::path::PathBuf>,
 }
 
 impl Context<'_> {

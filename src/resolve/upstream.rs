@@ -38,6 +38,8 @@ pub(super) fn resolve_app_upstreams(
 ) {
     let mut services: Vec<(String, Value)> = Vec::new();
     let mut any_remote = false;
+    // A refused manifest's Services are unknown, like a remote one's.
+    let mut any_refused = false;
     // Only this app writes into its namespace (GW310), so duplicates are
     // looked for among its own manifests.
     let mut file_names: HashSet<String> = HashSet::new();
@@ -58,6 +60,25 @@ pub(super) fn resolve_app_upstreams(
         let Some(path) = local_path(entry, &pointer, cx) else {
             continue;
         };
+        if let Some(root) = &cx.manifests_under {
+            // Symlinks resolved: a link under the root to a file elsewhere is outside too.
+            let inside = std::fs::canonicalize(&path).map(|p| p.starts_with(root));
+            if let Ok(false) = inside {
+                diags.push(
+                    cx.err(
+                        "GW328",
+                        &pointer,
+                        format!(
+                            "manifest `{entry}` is outside `{}` (`--manifests-under`)",
+                            root.display()
+                        ),
+                    )
+                    .help("move the manifest under that directory, or reference it by URL"),
+                );
+                any_refused = true;
+                continue;
+            }
+        }
         let file_name = path
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
@@ -134,7 +155,7 @@ pub(super) fn resolve_app_upstreams(
     for (i, name) in app.services.iter().enumerate() {
         let pointer = format!("{base}/services/{i}");
         let found = services.iter().find(|(n, _)| n == name).map(|(_, v)| v);
-        if found.is_none() && !any_remote {
+        if found.is_none() && !any_remote && !any_refused {
             let help = if app.manifests.is_empty() {
                 "add the manifest that deploys it under `manifests:` (a path or URL); kustomize needs it to apply the patch".to_string()
             } else {

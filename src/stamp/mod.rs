@@ -27,7 +27,7 @@ use crate::source::Sources;
 use stat::{Group, walk};
 
 /// Bumped whenever the stamp file's layout or meaning changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What a stamp is valid for: a stamp is only used when its key is equal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +41,7 @@ pub struct Key {
     no_overlays: bool,
     blueprints: Option<String>,
     gateway_api: Option<String>,
+    manifests_under: Option<String>,
     crds: Vec<String>,
     out: String,
 }
@@ -64,6 +65,7 @@ impl Key {
             no_overlays: options.no_overlays,
             blueprints: opt(&options.blueprints)?,
             gateway_api: options.gateway_api.clone(),
+            manifests_under: opt(&options.manifests_under)?,
             crds: crds.iter().map(|p| text(p)).collect::<Option<_>>()?,
             out: text(&std::fs::canonicalize(out).ok()?)?,
         })
