@@ -338,3 +338,30 @@ pub struct Upstream {
     #[serde(skip)]
     pub origin: String,
 }
+
+/// Whether a reference with this `group` and `kind` names a Service (the
+/// defaults: the core group, kind `Service`).
+pub fn is_service(group: &Option<String>, kind: &Option<String>) -> bool {
+    group.as_deref().unwrap_or("").is_empty() && kind.as_deref().unwrap_or("Service") == "Service"
+}
+
+/// The Services in another namespace than `from_ns` that the `requestMirror`
+/// filters among `filters` (at spec path `at`) copy requests to:
+/// (namespace, name, spec path of the mirror's `backendRef`).
+pub fn cross_namespace_mirrors<'a>(
+    filters: &'a [spec::Filter],
+    at: &'a str,
+    from_ns: &'a str,
+) -> impl Iterator<Item = (&'a str, &'a str, String)> + 'a {
+    filters.iter().enumerate().filter_map(move |(i, f)| {
+        let b = &f.request_mirror.as_ref()?.backend_ref;
+        let to_ns = b.namespace.as_deref().filter(|ns| *ns != from_ns)?;
+        is_service(&b.group, &b.kind).then(|| {
+            (
+                to_ns,
+                b.name.as_str(),
+                format!("{at}/filters/{i}/requestMirror/backendRef"),
+            )
+        })
+    })
+}

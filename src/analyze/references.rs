@@ -8,7 +8,7 @@
 
 use super::{Context, Lookup};
 use crate::diagnostic::Diagnostics;
-use crate::model::Model;
+use crate::model::{self, Model};
 
 /// Check parentRefs and cross-namespace references.
 pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
@@ -65,36 +65,24 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
             }
         }
         for rule in &r.rules {
-            let mirrors = rule.filters.iter().enumerate().map(|(i, f)| (&rule.origin, i, f));
-            let backend_mirrors = rule
-                .backend_refs
-                .iter()
-                .flat_map(|b| b.filters.iter().enumerate().map(move |(i, f)| (&b.origin, i, f)));
-            for (at, i, f) in mirrors.chain(backend_mirrors) {
-                let Some(m) = &f.request_mirror else { continue };
-                let b = &m.backend_ref;
-                let Some(to) = b.namespace.as_deref().filter(|ns| *ns != r.namespace) else {
-                    continue;
-                };
-                let is_service =
-                    b.group.as_deref().unwrap_or("").is_empty() && b.kind.as_deref().unwrap_or("Service") == "Service";
-                if is_service
-                    && lookup.namespace_labels(to).is_some()
-                    && !lookup.granted(to, "HTTPRoute", &r.namespace, "Service", &b.name)
-                {
-                    diags.push(
-                        cx.err(
-                            "GW413",
-                            &format!("{at}/filters/{i}/requestMirror/backendRef"),
-                            format!(
-                                "mirror backend `{to}/{}` has no ReferenceGrant from HTTPRoutes in `{}`",
-                                b.name, r.namespace
-                            ),
-                        )
-                        .help(
-                            "the route would be refused the mirror backend (RefNotPermitted): add the ReferenceGrant",
-                        ),
-                    );
+            let backend_filters = rule.backend_refs.iter().map(|b| (&b.filters, &b.origin));
+            for (filters, at) in std::iter::once((&rule.filters, &rule.origin)).chain(backend_filters) {
+                for (to, name, pointer) in model::cross_namespace_mirrors(filters, at, &r.namespace) {
+                    if lookup.namespace_labels(to).is_some()
+                        && !lookup.granted(to, "HTTPRoute", &r.namespace, "Service", name)
+                    {
+                        diags.push(
+                            cx.err(
+                                "GW413",
+                                &pointer,
+                                format!(
+                                    "mirror backend `{to}/{name}` has no ReferenceGrant from HTTPRoutes in `{}`",
+                                    r.namespace
+                                ),
+                            )
+                            .help("the route would be refused the mirror backend (RefNotPermitted): add the ReferenceGrant"),
+                        );
+                    }
                 }
             }
             for b in &rule.backend_refs {

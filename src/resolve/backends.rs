@@ -56,10 +56,6 @@ pub(super) fn filters(
     out
 }
 
-fn is_service(group: &Option<String>, kind: &Option<String>) -> bool {
-    group.as_deref().unwrap_or("").is_empty() && kind.as_deref().unwrap_or("Service") == "Service"
-}
-
 /// The backends of a rule at `pointer`.
 pub(super) fn backend_refs(
     list: &[spec::BackendRef],
@@ -72,7 +68,7 @@ pub(super) fn backend_refs(
     let mut out = Vec::new();
     for (i, b) in list.iter().enumerate() {
         let origin = format!("{pointer}/backendRefs/{i}");
-        if b.port.is_none() && is_service(&b.group, &b.kind) {
+        if b.port.is_none() && model::is_service(&b.group, &b.kind) {
             diags.push(
                 cx.err("GW333", &origin, format!("backend Service `{}` has no port", b.name))
                     .help("add `port:` (the Service port to send traffic to)"),
@@ -132,7 +128,7 @@ fn cross_refs(model: &Model) -> Vec<CrossRef<'_>> {
         mirrors(&mut out, from_kind, from_ns, filters, origin);
         for b in backends {
             mirrors(&mut out, from_kind, from_ns, &b.filters, &b.origin);
-            if let Some(to_ns) = b.namespace.as_deref().filter(|_| is_service(&b.group, &b.kind)) {
+            if let Some(to_ns) = b.namespace.as_deref().filter(|_| model::is_service(&b.group, &b.kind)) {
                 out.push(CrossRef {
                     from_kind,
                     from_ns,
@@ -152,23 +148,16 @@ fn mirrors<'a>(
     from_kind: &'static str,
     from_ns: &'a str,
     filters: &'a [spec::Filter],
-    at: &str,
+    at: &'a str,
 ) {
-    for (i, f) in filters.iter().enumerate() {
-        let Some(m) = &f.request_mirror else { continue };
-        let b = &m.backend_ref;
-        let Some(to_ns) = b.namespace.as_deref().filter(|ns| *ns != from_ns) else {
-            continue;
-        };
-        if is_service(&b.group, &b.kind) {
-            out.push(CrossRef {
-                from_kind,
-                from_ns,
-                to_ns,
-                name: b.name.as_str(),
-                origin: format!("{at}/filters/{i}/requestMirror/backendRef"),
-            });
-        }
+    for (to_ns, name, origin) in model::cross_namespace_mirrors(filters, at, from_ns) {
+        out.push(CrossRef {
+            from_kind,
+            from_ns,
+            to_ns,
+            name,
+            origin,
+        });
     }
 }
 
