@@ -49,8 +49,8 @@ pub fn normalize(
         .into_par_iter()
         .map(|object| {
             let mut doc = normalize_one(&object, blueprints);
-            if let (Ok(Some(doc)), false) = (&mut doc, keep_values) {
-                doc.value = Value::Null;
+            if !keep_values && let Ok(Some(d)) = &mut doc {
+                d.value = Value::Null;
             }
             doc
         })
