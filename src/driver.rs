@@ -247,6 +247,11 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             }
         },
     };
+    // The typed spec is as large as the model; only its `gitops:` is needed from here on.
+    let gitops = {
+        let site = site;
+        site.gitops
+    };
     let blueprints = match Blueprints::load(dir.as_deref(), sources) {
         Ok(b) => b,
         Err(d) => {
@@ -285,7 +290,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         model,
         tree,
         provenance: prov,
-        gitops: site.gitops,
+        gitops,
         blueprints: dir,
     })
 }
