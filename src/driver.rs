@@ -191,7 +191,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     if diags.has_errors() {
         return None;
     }
-    let site: Site = match serde_json::from_value(spec) {
+    let mut site: Site = match serde_json::from_value(spec) {
         Ok(s) => s,
         Err(e) => {
             diags.push(Diagnostic::error(
@@ -248,10 +248,8 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         },
     };
     // The typed spec is as large as the model; only its `gitops:` is needed from here on.
-    let gitops = {
-        let site = site;
-        site.gitops
-    };
+    let gitops = site.gitops.take();
+    drop(site);
     let blueprints = match Blueprints::load(dir.as_deref(), sources) {
         Ok(b) => b,
         Err(d) => {

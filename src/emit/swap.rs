@@ -10,6 +10,8 @@
 //! run that holds it removes scratch directories that a killed run left.
 
 use std::ffi::OsString;
+
+use rayon::prelude::*;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -23,6 +25,9 @@ pub(crate) struct Out {
     parent: PathBuf,
     name: OsString,
 }
+
+/// Called after the n-th new file is written (to inject failures in tests).
+pub(crate) type AfterFile<'h> = dyn FnMut(usize) -> Result<(), Diagnostic> + Send + 'h;
 
 /// One entry of the new tree.
 pub(crate) enum Entry<'a> {
@@ -200,12 +205,7 @@ pub(crate) fn recover(out: &Out) -> Result<(), Diagnostic> {
 }
 
 /// Build the new tree in a staging directory and swap it in.
-pub(crate) fn replace(
-    out: &Out,
-    exists: bool,
-    plan: &Plan,
-    after_file: &mut dyn FnMut(usize) -> Result<(), Diagnostic>,
-) -> Result<(), Diagnostic> {
+pub(crate) fn replace(out: &Out, exists: bool, plan: &Plan, after_file: &mut AfterFile) -> Result<(), Diagnostic> {
     let staging = out.scratch("staging");
     std::fs::create_dir(&staging).map_err(|e| io("create", &staging, e))?;
     if let Err(d) = build(out, exists, &staging, plan, after_file) {
@@ -235,34 +235,40 @@ pub(crate) fn replace(
     std::fs::remove_dir_all(&old).map_err(|e| io("remove", &old, e))
 }
 
-fn build(
-    out: &Out,
-    exists: bool,
-    staging: &Path,
-    plan: &Plan,
-    after_file: &mut dyn FnMut(usize) -> Result<(), Diagnostic>,
-) -> Result<(), Diagnostic> {
-    let mut written = 0;
+fn build(out: &Out, exists: bool, staging: &Path, plan: &Plan, after_file: &mut AfterFile) -> Result<(), Diagnostic> {
+    // Every folder once, parents first (a sorted set): then no file write needs to look for its folder.
+    let mut folders = std::collections::BTreeSet::new();
     let mut dirs = Vec::new();
     for entry in &plan.entries {
         match entry {
             Entry::Dir(rel) => {
-                let to = join(staging, rel);
-                std::fs::create_dir_all(&to).map_err(|e| io("create", &to, e))?;
+                folders.insert(join(staging, rel));
                 dirs.push(rel.as_str());
             }
-            Entry::Keep(rel) => carry(&join(&out.dir, rel), &join(staging, rel))?,
-            Entry::Write(rel, bytes) => {
-                let to = join(staging, rel);
-                if let Some(parent) = to.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
+            Entry::Keep(rel) | Entry::Write(rel, _) => {
+                if let Some(parent) = join(staging, rel).parent() {
+                    folders.insert(parent.to_path_buf());
                 }
-                std::fs::write(&to, bytes).map_err(|e| io("write", &to, e))?;
-                written += 1;
-                after_file(written)?;
             }
         }
     }
+    for folder in &folders {
+        std::fs::create_dir_all(folder).map_err(|e| io("create", folder, e))?;
+    }
+    // Files on every core; `after_file` sees them one at a time, counted.
+    let hook = std::sync::Mutex::new((0usize, after_file));
+    plan.entries.par_iter().try_for_each(|entry| match entry {
+        Entry::Dir(_) => Ok(()),
+        Entry::Keep(rel) => carry(&join(&out.dir, rel), &join(staging, rel)),
+        Entry::Write(rel, bytes) => {
+            let to = join(staging, rel);
+            std::fs::write(&to, bytes).map_err(|e| io("write", &to, e))?;
+            let mut guard = hook.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (written, after_file) = &mut *guard;
+            *written += 1;
+            after_file(*written)
+        }
+    })?;
     remove_emptied_dirs(staging, plan.pruned);
     for rel in dirs.iter().rev() {
         copy_permissions(&join(&out.dir, rel), &join(staging, rel));
@@ -276,9 +282,6 @@ fn build(
 /// Bring an existing file into the new tree: a hard link (same inode, same
 /// mtime), a copy when links are not possible, a new symlink for a symlink.
 fn carry(from: &Path, to: &Path) -> Result<(), Diagnostic> {
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
-    }
     let meta = std::fs::symlink_metadata(from).map_err(|e| io("read", from, e))?;
     if meta.file_type().is_symlink() {
         let target = std::fs::read_link(from).map_err(|e| io("read", from, e))?;

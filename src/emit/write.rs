@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::Tree;
@@ -40,7 +41,7 @@ pub fn write_tree(tree: &Tree, out: &Path) -> Result<WriteReport, Diagnostic> {
 pub fn write_tree_hooked(
     tree: &Tree,
     out: &Path,
-    after_file: &mut dyn FnMut(usize) -> Result<(), Diagnostic>,
+    after_file: &mut (dyn FnMut(usize) -> Result<(), Diagnostic> + Send),
 ) -> Result<WriteReport, Diagnostic> {
     let errors: Vec<Diagnostic> = tree.files.keys().filter_map(|p| check_relative(p).err()).collect();
     if let Some(first) = errors.into_iter().next() {
@@ -53,16 +54,24 @@ pub fn write_tree_hooked(
     check_collisions(tree, &out.dir, &existing)?;
     let mut report = WriteReport::default();
     let mut entries: Vec<Entry> = Vec::new();
-    let mut same = std::collections::BTreeSet::new();
+    // Comparing is reading every file: on every core.
+    let same: std::collections::BTreeSet<&str> = existing
+        .par_iter()
+        .filter(|(path, found)| {
+            **found == Found::File { generated: true }
+                && tree
+                    .files
+                    .get(*path)
+                    .is_some_and(|text| read_equals(&join(&out.dir, path), text))
+        })
+        .map(|(path, _)| path.as_str())
+        .collect();
     for (path, found) in &existing {
         match found {
             Found::Dir => entries.push(Entry::Dir(path.clone())),
             Found::Other | Found::Symlink | Found::File { generated: false } => entries.push(Entry::Keep(path.clone())),
             Found::File { generated: true } => match tree.files.get(path) {
-                Some(text) if read_equals(&join(&out.dir, path), text) => {
-                    same.insert(path.as_str());
-                    entries.push(Entry::Keep(path.clone()));
-                }
+                Some(_) if same.contains(path.as_str()) => entries.push(Entry::Keep(path.clone())),
                 Some(_) => {}
                 None => report.removed.push(path.clone()),
             },
@@ -110,6 +119,7 @@ pub(crate) fn scan(out: &Path) -> Result<BTreeMap<String, Found>, Diagnostic> {
     if !out.exists() {
         return Ok(found);
     }
+    let mut files = Vec::new();
     for entry in WalkDir::new(out).follow_links(false).min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(|e| {
             Diagnostic::error("GW701", format!("cannot read `{}`: {e}", out.display()))
@@ -125,14 +135,22 @@ pub(crate) fn scan(out: &Path) -> Result<BTreeMap<String, Found>, Diagnostic> {
         } else if ft.is_dir() {
             Found::Dir
         } else if ft.is_file() {
-            Found::File {
-                generated: has_header(entry.path()),
-            }
+            files.push((rel, entry.into_path()));
+            continue;
         } else {
             Found::Other
         };
         found.insert(rel, kind);
     }
+    // Reading each file's first line: on every core.
+    let headers: Vec<(String, Found)> = files
+        .into_par_iter()
+        .map(|(rel, path)| {
+            let generated = has_header(&path);
+            (rel, Found::File { generated })
+        })
+        .collect();
+    found.extend(headers);
     Ok(found)
 }
 

@@ -110,9 +110,12 @@ pub fn register(
         Err(Unread::TooBig(len)) => {
             let file = sources.add_path(path, String::new());
             diags.push(
-                Diagnostic::error("GW102", format!("file is {len} bytes, more than the limit of {max} bytes"))
-                    .at(Some(sources.loc_at(file, 1, 1)))
-                    .help("split the spec into several files under a directory (each file has its own limit)"),
+                Diagnostic::error(
+                    "GW102",
+                    format!("file is {len} bytes, more than the limit of {max} bytes"),
+                )
+                .at(Some(sources.loc_at(file, 1, 1)))
+                .help("split the spec into several files under a directory (each file has its own limit)"),
             );
             None
         }
