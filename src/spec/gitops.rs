@@ -28,6 +28,14 @@ pub struct GitOps {
     /// the output needs, from the release's `standard-install.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_api_crds: Option<bool>,
+    /// Point the engine at this many hashed group roots per environment
+    /// instead of one root per namespace folder (1 to 256; for large sites):
+    /// the namespace folders holding a `Gateway` form group `gateways`, every
+    /// other folder goes to group `NN`: the 32-bit FNV-1a hash of its name
+    /// modulo `groups`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 256))]
+    pub groups: Option<u16>,
     /// Generate Flux objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flux: Option<Flux>,
