@@ -10,7 +10,9 @@
 //! folders depend on the gateway folders their routes attach to), Argo CD an
 //! `Application` per namespace folder or an `ApplicationSet` generating
 //! them. The Argo CD plugin renders in-process, without kustomize, and
-//! keeps one `Application` per environment.
+//! keeps one `Application` per environment. With `gitops.groups`, the
+//! engine objects point at hashed group roots of namespace folders instead
+//! ([`groups`]), one per group of each environment.
 //!
 //! They form their own tree, written to `<objects>/` of the repository
 //! (`clusters/` by default): `<objects>/<env>/` holds one environment's
