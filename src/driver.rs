@@ -3,13 +3,15 @@
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::{Tree, layout};
 use crate::load::{self, Layer, Provenance};
 use crate::model::Model;
-use crate::render::{Blueprints, render_model};
+use crate::normalize::Document;
+use crate::render::{self, Blueprints};
 use crate::source::Sources;
 use crate::spec::Site;
 use crate::{analyze, normalize, overlay, resolve, schema};
@@ -139,14 +141,21 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     };
     let mut prov = Provenance::new();
     let mut preloaded = load::Preloaded::new();
-    for path in &files.files {
-        if files.is_dir && load::is_generated_file(path) {
-            continue; // gatewright's own output inside the spec directory
-        }
-        if let Some((file, docs)) = load::read_yaml_file(path, sources, diags) {
+    // Read and parse on every core (a spec directory can hold thousands of
+    // vendored manifests); register in path order, so file ids stay the same.
+    let parsed: Vec<load::ParsedFile> = files
+        .files
+        .par_iter()
+        .map(|path| load::parse_yaml_file(path, files.is_dir))
+        // gatewright's own output inside the spec directory is skipped
+        .filter(|parsed| !parsed.is_generated())
+        .collect();
+    for parsed in parsed {
+        let path = parsed.path().to_path_buf();
+        if let Some((file, docs)) = load::register(parsed, sources, diags) {
             if files.is_dir && !docs.is_empty() && docs.iter().all(load::is_foreign_document) {
                 // Another tool's file, e.g. a vendored app manifest: kept for the app that names it.
-                preloaded.insert(path.clone(), (file, docs));
+                preloaded.insert(path, (file, docs));
                 continue;
             }
             for node in docs {
@@ -238,6 +247,11 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             }
         },
     };
+    // The typed spec is as large as the model; only its `gitops:` is needed from here on.
+    let gitops = {
+        let site = site;
+        site.gitops
+    };
     let blueprints = match Blueprints::load(dir.as_deref(), sources) {
         Ok(b) => b,
         Err(d) => {
@@ -245,10 +259,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             return None;
         }
     };
-    let rendered = render_model(&model, &blueprints, sources)
-        .map_err(|e| diags.extend(e))
-        .ok()?;
-    let docs = normalize::normalize(rendered, &blueprints, opts.crds.is_some())
+    let docs = render_documents(&model, &blueprints, sources, opts.crds.is_some())
         .map_err(|e| diags.extend(e))
         .ok()?;
     if let Some(crds) = &opts.crds {
@@ -280,9 +291,28 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         model,
         tree,
         provenance: prov,
-        gitops: site.gitops,
+        gitops,
         blueprints: dir,
     })
+}
+
+/// Render and normalize every object of the model (see [`render::render_model`]
+/// and [`normalize::normalize`]), each object through both stages on one
+/// thread: a rendered text lives only until its document is written.
+fn render_documents(
+    model: &Model,
+    blueprints: &Blueprints,
+    sources: &Sources,
+    keep_values: bool,
+) -> Result<Vec<Document>, Vec<Diagnostic>> {
+    let results: Vec<_> = render::jobs(model)
+        .into_par_iter()
+        .map(|job| {
+            let object = render::render_job(job, blueprints, sources)?;
+            normalize::normalize_one(&object, blueprints, keep_values)
+        })
+        .collect();
+    render::collect_distinct(results).map(|docs| docs.into_iter().flatten().collect())
 }
 
 /// Apply an environment overlay as a merge patch; it becomes the top

@@ -47,27 +47,18 @@ pub fn normalize(
     // Each object is parsed on its own; `collect` keeps the order.
     let results: Vec<_> = objects
         .into_par_iter()
-        .map(|object| {
-            let mut doc = normalize_one(&object, blueprints);
-            if !keep_values && let Ok(Some(d)) = &mut doc {
-                d.value = Value::Null;
-            }
-            doc
-        })
+        .map(|object| normalize_one(&object, blueprints, keep_values))
         .collect();
-    let mut docs = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(Some(doc)) => docs.push(doc),
-            Ok(None) => {}
-            Err(d) => errors.push(d),
-        }
-    }
-    if errors.is_empty() { Ok(docs) } else { Err(errors) }
+    crate::render::collect_distinct(results).map(|docs| docs.into_iter().flatten().collect())
 }
 
-fn normalize_one(object: &RenderedObject, blueprints: &Blueprints) -> Result<Option<Document>, Diagnostic> {
+/// Normalize one rendered object (`None` for an empty output: a blueprint
+/// may render nothing); its value is kept only with `keep_values`.
+pub fn normalize_one(
+    object: &RenderedObject,
+    blueprints: &Blueprints,
+    keep_values: bool,
+) -> Result<Option<Document>, Diagnostic> {
     let source = blueprints.source_name(object.blueprint);
     let bad = |message: String, help: &str| {
         Diagnostic::error("GW503", format!("blueprint `{source}` produced {message}")).help(help.to_string())
@@ -123,7 +114,7 @@ fn normalize_one(object: &RenderedObject, blueprints: &Blueprints) -> Result<Opt
     };
     Ok(Some(Document {
         text: file_text(&value),
-        value,
+        value: if keep_values { value } else { Value::Null },
         is_patch,
         folder,
         file_name,

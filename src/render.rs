@@ -8,7 +8,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::model::{self, Model};
 use crate::source::Sources;
 
 /// A blueprint: one template per output kind.
@@ -247,50 +247,107 @@ fn template_error(
     }
 }
 
-/// Render every object of the model, in a stable order.
+/// One object to render: a model item and the blueprint that renders it.
+/// Its template context is built only when it renders, on the thread that
+/// renders it.
+#[derive(Debug, Clone, Copy)]
+pub struct Job<'m> {
+    item: Item<'m>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Item<'m> {
+    Gateway(&'m model::Gateway),
+    Namespace(&'m model::Namespace),
+    HttpRoute(&'m model::HttpRoute),
+    GrpcRoute(&'m model::GrpcRoute),
+    ReferenceGrant(&'m model::ReferenceGrant),
+    ServicePatch(&'m model::ServicePatch),
+}
+
+impl Job<'_> {
+    /// The blueprint that renders it.
+    pub fn blueprint(&self) -> Blueprint {
+        match self.item {
+            Item::Gateway(_) => Blueprint::Gateway,
+            Item::Namespace(_) => Blueprint::Namespace,
+            Item::HttpRoute(_) => Blueprint::HttpRoute,
+            Item::GrpcRoute(_) => Blueprint::GrpcRoute,
+            Item::ReferenceGrant(_) => Blueprint::ReferenceGrant,
+            Item::ServicePatch(_) => Blueprint::ServicePatch,
+        }
+    }
+
+    /// Spec path of the model item.
+    pub fn origin(&self) -> &str {
+        match self.item {
+            Item::Gateway(i) => &i.origin,
+            Item::Namespace(i) => &i.origin,
+            Item::HttpRoute(i) => &i.origin,
+            Item::GrpcRoute(i) => &i.origin,
+            Item::ReferenceGrant(i) => &i.origin,
+            Item::ServicePatch(i) => &i.origin,
+        }
+    }
+
+    fn context(&self) -> Value {
+        match self.item {
+            Item::Gateway(i) => to_value(i),
+            Item::Namespace(i) => to_value(i),
+            Item::HttpRoute(i) => to_value(i),
+            Item::GrpcRoute(i) => to_value(i),
+            Item::ReferenceGrant(i) => to_value(i),
+            Item::ServicePatch(i) => to_value(i),
+        }
+    }
+}
+
+/// Every object of the model to render, in a stable order: gateways,
+/// namespaces, HTTPRoutes, GRPCRoutes, ReferenceGrants, Service patches.
+pub fn jobs(model: &Model) -> Vec<Job<'_>> {
+    let items = (model.gateways.iter().map(Item::Gateway))
+        .chain(model.namespaces.iter().map(Item::Namespace))
+        .chain(model.routes.iter().map(Item::HttpRoute))
+        .chain(model.grpc_routes.iter().map(Item::GrpcRoute))
+        .chain(model.reference_grants.iter().map(Item::ReferenceGrant))
+        .chain(model.service_patches.iter().map(Item::ServicePatch));
+    items.map(|item| Job { item }).collect()
+}
+
+/// Render one object.
+pub fn render_job(job: Job<'_>, blueprints: &Blueprints, sources: &Sources) -> Result<RenderedObject, Diagnostic> {
+    let blueprint = job.blueprint();
+    Ok(RenderedObject {
+        blueprint,
+        text: blueprints.render(blueprint, job.context(), sources)?,
+        origin: job.origin().to_string(),
+    })
+}
+
+/// Render every object of the model, in a stable order ([`jobs`]); a
+/// blueprint error is reported once, however many objects it breaks.
 pub fn render_model(
     model: &Model,
     blueprints: &Blueprints,
     sources: &Sources,
 ) -> Result<Vec<RenderedObject>, Vec<Diagnostic>> {
-    let mut jobs: Vec<(Blueprint, Value, &str)> = Vec::new();
-    for g in &model.gateways {
-        jobs.push((Blueprint::Gateway, to_value(g), &g.origin));
-    }
-    for n in &model.namespaces {
-        jobs.push((Blueprint::Namespace, to_value(n), &n.origin));
-    }
-    for r in &model.routes {
-        jobs.push((Blueprint::HttpRoute, to_value(r), &r.origin));
-    }
-    for r in &model.grpc_routes {
-        jobs.push((Blueprint::GrpcRoute, to_value(r), &r.origin));
-    }
-    for g in &model.reference_grants {
-        jobs.push((Blueprint::ReferenceGrant, to_value(g), &g.origin));
-    }
-    for p in &model.service_patches {
-        jobs.push((Blueprint::ServicePatch, to_value(p), &p.origin));
-    }
     // Each object renders on its own; `collect` keeps the model's order.
-    let results: Vec<_> = jobs
+    let results: Vec<_> = jobs(model)
         .into_par_iter()
-        .map(|(bp, value, origin)| (bp, origin, blueprints.render(bp, value, sources)))
+        .map(|job| render_job(job, blueprints, sources))
         .collect();
+    collect_distinct(results)
+}
+
+/// The values when none is an error; otherwise every distinct error.
+pub fn collect_distinct<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Vec<Diagnostic>> {
     let mut out = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for (bp, origin, result) in results {
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for result in results {
         match result {
-            Ok(text) => out.push(RenderedObject {
-                blueprint: bp,
-                text,
-                origin: origin.to_string(),
-            }),
-            Err(d) => {
-                if !errors.contains(&d) {
-                    errors.push(d);
-                }
-            }
+            Ok(v) => out.push(v),
+            Err(d) if !errors.contains(&d) => errors.push(d),
+            Err(_) => {}
         }
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }

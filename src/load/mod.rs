@@ -37,38 +37,101 @@ pub fn read_yaml_file(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Option<(crate::source::FileId, Vec<yaml::Node>)> {
+    register(parse_yaml_file(path, false), sources, diags)
+}
+
+/// A YAML file read and parsed, not yet registered in [`Sources`]: the part
+/// of [`read_yaml_file`] that can run on any thread.
+#[derive(Debug)]
+pub struct ParsedFile {
+    path: std::path::PathBuf,
+    read: Result<(String, Result<Vec<yaml::Node>, yaml::ReadError>), Unread>,
+}
+
+#[derive(Debug)]
+enum Unread {
+    Generated,
+    TooBig(u64),
+    Io(std::io::Error),
+}
+
+impl ParsedFile {
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether it was skipped as a file gatewright generated.
+    pub fn is_generated(&self) -> bool {
+        matches!(self.read, Err(Unread::Generated))
+    }
+}
+
+/// Read and parse one YAML file, within [`limits`]; [`register`] adds it to
+/// the sources and reports what went wrong. With `skip_generated`, a file
+/// gatewright generated ([`is_generated_file`]) is not parsed
+/// ([`ParsedFile::is_generated`]).
+pub fn parse_yaml_file(path: &Path, skip_generated: bool) -> ParsedFile {
     let max = limits().max_bytes;
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.is_file() && meta.len() > u64::try_from(max).unwrap_or(u64::MAX) {
+    let read = match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() > u64::try_from(max).unwrap_or(u64::MAX) => {
+            if skip_generated && is_generated_file(path) {
+                Err(Unread::Generated)
+            } else {
+                Err(Unread::TooBig(meta.len()))
+            }
+        }
+        _ => match read_limited(path, max) {
+            Ok(bytes) if skip_generated && crate::normalize::is_generated(&bytes) => Err(Unread::Generated),
+            Ok(bytes) => {
+                let docs = yaml::read_bytes(&bytes, &limits());
+                Ok((String::from_utf8_lossy(&bytes).into_owned(), docs))
+            }
+            Err(e) => Err(Unread::Io(e)),
+        },
+    };
+    ParsedFile {
+        path: path.to_path_buf(),
+        read,
+    }
+}
+
+/// Register a file of [`parse_yaml_file`] in `sources`; a file that could
+/// not be read or parsed becomes a diagnostic.
+pub fn register(
+    parsed: ParsedFile,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<(crate::source::FileId, Vec<yaml::Node>)> {
+    let max = limits().max_bytes;
+    let path = parsed.path.as_path();
+    match parsed.read {
+        Err(Unread::Generated) => None,
+        Err(Unread::TooBig(len)) => {
             let file = sources.add_path(path, String::new());
             diags.push(
-                Diagnostic::error(
-                    "GW102",
-                    format!("file is {} bytes, more than the limit of {max} bytes", meta.len()),
-                )
-                .at(Some(sources.loc_at(file, 1, 1)))
-                .help("split the spec into several files under a directory (each file has its own limit)"),
+                Diagnostic::error("GW102", format!("file is {len} bytes, more than the limit of {max} bytes"))
+                    .at(Some(sources.loc_at(file, 1, 1)))
+                    .help("split the spec into several files under a directory (each file has its own limit)"),
             );
-            return None;
+            None
         }
-    }
-    let bytes = match read_limited(path, max) {
-        Ok(b) => b,
-        Err(e) => {
+        Err(Unread::Io(e)) => {
             diags.push(
                 Diagnostic::error("GW101", format!("cannot read `{}`: {e}", path.display()))
                     .help("pass a readable regular file of at most 16 MiB (see the README, \"Limits\")"),
             );
-            return None;
-        }
-    };
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let file = sources.add_path(path, text);
-    match yaml::read_bytes(&bytes, &limits()) {
-        Ok(docs) => Some((file, docs)),
-        Err(e) => {
-            diags.push(yaml_error(sources, file, &e));
             None
+        }
+        Ok((text, docs)) => {
+            let file = sources.add_path(path, text);
+            match docs {
+                Ok(docs) => Some((file, docs)),
+                Err(e) => {
+                    diags.push(yaml_error(sources, file, &e));
+                    None
+                }
+            }
         }
     }
 }
