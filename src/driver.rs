@@ -286,7 +286,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         }
     }
     let mut tree = layout(docs, &model.upstreams, &model.gateway_api_version);
-    crate::gitops::groups::add_roots(&mut tree, &model, site.gitops.as_ref());
+    crate::gitops::groups::add_roots(&mut tree, &model, gitops.as_ref());
     Some(Compiled {
         model,
         tree,
