@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate the gatewright spec of the benchmark workload (stdlib only).
 
-Usage: gen_workload.py N OUTDIR [--envs]
+Usage: gen_workload.py N OUTDIR [--envs] [--groups K]
 
 The same data as ../shared/bench/gen.py (helm, kustomize, jinja2): one
 Gateway `gateway-external` in `aks-istio-ingress` (profile
@@ -18,7 +18,11 @@ Writes:
                                   base Services the kustomize baseline patches
   OUTDIR/overlays/{dev,prod,staging}.yaml   with --envs: three environments
 
-The output is a pure function of (N, --envs).
+With --groups K the spec also has a `gitops:` section (output `deploy`, Flux
+objects) with `groups: K`: render it with `--out .../deploy`, and the tree
+holds K hashed group roots and a `gateways` one in `_groups/`.
+
+The output is a pure function of (N, --envs, --groups).
 """
 
 import os
@@ -70,8 +74,25 @@ def write(path, text):
         f.write(text)
 
 
+GITOPS = """gitops:
+  repository: {{ url: "https://git.example.com/platform.git" }}
+  output: deploy
+  groups: {groups}
+  flux: {{}}
+"""
+
+
 def main(argv):
-    args = [a for a in argv[1:] if a != "--envs"]
+    args, groups = [], None
+    rest = iter(argv[1:])
+    for a in rest:
+        if a == "--groups":
+            groups = next(rest, "")
+            if not groups.isdigit():
+                sys.stderr.write(__doc__)
+                return 2
+        elif a != "--envs":
+            args.append(a)
     if len(args) != 2 or not args[0].isdigit():
         sys.stderr.write(__doc__)
         return 2
@@ -88,6 +109,8 @@ def main(argv):
             os.path.join(out, "manifests", f"app-{i}.yaml"),
             "".join(SERVICE.format(name=f"{r}-{i}") for r in ROUTES),
         )
+    if groups is not None:
+        spec.append(GITOPS.format(groups=groups))
     write(os.path.join(out, "gatewright.yaml"), "".join(spec))
     if "--envs" in argv:
         for env, text in OVERLAYS.items():

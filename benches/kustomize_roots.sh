@@ -3,12 +3,13 @@
 # rendered tree, as gatewright's generated Flux Kustomizations and Argo CD
 # Applications point it: each namespace folder (a folder directly under TREE
 # with a kustomization.yaml) alone, one `kubectl kustomize` per folder, one
-# after another.
+# after another. Given TREE/_groups (a tree rendered with `gitops.groups`),
+# the group roots the engine objects build then, one after another.
 #
 # Usage: benches/kustomize_roots.sh TREE [OUT]
 #        benches/kustomize_roots.sh --empty|--one-patch TREE
 #   OUT          file the builds are written to, one after another (default /dev/null)
-#   --empty      build an empty kustomize root once per namespace folder of TREE
+#   --empty      build an empty kustomize root once per root folder of TREE
 #                instead: what starting kubectl costs for that many roots, so
 #                the roots' in-process cost is the first figure minus this one.
 #   --one-patch  the same with a root of one Service and one patch of it: process
@@ -28,7 +29,7 @@ roots=()
 for d in "$tree"/*/; do
   [ -f "$d/kustomization.yaml" ] && roots+=("${d%/}")
 done
-[ "${#roots[@]}" -gt 0 ] || { echo "kustomize_roots.sh: no namespace folder with a kustomization.yaml in $tree" >&2; exit 2; }
+[ "${#roots[@]}" -gt 0 ] || { echo "kustomize_roots.sh: no folder with a kustomization.yaml in $tree" >&2; exit 2; }
 
 if [ -n "$baseline" ]; then
   scratch="$(mktemp -d -t gwroots.XXXXXX)"

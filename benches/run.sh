@@ -15,6 +15,9 @@
 #                  folder built alone, one `kubectl kustomize` each (~0.1-0.3 s per
 #                  folder, mostly process start), and the same count of empty and
 #                  one-patch roots (benches/kustomize_roots.sh)
+#   GROUP_COUNT    with ENGINE_MAX: also render the workload with `gitops.groups: GROUP_COUNT`
+#                  (default 16; 0 skips) and build every group root, one kubectl each
+#                  (and as many empty roots: the process start of those builds)
 #   ENGINE_RUNS    runs of those rows from N=1000 on, no warm-up (default 1: one run
 #                  takes minutes, and TIMEOUT bounds the whole timer call)
 #   SLOW_RUNS      runs of the quadratic one-root kustomize rows from N=1000 on, no
@@ -37,6 +40,7 @@ KUSTOMIZE_MAX="${KUSTOMIZE_MAX:-1000}"
 ENVS_AT=" ${ENVS_AT:-1000} "
 ENGINE_MAX="${ENGINE_MAX:-1000}"
 ENGINE_RUNS="${ENGINE_RUNS:-1}"
+GROUP_COUNT="${GROUP_COUNT:-16}"
 SLOW_RUNS="${SLOW_RUNS:-1}"
 REPORT="${REPORT:-$REPO/BENCHMARKS.md}"
 KEEP_WORK="${WORK:+1}"
@@ -188,6 +192,22 @@ for n in "${NS[@]}"; do
     RUNS_OVERRIDE="$r" WARMUP_OVERRIDE="$w" time_row "kubectl kustomize, one-patch root × roots" "$n" \
       "process start + kustomize's once-per-process patch setup, $roots times" -- \
       bash "$HERE/kustomize_roots.sh" --one-patch "$gwout"
+    if [ "$GROUP_COUNT" -gt 0 ]; then
+      # the same objects through `gitops.groups`: GROUP_COUNT hashed app groups and
+      # the gateways group, each root built alone (the group roots' engine objects)
+      python3 "$HERE/gen_workload.py" "$n" "$in/gw-groups" --groups "$GROUP_COUNT"
+      grouped="$WORK/gw-groups-$n/deploy"
+      "$GW" render "$in/gw-groups/gatewright.yaml" --out "$grouped" 2> /dev/null
+      groots="$(find "$grouped/_groups" -mindepth 2 -maxdepth 2 -name kustomization.yaml | wc -l)"
+      time_row "kubectl kustomize, every group root ($GROUP_COUNT groups)" "$n" \
+        "$groots roots, one kubectl each, in sequence" -- \
+        bash "$HERE/kustomize_roots.sh" "$grouped/_groups" "$WORK/gw-groups-$n.yaml"
+      sed -i "\$s/\$/, $(docs_in "$WORK/gw-groups-$n.yaml") docs/" "$TSV"
+      time_row "kubectl kustomize, empty root × group roots ($GROUP_COUNT groups)" "$n" \
+        "kubectl process start, $groots times" -- \
+        bash "$HERE/kustomize_roots.sh" --empty "$grouped/_groups"
+      rm -rf "$WORK/gw-groups-$n"
+    fi
   fi
   if [ "$n" -le "$KUSTOMIZE_MAX" ]; then
     "$PYTHON" "$SHARED/gen.py" kustomize "$n" "$in/kustomize" > /dev/null

@@ -283,7 +283,8 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             return None;
         }
     }
-    let tree = layout(docs, &model.upstreams, &model.gateway_api_version);
+    let mut tree = layout(docs, &model.upstreams, &model.gateway_api_version);
+    crate::gitops::groups::add_roots(&mut tree, &model, gitops.as_ref());
     Some(Compiled {
         model,
         tree,

@@ -1,4 +1,4 @@
-//! Argo CD objects: an `Application` per namespace folder of each
+//! Argo CD objects: an `Application` per namespace folder (or group root) of each
 //! environment, or one `ApplicationSet` generating them; with the
 //! config-management plugin, one per environment (the plugin renders the
 //! whole environment in-process, without kustomize).
@@ -6,7 +6,9 @@
 use std::collections::BTreeSet;
 
 use super::objects::{ArgoApplication, ArgoApplicationSet, ArgoPlugin, ArgoSource, Element, EnvVar};
-use super::{CRDS_NAME, DEFAULT_CLUSTER, ENV_VAR, EnvInput, Out, PLUGIN_NAME, Resolved, clean, ctx, join_repo, names};
+use super::{
+    CRDS_NAME, DEFAULT_CLUSTER, ENV_VAR, EnvInput, Out, PLUGIN_NAME, Resolved, clean, ctx, groups, join_repo, names,
+};
 use crate::render::Blueprint;
 use crate::spec::gitops::{ArgoCd, Generator};
 
@@ -98,14 +100,13 @@ pub(super) fn objects(e: &EnvInput<'_>, r: &Resolved<'_>, a: &ArgoCd, crds: bool
             namespace: None,
             path: r.env_path(e.env),
         }],
-        None => e
-            .folders
-            .iter()
-            .map(|f| Element {
+        None => groups::roots(e, r)
+            .into_iter()
+            .map(|root| Element {
                 env: env.clone(),
-                name: r.name(e.env, Some(&f.name)),
-                namespace: Some(f.name.clone()),
-                path: r.folder_path(e.env, &f.name),
+                name: r.name(e.env, Some(&root.id)),
+                namespace: root.namespace,
+                path: root.path,
             })
             .collect(),
     };
@@ -134,7 +135,8 @@ pub(super) fn objects(e: &EnvInput<'_>, r: &Resolved<'_>, a: &ArgoCd, crds: bool
 /// Generate the one `ApplicationSet` of every environment into `out`:
 /// `elements` (from [`objects`]) are the list generator's; the git generator
 /// finds the same folders, `<output>/<env>/*` (`<output>/*` per environment
-/// with the plugin, or without environments).
+/// with the plugin, or without environments), or with `gitops.groups` the
+/// group roots, `<output>/<env>/_groups/*` (`<output>/_groups/*`).
 pub(super) fn application_set(
     generator: Generator,
     r: &Resolved<'_>,
@@ -151,6 +153,13 @@ pub(super) fn application_set(
     }
     let spec = spec_path(a);
     let per_folder = spec.is_none() && with_envs;
+    let grouped = spec.is_none() && r.s.groups.is_some();
+    let directories = match (per_folder, grouped) {
+        (true, true) => format!("*/{}/*", groups::GROUPS_DIR),
+        (false, true) => format!("{}/*", groups::GROUPS_DIR),
+        (true, false) => "*/*".to_string(),
+        (false, false) => "*".to_string(),
+    };
     let env_segment = r.output.split('/').filter(|s| !s.is_empty()).count();
     let (name, env, path, elements) = match generator {
         Generator::List => ("{{ .name }}".to_string(), "{{ .env }}", "{{ .path }}", Some(elements)),
@@ -184,7 +193,7 @@ pub(super) fn application_set(
         name: r.name.into(),
         namespace: a.namespace.clone().unwrap_or_else(|| "argocd".into()),
         elements,
-        directories: join_repo(&r.output, if per_folder { "*/*" } else { "*" }),
+        directories: join_repo(&r.output, &directories),
         template,
     };
     out.put(None, Blueprint::ArgoApplicationSet, ctx(set));

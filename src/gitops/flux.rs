@@ -1,8 +1,9 @@
 //! Flux objects of one environment: a `Kustomization` per namespace folder
-//! (and the Gateway API CRDs one, and the `GitRepository` they read).
+//! or group root (and the Gateway API CRDs one, and the `GitRepository`
+//! they read).
 
 use super::objects::{FluxGitRepository, FluxKustomization, SourceRef};
-use super::{CRDS_NAME, DEFAULT_CLUSTER, EnvInput, Out, Resolved, ctx};
+use super::{CRDS_NAME, DEFAULT_CLUSTER, EnvInput, Out, Resolved, ctx, groups};
 use crate::render::Blueprint;
 use crate::spec::gitops::Flux;
 
@@ -16,6 +17,8 @@ use crate::spec::gitops::Flux;
 /// folders its routes attach to, so that a new cluster gets its Gateways
 /// before the routes (a Kustomization with `wait: false` is ready once
 /// applied: a Gateway still waiting for its address blocks nothing).
+/// With `gitops.groups`, the same holds for group roots: an app group
+/// depends on the `gateways` group when routes of its folders attach there.
 pub(super) fn objects(e: &EnvInput<'_>, r: &Resolved<'_>, f: &Flux, crds: bool, out: &mut Out<'_>) {
     let folder = Some(e.env.unwrap_or(DEFAULT_CLUSTER));
     let namespace = f.namespace.clone().unwrap_or_else(|| "flux-system".into());
@@ -64,9 +67,9 @@ pub(super) fn objects(e: &EnvInput<'_>, r: &Resolved<'_>, f: &Flux, crds: bool, 
         None if crds => vec![CRDS_NAME.to_string()],
         None => Vec::new(),
     };
-    for dir in e.folders {
+    for root in groups::roots(e, r) {
         let mut depends_on = base.clone();
-        for gateway in &dir.attaches_to {
+        for gateway in &root.after {
             let name = r.name(e.env, Some(gateway));
             if !depends_on.contains(&name) {
                 depends_on.push(name);
@@ -76,10 +79,10 @@ pub(super) fn objects(e: &EnvInput<'_>, r: &Resolved<'_>, f: &Flux, crds: bool, 
             folder,
             Blueprint::FluxKustomization,
             ctx(FluxKustomization {
-                name: r.name(e.env, Some(&dir.name)),
+                name: r.name(e.env, Some(&root.id)),
                 namespace: namespace.clone(),
                 interval: interval.clone(),
-                path: format!("./{}", r.folder_path(e.env, &dir.name)),
+                path: format!("./{}", root.path),
                 prune: f.prune.unwrap_or(true),
                 wait: false,
                 source_ref: source_ref.clone(),

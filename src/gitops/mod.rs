@@ -10,7 +10,9 @@
 //! folders depend on the gateway folders their routes attach to), Argo CD an
 //! `Application` per namespace folder or an `ApplicationSet` generating
 //! them. The Argo CD plugin renders in-process, without kustomize, and
-//! keeps one `Application` per environment.
+//! keeps one `Application` per environment. With `gitops.groups`, the
+//! engine objects point at hashed group roots of namespace folders instead
+//! ([`groups`]), one per group of each environment.
 //!
 //! They form their own tree, written to `<objects>/` of the repository
 //! (`clusters/` by default): `<objects>/<env>/` holds one environment's
@@ -22,6 +24,7 @@ mod argocd;
 mod checks;
 pub mod cmp;
 mod flux;
+pub mod groups;
 pub mod names;
 pub mod objects;
 
@@ -85,6 +88,7 @@ pub fn folders(tree: &Tree, model: &Model) -> Vec<Folder> {
         .keys()
         .filter_map(|p| p.split_once('/'))
         .map(|(f, _)| f)
+        .filter(|f| *f != groups::GROUPS_DIR)
         .collect();
     let gateways: BTreeSet<&str> = model.gateways.iter().map(|g| g.namespace.as_str()).collect();
     let parents = model
@@ -235,14 +239,20 @@ pub fn generate(envs: &[EnvInput<'_>], blueprints: &Blueprints, sources: &Source
     let mut elements = Vec::new();
     for e in envs {
         let r = Resolved::new(e.settings);
-        if (r.name, &r.output, &r.objects, &e.settings.repository)
-            != (base.name, &base.output, &base.objects, &first.settings.repository)
+        if (r.name, &r.output, &r.objects, &e.settings.repository, e.settings.groups)
+            != (
+                base.name,
+                &base.output,
+                &base.objects,
+                &first.settings.repository,
+                first.settings.groups,
+            )
         {
             out.errors.push(
                 Diagnostic::error(
                     "GW606",
                     format!(
-                        "environment `{}` changes `gitops` name, repository, output or objects",
+                        "environment `{}` changes `gitops` name, repository, output, objects or groups",
                         e.env.unwrap_or_default()
                     ),
                 )

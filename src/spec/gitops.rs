@@ -28,6 +28,14 @@ pub struct GitOps {
     /// the output needs, from the release's `standard-install.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_api_crds: Option<bool>,
+    /// Point the engine at this many hashed group roots per environment
+    /// instead of one root per namespace folder (1 to 256; for large sites):
+    /// the namespace folders holding a `Gateway` form group `gateways`, every
+    /// other folder goes to group `NN`: the 32-bit FNV-1a hash of its name
+    /// modulo `groups`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 256))]
+    pub groups: Option<u16>,
     /// Generate Flux objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flux: Option<Flux>,
@@ -66,9 +74,10 @@ pub struct Flux {
     /// that `flux bootstrap` creates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_repository: Option<bool>,
-    /// Kustomizations every namespace folder's Kustomization depends on (by
-    /// default the generated Gateway API CRDs one, when `gatewayApiCrds`);
-    /// app folders also depend on the gateway folders their routes attach to.
+    /// Kustomizations every namespace folder's (or group's) Kustomization
+    /// depends on (by default the generated Gateway API CRDs one, when
+    /// `gatewayApiCrds`); app folders (groups) also depend on the gateway
+    /// folders (group) their routes attach to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depends_on: Option<Vec<String>>,
 }
@@ -89,9 +98,10 @@ pub struct ArgoCd {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
     /// One `ApplicationSet` instead of the `Application`s: `list` (one
-    /// element per namespace folder of each environment) or `git` (a
-    /// git-directory generator over `<output>/*/*`, the namespace folders;
-    /// `<output>/*` without environments or with the plugin).
+    /// element per namespace folder, or group, of each environment) or `git` (a
+    /// git-directory generator over `<output>/*/*`, the namespace folders, or
+    /// `<output>/*/_groups/*` with `groups`; `<output>/*` without
+    /// environments or with the plugin).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_set: Option<Generator>,
     /// Render inside Argo CD with the gatewright config-management plugin
