@@ -26,21 +26,8 @@ apps:
 fn repo(gitops: &str, envs: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("gatewright.yaml"), format!("{SPEC}{gitops}")).expect("spec");
-    if !envs.is_empty() {
-        std::fs::create_dir(dir.path().join("overlays")).expect("overlays");
-    }
-    for env in envs {
-        std::fs::write(dir.path().join(format!("overlays/{env}.yaml")), "{}\n").expect("overlay");
-    }
+    write_empty_overlays(dir.path(), envs);
     dir
-}
-
-fn compile_all(spec: &Path) -> Vec<(gatewright::driver::Target, gatewright::Outcome)> {
-    gatewright::driver::compile_targets(&gatewright::Options {
-        spec: spec.to_path_buf(),
-        ..Default::default()
-    })
-    .expect("plan")
 }
 
 fn gitops_tree(spec: &Path) -> Tree {

@@ -80,10 +80,7 @@ fn every_generated_gitops_object_is_valid_against_its_crd() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("gatewright.yaml"), format!("{SPEC}{mode}")).expect("spec");
         if i % 2 == 0 {
-            std::fs::create_dir(dir.path().join("overlays")).expect("overlays");
-            for env in ["dev", "prod"] {
-                std::fs::write(dir.path().join(format!("overlays/{env}.yaml")), "{}\n").expect("overlay");
-            }
+            write_empty_overlays(dir.path(), &["dev", "prod"]);
         }
         dirs.push(dir.path().to_path_buf());
         keep.push(dir);

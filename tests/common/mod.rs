@@ -133,6 +133,25 @@ pub fn render_with(opts: Options) -> Tree {
     outcome.output.expect("output").tree
 }
 
+/// Compile every target of a spec (each environment, or the base spec).
+pub fn compile_all(spec: &Path) -> Vec<(gatewright::driver::Target, gatewright::Outcome)> {
+    gatewright::driver::compile_targets(&Options {
+        spec: spec.to_path_buf(),
+        ..Default::default()
+    })
+    .expect("plan")
+}
+
+/// Give the spec directory `dir` an empty overlay (`overlays/<env>.yaml`) per environment.
+pub fn write_empty_overlays(dir: &Path, envs: &[&str]) {
+    if !envs.is_empty() {
+        std::fs::create_dir(dir.join("overlays")).expect("overlays");
+    }
+    for env in envs {
+        std::fs::write(dir.join(format!("overlays/{env}.yaml")), "{}\n").expect("overlay");
+    }
+}
+
 /// Parse a YAML stream into JSON values (empty documents skipped).
 pub fn parse_stream(text: &str) -> Vec<Value> {
     serde_yaml::Deserializer::from_str(text)
