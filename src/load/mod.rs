@@ -28,7 +28,25 @@ pub fn limits() -> yaml::Limits {
 /// vendored app manifests), already read and parsed while looking for spec
 /// documents, by path: resolving the app that names one takes it from here
 /// instead of reading and parsing it again.
-pub type Preloaded = std::collections::HashMap<std::path::PathBuf, (crate::source::FileId, Vec<yaml::Node>)>;
+pub type Preloaded = std::collections::HashMap<std::path::PathBuf, (crate::source::FileId, Vec<Service>)>;
+
+/// A Service of a manifest: its name and the object.
+pub type Service = (String, serde_json::Value);
+
+/// The Services among a manifest's documents, by name.
+pub fn services_of(docs: &[yaml::Node]) -> Vec<Service> {
+    docs.iter()
+        .filter(|doc| matches!(doc.get("kind").map(|k| &k.value), Some(yaml::Value::String(k)) if k == "Service"))
+        .filter_map(|doc| {
+            let v = doc.to_json();
+            let name = v
+                .pointer("/metadata/name")
+                .and_then(serde_json::Value::as_str)?
+                .to_string();
+            Some((name, v))
+        })
+        .collect()
+}
 
 /// Read one YAML file into its documents, registering it in `sources`.
 /// Syntax errors become diagnostics located in that file.
@@ -64,6 +82,22 @@ impl ParsedFile {
     /// Whether it was skipped as a file gatewright generated.
     pub fn is_generated(&self) -> bool {
         matches!(self.read, Err(Unread::Generated))
+    }
+
+    /// For a file of a spec directory that holds only other tools'
+    /// documents ([`is_foreign_document`]), such as a vendored app manifest:
+    /// its Services ([`services_of`]), its parsed documents dropped (a spec
+    /// directory can vendor thousands). `None` for any other file.
+    pub fn take_vendored(&mut self) -> Option<Vec<Service>> {
+        let Ok((_, Ok(docs))) = &mut self.read else {
+            return None;
+        };
+        if docs.is_empty() || !docs.iter().all(is_foreign_document) {
+            return None;
+        }
+        let services = services_of(docs);
+        *docs = Vec::new();
+        Some(services)
     }
 }
 

@@ -5,16 +5,15 @@
 //! is listed for kustomize to fetch, with a warning when it follows a moving
 //! branch.
 
-use std::collections::HashSet;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::Context;
+use super::{Context, prefetch};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{self, Model};
 use crate::spec;
-use crate::yaml;
 
 /// `spec` fields that only `NodePort` or `LoadBalancer` Services may carry:
 /// the API server refuses a `ClusterIP` Service that keeps them.
@@ -33,6 +32,7 @@ pub(super) fn resolve_app_upstreams(
     app: &spec::App,
     base: &str,
     cx: &mut Context<'_>,
+    prefetched: &mut HashMap<PathBuf, prefetch::Manifest>,
     diags: &mut Diagnostics,
     model: &mut Model,
 ) {
@@ -105,8 +105,8 @@ pub(super) fn resolve_app_upstreams(
             );
             continue;
         }
-        if let Some((file, docs)) = cx.preloaded.remove(&path) {
-            services.extend(docs.iter().filter_map(service_of));
+        if let Some((file, vendored)) = cx.preloaded.remove(&path) {
+            services.extend(vendored);
             model.upstreams.push(model::Upstream {
                 namespace: ns.to_string(),
                 resource: file_name,
@@ -116,8 +116,11 @@ pub(super) fn resolve_app_upstreams(
             });
             continue;
         }
-        let text = match crate::load::read_limited(&path, yaml::Limits::default().max_bytes) {
-            Ok(bytes) => bytes,
+        let manifest = prefetched
+            .remove(&path)
+            .unwrap_or_else(|| prefetch::read_manifest(&path));
+        let (text, found) = match manifest {
+            Ok(read) => read,
             Err(e) => {
                 diags.push(
                     cx.err(
@@ -130,8 +133,8 @@ pub(super) fn resolve_app_upstreams(
                 continue;
             }
         };
-        match yaml::read_bytes(&text, &yaml::Limits::default()) {
-            Ok(docs) => services.extend(docs.iter().filter_map(service_of)),
+        match found {
+            Ok(found) => services.extend(found),
             Err(e) => {
                 diags.push(
                     cx.err(
@@ -147,7 +150,7 @@ pub(super) fn resolve_app_upstreams(
         model.upstreams.push(model::Upstream {
             namespace: ns.to_string(),
             resource: file_name,
-            content: Some(String::from_utf8_lossy(&text).into_owned()),
+            content: Some(text),
             path: Some(path),
             origin: pointer,
         });
@@ -199,18 +202,7 @@ pub(super) fn resolve_app_upstreams(
     }
 }
 
-/// A Service of a manifest, by name.
-fn service_of(doc: &yaml::Node) -> Option<(String, Value)> {
-    let is_service = matches!(doc.get("kind").map(|k| &k.value), Some(yaml::Value::String(k)) if k == "Service");
-    if !is_service {
-        return None;
-    }
-    let v = doc.to_json();
-    let name = v.pointer("/metadata/name").and_then(Value::as_str)?.to_string();
-    Some((name, v))
-}
-
-fn local_path(entry: &str, pointer: &str, cx: &Context<'_>) -> Option<std::path::PathBuf> {
+pub(super) fn local_path(entry: &str, pointer: &str, cx: &Context<'_>) -> Option<std::path::PathBuf> {
     let loc = cx.loc(pointer)?;
     let declared_in = cx.sources.get(loc.file).path.clone()?;
     let dir = declared_in.parent().unwrap_or(Path::new("."));
