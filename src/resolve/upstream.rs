@@ -38,7 +38,8 @@ pub(super) fn resolve_app_upstreams(
 ) {
     let mut services: Vec<(String, Value)> = Vec::new();
     let mut any_remote = false;
-    // A refused manifest's Services are unknown, like a remote one's.
+    // The Services of a manifest that was refused, or could not be read or
+    // parsed, are unknown, like a remote one's: no GW325 for them.
     let mut any_refused = false;
     // Only this app writes into its namespace (GW310), so duplicates are
     // looked for among its own manifests.
@@ -92,6 +93,7 @@ pub(super) fn resolve_app_upstreams(
                 )
                 .help("rename the file to letters, digits, `.`, `_`, `-` and `@`, ending in `.yaml`"),
             );
+            any_refused = true;
             continue;
         }
         if !file_names.insert(file_name.clone()) {
@@ -103,6 +105,7 @@ pub(super) fn resolve_app_upstreams(
                 )
                 .help("rename one of the files"),
             );
+            any_refused = true;
             continue;
         }
         if let Some((file, vendored)) = cx.preloaded.remove(&path) {
@@ -130,6 +133,7 @@ pub(super) fn resolve_app_upstreams(
                     )
                     .help("paths are relative to the spec file that names them"),
                 );
+                any_refused = true;
                 continue;
             }
         };
@@ -144,6 +148,7 @@ pub(super) fn resolve_app_upstreams(
                     )
                     .help("fix the manifest, or reference it by URL"),
                 );
+                any_refused = true;
                 continue;
             }
         }
