@@ -5,15 +5,16 @@
 //! is listed for kustomize to fetch, with a warning when it follows a moving
 //! branch.
 
-use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
+use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Context, prefetch};
+use super::Context;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{self, Model};
 use crate::spec;
+use crate::yaml;
 
 /// `spec` fields that only `NodePort` or `LoadBalancer` Services may carry:
 /// the API server refuses a `ClusterIP` Service that keeps them.
@@ -32,7 +33,6 @@ pub(super) fn resolve_app_upstreams(
     app: &spec::App,
     base: &str,
     cx: &mut Context<'_>,
-    prefetched: &mut HashMap<PathBuf, prefetch::Manifest>,
     diags: &mut Diagnostics,
     model: &mut Model,
 ) {
@@ -119,11 +119,8 @@ pub(super) fn resolve_app_upstreams(
             });
             continue;
         }
-        let manifest = prefetched
-            .remove(&path)
-            .unwrap_or_else(|| prefetch::read_manifest(&path));
-        let (text, found) = match manifest {
-            Ok(read) => read,
+        let text = match crate::load::read_limited(&path, yaml::Limits::default().max_bytes) {
+            Ok(bytes) => bytes,
             Err(e) => {
                 diags.push(
                     cx.err(
@@ -137,8 +134,8 @@ pub(super) fn resolve_app_upstreams(
                 continue;
             }
         };
-        match found {
-            Ok(found) => services.extend(found),
+        match yaml::read_bytes(&text, &yaml::Limits::default()) {
+            Ok(docs) => services.extend(crate::load::services_of(&docs)),
             Err(e) => {
                 diags.push(
                     cx.err(
@@ -155,7 +152,7 @@ pub(super) fn resolve_app_upstreams(
         model.upstreams.push(model::Upstream {
             namespace: ns.to_string(),
             resource: file_name,
-            content: Some(text),
+            content: Some(String::from_utf8_lossy(&text).into_owned()),
             path: Some(path),
             origin: pointer,
         });
@@ -207,7 +204,7 @@ pub(super) fn resolve_app_upstreams(
     }
 }
 
-pub(super) fn local_path(entry: &str, pointer: &str, cx: &Context<'_>) -> Option<std::path::PathBuf> {
+fn local_path(entry: &str, pointer: &str, cx: &Context<'_>) -> Option<std::path::PathBuf> {
     let loc = cx.loc(pointer)?;
     let declared_in = cx.sources.get(loc.file).path.clone()?;
     let dir = declared_in.parent().unwrap_or(Path::new("."));
