@@ -300,7 +300,9 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
 
 /// Render and normalize every object of the model (see [`render::render_model`]
 /// and [`normalize::normalize`]), each object through both stages on one
-/// thread: a rendered text lives only until its document is written.
+/// thread: a rendered text lives only until its document is written. An
+/// object whose built-in blueprint is built as a value ([`render::native_value`])
+/// skips the template and the reading back.
 fn render_documents(
     model: &Model,
     blueprints: &Blueprints,
@@ -309,9 +311,12 @@ fn render_documents(
 ) -> Result<Vec<Document>, Vec<Diagnostic>> {
     let results: Vec<_> = render::jobs(model)
         .into_par_iter()
-        .map(|job| {
-            let object = render::render_job(job, blueprints, sources)?;
-            normalize::normalize_one(&object, blueprints, keep_values)
+        .map(|job| match render::native_value(job, blueprints) {
+            Some(value) => normalize::document(value, job.blueprint(), job.origin(), blueprints, keep_values).map(Some),
+            None => {
+                let object = render::render_job(job, blueprints, sources)?;
+                normalize::normalize_one(&object, blueprints, keep_values)
+            }
         })
         .collect();
     render::collect_distinct(results).map(|docs| docs.into_iter().flatten().collect())

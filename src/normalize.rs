@@ -59,10 +59,7 @@ pub fn normalize_one(
     blueprints: &Blueprints,
     keep_values: bool,
 ) -> Result<Option<Document>, Diagnostic> {
-    let source = blueprints.source_name(object.blueprint);
-    let bad = |message: String, help: &str| {
-        Diagnostic::error("GW503", format!("blueprint `{source}` produced {message}")).help(help.to_string())
-    };
+    let bad = |message: String, help: &str| produced(blueprints, object.blueprint, &message, help);
     let mut parsed = yaml::read_documents(&object.text, &yaml::Limits::default()).map_err(|e| {
         let line = object
             .text
@@ -82,7 +79,26 @@ pub fn normalize_one(
         ));
     }
     let Some(node) = parsed.pop() else { return Ok(None) };
-    let value = node.to_json();
+    document(
+        node.to_json(),
+        object.blueprint,
+        &object.origin,
+        blueprints,
+        keep_values,
+    )
+    .map(Some)
+}
+
+/// The document of one object a blueprint produced, as a value (read from
+/// its text, or built directly: see [`crate::render::native_value`]).
+pub fn document(
+    value: Value,
+    blueprint: Blueprint,
+    origin: &str,
+    blueprints: &Blueprints,
+    keep_values: bool,
+) -> Result<Document, Diagnostic> {
+    let bad = |message: String, help: &str| produced(blueprints, blueprint, &message, help);
     let field = |p: &str| value.pointer(p).and_then(Value::as_str).map(str::to_string);
     let (Some(_), Some(kind), Some(name)) = (field("/apiVersion"), field("/kind"), field("/metadata/name")) else {
         return Err(bad(
@@ -106,20 +122,26 @@ pub fn normalize_one(
             ));
         }
     }
-    let is_patch = object.blueprint == Blueprint::ServicePatch;
+    let is_patch = blueprint == Blueprint::ServicePatch;
     let file_name = match (kind.as_str(), is_patch) {
         ("Namespace", _) => "namespace.yaml".to_string(),
         (_, true) => format!("{}-{name}.patch.yaml", kind.to_ascii_lowercase()),
         _ => format!("{}-{name}.yaml", kind.to_ascii_lowercase()),
     };
-    Ok(Some(Document {
+    Ok(Document {
         text: file_text(&value),
         value: if keep_values { value } else { Value::Null },
         is_patch,
         folder,
         file_name,
-        origin: object.origin.clone(),
-    }))
+        origin: origin.to_string(),
+    })
+}
+
+/// "blueprint … produced …": what a blueprint made cannot be written.
+fn produced(blueprints: &Blueprints, blueprint: Blueprint, message: &str, help: &str) -> Diagnostic {
+    let source = blueprints.source_name(blueprint);
+    Diagnostic::error("GW503", format!("blueprint `{source}` produced {message}")).help(help.to_string())
 }
 
 /// A path segment that cannot escape its folder or collide with our files.

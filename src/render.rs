@@ -11,6 +11,8 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{self, Model};
 use crate::source::Sources;
 
+mod native;
+
 /// A blueprint: one template per output kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Blueprint {
@@ -116,6 +118,8 @@ pub struct Blueprints {
     env: Environment<'static>,
     /// Display name of each template's source (`<builtin>/blueprints/...` or the override path).
     names: Vec<(Blueprint, String)>,
+    /// The blueprints a directory overrides.
+    overridden: Vec<Blueprint>,
 }
 
 impl Blueprints {
@@ -137,6 +141,7 @@ impl Blueprints {
             check_dir(dir)?;
         }
         let mut names = Vec::new();
+        let mut overridden = Vec::new();
         for bp in Blueprint::ALL {
             let (name, text, path) = match dir.map(|d| d.join(bp.file_name())).filter(|p| p.is_file()) {
                 Some(p) => {
@@ -152,14 +157,17 @@ impl Blueprints {
                 ),
             };
             let file = match &path {
-                Some(p) => sources.add_path(p, text.clone()),
+                Some(p) => {
+                    overridden.push(bp);
+                    sources.add_path(p, text.clone())
+                }
                 None => sources.add_named(name.clone(), text.clone()),
             };
             env.add_template_owned(bp.file_name(), text)
                 .map_err(|e| template_error(&e, sources, file))?;
             names.push((bp, name));
         }
-        Ok(Self { env, names })
+        Ok(Self { env, names, overridden })
     }
 
     /// Render one object with its blueprint.
@@ -322,6 +330,22 @@ pub fn render_job(job: Job<'_>, blueprints: &Blueprints, sources: &Sources) -> R
         text: blueprints.render(blueprint, job.context(), sources)?,
         origin: job.origin().to_string(),
     })
+}
+
+/// The object of a job whose blueprint is built in, built as a value (see
+/// [`native`]); `None` when the blueprint is overridden, or when its
+/// template must run.
+pub fn native_value(job: Job<'_>, blueprints: &Blueprints) -> Option<serde_json::Value> {
+    if blueprints.overridden.contains(&job.blueprint()) {
+        return None;
+    }
+    match job.item {
+        Item::Namespace(i) => native::namespace(i),
+        Item::HttpRoute(i) => native::http_route(i),
+        Item::ReferenceGrant(i) => native::reference_grant(i),
+        Item::ServicePatch(i) => native::service_patch(i),
+        Item::Gateway(_) | Item::GrpcRoute(_) => None,
+    }
 }
 
 /// Render every object of the model, in a stable order ([`jobs`]); a
