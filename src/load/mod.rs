@@ -30,21 +30,66 @@ pub fn limits() -> yaml::Limits {
 /// instead of reading and parsing it again.
 pub type Preloaded = std::collections::HashMap<std::path::PathBuf, (crate::source::FileId, Vec<Service>)>;
 
-/// A Service of a manifest: its name and the object.
-pub type Service = (String, serde_json::Value);
+/// `spec` fields that only `NodePort` or `LoadBalancer` Services may carry:
+/// the API server refuses a `ClusterIP` Service that keeps them.
+pub const NON_CLUSTER_IP_FIELDS: &[&str] = &[
+    "allocateLoadBalancerNodePorts",
+    "externalTrafficPolicy",
+    "healthCheckNodePort",
+    "loadBalancerClass",
+    "loadBalancerIP",
+    "loadBalancerSourceRanges",
+];
 
-/// The Services among a manifest's documents, by name.
+/// What a Service patch needs to know of a manifest's Service (the rest of
+/// the object is not kept: a site can vendor tens of thousands).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    /// `metadata.name`.
+    pub name: String,
+    /// The [`NON_CLUSTER_IP_FIELDS`] its `spec` sets (to `null` too).
+    pub non_cluster_ip_fields: Vec<&'static str>,
+    /// The `port` of each of its ports that sets a `nodePort` (to `null` too).
+    pub node_ports: Vec<u32>,
+}
+
+impl Service {
+    fn of(doc: &yaml::Node) -> Option<Self> {
+        let name = match &doc.pointer("/metadata/name")?.value {
+            yaml::Value::String(name) => name.clone(),
+            _ => return None,
+        };
+        let spec = doc.get("spec");
+        let non_cluster_ip_fields = NON_CLUSTER_IP_FIELDS
+            .iter()
+            .copied()
+            .filter(|f| spec.and_then(|s| s.get(f)).is_some())
+            .collect();
+        let ports = match spec.and_then(|s| s.get("ports")).map(|p| &p.value) {
+            Some(yaml::Value::Seq(ports)) => ports.as_slice(),
+            _ => &[],
+        };
+        let node_ports = ports
+            .iter()
+            .filter(|p| p.get("nodePort").is_some())
+            .filter_map(|p| match p.get("port")?.value {
+                yaml::Value::Int(port) => u32::try_from(port).ok(),
+                _ => None,
+            })
+            .collect();
+        Some(Service {
+            name,
+            non_cluster_ip_fields,
+            node_ports,
+        })
+    }
+}
+
+/// The Services among a manifest's documents, in order.
 pub fn services_of(docs: &[yaml::Node]) -> Vec<Service> {
     docs.iter()
         .filter(|doc| matches!(doc.get("kind").map(|k| &k.value), Some(yaml::Value::String(k)) if k == "Service"))
-        .filter_map(|doc| {
-            let v = doc.to_json();
-            let name = v
-                .pointer("/metadata/name")
-                .and_then(serde_json::Value::as_str)?
-                .to_string();
-            Some((name, v))
-        })
+        .filter_map(Service::of)
         .collect()
 }
 

@@ -4,6 +4,7 @@
 mod backends;
 mod gateways;
 mod grpc;
+mod prefetch;
 mod routes;
 mod upstream;
 
@@ -73,6 +74,7 @@ pub fn resolve(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -> Mo
             model.gateways.push(g);
         }
     }
+    let mut prefetched = prefetch::prefetch(site, cx);
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
     for (key, app) in &site.apps {
         let base = format!("/apps/{}", esc(key));
@@ -111,7 +113,7 @@ pub fn resolve(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -> Mo
         }
         model.routes.extend(http);
         model.grpc_routes.extend(grpc);
-        upstream::resolve_app_upstreams(&ns, app, &base, cx, diags, &mut model);
+        upstream::resolve_app_upstreams(&ns, app, &base, cx, &mut prefetched, diags, &mut model);
     }
     backends::reference_grants(&mut model, cx, diags);
     gateways::certificate_grants(&mut model, cx, diags);

@@ -5,27 +5,13 @@
 //! is listed for kustomize to fetch, with a warning when it follows a moving
 //! branch.
 
-use std::collections::HashSet;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
-use super::Context;
+use super::{Context, prefetch};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{self, Model};
 use crate::spec;
-use crate::yaml;
-
-/// `spec` fields that only `NodePort` or `LoadBalancer` Services may carry:
-/// the API server refuses a `ClusterIP` Service that keeps them.
-const NON_CLUSTER_IP_FIELDS: &[&str] = &[
-    "allocateLoadBalancerNodePorts",
-    "externalTrafficPolicy",
-    "healthCheckNodePort",
-    "loadBalancerClass",
-    "loadBalancerIP",
-    "loadBalancerSourceRanges",
-];
 
 /// Add the app's upstream manifests and Service patches to the model.
 pub(super) fn resolve_app_upstreams(
@@ -33,10 +19,11 @@ pub(super) fn resolve_app_upstreams(
     app: &spec::App,
     base: &str,
     cx: &mut Context<'_>,
+    prefetched: &mut HashMap<PathBuf, prefetch::Manifest>,
     diags: &mut Diagnostics,
     model: &mut Model,
 ) {
-    let mut services: Vec<(String, Value)> = Vec::new();
+    let mut services: Vec<crate::load::Service> = Vec::new();
     let mut any_remote = false;
     // The Services of a manifest that was refused, or could not be read or
     // parsed, are unknown, like a remote one's: no GW325 for them.
@@ -119,8 +106,11 @@ pub(super) fn resolve_app_upstreams(
             });
             continue;
         }
-        let text = match crate::load::read_limited(&path, yaml::Limits::default().max_bytes) {
-            Ok(bytes) => bytes,
+        let manifest = prefetched
+            .remove(&path)
+            .unwrap_or_else(|| prefetch::read_manifest(&path));
+        let (text, found) = match manifest {
+            Ok(read) => read,
             Err(e) => {
                 diags.push(
                     cx.err(
@@ -134,8 +124,8 @@ pub(super) fn resolve_app_upstreams(
                 continue;
             }
         };
-        match yaml::read_bytes(&text, &yaml::Limits::default()) {
-            Ok(docs) => services.extend(crate::load::services_of(&docs)),
+        match found {
+            Ok(found) => services.extend(found),
             Err(e) => {
                 diags.push(
                     cx.err(
@@ -152,21 +142,21 @@ pub(super) fn resolve_app_upstreams(
         model.upstreams.push(model::Upstream {
             namespace: ns.to_string(),
             resource: file_name,
-            content: Some(String::from_utf8_lossy(&text).into_owned()),
+            content: Some(text),
             path: Some(path),
             origin: pointer,
         });
     }
     for (i, name) in app.services.iter().enumerate() {
         let pointer = format!("{base}/services/{i}");
-        let found = services.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+        let found = services.iter().find(|s| &s.name == name);
         if found.is_none() && !any_remote && !any_refused {
             let help = if app.manifests.is_empty() {
                 "add the manifest that deploys it under `manifests:` (a path or URL); kustomize needs it to apply the patch".to_string()
             } else {
                 format!(
                     "Services in the manifests: {}",
-                    services.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+                    services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
                 )
             };
             diags.push(
@@ -179,21 +169,13 @@ pub(super) fn resolve_app_upstreams(
             );
             continue;
         }
-        let spec = found.and_then(|v| v.get("spec"));
-        let clear_fields = NON_CLUSTER_IP_FIELDS
-            .iter()
-            .filter(|f| spec.and_then(|s| s.get(**f)).is_some())
-            .map(|f| f.to_string())
-            .collect();
-        let clear_node_ports = spec
-            .and_then(|s| s.get("ports"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|p| p.get("nodePort").is_some())
-            .filter_map(|p| p.get("port").and_then(Value::as_u64))
-            .filter_map(|p| u32::try_from(p).ok())
-            .collect();
+        let (clear_fields, clear_node_ports) = match found {
+            Some(s) => (
+                s.non_cluster_ip_fields.iter().map(|f| f.to_string()).collect(),
+                s.node_ports.clone(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
         model.service_patches.push(model::ServicePatch {
             name: name.clone(),
             namespace: ns.to_string(),
@@ -204,7 +186,7 @@ pub(super) fn resolve_app_upstreams(
     }
 }
 
-fn local_path(entry: &str, pointer: &str, cx: &Context<'_>) -> Option<std::path::PathBuf> {
+pub(super) fn local_path(entry: &str, pointer: &str, cx: &Context<'_>) -> Option<std::path::PathBuf> {
     let loc = cx.loc(pointer)?;
     let declared_in = cx.sources.get(loc.file).path.clone()?;
     let dir = declared_in.parent().unwrap_or(Path::new("."));

@@ -1,0 +1,56 @@
+//! Local manifests read and parsed ahead of the walk over the apps, on every
+//! core: a site can vendor thousands. The walk takes each one from here and
+//! makes every check as before; a manifest that was not prefetched (refused
+//! by `--manifests-under`, or named twice) is read when the walk gets to it.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{Context, esc, upstream::local_path};
+use crate::load::{Service, read_limited, services_of};
+use crate::spec::Site;
+use crate::yaml;
+
+/// A manifest's text and its Services, or why it could not be read or parsed.
+pub(super) type Manifest = Result<(String, Result<Vec<Service>, yaml::ReadError>), std::io::Error>;
+
+/// Read one manifest (within the YAML limits) and keep its text and Services.
+pub(super) fn read_manifest(path: &Path) -> Manifest {
+    let limits = yaml::Limits::default();
+    let bytes = read_limited(path, limits.max_bytes)?;
+    let services = yaml::read_bytes(&bytes, &limits).map(|docs| services_of(&docs));
+    Ok((String::from_utf8_lossy(&bytes).into_owned(), services))
+}
+
+/// Every local manifest the apps name, read on every core: not those the
+/// spec directory already holds, nor those outside `--manifests-under`.
+pub(super) fn prefetch(site: &Site, cx: &Context<'_>) -> HashMap<PathBuf, Manifest> {
+    let mut paths = BTreeSet::new();
+    for (key, app) in &site.apps {
+        let base = format!("/apps/{}", esc(key));
+        for (i, entry) in app.manifests.iter().enumerate() {
+            if entry.contains("://") {
+                continue;
+            }
+            let Some(path) = local_path(entry, &format!("{base}/manifests/{i}"), cx) else {
+                continue;
+            };
+            let outside = cx
+                .manifests_under
+                .as_ref()
+                .is_some_and(|root| !std::fs::canonicalize(&path).is_ok_and(|p| p.starts_with(root)));
+            if !outside && !cx.preloaded.contains_key(&path) {
+                paths.insert(path);
+            }
+        }
+    }
+    paths
+        .into_par_iter()
+        .map(|path| {
+            let manifest = read_manifest(&path);
+            (path, manifest)
+        })
+        .collect()
+}
