@@ -154,7 +154,9 @@ fn safe_segment(s: &str) -> bool {
 
 /// The file text of a document: header, then canonical YAML.
 pub fn file_text(value: &Value) -> String {
-    let mut out = String::from(GENERATED_HEADER);
+    let mut out = String::with_capacity(4096);
+    out.push_str(GENERATED_HEADER);
     yaml::write_canonical_yaml(&mut out, value);
-    out
+    // Copied to its exact size: a site's documents are kept until they are written.
+    String::from(out.as_str())
 }
