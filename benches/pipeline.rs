@@ -78,7 +78,7 @@ fn validate(spec: &serde_json::Value, prov: &Provenance, sources: &Sources) -> S
     serde_json::from_value(spec.clone()).expect("validated spec deserializes")
 }
 
-fn resolve_site(site: &Site, prov: &Provenance, sources: &mut Sources) -> Model {
+fn resolve_site(site: &mut Site, prov: &Provenance, sources: &mut Sources) -> Model {
     let mut diags = Diagnostics::new();
     let mut cx = resolve::Context {
         prov,
@@ -102,7 +102,7 @@ fn stages(c: &mut Criterion) {
 
     let (mut sources, prov, spec) = parse(&path);
     let site = validate(&spec, &prov, &sources);
-    let model = resolve_site(&site, &prov, &mut sources);
+    let model = resolve_site(&mut site.clone(), &prov, &mut sources);
     let blueprints = Blueprints::load(None, &mut sources).expect("built-in blueprints");
     let rendered: Vec<RenderedObject> = render_model(&model, &blueprints, &sources).expect("renders");
     let docs: Vec<Document> = normalize::normalize(rendered.clone(), &blueprints, false).expect("normalizes");
@@ -114,8 +114,8 @@ fn stages(c: &mut Criterion) {
     g.bench_function("validate", |b| b.iter(|| validate(black_box(&spec), &prov, &sources)));
     g.bench_function("resolve", |b| {
         b.iter_batched(
-            Sources::new,
-            |mut s| resolve_site(black_box(&site), &prov, &mut s),
+            || (Sources::new(), site.clone()),
+            |(mut s, mut site)| resolve_site(black_box(&mut site), &prov, &mut s),
             BatchSize::LargeInput,
         )
     });

@@ -115,3 +115,30 @@ fn diff(old: &str, new: &str) -> String {
         .header("golden", "rendered")
         .to_string()
 }
+
+/// `lean` (what `render` sets) drops the spec's nodes after analysis, and
+/// changes nothing else: every example's trees and findings are the same.
+#[test]
+fn a_lean_compile_gives_the_same_trees_and_findings() {
+    for example in examples() {
+        let compile = |lean: bool| {
+            gatewright::driver::compile_targets(&gatewright::Options {
+                spec: example.clone(),
+                lean,
+                ..Default::default()
+            })
+            .expect("plan")
+        };
+        let (full, lean) = (compile(false), compile(true));
+        assert_eq!(full.len(), lean.len());
+        for ((target, a), (_, b)) in full.iter().zip(&lean) {
+            let what = format!("{} {:?}", example.display(), target.env);
+            assert_eq!(format!("{:?}", a.diagnostics), format!("{:?}", b.diagnostics), "{what}");
+            let (a, b) = (a.output.as_ref().expect("output"), b.output.as_ref().expect("output"));
+            assert_eq!(a.tree, b.tree, "{what}");
+            let origin = &a.model.routes.first().expect("a route").origin;
+            assert!(a.provenance.locate(origin).is_some(), "{what}: {origin} located");
+            assert!(b.provenance.locate(origin).is_none(), "{what}: lean keeps no nodes");
+        }
+    }
+}

@@ -115,6 +115,7 @@ impl SpecArgs {
             gateway_api: self.gateway_api.clone(),
             crds: None,
             manifests_under: self.manifests_under.clone(),
+            lean: false,
         }
     }
 }

@@ -43,6 +43,8 @@ const ARGOCD_ENV: &str = "ARGOCD_ENV_GATEWRIGHT_ENV";
 pub fn run(args: Args) -> ExitCode {
     let printer = Printer::new(args.format.format == Format::Json);
     let mut options = args.spec.options();
+    // Only the Argo CD plugin locates model items in the spec after compiling.
+    options.lean = !args.argocd_plugin;
     let recorder = super::stamp::begin(args.no_cache || args.stdout);
     options.crds = match args.crds.load(&printer) {
         Ok(crds) => crds,

@@ -49,8 +49,10 @@ impl Context<'_> {
     }
 }
 
-/// Resolve a validated spec into the model.
-pub fn resolve(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -> Model {
+/// Resolve a validated spec into the model. The apps are taken out of
+/// `site` and dropped one by one as they are resolved: a large site's typed
+/// apps are as large as its model.
+pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -> Model {
     let mut model = Model {
         gateway_api_version: cx.gateway_api_version.clone(),
         ..Model::default()
@@ -76,7 +78,9 @@ pub fn resolve(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -> Mo
     }
     let mut prefetched = prefetch::prefetch(site, cx);
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
-    for (key, app) in &site.apps {
+    let apps = std::mem::take(&mut site.apps);
+    for (key, app) in apps {
+        let (key, app) = (&key, &app);
         let base = format!("/apps/{}", esc(key));
         let ns = app.namespace.clone().unwrap_or_else(|| key.clone());
         if let Some(first) = owners.insert(ns.clone(), key.clone()) {
