@@ -1,5 +1,7 @@
-//! In-process stage benchmarks: parse, validate, resolve, analyze, render,
-//! normalize, emit (layout + stream), and the whole compile, on the
+//! In-process stage benchmarks: parse, validate, resolve, analyze, render
+//! and normalize through the templates, the same for the kinds built as
+//! values (what the driver does while the blueprints are the built-in ones),
+//! emit (layout + stream), and the whole compile, on the
 //! benchmark workload of `benches/gen_workload.py` (N apps, 2 routes and
 //! 2 patched Services each). `GATEWRIGHT_BENCH_N` sets N (default 1000).
 //!
@@ -142,6 +144,18 @@ fn stages(c: &mut Criterion) {
     });
     g.bench_function("render", |b| {
         b.iter(|| render_model(black_box(&model), &blueprints, &sources).expect("renders"))
+    });
+    // What the driver does for the kinds whose built-in blueprint is built as a value.
+    g.bench_function("render+normalize/built-in values", |b| {
+        b.iter(|| {
+            gatewright::render::jobs(black_box(&model))
+                .into_iter()
+                .filter_map(|job| {
+                    let value = gatewright::render::native_value(job, &blueprints)?;
+                    normalize::document(value, job.blueprint(), job.origin(), &blueprints, false).ok()
+                })
+                .count()
+        })
     });
     g.bench_function("normalize", |b| {
         b.iter_batched(
