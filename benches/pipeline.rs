@@ -116,7 +116,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function("validate", |b| b.iter(|| validate(black_box(&spec), &prov, &sources)));
     g.bench_function("resolve", |b| {
         b.iter_batched(
-            || (Sources::new(), site.clone()),
+            || (sources.clone(), site.clone()),
             |(mut s, mut site)| resolve_site(black_box(&mut site), &prov, &mut s),
             BatchSize::LargeInput,
         )

@@ -24,7 +24,7 @@ pub struct Loc {
 }
 
 /// One file the pipeline read: its name as shown to users, and its text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The name shown in diagnostics: the path as the user gave it, or
     /// `<builtin>/NAME` for embedded data.
@@ -36,7 +36,7 @@ pub struct SourceFile {
 }
 
 /// The table of every file read during one run.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Sources {
     files: Vec<SourceFile>,
 }
