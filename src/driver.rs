@@ -54,6 +54,11 @@ pub struct Options {
     /// locates nothing. `render` sets it: at 10,000 apps they are a fifth of
     /// the peak memory.
     pub lean: bool,
+    /// Lay out only what [`crate::emit::Tree::write_stream`] prints, the
+    /// objects, and the root `kustomization.yaml` that names the Gateway API
+    /// version: no folder kustomizations, vendored manifests or group roots.
+    /// `render --stdout` sets it.
+    pub objects_only: bool,
 }
 
 /// The result of a compilation.
@@ -113,6 +118,7 @@ pub fn compile_targets(base: &Options) -> Result<Vec<(Target, Outcome)>, Diagnos
                 crds: base.crds.clone(),
                 manifests_under: base.manifests_under.clone(),
                 lean: base.lean,
+                objects_only: base.objects_only,
             });
             (target, outcome)
         })
@@ -291,8 +297,13 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             return None;
         }
     }
-    let mut tree = layout(docs, &model.upstreams, &model.gateway_api_version);
-    crate::gitops::groups::add_roots(&mut tree, &model, gitops.as_ref());
+    let tree = if opts.objects_only {
+        crate::emit::layout_objects(docs, &model.upstreams, &model.gateway_api_version)
+    } else {
+        let mut tree = layout(docs, &model.upstreams, &model.gateway_api_version);
+        crate::gitops::groups::add_roots(&mut tree, &model, gitops.as_ref());
+        tree
+    };
     Some(Compiled {
         model,
         tree,

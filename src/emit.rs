@@ -8,7 +8,7 @@ mod swap;
 mod write;
 
 pub use guard::{refuse_spec_files, spec_files_under};
-pub use layout::{Tree, gateway_api_note, layout, needed_gateway_api};
+pub use layout::{Tree, gateway_api_note, layout, layout_objects, needed_gateway_api};
 pub use write::{WriteReport, write_tree, write_tree_hooked};
 
 /// Reading an output directory (shared with [`crate::diff`]).

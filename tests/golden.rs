@@ -142,3 +142,41 @@ fn a_lean_compile_gives_the_same_trees_and_findings() {
         }
     }
 }
+
+/// `objects_only` (what `render --stdout` sets) lays out the objects and the
+/// root kustomization only: the same files as the whole tree less the
+/// folders' kustomizations and vendored manifests, and the same stream.
+#[test]
+fn an_objects_only_compile_prints_the_same_stream() {
+    for example in examples() {
+        let compile = |objects_only: bool| {
+            gatewright::driver::compile_targets(&gatewright::Options {
+                spec: example.clone(),
+                objects_only,
+                ..Default::default()
+            })
+            .expect("plan")
+        };
+        let (full, objects) = (compile(false), compile(true));
+        assert_eq!(full.len(), objects.len());
+        for ((target, a), (_, b)) in full.iter().zip(&objects) {
+            let what = format!("{} {:?}", example.display(), target.env);
+            let (a, b) = (
+                &a.output.as_ref().expect("output").tree,
+                &b.output.as_ref().expect("output").tree,
+            );
+            let kept: BTreeMap<String, String> = a
+                .files
+                .iter()
+                .filter(|(p, _)| {
+                    p.as_str() == "kustomization.yaml"
+                        || !(p.ends_with("kustomization.yaml") || p.contains("/upstream/"))
+                })
+                .map(|(p, t)| (p.clone(), t.clone()))
+                .collect();
+            assert!(kept.len() < a.files.len(), "{what}: the whole tree has kustomizations");
+            assert_eq!(kept, b.files, "{what}");
+            assert_eq!(a.to_stream(), b.to_stream(), "{what}");
+        }
+    }
+}

@@ -116,6 +116,7 @@ impl SpecArgs {
             crds: None,
             manifests_under: self.manifests_under.clone(),
             lean: false,
+            objects_only: false,
         }
     }
 }

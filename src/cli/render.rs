@@ -45,6 +45,8 @@ pub fn run(args: Args) -> ExitCode {
     let mut options = args.spec.options();
     // Only the Argo CD plugin locates model items in the spec after compiling.
     options.lean = !args.argocd_plugin;
+    // The Argo CD plugin builds the tree's kustomizations; a plain `--stdout` prints only the objects.
+    options.objects_only = args.stdout && !args.argocd_plugin;
     let recorder = super::stamp::begin(args.no_cache || args.stdout);
     options.crds = match args.crds.load(&printer) {
         Ok(crds) => crds,
