@@ -116,30 +116,41 @@ fn diff(old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// Every example's targets compiled twice, with `set(options, false)` and
+/// `set(options, true)`: `(example and environment, first, second)`.
+fn every_example_both_ways(
+    set: impl Fn(&mut gatewright::Options, bool),
+) -> Vec<(String, gatewright::Outcome, gatewright::Outcome)> {
+    let mut out = Vec::new();
+    for example in examples() {
+        let compile = |on: bool| {
+            let mut options = gatewright::Options {
+                spec: example.clone(),
+                ..Default::default()
+            };
+            set(&mut options, on);
+            gatewright::driver::compile_targets(&options).expect("plan")
+        };
+        let (off, on) = (compile(false), compile(true));
+        assert_eq!(off.len(), on.len());
+        for ((target, a), (_, b)) in off.into_iter().zip(on) {
+            out.push((format!("{} {:?}", example.display(), target.env), a, b));
+        }
+    }
+    out
+}
+
 /// `lean` (what `render` sets) drops the spec's nodes after analysis, and
 /// changes nothing else: every example's trees and findings are the same.
 #[test]
 fn a_lean_compile_gives_the_same_trees_and_findings() {
-    for example in examples() {
-        let compile = |lean: bool| {
-            gatewright::driver::compile_targets(&gatewright::Options {
-                spec: example.clone(),
-                lean,
-                ..Default::default()
-            })
-            .expect("plan")
-        };
-        let (full, lean) = (compile(false), compile(true));
-        assert_eq!(full.len(), lean.len());
-        for ((target, a), (_, b)) in full.iter().zip(&lean) {
-            let what = format!("{} {:?}", example.display(), target.env);
-            assert_eq!(format!("{:?}", a.diagnostics), format!("{:?}", b.diagnostics), "{what}");
-            let (a, b) = (a.output.as_ref().expect("output"), b.output.as_ref().expect("output"));
-            assert_eq!(a.tree, b.tree, "{what}");
-            let origin = &a.model.routes.first().expect("a route").origin;
-            assert!(a.provenance.locate(origin).is_some(), "{what}: {origin} located");
-            assert!(b.provenance.locate(origin).is_none(), "{what}: lean keeps no nodes");
-        }
+    for (what, a, b) in every_example_both_ways(|o, on| o.lean = on) {
+        assert_eq!(format!("{:?}", a.diagnostics), format!("{:?}", b.diagnostics), "{what}");
+        let (a, b) = (a.output.as_ref().expect("output"), b.output.as_ref().expect("output"));
+        assert_eq!(a.tree, b.tree, "{what}");
+        let origin = &a.model.routes.first().expect("a route").origin;
+        assert!(a.provenance.locate(origin).is_some(), "{what}: {origin} located");
+        assert!(b.provenance.locate(origin).is_none(), "{what}: lean keeps no nodes");
     }
 }
 
@@ -148,35 +159,21 @@ fn a_lean_compile_gives_the_same_trees_and_findings() {
 /// folders' kustomizations and vendored manifests, and the same stream.
 #[test]
 fn an_objects_only_compile_prints_the_same_stream() {
-    for example in examples() {
-        let compile = |objects_only: bool| {
-            gatewright::driver::compile_targets(&gatewright::Options {
-                spec: example.clone(),
-                objects_only,
-                ..Default::default()
+    for (what, a, b) in every_example_both_ways(|o, on| o.objects_only = on) {
+        let (a, b) = (
+            &a.output.as_ref().expect("output").tree,
+            &b.output.as_ref().expect("output").tree,
+        );
+        let kept: BTreeMap<String, String> = a
+            .files
+            .iter()
+            .filter(|(p, _)| {
+                p.as_str() == "kustomization.yaml" || !(p.ends_with("kustomization.yaml") || p.contains("/upstream/"))
             })
-            .expect("plan")
-        };
-        let (full, objects) = (compile(false), compile(true));
-        assert_eq!(full.len(), objects.len());
-        for ((target, a), (_, b)) in full.iter().zip(&objects) {
-            let what = format!("{} {:?}", example.display(), target.env);
-            let (a, b) = (
-                &a.output.as_ref().expect("output").tree,
-                &b.output.as_ref().expect("output").tree,
-            );
-            let kept: BTreeMap<String, String> = a
-                .files
-                .iter()
-                .filter(|(p, _)| {
-                    p.as_str() == "kustomization.yaml"
-                        || !(p.ends_with("kustomization.yaml") || p.contains("/upstream/"))
-                })
-                .map(|(p, t)| (p.clone(), t.clone()))
-                .collect();
-            assert!(kept.len() < a.files.len(), "{what}: the whole tree has kustomizations");
-            assert_eq!(kept, b.files, "{what}");
-            assert_eq!(a.to_stream(), b.to_stream(), "{what}");
-        }
+            .map(|(p, t)| (p.clone(), t.clone()))
+            .collect();
+        assert!(kept.len() < a.files.len(), "{what}: the whole tree has kustomizations");
+        assert_eq!(kept, b.files, "{what}");
+        assert_eq!(a.to_stream(), b.to_stream(), "{what}");
     }
 }
