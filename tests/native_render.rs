@@ -81,19 +81,19 @@ fn features(doc: &Value) -> Vec<&'static str> {
             out.push(name);
         }
     }
-    let refs = doc.pointer("/spec/parentRefs").and_then(Value::as_array);
-    for p in refs.into_iter().flatten() {
-        for key in ["sectionName", "port", "namespace", "group", "kind"] {
-            if p.get(key).is_some() {
-                out.push(match key {
-                    "sectionName" => "parent sectionName",
-                    "port" => "parent port",
-                    "namespace" => "parent namespace",
-                    "group" => "parent group",
-                    _ => "parent kind",
-                });
-            }
-        }
+    let items = |v: Option<&Value>| v.and_then(Value::as_array).cloned().unwrap_or_default();
+    for p in items(doc.pointer("/spec/parentRefs")) {
+        present(
+            &p,
+            &[
+                ("sectionName", "parent sectionName"),
+                ("port", "parent port"),
+                ("namespace", "parent namespace"),
+                ("group", "parent group"),
+                ("kind", "parent kind"),
+            ],
+            &mut out,
+        );
     }
     if doc["kind"] != "HTTPRoute" {
         return out;
@@ -101,45 +101,53 @@ fn features(doc: &Value) -> Vec<&'static str> {
     if doc.pointer("/spec/rules").is_some_and(Value::is_null) {
         out.push("no rules");
     }
-    let rules = doc.pointer("/spec/rules").and_then(Value::as_array);
-    for rule in rules.into_iter().flatten() {
-        for key in ["name", "filters", "timeouts"] {
-            if rule.get(key).is_some() {
-                out.push(match key {
-                    "name" => "rule name",
-                    "filters" => "rule filters",
-                    _ => "timeouts",
-                });
-            }
-        }
-        for m in rule["matches"].as_array().into_iter().flatten() {
+    for rule in items(doc.pointer("/spec/rules")) {
+        present(
+            &rule,
+            &[
+                ("name", "rule name"),
+                ("filters", "rule filters"),
+                ("timeouts", "timeouts"),
+            ],
+            &mut out,
+        );
+        for m in items(rule.get("matches")) {
             if m.is_null() {
                 out.push("empty match");
             }
-            for key in ["headers", "queryParams", "method"] {
-                if m.get(key).is_some() {
-                    out.push(match key {
-                        "headers" => "header match",
-                        "queryParams" => "query match",
-                        _ => "method match",
-                    });
-                }
-            }
+            present(
+                &m,
+                &[
+                    ("headers", "header match"),
+                    ("queryParams", "query match"),
+                    ("method", "method match"),
+                ],
+                &mut out,
+            );
         }
-        for b in rule["backendRefs"].as_array().into_iter().flatten() {
-            for key in ["weight", "filters", "namespace", "kind"] {
-                if b.get(key).is_some() {
-                    out.push(match key {
-                        "weight" => "backend weight",
-                        "filters" => "backend filters",
-                        "namespace" => "backend namespace",
-                        _ => "backend kind",
-                    });
-                }
-            }
+        for b in items(rule.get("backendRefs")) {
+            present(
+                &b,
+                &[
+                    ("weight", "backend weight"),
+                    ("filters", "backend filters"),
+                    ("namespace", "backend namespace"),
+                    ("kind", "backend kind"),
+                ],
+                &mut out,
+            );
         }
     }
     out
+}
+
+/// The names of the keys `object` has.
+fn present(object: &Value, keys: &[(&str, &'static str)], out: &mut Vec<&'static str>) {
+    out.extend(
+        keys.iter()
+            .filter(|(key, _)| object.get(key).is_some())
+            .map(|(_, name)| *name),
+    );
 }
 
 /// Compile every target of `spec` both ways; they must agree. A spec that
