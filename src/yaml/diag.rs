@@ -62,3 +62,42 @@ pub(crate) fn scan_error(e: &ScanError, text: &str, max_depth: usize) -> ReadErr
         ReadError::new(line, col, info)
     }
 }
+
+/// Whether YAML allows `c` in a stream (`c-printable`, YAML 1.2 §5.1): tab,
+/// line feed, carriage return, the printable ASCII characters, NEL, and the
+/// rest of Unicode but C1 controls, surrogates, U+FFFE and U+FFFF. U+FEFF
+/// (a byte-order mark) is allowed only as the stream's first character, which
+/// the reader strips before this check.
+fn is_printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && c != '\u{feff}'
+}
+
+/// Byte offset of the first character of `text` that YAML does not allow.
+fn first_forbidden(text: &str) -> Option<usize> {
+    if text.is_ascii() {
+        text.bytes().position(|b| !is_printable(char::from(b)))
+    } else {
+        text.char_indices().find(|&(_, c)| !is_printable(c)).map(|(i, _)| i)
+    }
+}
+
+/// The first character of `text` that YAML does not allow, as an error at its
+/// line and column (counted in characters). kubectl refuses such a file, and
+/// `yaml-rust2` would end the input at a NUL without a word.
+pub fn forbidden_char(text: &str) -> Option<ReadError> {
+    let at = first_forbidden(text)?;
+    let c = text[at..].chars().next()?;
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rfind('\n').map_or(before, |i| &before[i + 1..]).chars().count() + 1;
+    let what = match c {
+        '\0' => "a NUL character (U+0000)".to_string(),
+        '\u{feff}' => "a byte-order mark (U+FEFF) after the start of the file".to_string(),
+        c => format!("the control character U+{:04X}", u32::from(c)),
+    };
+    Some(
+        ReadError::new(to_u32(line), to_u32(col), format!("{what} is not allowed in YAML"))
+            .help("remove it, or write it as an escape in a double-quoted string (`\"\\u0000\"`): YAML allows tab, line breaks and printable characters only, and kubectl refuses the file"),
+    )
+}

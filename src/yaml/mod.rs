@@ -48,6 +48,11 @@
 //!   its own nesting limit of about 128 to 256 levels, reported as "nesting too
 //!   deep" before our depth limit when it looks far ahead.
 //!
+//! A character YAML does not allow in a stream ([`forbidden_char`]: a NUL,
+//! another C0 or C1 control character, DEL, U+FFFE, U+FFFF, or a byte-order
+//! mark anywhere but first) is an error at its line and column before parsing:
+//! `yaml-rust2` would end the input at a NUL without a word.
+//!
 //! Aliases are expanded. The expanded node keeps the spans of the anchored
 //! definition, except its top, which points at the alias. An alias to a node that
 //! contains it is an error. Documents that hold nothing (`---` twice, comments
@@ -70,6 +75,7 @@ mod resolve;
 mod source;
 pub mod write;
 
+pub use diag::forbidden_char;
 pub use node::{Entry, Limits, Node, ReadError, Span, Value};
 pub use read::{read_bytes, read_documents};
 pub use write::{to_canonical_yaml, write_canonical_yaml};

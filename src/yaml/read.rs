@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use super::diag::{invalid_utf8, non_string_key, scan_error};
+use super::diag::{forbidden_char, invalid_utf8, non_string_key, scan_error};
 use super::frame::{Anchored, Frame, Kind, Place, find};
 use super::map::MapBuilder;
 use super::node::{Limits, Node, ReadError, Span, Value};
@@ -18,7 +18,9 @@ use super::source::Source;
 /// # Errors
 /// A [`ReadError`] with line and column for a syntax error, a key that is
 /// duplicated or not a string, an unsupported tag or merge key, an integer out of
-/// range, an alias to its own ancestor, or input beyond `limits`.
+/// range, an alias to its own ancestor, input beyond `limits`, or a character
+/// YAML does not allow (a NUL, a control character, a byte-order mark after
+/// the first character).
 pub fn read_documents(text: &str, limits: &Limits) -> Result<Vec<Node>, ReadError> {
     if text.len() > limits.max_bytes {
         return Err(ReadError::new(
@@ -35,6 +37,9 @@ pub fn read_documents(text: &str, limits: &Limits) -> Result<Vec<Node>, ReadErro
         Some(rest) => (rest, text.len() - rest.len()),
         None => (text, 0),
     };
+    if let Some(e) = forbidden_char(body) {
+        return Err(e);
+    }
     Builder::new(Source::new(body, base), limits).run()
 }
 
