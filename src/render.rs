@@ -145,7 +145,7 @@ impl Blueprints {
         for bp in Blueprint::ALL {
             let (name, text, path) = match dir.map(|d| d.join(bp.file_name())).filter(|p| p.is_file()) {
                 Some(p) => {
-                    let text = std::fs::read_to_string(&p).map_err(|e| {
+                    let text = crate::load::read_text_limited(&p, crate::load::limits().max_bytes).map_err(|e| {
                         Diagnostic::error("GW501", format!("cannot read blueprint `{}`: {e}", p.display()))
                     })?;
                     (crate::source::display_path(&p), text, Some(p))

@@ -104,7 +104,7 @@ pub fn read_generated(dir: &Path) -> Result<(Tree, Vec<String>), Diagnostic> {
         match found {
             Found::File { generated: true } => {
                 let full = crate::emit::scan::join(dir, &path);
-                let bytes = std::fs::read(&full).map_err(|e| {
+                let bytes = crate::load::read_limited(&full, crate::load::OUTPUT_FILE_LIMIT).map_err(|e| {
                     Diagnostic::error("GW701", format!("cannot read `{}`: {e}", full.display()))
                         .help("check the output directory's permissions")
                 })?;

@@ -155,21 +155,11 @@ pub(crate) fn scan(out: &Path) -> Result<BTreeMap<String, Found>, Diagnostic> {
 }
 
 fn has_header(path: &Path) -> bool {
-    let mut head = [0u8; 64];
-    let mut n = 0;
-    if let Ok(mut f) = std::fs::File::open(path) {
-        while n < head.len() {
-            match std::io::Read::read(&mut f, &mut head[n..]) {
-                Ok(0) | Err(_) => break,
-                Ok(k) => n += k,
-            }
-        }
-    }
-    is_generated(&head[..n])
+    crate::load::read_head(path, 64).is_ok_and(|head| is_generated(&head))
 }
 
 fn read_equals(path: &Path, text: &str) -> bool {
-    std::fs::read(path).ok().as_deref() == Some(text.as_bytes())
+    crate::load::read_limited(path, text.len()).is_ok_and(|b| b == text.as_bytes())
 }
 
 /// Every tree path must land on a generated file or nothing: not on a

@@ -209,13 +209,10 @@ fn read_all(paths: &[PathBuf], sources: &mut Sources, diags: &mut Diagnostics) -
     let mut out = Vec::new();
     for given in paths {
         for path in expand(given) {
-            let bytes = match std::fs::read(&path) {
+            let bytes = match crate::load::read_limited(&path, crate::load::limits().max_bytes) {
                 Ok(b) => b,
                 Err(e) => {
-                    diags.push(
-                        Diagnostic::error("GW101", format!("cannot read `{}`: {e}", path.display()))
-                            .help("pass manifest files or directories that exist"),
-                    );
+                    diags.push(crate::load::unreadable(&path, &e, sources));
                     continue;
                 }
             };

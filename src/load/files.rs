@@ -22,13 +22,16 @@ const SKIPPED_DIRS: &[&str] = &["overlays"];
 
 /// Find the spec files at `path`: the file itself, or the `*.yaml` and
 /// `*.yml` files under the directory in sorted order (hidden entries and the
-/// `overlays/` folder skipped; symlinks are not followed).
+/// `overlays/` folder skipped; symlinks are not followed). Anything that is
+/// not a directory counts as a file, and so does a `*.yaml` entry that is
+/// neither a directory nor a symlink (a FIFO, a device): reading refuses
+/// it (GW101), where skipping it would compile a spec without it.
 pub fn find_spec_files(path: &Path) -> Result<SpecFiles, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| {
         Diagnostic::error("GW101", format!("cannot read spec `{}`: {e}", path.display()))
             .help("pass a spec file or a directory of spec files, e.g. `gatewright render examples/aks-store`")
     })?;
-    if meta.is_file() {
+    if !meta.is_dir() {
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         return Ok(SpecFiles {
             root,
@@ -50,7 +53,11 @@ pub fn find_spec_files(path: &Path) -> Result<SpecFiles, Diagnostic> {
     for entry in walker {
         let entry = entry.map_err(|e| Diagnostic::error("GW101", format!("cannot walk `{}`: {e}", path.display())))?;
         let p = entry.path();
-        if entry.file_type().is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+        let kind = entry.file_type();
+        if !kind.is_dir()
+            && !kind.is_symlink()
+            && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+        {
             files.push(p.to_path_buf());
         }
     }

@@ -8,10 +8,12 @@
 mod files;
 mod fragments;
 mod provenance;
+mod read;
 
 pub use files::{SpecFiles, find_spec_files};
 pub use fragments::{escape as escape_token, is_foreign_document, merge_fragments};
 pub use provenance::{Layer, Provenance, to_loc};
+pub use read::{OUTPUT_FILE_LIMIT, read_head, read_limited, read_text_limited};
 
 use std::path::Path;
 
@@ -199,10 +201,7 @@ pub fn register(
             None
         }
         Err(Unread::Io(e)) => {
-            diags.push(
-                Diagnostic::error("GW101", format!("cannot read `{}`: {e}", path.display()))
-                    .help("pass a readable regular file of at most 16 MiB (see the README, \"Limits\")"),
-            );
+            diags.push(unreadable(path, &e, sources));
             None
         }
         Ok((text, docs)) => {
@@ -218,50 +217,19 @@ pub fn register(
     }
 }
 
-/// Read a regular file of at most `max` bytes. The size is checked from the
-/// file's metadata before reading, and the read itself stops past `max`
-/// (a file that grows meanwhile); devices, FIFOs and directories are
-/// refused before anything is read, so `/dev/zero` cannot exhaust memory
-/// and a FIFO cannot block the run.
-///
-/// # Errors
-/// An I/O error, or [`std::io::ErrorKind::InvalidInput`] for a file that is
-/// not regular or is larger than `max`.
-pub fn read_limited(path: &Path, max: usize) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let invalid = |msg: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, msg);
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(invalid("not a regular file".into()));
-    }
-    let limit = u64::try_from(max).unwrap_or(u64::MAX);
-    if meta.len() > limit {
-        return Err(invalid(format!(
-            "{} bytes, more than the limit of {max} bytes",
-            meta.len()
-        )));
-    }
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-    if bytes.len() > max {
-        return Err(invalid(format!("more than the limit of {max} bytes")));
-    }
-    Ok(bytes)
+/// GW101 for a file that cannot be read (or is not a regular file), at its
+/// `file:1:1`.
+pub fn unreadable(path: &Path, e: &std::io::Error, sources: &mut Sources) -> Diagnostic {
+    let file = sources.add_path(path, String::new());
+    Diagnostic::error("GW101", format!("cannot read `{}`: {e}", path.display()))
+        .at(Some(sources.loc_at(file, 1, 1)))
+        .help("pass a readable regular file of at most 16 MiB (see the README, \"Limits\")")
 }
 
 /// Whether the file at `path` is a regular file that starts with the
 /// generated-file header (reads only the header).
 pub fn is_generated_file(path: &Path) -> bool {
-    use std::io::Read;
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return false;
-    }
-    let mut head = Vec::new();
-    let len = crate::normalize::GENERATED_HEADER.len() as u64;
-    std::fs::File::open(path)
-        .and_then(|f| f.take(len).read_to_end(&mut head))
-        .is_ok_and(|_| crate::normalize::is_generated(&head))
+    read_head(path, crate::normalize::GENERATED_HEADER.len()).is_ok_and(|head| crate::normalize::is_generated(&head))
 }
 
 /// A YAML syntax or limit error as a diagnostic.

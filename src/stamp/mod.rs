@@ -182,7 +182,8 @@ impl Cache {
 
     /// Whether the stamp of `key` vouches for the trees (never an error).
     pub fn probe(&self, key: &Key) -> Freshness {
-        let Ok(bytes) = std::fs::read(self.dir.join(key.file_name())) else {
+        let path = self.dir.join(key.file_name());
+        let Ok(bytes) = crate::load::read_limited(&path, crate::load::limits().max_bytes) else {
             return Freshness::Stale(Stale::Missing);
         };
         let stamp: Stamp = match serde_json::from_slice(&bytes) {

@@ -26,10 +26,24 @@ use crate::yaml::Node;
 pub fn load_crds(paths: &[PathBuf]) -> Result<CrdSet, Diagnostic> {
     let mut set = CrdSet::default();
     for path in paths {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = crate::load::read_text_limited(path, crate::load::limits().max_bytes).map_err(|e| {
             Diagnostic::error("GW101", format!("cannot read CRD file `{}`: {e}", path.display()))
-                .help("pass a Gateway API install file, e.g. `standard-install.yaml` of the release you run")
+                .help("pass a Gateway API install file (a regular file of at most 16 MiB), e.g. `standard-install.yaml` of the release you run")
         })?;
+        if let Some(e) = crate::yaml::forbidden_char(&text) {
+            return Err(Diagnostic::error(
+                report::BAD_CRDS,
+                format!(
+                    "cannot use the CRDs of `{}`: {}:{}:{}: {}",
+                    path.display(),
+                    path.display(),
+                    e.line,
+                    e.col,
+                    e.message
+                ),
+            )
+            .help(e.help.unwrap_or_default()));
+        }
         let loaded = CrdSet::from_yaml(&text, &crate::source::display_path(path)).map_err(|e| {
             Diagnostic::error(report::BAD_CRDS, format!("cannot use the CRDs of `{}`: {e}", path.display()))
                 .help("pass an unmodified install file of a Gateway API release (`standard-install.yaml` or `experimental-install.yaml`)")
