@@ -27,17 +27,32 @@ impl Target {
 /// (`overlays/<env>.yaml` beside the spec, sorted by name), or one tree when
 /// there are none. `--overlay FILE` names a single environment (the file's
 /// stem); `--env NAME` picks one environment.
+///
+/// # Errors
+/// GW107 for an unknown `--env`; GW111 for an environment name that is not a
+/// DNS-1123 label (it names a folder of the output, so `..` or `.` would
+/// replace another tree); GW112 for two overlay files of one environment.
 pub fn plan(
     spec: &std::path::Path,
     overlay: Option<&std::path::Path>,
     env: Option<&str>,
 ) -> Result<Vec<Target>, Diagnostic> {
     if let Some(file) = overlay {
-        let name = file.file_stem().map(|s| s.to_string_lossy().into_owned());
-        return Ok(vec![Target {
-            env: env.map(str::to_string).or(name),
+        let target = Target {
+            env: env.map(str::to_string).or_else(|| Some(stem(file))),
             overlay: Some(file.to_path_buf()),
-        }]);
+        };
+        check_name(&target, env.is_some())?;
+        return Ok(vec![target]);
+    }
+    if let Some(name) = env {
+        check_name(
+            &Target {
+                env: Some(name.to_string()),
+                overlay: None,
+            },
+            true,
+        )?;
     }
     if !spec.exists() {
         // `compile` reports the missing spec.
@@ -51,20 +66,7 @@ pub fn plan(
     } else {
         spec.parent().map(PathBuf::from).unwrap_or_default()
     };
-    let mut found: Vec<Target> = std::fs::read_dir(dir.join("overlays"))
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")))
-        .filter_map(|p| {
-            Some(Target {
-                env: Some(p.file_stem()?.to_string_lossy().into_owned()),
-                overlay: Some(p),
-            })
-        })
-        .collect();
-    found.sort_by(|a, b| a.env.cmp(&b.env));
+    let found = discover(&dir)?;
     match env {
         None if found.is_empty() => Ok(vec![Target {
             env: None,
@@ -73,18 +75,96 @@ pub fn plan(
         None => Ok(found),
         Some(name) => match found.iter().find(|t| t.env.as_deref() == Some(name)) {
             Some(t) => Ok(vec![t.clone()]),
-            None => {
-                let names: Vec<&str> = found.iter().filter_map(|t| t.env.as_deref()).collect();
-                let help = match crate::diagnostic::did_you_mean(name, names.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None if names.is_empty() => format!(
-                        "create `{}` to define it",
-                        dir.join("overlays").join(format!("{name}.yaml")).display()
-                    ),
-                    None => format!("environments: {}", names.join(", ")),
-                };
-                Err(Diagnostic::error("GW107", format!("unknown environment `{name}`")).help(help))
-            }
+            None => Err(unknown(name, &found, &dir)),
         },
     }
+}
+
+/// The environments of `overlays/` under `dir`, sorted by name, each name checked.
+fn discover(dir: &std::path::Path) -> Result<Vec<Target>, Diagnostic> {
+    let mut found: Vec<Target> = std::fs::read_dir(dir.join("overlays"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        // anything but a folder: reading refuses what is not a regular file
+        .filter(|p| !p.is_dir() && matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")))
+        .map(|p| Target {
+            env: Some(stem(&p)),
+            overlay: Some(p),
+        })
+        .collect();
+    found.sort_by(|a, b| (&a.env, &a.overlay).cmp(&(&b.env, &b.overlay)));
+    for t in &found {
+        check_name(t, false)?;
+    }
+    if let Some(w) = found.windows(2).find(|w| w[0].env == w[1].env) {
+        let shown = |t: &Target| {
+            t.overlay
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        };
+        return Err(Diagnostic::error(
+            "GW112",
+            format!(
+                "`{}` and `{}` both define environment `{}`",
+                shown(&w[0]),
+                shown(&w[1]),
+                w[0].env.as_deref().unwrap_or_default()
+            ),
+        )
+        .help("keep one of the two files: each would render into the same folder"));
+    }
+    Ok(found)
+}
+
+/// The environment name a file gives: its name without the extension.
+fn stem(file: &std::path::Path) -> String {
+    file.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// GW111 unless the target's environment is a DNS-1123 label; `from_env`
+/// when the name came from `--env` (or the Argo CD plugin variable).
+fn check_name(target: &Target, from_env: bool) -> Result<(), Diagnostic> {
+    let Some(name) = target.env.as_deref() else {
+        return Ok(());
+    };
+    if crate::analyze::syntax::is_dns_label(name) {
+        return Ok(());
+    }
+    let (source, help) = match &target.overlay {
+        Some(file) if !from_env => (
+            format!("overlay file `{}` names", file.display()),
+            "rename the file to `<env>.yaml` with a lower-case name of letters, digits and `-` (e.g. `prod.yaml`): the name becomes a folder of `--out`",
+        ),
+        _ => (
+            "`--env` (or the Argo CD plugin's `GATEWRIGHT_ENV`) names".to_string(),
+            "pass a lower-case name of letters, digits and `-` (e.g. `--env prod`): the name becomes a folder of `--out`",
+        ),
+    };
+    Err(Diagnostic::error(
+        "GW111",
+        format!(
+            "{source} environment `{}`, which is not a DNS-1123 label (at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit)",
+            name.escape_debug()
+        ),
+    )
+    .help(help))
+}
+
+/// GW107: `--env` names no environment of the spec.
+fn unknown(name: &str, found: &[Target], dir: &std::path::Path) -> Diagnostic {
+    let names: Vec<&str> = found.iter().filter_map(|t| t.env.as_deref()).collect();
+    let help = match crate::diagnostic::did_you_mean(name, names.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if names.is_empty() => format!(
+            "create `{}` to define it",
+            dir.join("overlays").join(format!("{name}.yaml")).display()
+        ),
+        None => format!("environments: {}", names.join(", ")),
+    };
+    Diagnostic::error("GW107", format!("unknown environment `{name}`")).help(help)
 }
