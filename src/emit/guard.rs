@@ -2,16 +2,17 @@
 //! YAML file under a Kustomization's path, so a spec there would be sent to
 //! the cluster (and refused, failing the whole reconciliation).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
 use crate::normalize::is_generated;
+use crate::yaml;
 
-/// The spec files (YAML documents with `apiVersion: gatewright.dev/...`)
-/// under `dir`, sorted; symlinks are not followed, generated files skipped.
+/// The spec files under `dir` (files with a YAML document whose
+/// `apiVersion` is `gatewright.dev/...`, as a YAML reader sees it), sorted;
+/// symlinks are not followed, generated files skipped.
 pub fn spec_files_under(dir: &Path) -> Vec<PathBuf> {
     WalkDir::new(dir)
         .follow_links(false)
@@ -20,23 +21,41 @@ pub fn spec_files_under(dir: &Path) -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
-        .filter(|p| matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")))
+        .filter(|p| is_manifest_name(p))
         .filter(|p| is_spec_file(p))
         .collect()
 }
 
-fn is_spec_file(path: &Path) -> bool {
-    let mut head = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| f.take(1 << 16).read_to_end(&mut head));
-    if read.is_err() || is_generated(&head) {
-        return false;
-    }
-    String::from_utf8_lossy(&head).lines().any(|l| {
-        l.strip_prefix("apiVersion:")
-            .is_some_and(|v| v.trim().trim_matches(['"', '\'']).starts_with("gatewright.dev/"))
-    })
+/// Whether Flux or Argo CD would read the file as manifests: `*.yaml`,
+/// `*.yml` or `*.json`, in any case.
+fn is_manifest_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| ["yaml", "yml", "json"].iter().any(|e| x.eq_ignore_ascii_case(e)))
 }
 
+/// Whether a document of the file has `apiVersion: gatewright.dev/...`. The
+/// file is parsed with the bounded reader (its first 16 MiB at most), so
+/// quoting, flow style, anchors, tags, comments or a byte-order mark change
+/// nothing. A file this reader refuses (a merge key, a tag it does not know,
+/// a character YAML forbids) counts when its text names `gatewright.dev/`
+/// anywhere: another reader may accept it.
+fn is_spec_file(path: &Path) -> bool {
+    let limits = crate::load::limits();
+    let Ok(bytes) = crate::load::read_head(path, limits.max_bytes) else {
+        return false;
+    };
+    if is_generated(&bytes) {
+        return false;
+    }
+    let Ok(docs) = yaml::read_bytes(&bytes, &limits) else {
+        return String::from_utf8_lossy(&bytes).contains("gatewright.dev/");
+    };
+    docs.iter().any(|doc| {
+        doc.get("apiVersion")
+            .is_some_and(|v| matches!(&v.value, yaml::Value::String(s) if s.starts_with("gatewright.dev/")))
+    })
+}
 /// `GW706` when `dir` holds spec files: it must not become a GitOps path.
 pub fn refuse_spec_files(dir: &Path) -> Result<(), Diagnostic> {
     let found = spec_files_under(dir);
