@@ -214,6 +214,10 @@ fn a_spec_file_in_the_output_is_found_however_it_is_written() {
             "merge.yaml",
             "<<: {apiVersion: gatewright.dev/v1alpha1}\nkind: Site\n".into(),
         ),
+        (
+            "list.yaml",
+            "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: gatewright.dev/v1alpha1, kind: Site}\n".into(),
+        ),
     ];
     for (name, text) in &hidden {
         let dir = tempfile::tempdir().expect("tempdir");

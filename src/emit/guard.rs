@@ -34,7 +34,8 @@ fn is_manifest_name(path: &Path) -> bool {
         .is_some_and(|x| ["yaml", "yml", "json"].iter().any(|e| x.eq_ignore_ascii_case(e)))
 }
 
-/// Whether a document of the file has `apiVersion: gatewright.dev/...`. The
+/// Whether a document of the file (or an item of a `List`) has
+/// `apiVersion: gatewright.dev/...`. The
 /// file is parsed with the bounded reader (its first 16 MiB at most), so
 /// quoting, flow style, anchors, tags, comments or a byte-order mark change
 /// nothing. A file this reader refuses (a merge key, a tag it does not know,
@@ -52,9 +53,19 @@ fn is_spec_file(path: &Path) -> bool {
         return String::from_utf8_lossy(&bytes).contains("gatewright.dev/");
     };
     docs.iter().any(|doc| {
-        doc.get("apiVersion")
-            .is_some_and(|v| matches!(&v.value, yaml::Value::String(s) if s.starts_with("gatewright.dev/")))
+        let items = match doc.get("items").map(|i| &i.value) {
+            Some(yaml::Value::Seq(items)) => items.as_slice(),
+            _ => &[],
+        };
+        is_spec_object(doc) || items.iter().any(is_spec_object)
     })
+}
+
+/// Whether an object (a document, or an item of a `List`, which kubectl and
+/// kustomize apply one by one) has `apiVersion: gatewright.dev/...`.
+fn is_spec_object(node: &yaml::Node) -> bool {
+    node.get("apiVersion")
+        .is_some_and(|v| matches!(&v.value, yaml::Value::String(s) if s.starts_with("gatewright.dev/")))
 }
 /// `GW706` when `dir` holds spec files: it must not become a GitOps path.
 pub fn refuse_spec_files(dir: &Path) -> Result<(), Diagnostic> {
