@@ -157,3 +157,40 @@ fn render_hook_fixes_the_output_and_the_next_commit_passes() {
     s.ok("git", &["add", "-A"]);
     s.ok("git", &["commit", "-q", "-m", "bump the revision"]);
 }
+
+/// The hook file offers a hook that needs no gatewright on PATH: pre-commit
+/// builds it from this repository (`language: rust`). Building takes minutes,
+/// so this checks the declaration; the manual test is in the README
+/// ("pre-commit" section).
+#[test]
+fn the_hook_file_offers_a_hook_that_builds_gatewright() {
+    let text = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).expect("hook file");
+    let hooks: Vec<serde_json::Value> = serde_yaml::from_str(&text).expect("a list of hooks");
+    let field = |h: &serde_json::Value, k: &str| h[k].as_str().unwrap_or_default().to_string();
+    let built: Vec<&serde_json::Value> = hooks.iter().filter(|h| h["language"] == "rust").collect();
+    assert_eq!(built.len(), 1, "one `language: rust` hook in {text}");
+    assert_eq!(field(built[0], "id"), "gatewright-check-build");
+    assert_eq!(field(built[0], "entry"), "gatewright check");
+    assert_eq!(
+        built[0]["pass_filenames"], false,
+        "the spec and output come from `args`"
+    );
+    for id in ["gatewright-check", "gatewright-render"] {
+        let hook = hooks
+            .iter()
+            .find(|h| h["id"] == id)
+            .unwrap_or_else(|| panic!("no {id}"));
+        assert_eq!(field(hook, "language"), "system", "{id} runs the gatewright on PATH");
+    }
+    // `language: rust` runs `cargo install --path .` in the hook repository: the binary it builds is gatewright.
+    let manifest = std::fs::read_to_string(common::root().join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        manifest.contains("[[bin]]\nname = \"gatewright\""),
+        "Cargo.toml builds a `gatewright` binary"
+    );
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
+    assert!(
+        readme.contains("id: gatewright-check-build"),
+        "the README shows the hook"
+    );
+}
