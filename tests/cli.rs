@@ -1,13 +1,91 @@
 //! CLI cases: each `tests/cmd/NAME.toml` runs the real binary in a copy of
 //! `tests/cmd/NAME.in/` and pins its exit code, stdout and stderr.
 //! Refresh after a reviewed change with `TRYCMD=overwrite cargo test --test cli`.
+//!
+//! A case whose arguments name the reference data (`../../../../shared/data`,
+//! from `tests/cmd/NAME.in`) runs where it is when the data is there; when
+//! `GATEWRIGHT_TEST_SHARED` puts it elsewhere it runs from a scratch copy whose
+//! arguments name that folder; without the data it is skipped.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+/// How a case's arguments name the reference data, from `tests/cmd/NAME.in`.
+const DATA_IN_ARGS: &str = "../../../../shared/data";
 
 #[test]
 fn cli_cases() {
     // The `check` stamps go to a scratch cache, never to `~/.cache`.
     let cache = tempfile::tempdir().expect("cache dir");
-    trycmd::TestCases::new()
+    let scratch = tempfile::tempdir().expect("scratch dir");
+    let cases = trycmd::TestCases::new();
+    cases
         .env("GATEWRIGHT_CACHE_DIR", cache.path().display().to_string())
-        .case("tests/cmd/*.toml")
-        .run();
+        .case("tests/cmd/*.toml");
+    let with_data = cases_naming_the_data();
+    let data = if with_data.is_empty() {
+        None
+    } else {
+        common::shared_data()
+    };
+    for case in &with_data {
+        match &data {
+            Some(data) if same_dir(data, &case.with_extension("in").join(DATA_IN_ARGS)) => {}
+            Some(data) => {
+                cases.skip(case);
+                cases.case(stage(case, data, scratch.path()));
+            }
+            None => {
+                cases.skip(case);
+            }
+        }
+    }
+    cases.run();
+}
+
+/// The cases whose `.toml` names the reference data, sorted.
+fn cases_naming_the_data() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir("tests/cmd")
+        .expect("tests/cmd")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains(DATA_IN_ARGS)))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Whether two paths name the same existing directory.
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// A copy of the case in `scratch`, its arguments naming `data`; the new `.toml`.
+fn stage(case: &Path, data: &Path, scratch: &Path) -> PathBuf {
+    let toml = std::fs::read_to_string(case).expect("read case");
+    let staged = scratch.join(case.file_name().expect("case name"));
+    std::fs::write(&staged, toml.replace(DATA_IN_ARGS, &data.display().to_string())).expect("write case");
+    for ext in ["stdout", "stderr"] {
+        let from = case.with_extension(ext);
+        if from.is_file() {
+            std::fs::copy(&from, staged.with_extension(ext)).expect("copy expected output");
+        }
+    }
+    let input = case.with_extension("in");
+    for entry in walkdir::WalkDir::new(&input).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        let dest = staged
+            .with_extension("in")
+            .join(entry.path().strip_prefix(&input).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy input");
+        }
+    }
+    staged
 }

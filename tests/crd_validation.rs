@@ -1,6 +1,7 @@
 //! Validation of real Gateway API objects against the upstream CRDs, with CEL.
 //!
-//! The data lives in `../shared/data` beside the crate (see `shared/data/README.md`).
+//! The data lives in `../shared/data` beside the crate (see `shared/data/README.md`),
+//! or where `GATEWRIGHT_TEST_SHARED` says; without it the tests are skipped.
 
 mod common;
 
@@ -11,23 +12,13 @@ use gatewright::crd::{CrdSet, Rule, Violation};
 use serde::Deserialize;
 use serde_json::Value;
 
-fn shared() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    assert!(
-        dir.join("data/gateway-api").is_dir(),
-        "the shared test data is missing: expected `{}` (the `shared/` directory must sit beside \
-         the crate, as `../shared`)",
-        dir.join("data/gateway-api").display()
-    );
-    dir
-}
-
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-fn install(version: &str, channel: &str) -> CrdSet {
-    let path = shared().join(format!("data/gateway-api/{version}/{channel}-install.yaml"));
+/// The CRDs of one release and channel, from the reference data folder `data`.
+fn install(data: &Path, version: &str, channel: &str) -> CrdSet {
+    let path = data.join(format!("gateway-api/{version}/{channel}-install.yaml"));
     CrdSet::from_yaml(&read(&path), &path.display().to_string())
         .unwrap_or_else(|e| panic!("cannot load {}: {e}", path.display()))
 }
@@ -49,9 +40,11 @@ const VERSIONS: [&str; 4] = ["v1.1.0", "v1.2.1", "v1.3.0", "v1.6.1"];
 
 #[test]
 fn seed_objects_are_valid_for_every_version() {
-    let seed = shared().join("seed/expected");
+    let Some(data) = common::shared_data() else { return };
+    let Some(seed) = common::shared_seed() else { return };
+    let seed = seed.join("expected");
     for version in VERSIONS {
-        let set = install(version, "standard");
+        let set = install(&data, version, "standard");
         let mut count = 0;
         for file in ["gateway.yaml", "httproutes.yaml"] {
             let path = seed.join(file);
@@ -106,8 +99,9 @@ fn validate_files(set: &CrdSet, paths: &[PathBuf], placeholders: bool) -> Tally 
 
 #[test]
 fn upstream_standard_examples_are_valid() {
-    let set = install("v1.6.1", "standard");
-    let dir = shared().join("data/gateway-api/v1.6.1/examples");
+    let Some(data) = common::shared_data() else { return };
+    let set = install(&data, "v1.6.1", "standard");
+    let dir = data.join("gateway-api/v1.6.1/examples");
     let started = Instant::now();
     let tally = validate_files(&set, &common::yaml_files(&dir, "standard__"), false);
     println!(
@@ -120,7 +114,7 @@ fn upstream_standard_examples_are_valid() {
     assert!(tally.failures.is_empty(), "{}", tally.failures.join("\n"));
     assert!(tally.valid >= 80, "expected at least 80 objects, got {}", tally.valid);
 
-    let experimental = install("v1.6.1", "experimental");
+    let experimental = install(&data, "v1.6.1", "experimental");
     let tally = validate_files(&experimental, &common::yaml_files(&dir, "experimental__"), false);
     println!(
         "v1.6.1 experimental examples: {} valid, {} not covered, {} invalid",
@@ -133,9 +127,10 @@ fn upstream_standard_examples_are_valid() {
 
 #[test]
 fn upstream_conformance_objects_are_valid() {
-    let standard = install("v1.6.1", "standard");
-    let experimental = install("v1.6.1", "experimental");
-    let dir = shared().join("data/gateway-api/v1.6.1/conformance");
+    let Some(data) = common::shared_data() else { return };
+    let standard = install(&data, "v1.6.1", "standard");
+    let experimental = install(&data, "v1.6.1", "experimental");
+    let dir = data.join("gateway-api/v1.6.1/conformance");
     let (mut on_experimental, mut experimental_files) = (Vec::new(), Vec::new());
     for path in common::yaml_files(&dir, "") {
         let name = path
@@ -177,8 +172,8 @@ fn upstream_conformance_objects_are_valid() {
 
 /// Every file of `invalid-examples/<channel>__*` must be refused; counts those
 /// refused by CEL rules or list keys alone in `beyond_schema`.
-fn assert_all_rejected(set: &CrdSet, channel: &str, beyond_schema: &mut usize) -> usize {
-    let dir = shared().join("data/gateway-api/v1.6.1/invalid-examples");
+fn assert_all_rejected(data: &Path, set: &CrdSet, channel: &str, beyond_schema: &mut usize) -> usize {
+    let dir = data.join("gateway-api/v1.6.1/invalid-examples");
     let mut rejected = 0;
     let mut accepted = Vec::new();
     for path in common::yaml_files(&dir, &format!("{channel}__")) {
@@ -208,9 +203,10 @@ fn assert_all_rejected(set: &CrdSet, channel: &str, beyond_schema: &mut usize) -
 
 #[test]
 fn upstream_invalid_examples_are_rejected() {
-    let standard = install("v1.6.1", "standard");
+    let Some(data) = common::shared_data() else { return };
+    let standard = install(&data, "v1.6.1", "standard");
     let mut beyond = 0;
-    let n = assert_all_rejected(&standard, "standard", &mut beyond);
+    let n = assert_all_rejected(&data, &standard, "standard", &mut beyond);
     println!("v1.6.1 standard invalid examples rejected: {n} ({beyond} only by CEL rules or list-map keys)");
     assert_eq!(n, 32);
     // The data README counts 17 of the 36 that a plain JSON Schema check misses;
@@ -219,9 +215,9 @@ fn upstream_invalid_examples_are_rejected() {
         beyond >= 15,
         "expected CEL/list-type to reject at least 15, got {beyond}"
     );
-    let experimental = install("v1.6.1", "experimental");
+    let experimental = install(&data, "v1.6.1", "experimental");
     let mut beyond = 0;
-    let n = assert_all_rejected(&experimental, "experimental", &mut beyond);
+    let n = assert_all_rejected(&data, &experimental, "experimental", &mut beyond);
     println!("v1.6.1 experimental invalid examples rejected: {n} ({beyond} only by CEL rules or list-map keys)");
     assert_eq!(n, 4);
 }
@@ -263,17 +259,18 @@ fn count_rules(text: &str) -> (usize, usize) {
 
 #[test]
 fn every_cel_rule_of_every_version_compiles() {
+    let Some(data) = common::shared_data() else { return };
     let mut installs: Vec<PathBuf> = VERSIONS
         .iter()
-        .map(|v| shared().join(format!("data/gateway-api/{v}/standard-install.yaml")))
+        .map(|v| data.join(format!("gateway-api/{v}/standard-install.yaml")))
         .collect();
-    installs.push(shared().join("data/gateway-api/v1.6.1/experimental-install.yaml"));
+    installs.push(data.join("gateway-api/v1.6.1/experimental-install.yaml"));
     for flux in [
         "kustomize.toolkit.fluxcd.io_kustomizations",
         "source.toolkit.fluxcd.io_gitrepositories",
         "source.toolkit.fluxcd.io_ocirepositories",
     ] {
-        installs.push(shared().join(format!("data/flux/{flux}.yaml")));
+        installs.push(data.join(format!("flux/{flux}.yaml")));
     }
     for path in installs {
         let text = read(&path);
@@ -298,11 +295,12 @@ fn every_cel_rule_of_every_version_compiles() {
 /// `--crds` of another Gateway API release than the output targets is a GW806 warning.
 #[test]
 fn crds_of_another_release_than_the_target_are_a_warning() {
+    let Some(data) = common::shared_data() else { return };
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/aks-store/gatewright.yaml");
     let warnings = |version: &str| -> Vec<String> {
         let outcome = gatewright::driver::compile(&gatewright::Options {
             spec: seed.clone(),
-            crds: Some(std::sync::Arc::new(install(version, "standard"))),
+            crds: Some(std::sync::Arc::new(install(&data, version, "standard"))),
             ..Default::default()
         });
         assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
@@ -313,7 +311,7 @@ fn crds_of_another_release_than_the_target_are_a_warning() {
             .map(|d| d.message.clone())
             .collect()
     };
-    assert_eq!(install("v1.3.0", "standard").bundle_versions(), ["v1.3.0"]);
+    assert_eq!(install(&data, "v1.3.0", "standard").bundle_versions(), ["v1.3.0"]);
     assert!(warnings("v1.1.0").is_empty(), "the seed targets v1.1.0");
     assert_eq!(
         warnings("v1.3.0"),

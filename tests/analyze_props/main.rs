@@ -188,8 +188,9 @@ fn site() -> impl Strategy<Value = (Value, Option<&'static str>)> {
         })
 }
 
-fn crds(version: &str) -> CrdSet {
-    let path = shared_data().join(format!("gateway-api/{version}/standard-install.yaml"));
+/// The standard CRDs of a Gateway API release in the reference data folder `data`.
+fn crds(data: &std::path::Path, version: &str) -> CrdSet {
+    let path = data.join(format!("gateway-api/{version}/standard-install.yaml"));
     let text = std::fs::read_to_string(&path).expect("read CRDs");
     CrdSet::from_yaml(&text, version).expect("load CRDs")
 }
@@ -203,7 +204,8 @@ struct Count {
 
 #[test]
 fn accepted_specs_render_objects_the_crds_accept() {
-    let sets: Vec<(&str, CrdSet)> = VERSIONS.iter().map(|v| (*v, crds(v))).collect();
+    let Some(data) = shared_data() else { return };
+    let sets: Vec<(&str, CrdSet)> = VERSIONS.iter().map(|v| (*v, crds(&data, v))).collect();
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = dir.path().join("spec.yaml");
     let counts: RefCell<BTreeMap<&str, Count>> = RefCell::new(BTreeMap::new());

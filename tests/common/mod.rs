@@ -2,6 +2,10 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod outside;
+
+#[allow(unused_imports)]
+pub use outside::{program, shared_data, shared_seed};
 
 use std::path::{Path, PathBuf};
 
@@ -44,24 +48,6 @@ pub const PETS: &str = concat!(
 /// The crate root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `../shared/data`, which CI lays beside the clone. Fails loudly when absent.
-pub fn shared_data() -> PathBuf {
-    let p = root().join("../shared/data");
-    assert!(
-        p.is_dir(),
-        "test data missing: expected `{}` (the project's shared/ folder beside the repository)",
-        p.display()
-    );
-    p
-}
-
-/// `../shared/seed`.
-pub fn shared_seed() -> PathBuf {
-    let p = root().join("../shared/seed");
-    assert!(p.is_dir(), "seed missing: expected `{}`", p.display());
-    p
 }
 
 /// Every example: each directory under `examples/`.
@@ -174,19 +160,6 @@ pub fn tree_objects(tree: &Tree) -> Vec<(String, Value)> {
 pub fn key(v: &Value) -> (String, String, String) {
     let s = |p: &str| v.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
     (s("/kind"), s("/metadata/namespace"), s("/metadata/name"))
-}
-
-/// Whether `kubectl` can be run; tests that need it fail when it cannot.
-pub fn kubectl() -> std::process::Command {
-    let probe = std::process::Command::new("kubectl")
-        .arg("version")
-        .arg("--client")
-        .output();
-    assert!(
-        probe.map(|o| o.status.success()).unwrap_or(false),
-        "kubectl is required for this test (it is installed on the project's machines and in CI)"
-    );
-    std::process::Command::new("kubectl")
 }
 
 /// Substitute the placeholders the Gateway API conformance suite fills in at
