@@ -151,41 +151,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             return None;
         }
     };
-    let mut prov = Provenance::new();
-    let mut preloaded = load::Preloaded::new();
-    // Read and parse on every core (a spec directory can hold thousands of
-    // vendored manifests); register in path order, so file ids stay the same.
-    let parsed: Vec<(load::ParsedFile, Option<Vec<load::Service>>)> = files
-        .files
-        .par_iter()
-        .map(|path| load::parse_yaml_file(path, files.is_dir))
-        // gatewright's own output inside the spec directory is skipped
-        .filter(|parsed| !parsed.is_generated())
-        .map(|mut parsed| {
-            let vendored = if files.is_dir { parsed.take_vendored() } else { None };
-            (parsed, vendored)
-        })
-        .collect();
-    for (parsed, vendored) in parsed {
-        let path = parsed.path().to_path_buf();
-        if let Some((file, docs)) = load::register(parsed, sources, diags) {
-            if let Some(services) = vendored {
-                // Another tool's file, e.g. a vendored app manifest: kept for the app that names it.
-                preloaded.insert(path, (file, services));
-                continue;
-            }
-            for node in docs {
-                if files.is_dir && load::is_foreign_document(&node) {
-                    continue;
-                }
-                prov.push(Layer {
-                    file,
-                    node,
-                    mount: String::new(),
-                });
-            }
-        }
-    }
+    let (mut prov, preloaded) = load::read_spec(&files, sources, diags);
     if diags.has_errors() {
         return None;
     }

@@ -8,10 +8,12 @@
 mod files;
 mod fragments;
 mod provenance;
+mod spec_dir;
 
 pub use files::{SpecFiles, find_spec_files};
 pub use fragments::{escape as escape_token, is_foreign_document, merge_fragments};
 pub use provenance::{Layer, Provenance, to_loc};
+pub use spec_dir::{MIXED_FILE, read_spec};
 
 use std::path::Path;
 

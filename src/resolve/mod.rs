@@ -7,6 +7,7 @@ mod grpc;
 mod prefetch;
 mod routes;
 mod upstream;
+mod vendored;
 
 use std::collections::BTreeMap;
 
@@ -76,6 +77,7 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
             model.gateways.push(g);
         }
     }
+    vendored::check(site, cx, diags);
     let mut prefetched = prefetch::prefetch(site, cx);
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
     let apps = std::mem::take(&mut site.apps);
