@@ -164,7 +164,13 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         return None;
     }
     if let Some(path) = &opts.overlay {
-        apply_env_overlay(path, &mut spec, &mut prov, sources, diags);
+        let stem = || {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let env = opts.env.clone().unwrap_or_else(stem);
+        apply_env_overlay(path, &env, &mut spec, &mut prov, sources, diags);
     }
     // Profiles lie under everything; a `null` in the spec or the overlay deletes a profile's value too.
     overlay::apply_profiles(&mut spec, &mut prov, sources, diags);
@@ -307,6 +313,7 @@ fn render_documents(
 /// provenance layer, so findings about values it sets point at it.
 fn apply_env_overlay(
     path: &std::path::Path,
+    env: &str,
     spec: &mut Value,
     prov: &mut Provenance,
     sources: &mut Sources,
@@ -345,6 +352,8 @@ fn apply_env_overlay(
             );
             continue;
         }
+        let at = overlay::Overlay { node: &node, file, env };
+        overlay::check_names(spec, &mut patch, &at, diags);
         overlay::compose_patch(spec, &patch);
         prov.push(Layer {
             file,
