@@ -98,3 +98,35 @@ fn objects_without_namespace_are_each_named_once() {
         assert_eq!(stderr.matches(&line).count(), 1, "{stderr}");
     }
 }
+
+#[test]
+fn the_outermost_kustomization_sets_the_namespace() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write(
+        tmp.path(),
+        &[
+            // two levels below the outer one, and sorted before it
+            (
+                "a-inner/kustomization.yaml",
+                "namespace: inner\nresources: [service.yaml]\n",
+            ),
+            ("a-inner/service.yaml", SERVICE),
+            ("m-middle/kustomization.yaml", "resources: [../a-inner]\n"),
+            (
+                "z-outer/kustomization.yaml",
+                "namespace: outer\nresources: [../m-middle]\n",
+            ),
+        ],
+    );
+    // the middle one is not among the paths given: it is found through the outer one
+    let import = run(tmp.path(), &["import", "a-inner", "z-outer"]);
+    assert_eq!(
+        import.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let spec = String::from_utf8(import.stdout).expect("utf-8");
+    assert!(spec.contains("apps:\n  outer:\n"), "{spec}");
+    assert!(!spec.contains("inner:\n"), "{spec}");
+}

@@ -61,10 +61,17 @@ pub fn read(files: &[PathBuf], sources: &mut Sources, diags: &mut Diagnostics) -
         .collect();
     // A kustomization another one includes is walked from there, under the outer namespace.
     let mut nested = BTreeSet::new();
-    for root in &roots {
-        if let Some(doc) = k.load(root, sources, diags) {
-            for dir in resources(root, &doc).filter(|r| r.is_dir()) {
-                nested.extend(kustomization_in(&dir));
+    let mut todo: Vec<PathBuf> = roots.clone();
+    while let Some(path) = todo.pop() {
+        let Some(doc) = k.load(&path, sources, diags) else {
+            continue;
+        };
+        for inner in resources(&path, &doc)
+            .filter(|r| r.is_dir())
+            .filter_map(|d| kustomization_in(&d))
+        {
+            if nested.insert(inner.clone()) {
+                todo.push(inner);
             }
         }
     }
