@@ -151,41 +151,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             return None;
         }
     };
-    let mut prov = Provenance::new();
-    let mut preloaded = load::Preloaded::new();
-    // Read and parse on every core (a spec directory can hold thousands of
-    // vendored manifests); register in path order, so file ids stay the same.
-    let parsed: Vec<(load::ParsedFile, Option<Vec<load::Service>>)> = files
-        .files
-        .par_iter()
-        .map(|path| load::parse_yaml_file(path, files.is_dir))
-        // gatewright's own output inside the spec directory is skipped
-        .filter(|parsed| !parsed.is_generated())
-        .map(|mut parsed| {
-            let vendored = if files.is_dir { parsed.take_vendored() } else { None };
-            (parsed, vendored)
-        })
-        .collect();
-    for (parsed, vendored) in parsed {
-        let path = parsed.path().to_path_buf();
-        if let Some((file, docs)) = load::register(parsed, sources, diags) {
-            if let Some(services) = vendored {
-                // Another tool's file, e.g. a vendored app manifest: kept for the app that names it.
-                preloaded.insert(path, (file, services));
-                continue;
-            }
-            for node in docs {
-                if files.is_dir && load::is_foreign_document(&node) {
-                    continue;
-                }
-                prov.push(Layer {
-                    file,
-                    node,
-                    mount: String::new(),
-                });
-            }
-        }
-    }
+    let (mut prov, preloaded) = load::read_spec(&files, sources, diags);
     if diags.has_errors() {
         return None;
     }
@@ -198,7 +164,13 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         return None;
     }
     if let Some(path) = &opts.overlay {
-        apply_env_overlay(path, &mut spec, &mut prov, sources, diags);
+        let stem = || {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let env = opts.env.clone().unwrap_or_else(stem);
+        apply_env_overlay(path, &env, &mut spec, &mut prov, sources, diags);
     }
     // Profiles lie under everything; a `null` in the spec or the overlay deletes a profile's value too.
     overlay::apply_profiles(&mut spec, &mut prov, sources, diags);
@@ -341,6 +313,7 @@ fn render_documents(
 /// provenance layer, so findings about values it sets point at it.
 fn apply_env_overlay(
     path: &std::path::Path,
+    env: &str,
     spec: &mut Value,
     prov: &mut Provenance,
     sources: &mut Sources,
@@ -379,6 +352,8 @@ fn apply_env_overlay(
             );
             continue;
         }
+        let at = overlay::Overlay { node: &node, file, env };
+        overlay::check_names(spec, &mut patch, &at, diags);
         overlay::compose_patch(spec, &patch);
         prov.push(Layer {
             file,

@@ -2,6 +2,10 @@
 //! the spec, environment overlays) as merge patches: maps merge by key,
 //! `null` deletes, lists replace (RFC 7386).
 
+mod names;
+
+pub use names::{Overlay, check_names};
+
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};

@@ -45,10 +45,14 @@ pub fn run(args: Args) -> ExitCode {
     let report = validate::validate_paths(&args.paths, &crds, FileOptions { strict: args.strict });
     printer.diagnostics(&report.diagnostics, &report.sources);
     let s = report.summary;
-    let summary = format!(
-        "validated {} objects in {} files: {} valid, {} invalid, {} not covered by the CRDs\n",
+    let mut summary = format!(
+        "validated {} objects in {} files: {} valid, {} invalid, {} not covered by the CRDs",
         s.objects, s.files, s.valid, s.invalid, s.not_covered
     );
+    if s.skipped > 0 {
+        summary.push_str(&format!("; skipped {} kustomizations and patches", s.skipped));
+    }
+    summary.push('\n');
     if printer.stdout(&summary) != ExitCode::SUCCESS {
         return ExitCode::from(FAILURE);
     }

@@ -8,6 +8,7 @@
 mod compact;
 mod gateway_api;
 mod ingress;
+mod kustomize;
 mod services;
 
 use std::collections::BTreeMap;
@@ -60,6 +61,8 @@ pub(crate) struct Object {
     pub file: FileId,
     /// The path as given.
     pub path: String,
+    /// The namespace the file's kustomization gives it, if any.
+    pub kustomized: Option<String>,
 }
 
 impl Object {
@@ -93,20 +96,21 @@ pub(crate) struct Cx<'a> {
     pub opts: &'a Options,
     pub site: Site,
     pub diags: Diagnostics,
-    defaulted_ns: bool,
+    /// Objects (file, offset) already said to go to `default`.
+    defaulted: std::collections::BTreeSet<(FileId, usize)>,
 }
 
 impl Cx<'_> {
-    /// The object's namespace, or the `--namespace`/`default` fallback (said once).
+    /// The object's namespace: its kustomization's, its own, or the
+    /// `--namespace`/`default` fallback (a warning for each object put in `default`).
     pub fn namespace(&mut self, o: &Object) -> String {
-        if let Some(ns) = o.str("/metadata/namespace") {
+        if let Some(ns) = o.kustomized.as_deref().or(o.str("/metadata/namespace")) {
             return ns.to_string();
         }
         if let Some(ns) = &self.opts.namespace {
             return ns.clone();
         }
-        if !self.defaulted_ns {
-            self.defaulted_ns = true;
+        if self.defaulted.insert((o.file, o.node.span.start)) {
             self.diags.push(
                 Diagnostic::warning(
                     "GW903",
@@ -117,7 +121,7 @@ impl Cx<'_> {
                     ),
                 )
                 .at(o.loc("/metadata"))
-                .help("pass `--namespace NAME` for the namespace you apply these manifests to"),
+                .help("pass `--namespace NAME` for the namespace you apply these manifests to, or set `namespace:` in their kustomization"),
             );
         }
         "default".to_string()
@@ -145,7 +149,7 @@ pub fn import(opts: &Options) -> Imported {
         opts,
         site: Site::default(),
         diags: Diagnostics::new(),
-        defaulted_ns: false,
+        defaulted: std::collections::BTreeSet::new(),
     };
     let objects = read_all(&opts.paths, &mut sources, &mut cx.diags);
     let by_kind = |k: &'static str| objects.iter().filter(move |o| o.kind() == k);
@@ -206,30 +210,36 @@ pub fn to_text(site: &Site, paths: &[PathBuf]) -> String {
 }
 
 fn read_all(paths: &[PathBuf], sources: &mut Sources, diags: &mut Diagnostics) -> Vec<Object> {
+    let mut files: Vec<PathBuf> = paths.iter().flat_map(|p| expand(p)).collect();
+    let kustomizations = kustomize::read(&files, sources, diags);
+    files.extend(kustomizations.extra.iter().cloned());
     let mut out = Vec::new();
-    for given in paths {
-        for path in expand(given) {
-            let bytes = match crate::load::read_limited(&path, crate::load::limits().max_bytes) {
-                Ok(b) => b,
-                Err(e) => {
-                    diags.push(crate::load::unreadable(&path, &e, sources));
-                    continue;
-                }
-            };
-            let file = sources.add_path(&path, String::from_utf8_lossy(&bytes).into_owned());
-            match yaml::read_bytes(&bytes, &crate::load::limits()) {
-                Ok(docs) => out.extend(docs.into_iter().filter_map(|node| {
-                    let value = node.to_json();
-                    value.get("kind")?.as_str()?;
-                    Some(Object {
-                        value,
-                        node,
-                        file,
-                        path: path.display().to_string(),
-                    })
-                })),
-                Err(e) => diags.push(crate::load::yaml_error(sources, file, &e)),
+    for path in files {
+        if kustomize::is_kustomization_file(&path) {
+            continue; // read above; not an object to import
+        }
+        let bytes = match crate::load::read_limited(&path, crate::load::limits().max_bytes) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(crate::load::unreadable(&path, &e, sources));
+                continue;
             }
+        };
+        let file = sources.add_path(&path, String::from_utf8_lossy(&bytes).into_owned());
+        let kustomized = kustomizations.namespaces.get(&kustomize::normal(&path));
+        match yaml::read_bytes(&bytes, &crate::load::limits()) {
+            Ok(docs) => out.extend(docs.into_iter().filter_map(|node| {
+                let value = node.to_json();
+                value.get("kind")?.as_str()?;
+                Some(Object {
+                    value,
+                    node,
+                    file,
+                    path: path.display().to_string(),
+                    kustomized: kustomized.cloned(),
+                })
+            })),
+            Err(e) => diags.push(crate::load::yaml_error(sources, file, &e)),
         }
     }
     out

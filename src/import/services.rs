@@ -46,7 +46,7 @@ pub(super) fn service(o: &Object, cx: &mut Cx<'_>) {
             "add routes for the other ports by hand (`to: SERVICE:PORT`)",
         );
     }
-    let host = host_for(&name, cx);
+    let host = host_for(&name, &ns, cx);
     let path = o.path.clone();
     let app = cx.app(&ns);
     if !app.services.contains(&name) {
@@ -62,12 +62,27 @@ pub(super) fn service(o: &Object, cx: &mut Cx<'_>) {
     });
 }
 
-/// `--host SERVICE=HOST`, else `<service>.<domain>`.
-fn host_for(service: &str, cx: &mut Cx<'_>) -> String {
+/// `--host SERVICE=HOST`, else `<service>.<domain>`, or `<service>-<namespace>.<domain>`
+/// when a Service of the same name in another namespace took that one (two
+/// routes claiming one hostname would not render, GW430).
+fn host_for(service: &str, ns: &str, cx: &mut Cx<'_>) -> String {
     if let Some(h) = cx.opts.hosts.get(service) {
         return h.clone();
     }
-    format!("{service}.{}", cx.opts.domain.as_deref().unwrap_or(PLACEHOLDER_DOMAIN))
+    let domain = cx.opts.domain.as_deref().unwrap_or(PLACEHOLDER_DOMAIN);
+    let host = format!("{service}.{domain}");
+    let taken = cx
+        .site
+        .apps
+        .iter()
+        .filter(|(app, _)| app.as_str() != ns)
+        .flat_map(|(_, a)| a.routes.values())
+        .any(|r| r.host.as_deref() == Some(host.as_str()));
+    if taken {
+        format!("{service}-{ns}.{domain}")
+    } else {
+        host
+    }
 }
 
 /// A gateway for the routes when the manifests brought none: the

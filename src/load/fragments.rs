@@ -15,16 +15,27 @@ use crate::load::Provenance;
 use crate::spec::API_VERSION;
 
 const KEYED: &[&str] = &["gateways", "apps"];
+/// The `kind` of every spec document.
+const KIND: &str = "Site";
 /// Keys a team's app file may set.
 const TEAM_KEYS: &[&str] = &["apiVersion", "kind", "team", "apps"];
 
 /// Whether a document of a spec directory belongs to another tool (its
-/// `apiVersion` is neither gatewright's nor a near miss of it), such as an
-/// app's vendored manifest: such documents are not spec layers.
+/// `apiVersion` is neither gatewright's nor a near miss of it, its `kind`
+/// is neither `Site` nor a near miss, and it sets none of a spec's sections),
+/// such as an app's vendored manifest: such documents are not spec layers.
 pub fn is_foreign_document(node: &crate::yaml::Node) -> bool {
-    match node.get("apiVersion").map(|n| &n.value) {
-        Some(crate::yaml::Value::String(v)) => !v.starts_with("gatewright") && did_you_mean(v, [API_VERSION]).is_none(),
-        _ => false,
+    let string = |key: &str| match node.get(key).map(|n| &n.value) {
+        Some(crate::yaml::Value::String(v)) => Some(v.as_str()),
+        _ => None,
+    };
+    let site_kind = string("kind").is_some_and(|k| did_you_mean(k, [KIND]).is_some() || k == KIND);
+    let site_keys = ["gateways", "apps", "mesh", "team"]
+        .iter()
+        .any(|k| node.get(k).is_some());
+    match string("apiVersion") {
+        Some(v) => !v.starts_with("gatewright") && did_you_mean(v, [API_VERSION]).is_none() && !site_kind && !site_keys,
+        None => false,
     }
 }
 
@@ -32,7 +43,7 @@ pub fn is_foreign_document(node: &crate::yaml::Node) -> bool {
 /// one JSON value. Returns the merged value and whether any document was a spec.
 pub fn merge_fragments(prov: &Provenance, diags: &mut Diagnostics) -> Map<String, Value> {
     let mut merged = Map::new();
-    let mut first_version: Option<(String, usize)> = None;
+    let mut header = false;
     for (index, layer) in prov.layers().iter().enumerate() {
         let doc = layer.node.to_json();
         let loc = |ptr: &str| {
@@ -49,28 +60,11 @@ pub fn merge_fragments(prov: &Provenance, diags: &mut Diagnostics) -> Map<String
             );
             continue;
         };
-        if let Some(v) = doc.get("apiVersion").and_then(Value::as_str) {
-            match &first_version {
-                Some((first, at)) if first != v => {
-                    diags.push(
-                        Diagnostic::error(
-                            "GW105",
-                            format!("`apiVersion: {v}` differs from `{first}` of another spec file"),
-                        )
-                        .at(loc("/apiVersion"))
-                        .path("/apiVersion")
-                        .related(first_loc(prov, *at), "first set here")
-                        .help(format!("every spec file uses `apiVersion: {API_VERSION}`")),
-                    );
-                }
-                Some(_) => {}
-                None => first_version = Some((v.to_string(), index)),
-            }
-        }
+        check_header(&doc, &loc, diags);
         let team = doc.get("team").and_then(Value::as_str).map(str::to_string);
         for (key, value) in doc {
-            if key == "team" {
-                continue; // marks the file; not part of the merged spec
+            if matches!(key.as_str(), "team" | "apiVersion" | "kind") {
+                continue; // `team` marks the file; the header is checked per document
             }
             if let Some(team) = &team
                 && !TEAM_KEYS.contains(&key.as_str())
@@ -125,7 +119,7 @@ pub fn merge_fragments(prov: &Provenance, diags: &mut Diagnostics) -> Map<String
                     }
                     slot.insert(name, item);
                 }
-            } else if key != "apiVersion" && key != "kind" && merged.contains_key(&key) {
+            } else if merged.contains_key(&key) {
                 let ptr = format!("/{}", escape(&key));
                 let earlier = prov.layers()[..index]
                     .iter()
@@ -145,8 +139,53 @@ pub fn merge_fragments(prov: &Provenance, diags: &mut Diagnostics) -> Map<String
                 merged.insert(key, value);
             }
         }
+        header = true;
+    }
+    if header {
+        // Each document's header was checked on its own (above).
+        merged.insert("apiVersion".into(), Value::String(API_VERSION.into()));
+        merged.insert("kind".into(), Value::String(KIND.into()));
     }
     merged
+}
+
+/// Check one spec document's `apiVersion` and `kind`, in the file that has
+/// them: every file of a directory spec is checked, not only the last one.
+fn check_header(doc: &Map<String, Value>, loc: &dyn Fn(&str) -> Option<crate::source::Loc>, diags: &mut Diagnostics) {
+    let missing = |field: &str, value: &str| {
+        Diagnostic::error("GW203", format!("missing required field `{field}`"))
+            .at(loc(""))
+            .help(format!("add `{field}: {value}` at the top of the document: every spec file starts with `apiVersion: {API_VERSION}` and `kind: {KIND}`"))
+    };
+    match doc.get("apiVersion") {
+        None => diags.push(missing("apiVersion", API_VERSION)),
+        Some(Value::String(v)) if v == API_VERSION => {}
+        Some(v) => {
+            let shown = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            diags.push(
+                Diagnostic::error(
+                    "GW105",
+                    format!("`apiVersion: {shown}` is not gatewright's `{API_VERSION}`"),
+                )
+                .at(loc("/apiVersion"))
+                .path("/apiVersion")
+                .help(format!("write `apiVersion: {API_VERSION}` (every spec file has it)")),
+            );
+        }
+    }
+    match doc.get("kind") {
+        None => diags.push(missing("kind", KIND)),
+        Some(Value::String(k)) if k == KIND => {}
+        Some(k) => {
+            let shown = k.as_str().map_or_else(|| k.to_string(), str::to_string);
+            diags.push(
+                Diagnostic::error("GW205", format!("unexpected value `{shown}`, expected one of `{KIND}`"))
+                    .at(loc("/kind"))
+                    .path("/kind")
+                    .help(format!("write `kind: {KIND}` (every spec file has it)")),
+            );
+        }
+    }
 }
 
 /// Report each route that two definitions of one app both define; whether there was one.
@@ -180,12 +219,6 @@ fn duplicate_routes(
         found = true;
     }
     found
-}
-
-fn first_loc(prov: &Provenance, index: usize) -> Option<crate::source::Loc> {
-    let layer = prov.layers().get(index)?;
-    let node = layer.node.pointer("/apiVersion")?;
-    Some(super::provenance::to_loc(layer.file, node.span))
 }
 
 fn singular(key: &str) -> &'static str {

@@ -9,11 +9,13 @@ mod files;
 mod fragments;
 mod provenance;
 mod read;
+mod spec_dir;
 
 pub use files::{SpecFiles, find_spec_files};
 pub use fragments::{escape as escape_token, is_foreign_document, merge_fragments};
 pub use provenance::{Layer, Provenance, to_loc};
 pub use read::{OUTPUT_FILE_LIMIT, read_head, read_limited, read_text_limited};
+pub use spec_dir::{MIXED_FILE, read_spec};
 
 use std::path::Path;
 
@@ -53,6 +55,8 @@ pub struct Service {
     pub non_cluster_ip_fields: Vec<&'static str>,
     /// The `port` of each of its ports that sets a `nodePort` (to `null` too).
     pub node_ports: Vec<u32>,
+    /// Each of its ports: the `port`, and the `targetPort` when it is a number.
+    pub ports: Vec<(u32, Option<u32>)>,
 }
 
 impl Service {
@@ -71,18 +75,24 @@ impl Service {
             Some(yaml::Value::Seq(ports)) => ports.as_slice(),
             _ => &[],
         };
+        let number = |p: &yaml::Node, key: &str| match p.get(key)?.value {
+            yaml::Value::Int(port) => u32::try_from(port).ok(),
+            _ => None,
+        };
         let node_ports = ports
             .iter()
             .filter(|p| p.get("nodePort").is_some())
-            .filter_map(|p| match p.get("port")?.value {
-                yaml::Value::Int(port) => u32::try_from(port).ok(),
-                _ => None,
-            })
+            .filter_map(|p| number(p, "port"))
+            .collect();
+        let ports = ports
+            .iter()
+            .filter_map(|p| Some((number(p, "port")?, number(p, "targetPort"))))
             .collect();
         Some(Service {
             name,
             non_cluster_ip_fields,
             node_ports,
+            ports,
         })
     }
 }

@@ -6,9 +6,11 @@ mod gateways;
 mod grpc;
 mod prefetch;
 mod routes;
+mod services;
 mod upstream;
+mod vendored;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::load::{Provenance, escape_token as esc};
@@ -76,8 +78,11 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
             model.gateways.push(g);
         }
     }
+    vendored::check(site, cx, diags);
     let mut prefetched = prefetch::prefetch(site, cx);
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
+    // The Services of each app namespace whose manifests are all local and read.
+    let mut known: services::Known = HashMap::new();
     let apps = std::mem::take(&mut site.apps);
     for (key, app) in apps {
         let (key, app) = (&key, &app);
@@ -117,8 +122,11 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
         }
         model.routes.extend(http);
         model.grpc_routes.extend(grpc);
-        upstream::resolve_app_upstreams(&ns, app, &base, cx, &mut prefetched, diags, &mut model);
+        if let Some(found) = upstream::resolve_app_upstreams(&ns, app, &base, cx, &mut prefetched, diags, &mut model) {
+            known.insert(ns, (key.clone(), found));
+        }
     }
+    services::check_backends(&model, &known, cx, diags);
     backends::reference_grants(&mut model, cx, diags);
     gateways::certificate_grants(&mut model, cx, diags);
     gateways::stamp_selector_labels(&mut model);

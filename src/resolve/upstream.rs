@@ -14,6 +14,8 @@ use crate::model::{self, Model};
 use crate::spec;
 
 /// Add the app's upstream manifests and Service patches to the model.
+/// Returns the Services of the app's manifests when they are all known: the
+/// app has manifests, all local, all read.
 pub(super) fn resolve_app_upstreams(
     ns: &str,
     app: &spec::App,
@@ -22,7 +24,7 @@ pub(super) fn resolve_app_upstreams(
     prefetched: &mut HashMap<PathBuf, prefetch::Manifest>,
     diags: &mut Diagnostics,
     model: &mut Model,
-) {
+) -> Option<Vec<crate::load::Service>> {
     let mut services: Vec<crate::load::Service> = Vec::new();
     let mut any_remote = false;
     // The Services of a manifest that was refused, or could not be read or
@@ -184,6 +186,7 @@ pub(super) fn resolve_app_upstreams(
             origin: pointer,
         });
     }
+    (!app.manifests.is_empty() && !any_remote && !any_refused).then_some(services)
 }
 
 pub(super) fn local_path(entry: &str, pointer: &str, cx: &Context<'_>) -> Option<std::path::PathBuf> {

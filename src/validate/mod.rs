@@ -9,6 +9,7 @@
 //! [`report::NOT_COVERED`] (GW803, a warning unless `strict`),
 //! [`report::NOT_AN_OBJECT`] (GW804), [`report::BAD_CRDS`] (GW805).
 
+pub mod kustomize;
 pub mod rendered;
 pub mod report;
 
@@ -72,7 +73,7 @@ pub struct FileOptions {
 pub struct Summary {
     /// Files read.
     pub files: usize,
-    /// Objects (non-empty documents) read.
+    /// Objects (non-empty documents) read and validated.
     pub objects: usize,
     /// Objects the CRDs cover and accept.
     pub valid: usize,
@@ -80,6 +81,8 @@ pub struct Summary {
     pub invalid: usize,
     /// Objects whose kind the CRDs do not cover.
     pub not_covered: usize,
+    /// Kustomizations and the patches they apply, not validated.
+    pub skipped: usize,
 }
 
 /// The outcome of [`validate_paths`].
@@ -94,19 +97,31 @@ pub struct Report {
 }
 
 /// Validate every object of every YAML file under `paths` (files as given;
-/// directories walked in sorted order for `*.yaml`/`*.yml`, hidden entries skipped).
+/// directories walked in sorted order for `*.yaml`/`*.yml`, hidden entries
+/// skipped). Kustomizations and the patches they apply are skipped
+/// ([`kustomize`]).
 pub fn validate_paths(paths: &[PathBuf], crds: &CrdSet, opts: FileOptions) -> Report {
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
     let mut summary = Summary::default();
+    let mut read = Vec::new();
     for path in expand(paths, &mut diags) {
         summary.files += 1;
-        let Some((file, docs)) = crate::load::read_yaml_file(&path, &mut sources, &mut diags) else {
-            continue;
-        };
-        for node in &docs {
+        if let Some((file, docs)) = crate::load::read_yaml_file(&path, &mut sources, &mut diags) {
+            read.push((path, file, docs));
+        }
+    }
+    let patches = kustomize::patch_files(read.iter().map(|(p, _, d)| (p.as_path(), d.as_slice())));
+    for (path, file, docs) in &read {
+        let patch = kustomize::is_generated_patch(path, &sources.get(*file).text)
+            || (!patches.is_empty() && patches.contains(&kustomize::canonical(path)));
+        for node in docs {
+            if patch || kustomize::is_kustomization(&node.to_json(), path) {
+                summary.skipped += 1;
+                continue;
+            }
             summary.objects += 1;
-            validate_node(file, node, crds, opts, &mut summary, &mut diags);
+            validate_node(*file, node, crds, opts, &mut summary, &mut diags);
         }
     }
     Report {
