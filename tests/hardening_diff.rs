@@ -267,6 +267,47 @@ fn diff_base_reads_manifests_beside_the_spec_folder() {
     }
 }
 
+/// A manifest that is a symlink inside the repository reads at the base
+/// revision as in the working tree; one that leads out of it is refused.
+#[cfg(unix)]
+#[test]
+fn diff_base_keeps_symlinks_inside_the_repository() {
+    if !has_git() {
+        eprintln!("skipped: git is not on PATH");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("site/manifests")).expect("mkdir");
+    init(&repo);
+    write(&repo.join("apps/web.yaml"), MANIFEST);
+    write(&dir.path().join("outside.yaml"), &format!("{MANIFEST}{SECRET}\n"));
+    std::os::unix::fs::symlink("../../apps/web.yaml", repo.join("site/manifests/web.yaml")).expect("symlink");
+    std::os::unix::fs::symlink("../../../outside.yaml", repo.join("site/manifests/out.yaml")).expect("symlink");
+    write(&repo.join("site/gatewright.yaml"), &spec("manifests/web.yaml"));
+    commit(&repo, "v1");
+    let v2 = spec("manifests/web.yaml").replace(
+        "      web: {",
+        "      api: { host: api.example.com, to: web:80 }\n      web: {",
+    );
+    write(&repo.join("site/gatewright.yaml"), &v2);
+    let o = run(&repo, &["diff", "site/gatewright.yaml", "--base", "HEAD"]);
+    let (out, err) = text(&o);
+    assert!(!err.contains("error"), "{err}");
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    commit(&repo, "v2");
+    write(&repo.join("site/gatewright.yaml"), &spec("manifests/out.yaml"));
+    commit(&repo, "v3");
+    let o = run(
+        &repo,
+        &["diff", "site/gatewright.yaml", "--base", "HEAD~1", "--head", "HEAD"],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(err.contains("HEAD:site/gatewright.yaml:11:"), "{err}");
+    assert!(!out.contains("s3cr3t") && !err.contains("s3cr3t"), "{out}{err}");
+}
+
 /// A spec that does not compile at either revision is exit 2, its findings
 /// located at `REV:path` and GW720 naming the revision.
 #[test]
@@ -295,6 +336,23 @@ fn diff_exits_2_when_a_side_does_not_compile() {
         "{err}"
     );
     assert!(out.is_empty(), "no summary: {out}");
+    // With environments, GW720 names those that failed.
+    for env in ["prod", "staging"] {
+        write(
+            &dir.path().join(format!("site/overlays/{env}.yaml")),
+            &format!("apps:\n  shop:\n    routes:\n      web: {{ host: web.{env}.example.com }}\n"),
+        );
+    }
+    write(&dir.path().join("site/gatewright.yaml"), &spec("../apps/missing.yaml"));
+    commit(dir.path(), "broken, with environments");
+    let o = run(dir.path(), &["diff", "site", "--base", "HEAD~1", "--head", "HEAD"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(err.contains("at `HEAD`, environment `staging`:"), "{err}");
+    assert!(
+        err.contains("does not compile at `HEAD` (environments `prod`, `staging`)"),
+        "{err}"
+    );
     // The working tree broken, the base fine.
     write(
         &dir.path().join("site/gatewright.yaml"),

@@ -51,7 +51,7 @@ pub struct Args {
 pub fn run(args: Args) -> ExitCode {
     let printer = Printer::new(args.format == DiffFormat::Json);
     let report = match &args.trees {
-        Some(dirs) if dirs.len() == 2 => trees(&dirs[0], &dirs[1]),
+        Some(dirs) if dirs.len() == 2 => trees(&dirs[0], &dirs[1], &printer),
         Some(_) => return ExitCode::from(FAILURE),
         None => revisions(&args, &printer),
     };
@@ -71,10 +71,10 @@ pub fn run(args: Args) -> ExitCode {
     ExitCode::from(if report.is_empty() { 0 } else { FINDINGS })
 }
 
-fn trees(old: &Path, new: &Path) -> Result<Report, u8> {
+fn trees(old: &Path, new: &Path, printer: &Printer) -> Result<Report, u8> {
     let read = |dir: &Path| {
         diff::read_existing(dir).map_err(|d| {
-            Printer::new(false).diagnostics(&[d], &Default::default());
+            printer.diagnostics(&[d], &Default::default());
             FAILURE
         })
     };

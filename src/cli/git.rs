@@ -46,6 +46,8 @@ fn line(bytes: Vec<u8>) -> String {
 struct Blob {
     path: String,
     oid: String,
+    /// A symbolic link: the blob is its target.
+    link: bool,
 }
 
 impl Repo {
@@ -63,8 +65,9 @@ impl Repo {
         Ok((Self { root }, rel))
     }
 
-    /// Write the whole tree of `rev` into `into` (symlinks and submodules
-    /// left out: never followed). `Ok(false)` when `rel` does not exist at
+    /// Write the whole tree of `rev` into `into`: a symlink is recreated
+    /// when its target stays inside the tree (left out otherwise), and
+    /// submodules are left out. `Ok(false)` when `rel` does not exist at
     /// that revision.
     pub fn extract(&self, rev: &str, rel: &Path, into: &Path) -> Result<bool, Diagnostic> {
         git(
@@ -119,7 +122,8 @@ impl Repo {
     }
 }
 
-/// The blobs of an `ls-tree -r -z` listing: regular files at safe paths.
+/// The blobs of an `ls-tree -r -z` listing at safe paths, links last, and
+/// none under a link: nothing is ever written through one.
 fn blobs(listing: &[u8]) -> Vec<Blob> {
     let mut out = Vec::new();
     for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
@@ -131,13 +135,20 @@ fn blobs(listing: &[u8]) -> Vec<Blob> {
         let (Some(mode), Some("blob"), Some(oid)) = (meta.next(), meta.next(), meta.next()) else {
             continue;
         };
-        if mode != "120000" && safe(path) {
+        if safe(path) {
             out.push(Blob {
                 path: path.to_string(),
                 oid: oid.to_string(),
+                link: mode == "120000",
             });
         }
     }
+    let links: std::collections::HashSet<&str> = out.iter().filter(|b| b.link).map(|b| b.path.as_str()).collect();
+    let under_link = |path: &str| path.match_indices('/').any(|(i, _)| links.contains(&path[..i]));
+    let keep: Vec<bool> = out.iter().map(|b| !under_link(&b.path)).collect();
+    let mut keep = keep.into_iter();
+    out.retain(|_| keep.next().unwrap_or(false));
+    out.sort_by_key(|b| b.link);
     out
 }
 
@@ -155,12 +166,44 @@ fn copy_blob(out: &mut impl BufRead, blob: &Blob, into: &Path) -> Result<(), Dia
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent).map_err(write_error)?;
     }
-    let mut file = std::fs::File::create(&to).map_err(write_error)?;
-    let copied = std::io::copy(&mut out.by_ref().take(size), &mut file).map_err(write_error)?;
+    let copied = if blob.link && size <= 4096 {
+        let mut target = Vec::new();
+        let n = out.by_ref().take(size).read_to_end(&mut target).map_err(write_error)?;
+        link(&blob.path, &target, &to).map_err(write_error)?;
+        n as u64
+    } else if blob.link {
+        std::io::copy(&mut out.by_ref().take(size), &mut std::io::sink()).map_err(write_error)?
+    } else {
+        let mut file = std::fs::File::create(&to).map_err(write_error)?;
+        std::io::copy(&mut out.by_ref().take(size), &mut file).map_err(write_error)?
+    };
     let mut newline = [0u8; 1];
     if copied != size || out.read_exact(&mut newline).is_err() || newline != *b"\n" {
         return Err(broken(&format!("`{}` was cut short", blob.path)));
     }
+    Ok(())
+}
+
+/// Recreate the link at `path` (inside the tree) to `target` when the
+/// target, read from the link's folder, stays inside the tree: the
+/// extraction then reads as the working tree does, symlinks resolved.
+fn link(path: &str, target: &[u8], to: &Path) -> std::io::Result<()> {
+    let Ok(target) = std::str::from_utf8(target) else {
+        return Ok(());
+    };
+    let mut depth = Path::new(path).components().count().saturating_sub(1);
+    for c in Path::new(target).components() {
+        match c {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir if depth > 0 => depth -= 1,
+            _ => return Ok(()), // absolute, or above the tree's top
+        }
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(target, to)?;
+    #[cfg(not(unix))]
+    let _ = to;
     Ok(())
 }
 
@@ -175,5 +218,45 @@ fn slash(p: &Path) -> String {
 }
 
 fn safe(path: &str) -> bool {
-    Path::new(path).components().all(|c| matches!(c, Component::Normal(_)))
+    Path::new(path)
+        .components()
+        .all(|c| matches!(c, Component::Normal(p) if p != ".git"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_extracted_under_a_link_and_links_come_last() {
+        let listing = [
+            "120000 blob aaa\tsite/l",
+            "100644 blob bbb\tsite/l/x.yaml",
+            "100644 blob ccc\tsite/a.yaml",
+            "100644 blob ddd\t.git/config",
+            "160000 commit eee\tvendor/sub",
+        ]
+        .join("\0");
+        let found = blobs(listing.as_bytes());
+        let got: Vec<(&str, bool)> = found.iter().map(|b| (b.path.as_str(), b.link)).collect();
+        assert_eq!(got, [("site/a.yaml", false), ("site/l", true)]);
+    }
+
+    #[test]
+    fn a_link_out_of_the_tree_is_not_made() {
+        let dir = tempfile::tempdir().expect("tmp");
+        for (path, target, made) in [
+            ("site/m/web.yaml", "../../apps/web.yaml", true),
+            ("site/up.yaml", "../../x.yaml", false),
+            ("top.yaml", "/etc/passwd", false),
+        ] {
+            let to = dir.path().join(path.replace('/', "-"));
+            link(path, target.as_bytes(), &to).expect("link");
+            assert_eq!(
+                std::fs::symlink_metadata(&to).is_ok(),
+                made && cfg!(unix),
+                "{path} -> {target}"
+            );
+        }
+    }
 }

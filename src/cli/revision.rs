@@ -77,29 +77,35 @@ pub fn compile(base: &Options, at: &At<'_>, printer: &Printer) -> Result<Side, u
     opts.spec = root.join(at.rel);
     let prefix = at.rev.map(|r| format!("{r}:")).unwrap_or_default();
     let compiled = gatewright::driver::compile_targets(&opts).map_err(|d| fail(relabel_diag(d, &root, &prefix)))?;
-    let mut failed = Vec::new();
+    let (mut broken, mut failed) = (false, Vec::new());
     let mut targets = BTreeMap::new();
     for (target, outcome) in compiled {
         if outcome.has_errors() {
+            if let Some(env) = &target.env {
+                printer.note(&format!("at {}, environment `{env}`:", at.label()));
+            }
             let (sources, diags) = relabel(&outcome, &root, &prefix);
             printer.diagnostics(&diags, &sources);
-            failed.push(target.env.clone().unwrap_or_else(|| "(no environments)".into()));
+            broken = true;
+            failed.extend(target.env.clone());
         }
         targets.insert(target.env, outcome);
     }
-    if !failed.is_empty() {
+    if broken {
         return Err(fail(does_not_compile(&at.label(), &failed)));
     }
     Ok(Side { targets, root })
 }
 
 fn does_not_compile(label: &str, envs: &[String]) -> Diagnostic {
+    let envs = match envs {
+        [] => String::new(),
+        [one] => format!(" (environment `{one}`)"),
+        many => format!(" (environments `{}`)", many.join("`, `")),
+    };
     Diagnostic::error(
         "GW720",
-        format!(
-            "the spec does not compile at {label} (environments: {}): nothing to compare",
-            envs.join(", ")
-        ),
+        format!("the spec does not compile at {label}{envs}: nothing to compare"),
     )
     .help("fix the errors above (they name the revision): `diff` exits 2 here, so a CI step that accepts exit 1 still fails")
 }
