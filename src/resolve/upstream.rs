@@ -76,8 +76,10 @@ pub(super) fn resolve_app_upstreams(
             any_refused = true;
             continue;
         }
-        // Symlinks resolved: a link inside the root to a file elsewhere is outside too.
-        if let Some(root) = cx.manifests_under.as_ref().filter(|root| !root.contains(&path)) {
+        // Symlinks resolved: a link inside the root to a file elsewhere is
+        // outside too. A prefetched manifest was found inside.
+        let outside = |root: &&super::ManifestRoot| !prefetched.contains_key(&path) && !root.contains(&path);
+        if let Some(root) = cx.manifests_under.as_ref().filter(outside) {
             let (message, help) = root.refusal(entry);
             diags.push(cx.err("GW328", &pointer, message).help(help));
             any_refused = true;
