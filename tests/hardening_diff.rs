@@ -162,6 +162,17 @@ fn the_work_tree_bounds_manifests_of_a_spec_in_a_subfolder() {
         err.contains("is outside the repository `.` that holds the spec"),
         "{err}"
     );
+    // Git's own data is not the work tree: a CI checkout keeps its token there.
+    write(&repo.join(".git/config"), &format!("{MANIFEST}{SECRET}\n"));
+    write(&repo.join("site/gatewright.yaml"), &spec("../.git/config"));
+    let o = run(&repo, &["check", "site/gatewright.yaml", "--out", "deploy"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error[GW328]: manifest `../.git/config` is inside a `.git` folder"),
+        "{err}"
+    );
+    assert!(!out.contains("s3cr3t") && !err.contains("s3cr3t"), "{out}{err}");
 }
 
 /// `check` says that a vendored copy differs, without its text.

@@ -37,7 +37,7 @@ pub(super) fn prefetch(site: &Site, cx: &Context<'_>) -> HashMap<PathBuf, Manife
             let Some(path) = local_path(entry, &format!("{base}/manifests/{i}"), cx) else {
                 continue;
             };
-            let outside = cx.manifests_under.as_ref().is_some_and(|root| !root.contains(&path));
+            let outside = cx.manifests_under.as_ref().is_some_and(|root| !root.allows(&path));
             if !outside && !cx.preloaded.contains_key(&path) {
                 paths.insert(path);
             }

@@ -72,31 +72,42 @@ impl ManifestRoot {
         })
     }
 
-    /// Whether `path` lies inside the root, symlinks resolved. Only
-    /// metadata is looked at: a file outside is never opened. A path that
-    /// does not exist is judged by its nearest existing ancestor (reading
-    /// it then fails with GW323).
-    pub fn contains(&self, path: &Path) -> bool {
-        resolved(path).is_some_and(|p| p.starts_with(&self.dir))
+    /// Whether a manifest at `path` may be read: inside the root, symlinks
+    /// resolved, and in no `.git` folder (a work tree's own data, e.g. the
+    /// credentials a CI checkout leaves in `.git/config`). Only metadata is
+    /// looked at: a refused file is never opened. A path that does not
+    /// exist is judged by its nearest existing ancestor (reading it then
+    /// fails with GW323).
+    pub fn allows(&self, path: &Path) -> bool {
+        self.refusal(path, "").is_none()
     }
 
-    /// The GW328 message and help for manifest `entry` outside the root.
-    pub fn refusal(&self, entry: &str) -> (String, String) {
+    /// The GW328 message and help when manifest `entry`, at `path`, may not
+    /// be read ([`ManifestRoot::allows`]); `None` when it may.
+    pub fn refusal(&self, path: &Path, entry: &str) -> Option<(String, String)> {
+        let inside = resolved(path).and_then(|p| p.strip_prefix(&self.dir).ok().map(Path::to_path_buf));
         let dir = shown(&self.dir);
         let widen = "vendor a copy inside it, or reference the manifest by URL";
-        match self.kind {
-            RootKind::Flag => (
-                format!("manifest `{entry}` is outside `{dir}` (`--manifests-under`)"),
-                "move the manifest under that directory, or reference it by URL".to_string(),
-            ),
-            RootKind::Repository => (
-                format!("manifest `{entry}` is outside the repository `{dir}` that holds the spec"),
-                format!("{widen}; `--manifests-under DIR` sets another root"),
-            ),
-            RootKind::SpecFolder => (
-                format!("manifest `{entry}` is outside the spec's folder `{dir}` (the spec is in no Git work tree)"),
-                format!("{widen}; `--manifests-under DIR` sets another root"),
-            ),
+        match inside {
+            Some(rel) if rel.components().any(|c| c.as_os_str() == ".git") => Some((
+                format!("manifest `{entry}` is inside a `.git` folder"),
+                "a `.git` folder holds Git's own data (and a CI checkout's credentials): list a manifest of the work tree".into(),
+            )),
+            Some(_) => None,
+            None => Some(match self.kind {
+                RootKind::Flag => (
+                    format!("manifest `{entry}` is outside `{dir}` (`--manifests-under`)"),
+                    "move the manifest under that directory, or reference it by URL".to_string(),
+                ),
+                RootKind::Repository => (
+                    format!("manifest `{entry}` is outside the repository `{dir}` that holds the spec"),
+                    format!("{widen}; `--manifests-under DIR` sets another root"),
+                ),
+                RootKind::SpecFolder => (
+                    format!("manifest `{entry}` is outside the spec's folder `{dir}` (the spec is in no Git work tree)"),
+                    format!("{widen}; `--manifests-under DIR` sets another root"),
+                ),
+            }),
         }
     }
 }
@@ -200,9 +211,10 @@ mod tests {
             dir: root.join("site"),
             kind: RootKind::SpecFolder,
         };
-        assert!(r.contains(&root.join("site/no/such.yaml")));
-        assert!(!r.contains(&root.join("site/../other.yaml")));
-        assert!(!r.contains(Path::new("/proc/self/environ")));
+        assert!(r.allows(&root.join("site/no/such.yaml")));
+        assert!(!r.allows(&root.join("site/../other.yaml")));
+        assert!(!r.allows(Path::new("/proc/self/environ")));
+        assert!(!r.allows(&root.join("site/.git/config")));
     }
 
     #[test]

@@ -77,10 +77,12 @@ pub(super) fn resolve_app_upstreams(
             continue;
         }
         // Symlinks resolved: a link inside the root to a file elsewhere is
-        // outside too. A prefetched manifest was found inside.
-        let outside = |root: &&super::ManifestRoot| !prefetched.contains_key(&path) && !root.contains(&path);
-        if let Some(root) = cx.manifests_under.as_ref().filter(outside) {
-            let (message, help) = root.refusal(entry);
+        // outside too. A prefetched manifest was found allowed.
+        let refused = match &cx.manifests_under {
+            Some(root) if !prefetched.contains_key(&path) => root.refusal(&path, entry),
+            _ => None,
+        };
+        if let Some((message, help)) = refused {
             diags.push(cx.err("GW328", &pointer, message).help(help));
             any_refused = true;
             continue;
