@@ -46,8 +46,10 @@ pub struct Options {
     /// that produced the field.
     pub crds: Option<std::sync::Arc<crate::crd::CrdSet>>,
     /// Refuse local `manifests:` files outside this directory
-    /// (`--manifests-under DIR`): a spec (or a team's file) cannot vendor a
-    /// file from elsewhere on the machine into the output.
+    /// (`--manifests-under DIR`); by default, outside the Git work tree that
+    /// holds the spec, or the spec's folder outside Git
+    /// ([`resolve::ManifestRoot`]): a spec (or a team's file) cannot vendor
+    /// a file from elsewhere on the machine into the output.
     pub manifests_under: Option<PathBuf>,
     /// Drop the spec's parsed nodes once nothing in the compile needs them
     /// (after analysis, unless `crds` are set): [`Compiled::provenance`] then
@@ -196,21 +198,12 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
             sources,
             gateway_api_version: target,
             preloaded,
-            manifests_under: match &opts.manifests_under {
-                None => None,
-                Some(dir) => match std::fs::canonicalize(dir) {
-                    Ok(dir) => Some(dir),
-                    Err(e) => {
-                        diags.push(
-                            Diagnostic::error(
-                                "GW101",
-                                format!("cannot use `--manifests-under {}`: {e}", dir.display()),
-                            )
-                            .help("name an existing directory, e.g. the repository's root"),
-                        );
-                        return None;
-                    }
-                },
+            manifests_under: match resolve::ManifestRoot::for_spec(&opts.spec, opts.manifests_under.as_deref()) {
+                Ok(root) => Some(root),
+                Err(d) => {
+                    diags.push(d);
+                    return None;
+                }
             },
         };
         resolve::resolve(&mut site, &mut cx, diags)

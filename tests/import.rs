@@ -27,10 +27,20 @@ fn report(imported: &Imported) -> String {
         .replace(&root().display().to_string(), "<root>")
 }
 
-/// Save the spec in `dir` and compile it; the rendered objects by key.
-fn compile_spec(dir: &Path, text: &str) -> BTreeMap<(String, String, String), serde_json::Value> {
+/// Save the spec in `dir` and compile it, its manifests allowed under
+/// `manifests_under` (the spec's folder by default, outside Git); the
+/// rendered objects by key.
+fn compile_spec(
+    dir: &Path,
+    text: &str,
+    manifests_under: Option<&Path>,
+) -> BTreeMap<(String, String, String), serde_json::Value> {
     std::fs::write(dir.join("gatewright.yaml"), text).expect("write spec");
-    let tree = render(dir);
+    let tree = render_with(gatewright::Options {
+        spec: dir.to_path_buf(),
+        manifests_under: manifests_under.map(Path::to_path_buf),
+        ..gatewright::Options::default()
+    });
     tree_objects(&tree).into_iter().map(|(_, v)| (key(&v), v)).collect()
 }
 
@@ -63,7 +73,9 @@ fn aks_store_manifest_becomes_the_seed_spec() {
     insta::assert_snapshot!("aks_store_spec", spec);
     insta::assert_snapshot!("aks_store_stderr", String::from_utf8_lossy(&out.stderr));
 
-    let rendered = compile_spec(&work, &spec);
+    // The manifest is beside `work/`, in no Git work tree: rendering it
+    // takes `--manifests-under ..`.
+    let rendered = compile_spec(&work, &spec, Some(tmp.path()));
     let mut expected = BTreeMap::new();
     for entry in std::fs::read_dir(seed.join("expected")).expect("seed/expected") {
         let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
@@ -100,7 +112,7 @@ fn ingress_case(name: &str, paths: Vec<PathBuf>, namespace: Option<&str>) {
     );
     insta::assert_snapshot!(name, report(&imported));
     let dir = tempfile::tempdir().expect("tempdir");
-    let rendered = compile_spec(dir.path(), &imported.text);
+    let rendered = compile_spec(dir.path(), &imported.text, None);
     assert!(
         rendered.keys().any(|(k, _, _)| k == "HTTPRoute"),
         "{name}: no HTTPRoute rendered"

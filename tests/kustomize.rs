@@ -30,7 +30,13 @@ fn kustomize_builds_the_seed_tree_with_the_upstream_manifest() {
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(dir.path().join("gatewright.yaml"), spec).expect("write spec");
-    let tree = render(&dir.path().join("gatewright.yaml"));
+    // The manifest lies in ../shared, outside the spec's folder: allowed as
+    // `--manifests-under` allows it.
+    let tree = render_with(gatewright::Options {
+        spec: dir.path().join("gatewright.yaml"),
+        manifests_under: Some(shared_data()),
+        ..gatewright::Options::default()
+    });
     let out = dir.path().join("out");
     gatewright::emit::write_tree(&tree, &out).expect("write tree");
 

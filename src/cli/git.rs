@@ -1,23 +1,23 @@
-//! The spec as it is at a Git revision: `git` is run as a child process
-//! (no Git library), and the spec's folder is written into a temporary
-//! directory that mirrors the repository's layout.
+//! The repository as it is at a Git revision: `git` is run as a child
+//! process (no Git library), and the revision's whole tree is written into a
+//! temporary directory, so a spec that names `../apps/x.yaml` compiles there
+//! as in the working tree.
 
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use gatewright::diagnostic::Diagnostic;
 
-/// The repository around the current directory.
+/// The repository that holds the spec.
 pub struct Repo {
-    /// Its top-level directory.
+    /// Its top-level directory, symlinks resolved.
     pub root: PathBuf,
-    /// The current directory relative to `root` (`git rev-parse --show-prefix`).
-    prefix: PathBuf,
 }
 
 fn git_error(what: &str, detail: &str) -> Diagnostic {
     Diagnostic::error("GW710", format!("git: {what}: {}", detail.trim()))
-        .help("run `gatewright diff` inside a Git repository, with revisions it knows (`git log --oneline`)")
+        .help("run `gatewright diff` on a spec inside a Git repository, with revisions it knows (`git log --oneline`)")
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Diagnostic> {
@@ -42,84 +42,169 @@ fn line(bytes: Vec<u8>) -> String {
         .to_string()
 }
 
+/// One file of a revision's tree.
+struct Blob {
+    path: String,
+    oid: String,
+    /// A symbolic link: the blob is its target.
+    link: bool,
+}
+
 impl Repo {
-    /// The repository of the current directory.
-    pub fn open() -> Result<Self, Diagnostic> {
-        let here = Path::new(".");
-        let root = PathBuf::from(line(git(here, &["rev-parse", "--show-toplevel"])?));
-        let prefix = PathBuf::from(line(git(here, &["rev-parse", "--show-prefix"])?));
-        Ok(Self { root, prefix })
+    /// The repository around `spec` (relative to the current directory, or
+    /// absolute; it need not exist in the working tree), and the spec's
+    /// path relative to the repository's top level.
+    pub fn open(spec: &Path) -> Result<(Self, PathBuf), Diagnostic> {
+        let outside = || git_error("the spec is outside the repository", &spec.display().to_string());
+        let full = gatewright::resolve::resolved(spec).ok_or_else(outside)?;
+        let near = full.ancestors().find(|p| p.is_dir()).ok_or_else(outside)?;
+        let top = PathBuf::from(line(git(near, &["rev-parse", "--show-toplevel"])?));
+        let root =
+            std::fs::canonicalize(&top).map_err(|e| git_error("cannot resolve the work tree", &e.to_string()))?;
+        let rel = full.strip_prefix(&root).map_err(|_| outside())?.to_path_buf();
+        Ok((Self { root }, rel))
     }
 
-    /// `spec` (relative to the current directory) relative to the repository root.
-    pub fn relative(&self, spec: &Path) -> Result<PathBuf, Diagnostic> {
-        let mut rel = PathBuf::new();
-        for c in self.prefix.join(spec).components() {
-            match c {
-                Component::Normal(p) => rel.push(p),
-                Component::ParentDir if rel.pop() => {}
-                Component::CurDir => {}
-                _ => {
-                    return Err(git_error(
-                        "the spec is outside the repository",
-                        &spec.display().to_string(),
-                    ));
-                }
-            }
-        }
-        Ok(rel)
-    }
-
-    /// Write the folder holding `rel` (the spec folder, or a spec file's
-    /// folder) as it is at `rev` into `into`, at the same relative path.
-    /// `Ok(false)` when the spec does not exist at that revision.
+    /// Write the whole tree of `rev` into `into`: a symlink is recreated
+    /// when its target stays inside the tree (left out otherwise), and
+    /// submodules are left out. `Ok(false)` when `rel` does not exist at
+    /// that revision.
     pub fn extract(&self, rev: &str, rel: &Path, into: &Path) -> Result<bool, Diagnostic> {
         git(
             &self.root,
             &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")],
         )
         .map_err(|_| git_error(&format!("unknown revision `{rev}`"), ""))?;
+        let listing = git(&self.root, &["ls-tree", "-r", "-z", "--full-tree", rev])?;
+        let blobs = blobs(&listing);
         let spec = slash(rel);
-        let object = if spec.is_empty() {
-            rev.to_string()
-        } else {
-            format!("{rev}:{spec}")
-        };
-        let kind = match git(&self.root, &["cat-file", "-t", &object]) {
-            Ok(k) => line(k),
-            Err(_) => return Ok(false),
-        };
-        let folder = match kind.as_str() {
-            "tree" => spec.clone(),
-            _ => rel.parent().map(slash).unwrap_or_default(),
-        };
-        let mut args = vec!["ls-tree", "-r", "-z", "--full-tree", rev];
-        if !folder.is_empty() {
-            args.extend(["--", folder.as_str()]);
+        let found = spec.is_empty()
+            || blobs
+                .iter()
+                .any(|b| b.path == spec || b.path.strip_prefix(&spec).is_some_and(|r| r.starts_with('/')));
+        if found {
+            self.write_blobs(&blobs, into)?;
         }
-        let listing = git(&self.root, &args)?;
-        for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
-            let entry = String::from_utf8_lossy(entry);
-            let Some((meta, path)) = entry.split_once('\t') else {
-                continue;
-            };
-            let mut meta = meta.split(' ');
-            let (Some(mode), Some("blob"), Some(oid)) = (meta.next(), meta.next(), meta.next()) else {
-                continue;
-            };
-            if mode == "120000" || !safe(path) {
-                continue; // symlinks are never followed
-            }
-            let bytes = git(&self.root, &["cat-file", "blob", oid])?;
-            let to = into.join(path);
-            if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| git_error("cannot write a temporary file", &e.to_string()))?;
-            }
-            std::fs::write(&to, bytes).map_err(|e| git_error("cannot write a temporary file", &e.to_string()))?;
-        }
-        Ok(true)
+        Ok(found)
     }
+
+    /// Every blob through one `git cat-file --batch`, written under `into`.
+    fn write_blobs(&self, blobs: &[Blob], into: &Path) -> Result<(), Diagnostic> {
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| git_error("cannot run `git`", &e.to_string()))?;
+        let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            return Err(git_error("cannot talk to `git cat-file`", "no pipe"));
+        };
+        let written = std::thread::scope(|s| {
+            s.spawn(move || {
+                for b in blobs {
+                    if writeln!(stdin, "{}", b.oid).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut out = BufReader::new(stdout);
+            blobs.iter().try_for_each(|b| copy_blob(&mut out, b, into))
+        });
+        let status = child.wait();
+        written?;
+        match status {
+            Ok(s) if s.success() => Ok(()),
+            _ => Err(git_error("`git cat-file --batch` failed", "")),
+        }
+    }
+}
+
+/// The blobs of an `ls-tree -r -z` listing at safe paths, links last, and
+/// none under a link: nothing is ever written through one.
+fn blobs(listing: &[u8]) -> Vec<Blob> {
+    let mut out = Vec::new();
+    for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut meta = meta.split(' ');
+        let (Some(mode), Some("blob"), Some(oid)) = (meta.next(), meta.next(), meta.next()) else {
+            continue;
+        };
+        if safe(path) {
+            out.push(Blob {
+                path: path.to_string(),
+                oid: oid.to_string(),
+                link: mode == "120000",
+            });
+        }
+    }
+    let links: std::collections::HashSet<&str> = out.iter().filter(|b| b.link).map(|b| b.path.as_str()).collect();
+    let under_link = |path: &str| path.match_indices('/').any(|(i, _)| links.contains(&path[..i]));
+    let keep: Vec<bool> = out.iter().map(|b| !under_link(&b.path)).collect();
+    let mut keep = keep.into_iter();
+    out.retain(|_| keep.next().unwrap_or(false));
+    out.sort_by_key(|b| b.link);
+    out
+}
+
+/// Read one `<oid> blob <size>\n<bytes>\n` answer and write the bytes.
+fn copy_blob(out: &mut impl BufRead, blob: &Blob, into: &Path) -> Result<(), Diagnostic> {
+    let broken = |detail: &str| git_error("`git cat-file --batch` answered unexpectedly", detail);
+    let mut header = String::new();
+    out.read_line(&mut header).map_err(|e| broken(&e.to_string()))?;
+    let size: u64 = match header.trim_end().split(' ').collect::<Vec<_>>()[..] {
+        [oid, "blob", size] if oid == blob.oid => size.parse().map_err(|_| broken(&header))?,
+        _ => return Err(broken(&header)),
+    };
+    let to = into.join(&blob.path);
+    let write_error = |e: std::io::Error| git_error("cannot write a temporary file", &format!("{}: {e}", to.display()));
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent).map_err(write_error)?;
+    }
+    let copied = if blob.link && size <= 4096 {
+        let mut target = Vec::new();
+        let n = out.by_ref().take(size).read_to_end(&mut target).map_err(write_error)?;
+        link(&blob.path, &target, &to).map_err(write_error)?;
+        n as u64
+    } else if blob.link {
+        std::io::copy(&mut out.by_ref().take(size), &mut std::io::sink()).map_err(write_error)?
+    } else {
+        let mut file = std::fs::File::create(&to).map_err(write_error)?;
+        std::io::copy(&mut out.by_ref().take(size), &mut file).map_err(write_error)?
+    };
+    let mut newline = [0u8; 1];
+    if copied != size || out.read_exact(&mut newline).is_err() || newline != *b"\n" {
+        return Err(broken(&format!("`{}` was cut short", blob.path)));
+    }
+    Ok(())
+}
+
+/// Recreate the link at `path` (inside the tree) to `target` when the
+/// target, read from the link's folder, stays inside the tree: the
+/// extraction then reads as the working tree does, symlinks resolved.
+fn link(path: &str, target: &[u8], to: &Path) -> std::io::Result<()> {
+    let Ok(target) = std::str::from_utf8(target) else {
+        return Ok(());
+    };
+    let mut depth = Path::new(path).components().count().saturating_sub(1);
+    for c in Path::new(target).components() {
+        match c {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir if depth > 0 => depth -= 1,
+            _ => return Ok(()), // absolute, or above the tree's top
+        }
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(target, to)?;
+    #[cfg(not(unix))]
+    let _ = to;
+    Ok(())
 }
 
 fn slash(p: &Path) -> String {
@@ -133,5 +218,45 @@ fn slash(p: &Path) -> String {
 }
 
 fn safe(path: &str) -> bool {
-    Path::new(path).components().all(|c| matches!(c, Component::Normal(_)))
+    Path::new(path)
+        .components()
+        .all(|c| matches!(c, Component::Normal(p) if p != ".git"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_extracted_under_a_link_and_links_come_last() {
+        let listing = [
+            "120000 blob aaa\tsite/l",
+            "100644 blob bbb\tsite/l/x.yaml",
+            "100644 blob ccc\tsite/a.yaml",
+            "100644 blob ddd\t.git/config",
+            "160000 commit eee\tvendor/sub",
+        ]
+        .join("\0");
+        let found = blobs(listing.as_bytes());
+        let got: Vec<(&str, bool)> = found.iter().map(|b| (b.path.as_str(), b.link)).collect();
+        assert_eq!(got, [("site/a.yaml", false), ("site/l", true)]);
+    }
+
+    #[test]
+    fn a_link_out_of_the_tree_is_not_made() {
+        let dir = tempfile::tempdir().expect("tmp");
+        for (path, target, made) in [
+            ("site/m/web.yaml", "../../apps/web.yaml", true),
+            ("site/up.yaml", "../../x.yaml", false),
+            ("top.yaml", "/etc/passwd", false),
+        ] {
+            let to = dir.path().join(path.replace('/', "-"));
+            link(path, target.as_bytes(), &to).expect("link");
+            assert_eq!(
+                std::fs::symlink_metadata(&to).is_ok(),
+                made && cfg!(unix),
+                "{path} -> {target}"
+            );
+        }
+    }
 }

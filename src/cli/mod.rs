@@ -8,6 +8,7 @@ mod git;
 mod import;
 mod output;
 mod render;
+mod revision;
 mod stamp;
 mod validate;
 

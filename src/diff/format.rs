@@ -10,64 +10,76 @@ use super::routing::{Change, ChangeKind};
 use super::tree::TreeDiff;
 use super::{EnvReport, Report};
 
-/// Unified diffs of every changed, added and removed file, `old_label/path` → `new_label/path`.
+/// Whether `path` of an output tree is a vendored copy of a local manifest
+/// (`NAMESPACE/upstream/FILE`, under an environment's folder or not): text
+/// gatewright did not write, never printed in a diff.
+pub fn is_vendored(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts[..] {
+        [.., _, "upstream", file] => file != "kustomization.yaml",
+        _ => false,
+    }
+}
+
+/// Unified diffs of every changed, added and removed file, `old_label/path`
+/// → `new_label/path`; for a vendored manifest ([`is_vendored`]) only the
+/// line that it differs.
 pub fn file_diffs(files: &TreeDiff, old_label: &str, new_label: &str, color: bool) -> String {
     let mut out = String::new();
-    let mut all: Vec<(&str, &str, &str)> = Vec::new();
+    let mut all: Vec<(&str, Option<&str>, Option<&str>)> = Vec::new();
     all.extend(
         files
             .changed
             .iter()
-            .map(|c| (c.path.as_str(), c.old.as_str(), c.new.as_str())),
+            .map(|c| (c.path.as_str(), Some(c.old.as_str()), Some(c.new.as_str()))),
     );
     all.extend(
         files
             .added
             .iter()
             .zip(&files.added_text)
-            .map(|(p, t)| (p.as_str(), "", t.as_str())),
+            .map(|(p, t)| (p.as_str(), None, Some(t.as_str()))),
     );
     all.extend(
         files
             .removed
             .iter()
             .zip(&files.removed_text)
-            .map(|(p, t)| (p.as_str(), t.as_str(), "")),
+            .map(|(p, t)| (p.as_str(), Some(t.as_str()), None)),
     );
     all.sort();
     for (path, old, new) in all {
-        let a = if old.is_empty() {
-            "/dev/null".to_string()
-        } else {
-            format!("{old_label}/{path}")
+        let label = |side: Option<&str>, l: &str| match side {
+            Some(t) if !t.is_empty() => format!("{l}/{path}"),
+            _ => "/dev/null".to_string(),
         };
-        let b = if new.is_empty() {
-            "/dev/null".to_string()
-        } else {
-            format!("{new_label}/{path}")
-        };
-        let diff = similar::TextDiff::from_lines(old, new);
-        let text = diff.unified_diff().context_radius(3).header(&a, &b).to_string();
-        for line in text.lines() {
-            let paint = match line.as_bytes().first() {
-                _ if !color => None,
-                Some(b'+') if !line.starts_with("+++") => Some("32"),
-                Some(b'-') if !line.starts_with("---") => Some("31"),
-                Some(b'@') => Some("36"),
-                Some(b'-' | b'+') => Some("1"),
-                _ => None,
-            };
-            match paint {
-                Some(code) => {
-                    let _ = writeln!(out, "\x1b[{code}m{line}\x1b[0m");
-                }
-                None => {
-                    let _ = writeln!(out, "{line}");
-                }
-            }
+        let (a, b) = (label(old, old_label), label(new, new_label));
+        if is_vendored(path) {
+            let _ = writeln!(out, "Files {a} and {b} differ (a vendored manifest: content not shown)");
+            continue;
         }
+        let diff = similar::TextDiff::from_lines(old.unwrap_or(""), new.unwrap_or(""));
+        let text = diff.unified_diff().context_radius(3).header(&a, &b).to_string();
+        paint(&mut out, &text, color);
     }
     out
+}
+
+fn paint(out: &mut String, text: &str, color: bool) {
+    for line in text.lines() {
+        let code = match line.as_bytes().first() {
+            _ if !color => None,
+            Some(b'+') if !line.starts_with("+++") => Some("32"),
+            Some(b'-') if !line.starts_with("---") => Some("31"),
+            Some(b'@') => Some("36"),
+            Some(b'-' | b'+') => Some("1"),
+            _ => None,
+        };
+        let _ = match code {
+            Some(code) => writeln!(out, "\x1b[{code}m{line}\x1b[0m"),
+            None => writeln!(out, "{line}"),
+        };
+    }
 }
 
 /// One line per change: a sign and a description (code spans in backticks when `md`).

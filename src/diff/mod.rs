@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::load::Provenance;
 use crate::source::Sources;
 pub use routing::{Change, ChangeKind, Routing, Side, summarize};
-pub use tree::{TreeDiff, compare_dir, compare_trees, read_generated};
+pub use tree::{TreeDiff, compare_dir, compare_trees, read_existing, read_generated};
 
 /// A spec location for annotations: a path relative to the repository, 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

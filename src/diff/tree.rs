@@ -87,6 +87,26 @@ pub fn compare_dir(tree: &Tree, dir: &Path) -> Result<TreeDiff, Diagnostic> {
     Ok(d)
 }
 
+/// The generated files of an output directory that must exist (`diff
+/// --trees`): a missing, unreadable or non-directory path is GW722, where
+/// [`read_generated`] takes a missing directory as an empty tree.
+pub fn read_existing(dir: &Path) -> Result<Tree, Diagnostic> {
+    let problem = match std::fs::symlink_metadata(dir) {
+        Err(e) => Some(e.to_string()),
+        Ok(meta) if !meta.is_dir() && !meta.file_type().is_symlink() => Some("not a directory".into()),
+        Ok(meta) if meta.is_dir() => std::fs::read_dir(dir).err().map(|e| e.to_string()),
+        Ok(_) => None,
+    };
+    if let Some(problem) = problem {
+        return Err(Diagnostic::error(
+            "GW722",
+            format!("cannot read output tree `{}`: {problem}", dir.display()),
+        )
+        .help("pass two directories that `gatewright render --out` wrote"));
+    }
+    read_generated(dir).map(|(tree, _)| tree)
+}
+
 /// The generated files under `dir` as a tree, and the paths of everything
 /// else that is not a folder (hand-written files, symlinks).
 pub fn read_generated(dir: &Path) -> Result<(Tree, Vec<String>), Diagnostic> {

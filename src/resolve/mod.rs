@@ -5,6 +5,7 @@ mod backends;
 mod gateways;
 mod grpc;
 mod prefetch;
+mod root;
 mod routes;
 mod services;
 mod upstream;
@@ -17,6 +18,7 @@ use crate::load::{Provenance, escape_token as esc};
 use crate::model::{self, Model};
 use crate::source::Sources;
 use crate::spec::{self, Site};
+pub use root::{ManifestRoot, RootKind, resolved, work_tree};
 
 /// Label that puts a namespace on an Istio revision.
 pub const REVISION_LABEL: &str = "istio.io/rev";
@@ -35,8 +37,9 @@ pub struct Context<'a> {
     pub gateway_api_version: String,
     /// Manifests already read with the spec directory, taken by the app that names them.
     pub preloaded: crate::load::Preloaded,
-    /// The directory local manifests must be in (canonical), when restricted.
-    pub manifests_under: Option<std::path::PathBuf>,
+    /// The directory local manifests must be in ([`ManifestRoot::for_spec`]);
+    /// `None` reads them from anywhere (benchmarks, tests of other stages).
+    pub manifests_under: Option<ManifestRoot>,
 }
 
 impl Context<'_> {

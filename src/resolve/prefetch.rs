@@ -1,7 +1,7 @@
 //! Local manifests read and parsed ahead of the walk over the apps, on every
 //! core: a site can vendor thousands. The walk takes each one from here and
 //! makes every check as before; a manifest that was not prefetched (refused
-//! by `--manifests-under`, or named twice) is read when the walk gets to it.
+//! as outside the manifest root, or named twice) is read when the walk gets to it.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -25,7 +25,7 @@ pub(super) fn read_manifest(path: &Path) -> Manifest {
 }
 
 /// Every local manifest the apps name, read on every core: not those the
-/// spec directory already holds, nor those outside `--manifests-under`.
+/// spec directory already holds, nor those outside the manifest root.
 pub(super) fn prefetch(site: &Site, cx: &Context<'_>) -> HashMap<PathBuf, Manifest> {
     let mut paths = BTreeSet::new();
     for (key, app) in &site.apps {
@@ -37,10 +37,7 @@ pub(super) fn prefetch(site: &Site, cx: &Context<'_>) -> HashMap<PathBuf, Manife
             let Some(path) = local_path(entry, &format!("{base}/manifests/{i}"), cx) else {
                 continue;
             };
-            let outside = cx
-                .manifests_under
-                .as_ref()
-                .is_some_and(|root| !std::fs::canonicalize(&path).is_ok_and(|p| p.starts_with(root)));
+            let outside = cx.manifests_under.as_ref().is_some_and(|root| !root.allows(&path));
             if !outside && !cx.preloaded.contains_key(&path) {
                 paths.insert(path);
             }

@@ -50,25 +50,6 @@ pub(super) fn resolve_app_upstreams(
         let Some(path) = local_path(entry, &pointer, cx) else {
             continue;
         };
-        if let Some(root) = &cx.manifests_under {
-            // Symlinks resolved: a link under the root to a file elsewhere is outside too.
-            let inside = std::fs::canonicalize(&path).map(|p| p.starts_with(root));
-            if let Ok(false) = inside {
-                diags.push(
-                    cx.err(
-                        "GW328",
-                        &pointer,
-                        format!(
-                            "manifest `{entry}` is outside `{}` (`--manifests-under`)",
-                            root.display()
-                        ),
-                    )
-                    .help("move the manifest under that directory, or reference it by URL"),
-                );
-                any_refused = true;
-                continue;
-            }
-        }
         let file_name = path
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
@@ -94,6 +75,17 @@ pub(super) fn resolve_app_upstreams(
                 )
                 .help("rename one of the files"),
             );
+            any_refused = true;
+            continue;
+        }
+        // Symlinks resolved: a link inside the root to a file elsewhere is
+        // outside too. A prefetched manifest was found allowed.
+        let refused = match &cx.manifests_under {
+            Some(root) if !prefetched.contains_key(&path) => root.refusal(&path, entry),
+            _ => None,
+        };
+        if let Some((message, help)) = refused {
+            diags.push(cx.err("GW328", &pointer, message).help(help));
             any_refused = true;
             continue;
         }
