@@ -4,6 +4,8 @@
 //! exits 2 when a side does not compile; `diff --trees` with a missing tree
 //! is an I/O error.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -30,13 +32,6 @@ const SECRET: &str = "# token: s3cr3t-do-not-print";
 
 fn spec(manifest: &str) -> String {
     SPEC.replace("MANIFEST", manifest)
-}
-
-fn has_git() -> bool {
-    Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -217,8 +212,7 @@ fn manifest_repo(dir: &Path, manifest: &str, entry: &str) {
 /// `--manifests-under .` holds at the base revision too.
 #[test]
 fn diff_formats_do_not_print_vendored_manifests() {
-    if !has_git() {
-        eprintln!("skipped: git is not on PATH");
+    if common::program("git").is_none() {
         return;
     }
     for (manifest, entry) in [
@@ -250,8 +244,7 @@ fn diff_formats_do_not_print_vendored_manifests() {
 /// The spec in `site/`, its manifest in `apps/`: both revisions compile.
 #[test]
 fn diff_base_reads_manifests_beside_the_spec_folder() {
-    if !has_git() {
-        eprintln!("skipped: git is not on PATH");
+    if common::program("git").is_none() {
         return;
     }
     let dir = tempfile::tempdir().expect("tmp");
@@ -283,8 +276,7 @@ fn diff_base_reads_manifests_beside_the_spec_folder() {
 #[cfg(unix)]
 #[test]
 fn diff_base_keeps_symlinks_inside_the_repository() {
-    if !has_git() {
-        eprintln!("skipped: git is not on PATH");
+    if common::program("git").is_none() {
         return;
     }
     let dir = tempfile::tempdir().expect("tmp");
@@ -323,8 +315,7 @@ fn diff_base_keeps_symlinks_inside_the_repository() {
 /// located at `REV:path` and GW720 naming the revision.
 #[test]
 fn diff_exits_2_when_a_side_does_not_compile() {
-    if !has_git() {
-        eprintln!("skipped: git is not on PATH");
+    if common::program("git").is_none() {
         return;
     }
     let dir = tempfile::tempdir().expect("tmp");
