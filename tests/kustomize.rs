@@ -34,7 +34,7 @@ fn kustomize_builds_the_seed_tree_with_the_upstream_manifest() {
     // `--manifests-under` allows it.
     let tree = render_with(gatewright::Options {
         spec: dir.path().join("gatewright.yaml"),
-        manifests_under: Some(shared_data()),
+        manifests_under: Some(data.clone()),
         ..gatewright::Options::default()
     });
     let out = dir.path().join("out");
