@@ -2,6 +2,7 @@
 //! Every finding points at the spec line that caused it.
 
 mod attach;
+pub mod bounds;
 mod conflicts;
 pub mod features;
 mod gateways;
@@ -9,6 +10,7 @@ pub mod labels;
 pub mod limits;
 mod matches;
 mod references;
+pub mod scalars;
 pub mod syntax;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -111,9 +113,11 @@ impl<'m> Lookup<'m> {
 pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     let lookup = Lookup::new(model);
     syntax::check(model, cx, diags);
+    scalars::check(model, cx, diags);
     labels::check(model, cx, diags);
     matches::check(model, cx, diags);
     limits::check(model, cx, diags);
+    bounds::check(model, cx, diags);
     gateways::check(model, cx, diags);
     references::check(model, &lookup, cx, diags);
     attach::check(model, &lookup, cx, diags);
