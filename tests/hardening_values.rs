@@ -608,3 +608,108 @@ fn namespaces_reach_the_cluster_as_the_spec_names_them() {
         );
     }
 }
+
+// ---- item 18: every other value of a rule the CRDs bound -----------------
+
+/// Rules in the Gateway API's own field names (the long form uses them), some valid, some not.
+const RULES: &[&str] = &[
+    "{ filters: [{requestHeaderModifier: {set: [{name: x, value: \"\"}]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{requestHeaderModifier: {set: [{name: \"a b\", value: v}]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{responseHeaderModifier: {remove: [\"a:b\"], set: [{name: \"a:b\", value: v}]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{requestHeaderModifier: {remove: [x, x]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{requestHeaderModifier: {add: [{name: x, value: v}, {name: x, value: w}]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{requestHeaderModifier: {set: [{name: x, value: v}, {name: X, value: w}]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{requestRedirect: {hostname: \"Foo_Bar\"}}] }",
+    "{ filters: [{requestRedirect: {hostname: \"*.a.example\"}}] }",
+    "{ filters: [{urlRewrite: {hostname: \"a..b\"}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{urlRewrite: {hostname: www.example.com}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{extensionRef: {group: \"UPPER\", kind: Filter, name: x}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{extensionRef: {group: example.com, kind: \"9x\", name: x}}], backendRefs: [{name: a, port: 80}] }",
+    "{ backendRefs: [{group: \"Bad_Group\", kind: Thing, name: a, port: 80}] }",
+    "{ backendRefs: [{group: example.com, kind: Thing, name: a}] }",
+    "{ filters: [{cors: {allowOrigins: [\"foo\"]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{cors: {allowOrigins: [\"https://a.example:123456\"]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{cors: {allowMethods: [\"FOO\"]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{cors: {allowMethods: [\"*\", GET]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{cors: {allowHeaders: [\"a b\"]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{cors: {exposeHeaders: [\"a b\"]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{cors: {allowOrigins: [\"*\", \"https://a.b\"]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{cors: {allowOrigins: [\"https://*.a.b:8080\"], allowMethods: [\"*\"], allowHeaders: [\"*\"], exposeHeaders: [X-A], maxAge: 5}}], backendRefs: [{name: a, port: 80}] }",
+    "{ timeouts: {request: 1s, backendRequest: 2s}, backendRefs: [{name: a, port: 80}] }",
+    "{ timeouts: {request: 1m, backendRequest: 59s}, backendRefs: [{name: a, port: 80}] }",
+    "{ timeouts: {request: 0s, backendRequest: 2s}, backendRefs: [{name: a, port: 80}] }",
+    "{ name: \"Bad_Name\", backendRefs: [{name: a, port: 80}] }",
+    "{ name: ok-name, backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{requestMirror: {backendRef: {name: a, port: 80}, percent: 5, fraction: {numerator: 1}}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{requestMirror: {backendRef: {name: a}}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{requestMirror: {backendRef: {group: example.com, kind: Thing, name: a}}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{requestRedirect: {statusCode: 301}}, {requestRedirect: {statusCode: 302}}] }",
+    "{ filters: [{requestHeaderModifier: {add: [{name: a, value: b}]}}, {requestHeaderModifier: {remove: [c]}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{requestRedirect: {scheme: https}}, {urlRewrite: {hostname: a.b}}], backendRefs: [{name: a, port: 80}] }",
+    "{ backendRefs: [{name: a, port: 80, filters: [{urlRewrite: {hostname: a.b}}, {urlRewrite: {hostname: c.d}}]}] }",
+    "{ filters: [{requestRedirect: {scheme: https}}], backendRefs: [{name: a, port: 80}] }",
+    "{ filters: [{requestRedirect: {path: {type: ReplacePrefixMatch, replaceFullPath: /x}}}] }",
+    "{ filters: [{requestRedirect: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /x}}}] }",
+    "{ matches: [{path: {type: Exact, value: /a}}], filters: [{urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /x}}}], backendRefs: [{name: a, port: 80}] }",
+    "{ matches: [{path: {value: /a}}, {path: {value: /b}}], backendRefs: [{name: a, port: 80, filters: [{urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /x}}}]}] }",
+];
+
+/// The HTTPRoute the API server would get for `rule`: `type` set on every filter.
+fn route_object(rule: &str) -> Value {
+    let mut rule: Value = serde_yaml::from_str(rule).expect("rule YAML");
+    fn typed(filters: Option<&mut Value>) {
+        for f in filters.and_then(Value::as_array_mut).into_iter().flatten() {
+            let key = f
+                .as_object()
+                .and_then(|m| m.keys().next().cloned())
+                .expect("a filter field");
+            let kind = match key.as_str() {
+                "urlRewrite" => "URLRewrite".to_string(),
+                "cors" => "CORS".to_string(),
+                k => format!("{}{}", k[..1].to_uppercase(), &k[1..]),
+            };
+            f["type"] = Value::String(kind);
+        }
+    }
+    typed(rule.get_mut("filters"));
+    for b in rule
+        .get_mut("backendRefs")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        typed(b.get_mut("filters"));
+    }
+    serde_json::json!({
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "HTTPRoute",
+        "metadata": {"name": "r", "namespace": "pets"},
+        "spec": {"parentRefs": [{"name": "gateway", "namespace": "aks-istio-ingress"}], "hostnames": ["r.aks.rocks"], "rules": [rule]},
+    })
+}
+
+#[test]
+fn every_rule_value_the_crds_refuse_is_refused_without_them() {
+    let path = common::shared_data().join("gateway-api/v1.6.1/standard-install.yaml");
+    let text = std::fs::read_to_string(&path).expect("crds");
+    let crds = gatewright::crd::CrdSet::from_yaml(&text, &path.display().to_string()).expect("CRDs");
+    let dir = tempfile::tempdir().expect("tmp");
+    let (mut refused, mut accepted) = (0, 0);
+    for rule in RULES {
+        let violations = crds.validate(&route_object(rule)).expect("HTTPRoute v1 is covered");
+        let outcome = compile_text(dir.path(), &route_spec("v1.6.1", rule));
+        assert_located(&outcome, rule);
+        assert_eq!(
+            outcome.has_errors(),
+            !violations.is_empty(),
+            "{rule}\nthe API: {violations:?}\ngatewright: {:?}",
+            errors(&outcome).iter().map(|d| &d.message).collect::<Vec<_>>()
+        );
+        if violations.is_empty() {
+            accepted += 1;
+        } else {
+            refused += 1;
+        }
+    }
+    assert!(refused >= 20 && accepted >= 8, "{refused} refused, {accepted} accepted");
+}

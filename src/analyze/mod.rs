@@ -5,6 +5,7 @@ mod attach;
 pub mod bounds;
 mod conflicts;
 pub mod features;
+pub mod filter_values;
 mod gateways;
 pub mod labels;
 pub mod limits;
@@ -118,6 +119,7 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     matches::check(model, cx, diags);
     limits::check(model, cx, diags);
     bounds::check(model, cx, diags);
+    filter_values::check(model, cx, diags);
     gateways::check(model, cx, diags);
     references::check(model, &lookup, cx, diags);
     attach::check(model, &lookup, cx, diags);
