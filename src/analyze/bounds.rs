@@ -151,7 +151,7 @@ pub fn status_codes(version: &str) -> &'static [u32] {
 }
 
 /// The first version that allows `code`, if any does.
-fn status_code_since(code: u32) -> Option<&'static str> {
+pub fn status_code_since(code: u32) -> Option<&'static str> {
     STATUS_CODES.iter().find(|(_, c)| c.contains(&code)).map(|(v, _)| *v)
 }
 
@@ -237,9 +237,11 @@ impl Checker<'_> {
         }
     }
 
+    /// GW334 for a code no version allows; one a newer version allows is
+    /// a feature of that version (GW425, [`super::features`]).
     fn status_code(&self, diags: &mut Diagnostics, code: u32, pointer: &str) {
         let allowed = status_codes(self.version);
-        if allowed.contains(&code) {
+        if allowed.contains(&code) || status_code_since(code).is_some() {
             return;
         }
         let list = allowed.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
@@ -316,5 +318,7 @@ mod tests {
         assert_eq!(status_codes("v2.0.0"), &[301, 302, 303, 307, 308]);
         assert_eq!(status_code_since(308), Some("v1.6.1"));
         assert_eq!(status_code_since(999), None);
+        let feature = super::super::features::since(super::super::features::Feature::RedirectStatusCode);
+        assert_eq!(Some(feature), status_code_since(303));
     }
 }
