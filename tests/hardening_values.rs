@@ -714,3 +714,51 @@ fn every_rule_value_the_crds_refuse_is_refused_without_them() {
     }
     assert!(refused >= 20 && accepted >= 8, "{refused} refused, {accepted} accepted");
 }
+
+/// Gateway `infrastructure` maps: `(spec text, the same as JSON)`.
+const INFRASTRUCTURE: &[(&str, &str)] = &[
+    ("{ labels: { \"bad key\": v } }", r#"{"labels": {"bad key": "v"}}"#),
+    (
+        "{ labels: { k: \"bad value!\" } }",
+        r#"{"labels": {"k": "bad value!"}}"#,
+    ),
+    (
+        "{ annotations: { \"a/b/c\": v } }",
+        r#"{"annotations": {"a/b/c": "v"}}"#,
+    ),
+    (
+        "{ labels: { a: \"1\", b: \"1\", c: \"1\", d: \"1\", e: \"1\", f: \"1\", g: \"1\", h: \"1\", i: \"1\" } }",
+        r#"{"labels": {"a": "1", "b": "1", "c": "1", "d": "1", "e": "1", "f": "1", "g": "1", "h": "1", "i": "1"}}"#,
+    ),
+    (
+        "{ labels: { \"a.io/k\": \"V-1\" }, annotations: { \"x.io/y\": \"any value at all\" } }",
+        r#"{"labels": {"a.io/k": "V-1"}, "annotations": {"x.io/y": "any value at all"}}"#,
+    ),
+];
+
+#[test]
+fn gateway_infrastructure_the_crds_refuse_is_refused_without_them() {
+    let path = common::shared_data().join("gateway-api/v1.6.1/standard-install.yaml");
+    let text = std::fs::read_to_string(&path).expect("crds");
+    let crds = gatewright::crd::CrdSet::from_yaml(&text, &path.display().to_string()).expect("CRDs");
+    let dir = tempfile::tempdir().expect("tmp");
+    let with = |infra: &str| {
+        route_spec("v1.6.1", "{ backendRefs: [{name: a, port: 80}] }").replace(
+            "    listeners:",
+            &format!("    infrastructure: {infra}\n    listeners:"),
+        )
+    };
+    let valid = compile_text(dir.path(), &with(INFRASTRUCTURE[4].0));
+    let gateway = common::parse_stream(&stream(&valid, "valid infrastructure"))
+        .into_iter()
+        .find(|o| o["kind"] == "Gateway")
+        .expect("a Gateway");
+    for (spec_text, json) in INFRASTRUCTURE {
+        let mut object = gateway.clone();
+        object["spec"]["infrastructure"] = serde_json::from_str(json).expect("JSON");
+        let api_refuses = !crds.validate(&object).expect("Gateway v1 is covered").is_empty();
+        let outcome = compile_text(dir.path(), &with(spec_text));
+        assert_located(&outcome, spec_text);
+        assert_eq!(outcome.has_errors(), api_refuses, "{spec_text}: {:?}", codes(&outcome));
+    }
+}

@@ -6,6 +6,7 @@ pub mod bounds;
 mod conflicts;
 pub mod features;
 pub mod filter_values;
+mod gateway_values;
 mod gateways;
 pub mod labels;
 pub mod limits;
@@ -120,6 +121,7 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     limits::check(model, cx, diags);
     bounds::check(model, cx, diags);
     filter_values::check(model, cx, diags);
+    gateway_values::check(model, cx, diags);
     gateways::check(model, cx, diags);
     references::check(model, &lookup, cx, diags);
     attach::check(model, &lookup, cx, diags);
