@@ -245,11 +245,12 @@ impl Checker<'_> {
             return;
         }
         let list = allowed.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
-        let help = match status_code_since(code) {
-            Some(v) => {
-                format!("use one of {list}, or target Gateway API {v} (`gatewayApi: {v}`, and install those CRDs)")
-            }
-            None => format!("use one of {list}"),
+        let newest = STATUS_CODES.last().map_or(allowed, |(_, codes)| *codes);
+        let help = if newest.len() > allowed.len() {
+            let all = newest.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+            format!("use one of {list} (newer Gateway API versions allow {all})")
+        } else {
+            format!("use one of {list}")
         };
         diags.push(
             self.cx
