@@ -181,6 +181,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     if diags.has_errors() {
         return None;
     }
+    schema::integral_floats_to_integers(&mut spec);
     let mut site: Site = match serde_json::from_value(spec) {
         Ok(s) => s,
         Err(e) => {

@@ -21,6 +21,7 @@ pub fn spec_schema() -> Value {
     let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
     let mut schema = generator.into_root_schema_for::<Site>().to_value();
     drop_null_alternatives(&mut schema);
+    bound_integer_formats(&mut schema);
     if let Value::Object(map) = &mut schema {
         map.insert("$id".into(), Value::String(SCHEMA_ID.into()));
     }
@@ -64,6 +65,54 @@ fn drop_null_alternatives(value: &mut Value) {
             map.values_mut().for_each(drop_null_alternatives);
         }
         Value::Array(items) => items.iter_mut().for_each(drop_null_alternatives),
+        _ => {}
+    }
+}
+
+/// Give every integer of a fixed width (`"format": "uint32"`, ...) the
+/// bounds of that width where the spec states none, so that a validated
+/// spec always deserializes: a number too large for its field is GW206 at
+/// its line, never an internal error.
+fn bound_integer_formats(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let width = match map.get("format").and_then(Value::as_str) {
+                Some("uint8") => Some((0, i64::from(u8::MAX))),
+                Some("uint16") => Some((0, i64::from(u16::MAX))),
+                Some("uint32") => Some((0, i64::from(u32::MAX))),
+                Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+                _ => None,
+            };
+            if let Some((min, max)) = width {
+                map.entry("minimum").or_insert(Value::from(min));
+                map.entry("maximum").or_insert(Value::from(max));
+            }
+            map.values_mut().for_each(bound_integer_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_integer_formats),
+        _ => {}
+    }
+}
+
+/// Replace every float with an integral value (`80.0`, `8.0e+1`) by that
+/// integer, as the API server reads them. Run after [`validate`], which
+/// accepts them where an integer is expected and bounds every integer, so
+/// that deserializing never meets a float where an integer belongs.
+pub fn integral_floats_to_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) => {
+            let integral = n
+                .as_f64()
+                .filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15);
+            if let Some(f) = integral {
+                // Exact: every integer below 2^53 is a float without rounding.
+                #[allow(clippy::cast_possible_truncation)]
+                let i = f as i64;
+                *value = Value::from(i);
+            }
+        }
+        Value::Object(map) => map.values_mut().for_each(integral_floats_to_integers),
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
         _ => {}
     }
 }
@@ -201,18 +250,22 @@ fn describe(
                 enum_error(instance, &consts, at)
             }
         }
-        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
-            at(Diagnostic::error(
-                "GW206",
-                format!("{} is too small: the minimum is {limit}", short(instance)),
-            ))
-        }
-        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
-            at(Diagnostic::error(
-                "GW206",
-                format!("{} is too large: the maximum is {limit}", short(instance)),
-            ))
-        }
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => out_of_range(
+            instance,
+            "small",
+            &format!("the minimum is {limit}"),
+            schema,
+            schema_path,
+            at,
+        ),
+        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => out_of_range(
+            instance,
+            "large",
+            &format!("the maximum is {limit}"),
+            schema,
+            schema_path,
+            at,
+        ),
         ValidationErrorKind::Pattern { pattern } => at(Diagnostic::error(
             "GW207",
             format!("{} does not have the expected form `{pattern}`", short(instance)),
@@ -224,6 +277,29 @@ fn describe(
         )),
     };
     vec![d]
+}
+
+/// GW206, naming the field's whole range.
+fn out_of_range(
+    instance: &Value,
+    too: &str,
+    limit: &str,
+    schema: &Value,
+    schema_path: &str,
+    at: impl Fn(Diagnostic) -> Diagnostic,
+) -> Diagnostic {
+    let range = range_text(schema, schema_path);
+    let expected = range
+        .as_deref()
+        .map_or_else(|| limit.to_string(), |r| format!("expected a whole number {r}"));
+    let d = at(Diagnostic::error(
+        "GW206",
+        format!("{} is too {too}: {expected}", short(instance)),
+    ));
+    match range {
+        Some(r) => d.help(format!("write a whole number {r}")),
+        None => d.help(format!("change the value: {limit}")),
+    }
 }
 
 /// A hint for the spec's patterns that users meet most.
@@ -291,44 +367,47 @@ fn article(t: &str) -> String {
     }
 }
 
-/// The property names allowed where an `additionalProperties` error arose:
-/// follow the error's schema path (resolving `$ref`s) to the object schema.
+/// The property names allowed where an `additionalProperties` error arose.
 fn allowed_properties(schema: &Value, schema_path: &str) -> Vec<String> {
+    schema_node(schema, schema_path)
+        .and_then(|n| n.get("properties"))
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// `"from 1 to 65535"`: the bounds of the integer whose `minimum` or
+/// `maximum` a value broke.
+fn range_text(schema: &Value, schema_path: &str) -> Option<String> {
+    let node = schema_node(schema, schema_path)?;
+    let min = node.get("minimum").and_then(Value::as_i64);
+    let max = node.get("maximum").and_then(Value::as_i64);
+    Some(match (min, max) {
+        (Some(min), Some(max)) => format!("from {min} to {max}"),
+        (Some(min), None) => format!("of at least {min}"),
+        (None, Some(max)) => format!("of at most {max}"),
+        (None, None) => return None,
+    })
+}
+
+/// The schema node holding the keyword an error's schema path ends in:
+/// follow the path (resolving `$ref`s) to the keyword's parent.
+fn schema_node<'s>(schema: &'s Value, schema_path: &str) -> Option<&'s Value> {
     let mut node = schema;
     let tokens: Vec<&str> = schema_path.split('/').skip(1).collect();
-    let Some((_, parents)) = tokens.split_last() else {
-        return Vec::new();
-    };
+    let (_, parents) = tokens.split_last()?;
     for token in parents {
         if *token == "$ref" {
-            let Some(target) = node
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-            else {
-                return Vec::new();
-            };
-            match schema.pointer(target) {
-                Some(n) => node = n,
-                None => return Vec::new(),
-            }
+            let target = node.get("$ref").and_then(Value::as_str)?.strip_prefix('#')?;
+            node = schema.pointer(target)?;
             continue;
         }
         let token = token.replace("~1", "/").replace("~0", "~");
         node = match node {
-            Value::Object(m) => match m.get(&token) {
-                Some(n) => n,
-                None => return Vec::new(),
-            },
-            Value::Array(a) => match token.parse::<usize>().ok().and_then(|i| a.get(i)) {
-                Some(n) => n,
-                None => return Vec::new(),
-            },
-            _ => return Vec::new(),
+            Value::Object(m) => m.get(&token)?,
+            Value::Array(a) => a.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
         };
     }
-    node.get("properties")
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
+    Some(node)
 }

@@ -27,6 +27,8 @@ pub enum Feature {
     MirrorFraction,
     /// `infrastructure` of a Gateway.
     Infrastructure,
+    /// A redirect `statusCode` of 303, 307 or 308 (see [`super::bounds`]).
+    RedirectStatusCode,
 }
 
 /// `(feature, first version whose standard channel has it, what it is called in the spec)`.
@@ -40,7 +42,22 @@ pub const FEATURES: &[(Feature, &str, &str)] = &[
     ),
     (Feature::RuleName, "v1.6.1", "rule `name`"),
     (Feature::Cors, "v1.6.1", "the `cors` filter"),
+    (
+        Feature::RedirectStatusCode,
+        "v1.6.1",
+        "redirect `statusCode` 303, 307 or 308",
+    ),
 ];
+
+/// Whether a filter redirects with a status code newer than v1.1.0's.
+pub fn newer_status_code(f: &Filter) -> bool {
+    f.request_redirect
+        .as_ref()
+        .and_then(|r| r.status_code)
+        .is_some_and(|c| {
+            !super::bounds::status_codes("v1.1.0").contains(&c) && super::bounds::status_code_since(c).is_some()
+        })
+}
 
 /// The first version that has `feature`.
 pub fn since(feature: Feature) -> &'static str {
@@ -64,6 +81,12 @@ pub fn used(model: &Model) -> Vec<(Feature, String)> {
                 .is_some_and(|m| m.percent.is_some() || m.fraction.is_some())
             {
                 out.push((Feature::MirrorFraction, format!("{at}/filters/{i}/requestMirror")));
+            }
+            if newer_status_code(f) {
+                out.push((
+                    Feature::RedirectStatusCode,
+                    format!("{at}/filters/{i}/requestRedirect/statusCode"),
+                ));
             }
         }
     };

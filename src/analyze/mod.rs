@@ -2,13 +2,17 @@
 //! Every finding points at the spec line that caused it.
 
 mod attach;
+pub mod bounds;
 mod conflicts;
 pub mod features;
+pub mod filter_values;
+mod gateway_values;
 mod gateways;
 pub mod labels;
 pub mod limits;
 mod matches;
 mod references;
+pub mod scalars;
 pub mod syntax;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -111,9 +115,13 @@ impl<'m> Lookup<'m> {
 pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     let lookup = Lookup::new(model);
     syntax::check(model, cx, diags);
+    scalars::check(model, cx, diags);
     labels::check(model, cx, diags);
     matches::check(model, cx, diags);
     limits::check(model, cx, diags);
+    bounds::check(model, cx, diags);
+    filter_values::check(model, cx, diags);
+    gateway_values::check(model, cx, diags);
     gateways::check(model, cx, diags);
     references::check(model, &lookup, cx, diags);
     attach::check(model, &lookup, cx, diags);

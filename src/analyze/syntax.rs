@@ -104,6 +104,57 @@ pub fn is_header_name(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
+/// An API group: empty (the core group) or a DNS subdomain.
+pub fn is_group(s: &str) -> bool {
+    s.is_empty() || is_dns_subdomain(s)
+}
+
+/// A kind: a letter, then letters, digits and `-`, ending in a letter or digit; at most 63.
+pub fn is_kind(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b[0].is_ascii_alphabetic()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && b[b.len() - 1] != b'-'
+}
+
+/// A CORS origin: `*`, or `http(s)://host[:port]` with an optional `*.` label.
+pub fn is_cors_origin(s: &str) -> bool {
+    if s == "*" {
+        return true;
+    }
+    let Some(rest) = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")) else {
+        return false;
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (rest, None),
+    };
+    let port_ok = port.is_none_or(|p| (1..=5).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit()));
+    let label = |l: &str| !l.is_empty() && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-');
+    let bare = host.strip_prefix("*.").unwrap_or(host);
+    let host_ok = host == "*" || bare.split('.').all(label);
+    s.len() <= 253 && port_ok && host_ok
+}
+
+/// A Gateway API duration in milliseconds (`1h30m` is 5,400,000).
+pub fn duration_ms(s: &str) -> Option<u64> {
+    let mut total = 0u64;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let n: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let (unit, scale) = [("ms", 1), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]
+            .into_iter()
+            .find(|(u, _)| rest.starts_with(u))?;
+        rest = &rest[unit.len()..];
+        total = total.checked_add(n.checked_mul(scale)?)?;
+    }
+    Some(total)
+}
+
 /// Check names, hostnames and paths of every object.
 pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     let name_help = "use lower-case letters, digits and `-` (a DNS-1123 label), e.g. `store-front`";
@@ -304,5 +355,16 @@ mod tests {
         assert!(is_header_name("X-Request-Id"));
         assert!(!is_header_name("X Request"));
         assert!(!is_header_name("x:y"));
+    }
+
+    #[test]
+    fn forms() {
+        assert!(is_cors_origin("*") && is_cors_origin("https://a.example:8443") && is_cors_origin("http://*.a.b"));
+        assert!(!is_cors_origin("foo") && !is_cors_origin("https://a b") && !is_cors_origin("https://a:123456"));
+        assert!(is_kind("Service") && !is_kind("lower-") && !is_kind("9x"));
+        assert!(is_group("") && is_group("a.b") && !is_group("UPPER"));
+        assert_eq!(duration_ms("1h30m"), Some(5_400_000));
+        assert_eq!(duration_ms("500ms"), Some(500));
+        assert_eq!(duration_ms("x"), None);
     }
 }

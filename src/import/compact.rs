@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::Cx;
 use super::gateway_api::is_gateway_ref;
-use crate::analyze::features::{Feature, since};
+use crate::analyze::features::{self, Feature, since};
 use crate::driver::{DEFAULT_GATEWAY_API, version_key};
 use crate::overlay::{PROFILES, profile_target};
 use crate::spec::{self, FromNamespaces, PathType};
@@ -63,6 +63,9 @@ fn needed_version(site: &spec::Site) -> Option<&'static str> {
                 .is_some_and(|m| m.percent.is_some() || m.fraction.is_some())
             {
                 used.push(Feature::MirrorFraction);
+            }
+            if features::newer_status_code(f) {
+                used.push(Feature::RedirectStatusCode);
             }
         }
     };

@@ -54,26 +54,30 @@ pub(super) fn resolve_app_upstreams(
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if !safe_file_name(&file_name) {
+        if let Some((why, fix)) = file_name_problem(&file_name) {
             diags.push(
                 cx.err(
                     "GW321",
                     &pointer,
-                    format!("manifest file name `{file_name}` cannot be used in the output"),
+                    format!(
+                        "manifest file name `{}` cannot be used in the output: {why}",
+                        file_name.escape_debug()
+                    ),
                 )
-                .help("rename the file to letters, digits, `.`, `_`, `-` and `@`, ending in `.yaml`"),
+                .help(fix),
             );
             any_refused = true;
             continue;
         }
-        if !file_names.insert(file_name.clone()) {
+        // Case-insensitive file systems (macOS, Windows) would hold one file for both.
+        if !file_names.insert(file_name.to_ascii_lowercase()) {
             diags.push(
                 cx.err(
                     "GW322",
                     &pointer,
-                    format!("two manifests of app namespace `{ns}` are named `{file_name}`"),
+                    format!("two manifests of app namespace `{ns}` are named `{file_name}` (letter case aside)"),
                 )
-                .help("rename one of the files"),
+                .help("rename one of the files: their copies share one folder, and a case-insensitive file system holds one file for names that differ only in case"),
             );
             any_refused = true;
             continue;
@@ -188,12 +192,49 @@ pub(super) fn local_path(entry: &str, pointer: &str, cx: &Context<'_>) -> Option
     Some(dir.join(entry))
 }
 
-fn safe_file_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 200
-        && !name.starts_with('.')
-        && name != "kustomization.yaml"
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
+/// Kustomize's kustomization file names: next to one of them (in any
+/// letter case, as a case-insensitive file system sees it) the vendored
+/// copy's folder has two kustomizations, which kustomize refuses.
+const KUSTOMIZATION_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "kustomization"];
+
+/// Why a manifest's file name cannot be its vendored copy's name in
+/// `<namespace>/upstream/`, and how to fix it; `None` when it can.
+fn file_name_problem(name: &str) -> Option<(&'static str, String)> {
+    let stem = name.trim_start_matches(['-', '.']);
+    let suggestion = if stem.is_empty() || KUSTOMIZATION_NAMES.iter().any(|k| k.eq_ignore_ascii_case(stem)) {
+        "manifest.yaml".to_string()
+    } else {
+        stem.to_string()
+    };
+    let rename = format!("rename the file, e.g. to `{suggestion}`");
+    if KUSTOMIZATION_NAMES.contains(&name) {
+        return Some((
+            "kustomize takes a file of that name for a kustomization, not a manifest",
+            format!("{rename}; to use a kustomization, list its manifests instead"),
+        ));
+    }
+    if KUSTOMIZATION_NAMES.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+        return Some((
+            "a case-insensitive file system (macOS, Windows) takes it for a kustomization file, beside the generated `kustomization.yaml`",
+            rename,
+        ));
+    }
+    if name.starts_with('-') {
+        return Some((
+            "a name starting with `-` reads as an option to command-line tools",
+            rename,
+        ));
+    }
+    if name.starts_with('.') {
+        return Some(("hidden files (a leading `.`) are not written", rename));
+    }
+    if name.is_empty() || name.len() > 200 || !name.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c)) {
+        return Some((
+            "it must have 1 to 200 letters, digits, `.`, `_`, `-` or `@`",
+            "rename the file to letters, digits, `.`, `_`, `-` and `@`, e.g. `manifest.yaml`".to_string(),
+        ));
+    }
+    None
 }
 
 /// Warn about URLs that follow a moving branch: what kustomize fetches

@@ -97,10 +97,12 @@ pub struct RequestMirror {
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Fraction {
-    /// Numerator.
+    /// Numerator (at most the denominator).
+    #[schemars(range(max = 2147483647))]
     pub numerator: u32,
     /// Denominator (100 by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 2147483647))]
     pub denominator: Option<u32>,
 }
 
@@ -142,7 +144,7 @@ pub struct RequestRedirect {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
     pub port: Option<u32>,
-    /// 301, 302 (default), 303, 307 or 308 (the last three need a recent CRD version on some implementations).
+    /// 301 or 302 (default); 303, 307 and 308 need Gateway API v1.6.1 or later (standard channel).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<u32>,
 }
@@ -201,8 +203,9 @@ pub struct Cors {
     /// Response headers exposed to the page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expose_headers: Option<Vec<String>>,
-    /// Seconds a preflight answer may be cached.
+    /// Seconds a preflight answer may be cached (at least 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 2147483647))]
     pub max_age: Option<u32>,
 }
 
