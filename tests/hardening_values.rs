@@ -205,8 +205,8 @@ fn crd_node<'a>(crds: &'a [Value], kind: &str, path: &str) -> Option<&'a Value> 
 }
 
 /// The standard CRDs of every Gateway API version in `shared/data`.
-fn crd_versions() -> Vec<(String, Vec<Value>)> {
-    let dir = common::shared_data().join("gateway-api");
+fn crd_versions(data: &Path) -> Vec<(String, Vec<Value>)> {
+    let dir = data.join("gateway-api");
     let mut out = Vec::new();
     let mut versions: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("gateway-api")
@@ -236,7 +236,8 @@ fn crd_bounds(node: &Value) -> (i64, i64) {
 
 #[test]
 fn the_bounds_table_is_the_crds() {
-    let versions = crd_versions();
+    let Some(data) = common::shared_data() else { return };
+    let versions = crd_versions(&data);
     let newest = &versions.last().expect("a version").1;
     let mut covered: Vec<(&str, &str)> = bounds::STATUS_CODE_PATHS.to_vec();
     for b in BOUNDS {
@@ -340,7 +341,8 @@ fn every_bound_is_checked_without_crds() {
 #[test]
 fn redirect_status_codes_follow_the_target_version() {
     let dir = tempfile::tempdir().expect("tmp");
-    for (v, crds) in crd_versions() {
+    let Some(data) = common::shared_data() else { return };
+    for (v, crds) in crd_versions(&data) {
         let node =
             crd_node(&crds, "HTTPRoute", "spec.rules[].filters[].requestRedirect.statusCode").expect("statusCode");
         let allowed: Vec<u64> = node["enum"]
@@ -381,16 +383,9 @@ fn redirect_status_codes_follow_the_target_version() {
 
 // ---- kubectl ------------------------------------------------------------
 
-/// `kubectl`, or `None` after printing why the test is skipped.
+/// `kubectl`, or `None` after the helper printed why the test is skipped.
 fn kubectl() -> Option<Command> {
-    let found = Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        println!("skipped: kubectl not found");
-    }
-    found.then(|| Command::new("kubectl"))
+    common::program("kubectl").map(Command::new)
 }
 
 /// `gatewright render SPEC --out OUT`, which must succeed.
@@ -691,7 +686,8 @@ fn route_object(rule: &str) -> Value {
 
 #[test]
 fn every_rule_value_the_crds_refuse_is_refused_without_them() {
-    let path = common::shared_data().join("gateway-api/v1.6.1/standard-install.yaml");
+    let Some(data) = common::shared_data() else { return };
+    let path = data.join("gateway-api/v1.6.1/standard-install.yaml");
     let text = std::fs::read_to_string(&path).expect("crds");
     let crds = gatewright::crd::CrdSet::from_yaml(&text, &path.display().to_string()).expect("CRDs");
     let dir = tempfile::tempdir().expect("tmp");
@@ -738,7 +734,8 @@ const INFRASTRUCTURE: &[(&str, &str)] = &[
 
 #[test]
 fn gateway_infrastructure_the_crds_refuse_is_refused_without_them() {
-    let path = common::shared_data().join("gateway-api/v1.6.1/standard-install.yaml");
+    let Some(data) = common::shared_data() else { return };
+    let path = data.join("gateway-api/v1.6.1/standard-install.yaml");
     let text = std::fs::read_to_string(&path).expect("crds");
     let crds = gatewright::crd::CrdSet::from_yaml(&text, &path.display().to_string()).expect("CRDs");
     let dir = tempfile::tempdir().expect("tmp");
