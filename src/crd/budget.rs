@@ -73,6 +73,20 @@ impl Budget {
         self.remaining -= cost;
         Ok(())
     }
+
+    /// Charge the cost of `rule`'s `messageExpression` on `value`; whether it
+    /// fits (when it does not, the rule's `message` is used instead).
+    pub fn charge_message(&mut self, rule: &CompiledRule, node: &Node, value: &Value) -> bool {
+        let Some(expression) = &rule.message_expression else {
+            return false;
+        };
+        let cost = cost::estimate(expression.expression(), node, Some(value));
+        if cost > PER_CALL_LIMIT || cost > self.remaining {
+            return false;
+        }
+        self.remaining -= cost;
+        true
+    }
 }
 
 /// The API server's message when an object's rules spend the budget.

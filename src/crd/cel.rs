@@ -320,7 +320,7 @@ fn evaluate(env: &Arc<Env>, node: &Node, value: &Value, pointer: &str, budget: &
         }
         let outcome = catch_unwind(AssertUnwindSafe(|| match rule.program.execute(&ctx) {
             Ok(CelValue::Bool(true)) => None,
-            Ok(CelValue::Bool(false)) => Some(failure_message(rule, &ctx)),
+            Ok(CelValue::Bool(false)) => Some(failure_message(rule, &ctx, budget.charge_message(rule, node, value))),
             Ok(other) => Some(format!(
                 "rule evaluated to {:?} instead of a bool: {}",
                 other.type_of(),
@@ -353,8 +353,9 @@ fn push(out: &mut Vec<Violation>, rule: &CompiledRule, pointer: &str, message: S
     });
 }
 
-fn failure_message(rule: &CompiledRule, ctx: &Context) -> String {
-    if let Some(expression) = &rule.message_expression {
+/// `run_expression`: the `messageExpression` fits the cost budget.
+fn failure_message(rule: &CompiledRule, ctx: &Context, run_expression: bool) -> String {
+    if let Some(expression) = rule.message_expression.as_ref().filter(|_| run_expression) {
         if let Ok(CelValue::String(s)) = expression.execute(ctx) {
             if !s.trim().is_empty() {
                 return s.to_string();

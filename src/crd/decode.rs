@@ -15,8 +15,10 @@ pub(super) fn prepare(node: &Node, object: &mut Value, drops_status: bool) {
         if drops_status {
             map.remove("status");
         }
-        if let Some(Value::Object(meta)) = map.get_mut("metadata") {
-            meta.retain(|_, v| !v.is_null());
+        match map.get_mut("metadata") {
+            Some(Value::Object(meta)) => meta.retain(|_, v| !v.is_null()),
+            Some(meta @ Value::Null) => *meta = Value::Object(serde_json::Map::new()),
+            _ => {}
         }
     }
 }
@@ -46,14 +48,15 @@ fn integers(node: &Node, value: &mut Value) {
     }
 }
 
-/// The integer a float without a fraction stands for, within `i64`.
+/// The integer a float without a fraction stands for, within the range
+/// where every integer is exact as a float (the API server's bound, 2^53).
 fn integral(n: &Number) -> Option<i64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
     if n.is_i64() || n.is_u64() {
         return None;
     }
     let f = n.as_f64()?;
-    // 2^63 is exactly representable; anything at or above it is not an i64.
-    (f.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f)).then_some(f as i64)
+    (f.fract() == 0.0 && (-EXACT..=EXACT).contains(&f)).then_some(f as i64)
 }
 
 #[cfg(test)]
@@ -82,8 +85,8 @@ mod tests {
             json!({"metadata": {"name": "a"},
                 "spec": {"port": 8080, "weight": 2.0, "target": 80, "ports": [1, 2.5]}})
         );
-        let mut kept = json!({"status": {}});
+        let mut kept = json!({"status": {}, "metadata": null, "spec": {"port": 1e20}});
         prepare(&node, &mut kept, false);
-        assert_eq!(kept, json!({"status": {}}));
+        assert_eq!(kept, json!({"status": {}, "metadata": {}, "spec": {"port": 1e20}}));
     }
 }
