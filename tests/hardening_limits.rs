@@ -269,7 +269,7 @@ fn an_unknown_kind_or_unserved_version_of_a_defined_group_is_refused() {
     let objects = "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateways\nmetadata: {name: a, namespace: ns}\n---\n\
                    apiVersion: gateway.networking.k8s.io/v1alpha1\nkind: HTTPRoute\nmetadata: {name: a, namespace: ns}\n---\n\
                    apiVersion: gateway.networking.k8s.io/v1alpha2\nkind: GRPCRoute\nmetadata: {name: a, namespace: ns}\n---\n\
-                   apiVersion: gateway.networking.k8s.io/v1\nkind: gateway\nmetadata: {name: a, namespace: ns}\n---\n\
+                   apiVersion: gateway.networking.k8s.io/v1\nkind: httproute\nmetadata: {name: a, namespace: ns}\n---\n\
                    apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: ns}\n";
     let (_dir, out) = validate(&[gateway_api("v1.6.1", "standard")], objects);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
@@ -298,7 +298,7 @@ fn an_unknown_kind_or_unserved_version_of_a_defined_group_is_refused() {
             "no matches for kind \"GRPCRoute\" in version \"gateway.networking.k8s.io/v1alpha2\"",
             "served as gateway.networking.k8s.io/v1:",
         ),
-        (14, "no matches for kind \"gateway\"", "did you mean `Gateway`?"),
+        (14, "no matches for kind \"httproute\"", "did you mean `HTTPRoute`?"),
     ];
     for ((line, message, help), (want_line, want_message, want_help)) in found.iter().zip(expect) {
         assert_eq!(*line, want_line, "{message}");

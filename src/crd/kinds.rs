@@ -51,7 +51,11 @@ impl CrdSet {
         let did_you_mean = if known_kind {
             None
         } else {
-            crate::diagnostic::did_you_mean(kind, kinds.iter().map(String::as_str)).map(str::to_owned)
+            let same_but_case = kinds.iter().find(|k| k.eq_ignore_ascii_case(kind));
+            same_but_case
+                .map(String::as_str)
+                .or_else(|| crate::diagnostic::did_you_mean(kind, kinds.iter().map(String::as_str)))
+                .map(str::to_owned)
         };
         let shown = if known_kind {
             Some(kind)
