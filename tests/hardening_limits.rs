@@ -91,6 +91,31 @@ fn huge_values_are_refused_before_they_are_made() {
     }
 }
 
+/// Under a 1.5 GB address-space limit, a template that builds a 1 GB string
+/// stops with its error (exit 1), not an allocation abort (exit 134).
+#[cfg(unix)]
+#[test]
+fn a_template_under_a_memory_limit_fails_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = common::cli::write_spec(dir.path(), "site.yaml", common::PETS);
+    let bp = dir.path().join("bp");
+    std::fs::create_dir(&bp).expect("mkdir bp");
+    let template = format!("{NAMESPACE_HEAD}  # {{{{ range(10000) | join(\"x\" * 100000) }}}}\n");
+    std::fs::write(bp.join("namespace.yaml.j2"), template).expect("write blueprint");
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", "ulimit -v 1500000 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_gatewright"))
+        .arg("render")
+        .arg(&spec)
+        .arg("--blueprints")
+        .arg(&bp)
+        .args(["--stdout", "--format", "json"])
+        .env("GATEWRIGHT_NO_CACHE", "1");
+    let out = run_bounded(cmd);
+    let d = only_error(&out, "GW505");
+    assert_at_blueprint_line(&d, "namespace.yaml.j2", 5);
+}
+
 #[test]
 fn an_object_larger_than_the_api_server_takes_is_refused_at_the_writing_line() {
     let template = format!(
