@@ -1,6 +1,7 @@
 //! What the API server does to a created object before validating it, beyond
 //! defaulting ([`super::defaults`]): integral floats in integer fields become
-//! integers, `null` metadata fields are unset, and `status` is dropped when the
+//! integers, `null` metadata fields are unset (a `null` label or annotation
+//! value is empty), and `status` is dropped when the
 //! version has the status subresource.
 
 use serde_json::{Number, Value};
@@ -16,7 +17,18 @@ pub(super) fn prepare(node: &Node, object: &mut Value, drops_status: bool) {
             map.remove("status");
         }
         match map.get_mut("metadata") {
-            Some(Value::Object(meta)) => meta.retain(|_, v| !v.is_null()),
+            Some(Value::Object(meta)) => {
+                meta.retain(|_, v| !v.is_null());
+                // A null value of a string map decodes as the empty string.
+                for field in ["labels", "annotations"] {
+                    if let Some(Value::Object(entries)) = meta.get_mut(field) {
+                        entries
+                            .values_mut()
+                            .filter(|v| v.is_null())
+                            .for_each(|v| *v = Value::from(""));
+                    }
+                }
+            }
             Some(meta @ Value::Null) => *meta = Value::Object(serde_json::Map::new()),
             _ => {}
         }
@@ -76,13 +88,13 @@ mod tests {
             Ok(n) => n,
             Err(e) => panic!("{}", e.message),
         };
-        let mut v = json!({"metadata": {"name": "a", "namespace": null, "labels": null},
+        let mut v = json!({"metadata": {"name": "a", "namespace": null, "labels": null, "annotations": {"x": null}},
             "spec": {"port": 8080.0, "weight": 2.0, "target": 80.0, "ports": [1.0, 2.5]},
             "status": {"x": 1}});
         prepare(&node, &mut v, true);
         assert_eq!(
             v,
-            json!({"metadata": {"name": "a"},
+            json!({"metadata": {"name": "a", "annotations": {"x": ""}},
                 "spec": {"port": 8080, "weight": 2.0, "target": 80, "ports": [1, 2.5]}})
         );
         let mut kept = json!({"status": {}, "metadata": null, "spec": {"port": 1e20}});
