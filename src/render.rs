@@ -3,6 +3,7 @@
 //! (a JSON scalar is valid YAML), so no value can inject keys or documents.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use rayon::prelude::*;
@@ -11,6 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{self, Model};
 use crate::source::Sources;
 
+mod limits;
 mod native;
 
 /// A blueprint: one template per output kind.
@@ -120,6 +122,8 @@ pub struct Blueprints {
     names: Vec<(Blueprint, String)>,
     /// The blueprints a directory overrides.
     overridden: Vec<Blueprint>,
+    /// Bytes rendered so far, against [`limits::MAX_TOTAL_BYTES`].
+    rendered: AtomicUsize,
 }
 
 impl Blueprints {
@@ -137,6 +141,8 @@ impl Blueprints {
             env.set_syntax(syntax);
         }
         env.set_recursion_limit(64);
+        env.set_fuel(Some(limits::FUEL));
+        env.set_formatter(limits::formatter);
         if let Some(dir) = dir {
             check_dir(dir)?;
         }
@@ -167,19 +173,45 @@ impl Blueprints {
                 .map_err(|e| template_error(&e, sources, file))?;
             names.push((bp, name));
         }
-        Ok(Self { env, names, overridden })
+        Ok(Self {
+            env,
+            names,
+            overridden,
+            rendered: AtomicUsize::new(0),
+        })
     }
 
-    /// Render one object with its blueprint.
-    pub fn render(&self, bp: Blueprint, object: Value, sources: &Sources) -> Result<String, Diagnostic> {
+    /// Render one object with its blueprint; `what` names the object in
+    /// errors (its spec path). The work, the output of the object and the
+    /// output of all objects rendered with these blueprints are bounded
+    /// (see [`limits`]).
+    pub fn render(&self, bp: Blueprint, object: Value, what: &str, sources: &Sources) -> Result<String, Diagnostic> {
+        let file = || self.file_of(bp, sources);
         let template = self
             .env
             .get_template(bp.file_name())
-            .map_err(|e| template_error(&e, sources, self.file_of(bp, sources)))?;
+            .map_err(|e| template_error(&e, sources, file()))?;
         let ctx: Value = std::collections::BTreeMap::from([(bp.context_name(), object)]).into();
-        template
-            .render(ctx)
-            .map_err(|e| template_error(&e, sources, self.file_of(bp, sources)))
+        let mut out = limits::Capped::new(&self.rendered);
+        let result = template.render_captured_to(ctx, &mut out).map(drop);
+        if out.total_exceeded {
+            return Err(limits::render_too_large());
+        }
+        let source = self.source_name(bp);
+        let located = |e: &minijinja::Error, d: Diagnostic| at_line(d, e, sources, file());
+        match result {
+            Err(e) if out.overflowed() => Err(located(&e, limits::object_too_large(source, what))),
+            Err(e) => match limits::bound(&e) {
+                Some(bound) => Err(located(&e, limits::out_of_bounds(source, what, &bound))),
+                None => Err(template_error(&e, sources, file())),
+            },
+            Ok(()) if out.overflowed() => {
+                Err(limits::object_too_large(source, what).at(file().map(|f| sources.loc_at(f, 1, 1))))
+            }
+            Ok(()) => String::from_utf8(out.text).map_err(|_| {
+                Diagnostic::error("GW503", format!("blueprint `{source}` produced text that is not UTF-8"))
+            }),
+        }
     }
 
     fn file_of(&self, bp: Blueprint, sources: &Sources) -> Option<crate::source::FileId> {
@@ -248,11 +280,16 @@ fn template_error(
     let d = Diagnostic::error("GW502", format!("blueprint error: {}{detail}", e.kind()));
     let file = file.into();
     match (file, e.line()) {
-        (Some(file), Some(line)) => d
-            .at(Some(sources.loc_at(file, u32::try_from(line).unwrap_or(u32::MAX), 1)))
+        (Some(_), Some(_)) => at_line(d, e, sources, file)
             .help("fix the template; `gatewright blueprints export DIR` writes the built-in ones to start from"),
         _ => d,
     }
+}
+
+/// `d`, located at the blueprint line where `e` happened.
+fn at_line(d: Diagnostic, e: &minijinja::Error, sources: &Sources, file: Option<crate::source::FileId>) -> Diagnostic {
+    let line = e.line().map_or(1, |l| u32::try_from(l).unwrap_or(u32::MAX));
+    d.at(file.map(|f| sources.loc_at(f, line, 1)))
 }
 
 /// One object to render: a model item and the blueprint that renders it.
@@ -327,7 +364,12 @@ pub fn render_job(job: Job<'_>, blueprints: &Blueprints, sources: &Sources) -> R
     let blueprint = job.blueprint();
     Ok(RenderedObject {
         blueprint,
-        text: blueprints.render(blueprint, job.context(), sources)?,
+        text: blueprints.render(
+            blueprint,
+            job.context(),
+            &crate::diagnostic::dotted(job.origin()),
+            sources,
+        )?,
         origin: job.origin().to_string(),
     })
 }

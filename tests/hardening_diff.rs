@@ -35,7 +35,8 @@ fn spec(manifest: &str) -> String {
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
+    let git = common::program("git").expect("each test checks git first");
+    let out = Command::new(git)
         .args(args)
         .current_dir(dir)
         .output()

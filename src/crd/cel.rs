@@ -15,6 +15,7 @@ use cel::common::value::Val;
 use cel::{Context, Env, Program, Value as CelValue};
 use serde_json::Value;
 
+use super::budget::Budget;
 use super::functions;
 use super::node::{Node, escape};
 use super::{Rule, Violation};
@@ -23,9 +24,9 @@ use super::{Rule, Violation};
 pub(super) struct CompiledRule {
     /// The rule's text.
     pub rule: String,
-    program: Program,
+    pub program: Program,
     message: Option<String>,
-    message_expression: Option<Program>,
+    pub message_expression: Option<Program>,
     reason: Option<String>,
     field_path: Option<String>,
 }
@@ -172,7 +173,7 @@ const RESERVED: &[&str] = &[
 ];
 
 /// A property name as CEL rules see it (Kubernetes' escaping).
-fn escape_property(name: &str) -> String {
+pub(super) fn escape_property(name: &str) -> String {
     if RESERVED.contains(&name) {
         return format!("__{name}__");
     }
@@ -242,22 +243,30 @@ pub(super) fn violations(node: &Node, object: &Value) -> Vec<Violation> {
     let Ok(env) = env() else {
         return out;
     };
-    walk(env, node, object, &mut String::new(), &mut out);
+    let mut budget = Budget::new();
+    walk(env, node, object, &mut String::new(), &mut budget, &mut out);
     out
 }
 
-fn walk(env: &Arc<Env>, node: &Node, value: &Value, pointer: &mut String, out: &mut Vec<Violation>) {
-    if !node.has_rules {
+fn walk(
+    env: &Arc<Env>,
+    node: &Node,
+    value: &Value,
+    pointer: &mut String,
+    budget: &mut Budget,
+    out: &mut Vec<Violation>,
+) {
+    if !node.has_rules || budget.spent() || value.is_null() {
         return;
     }
     if !node.rules.is_empty() {
-        evaluate(env, node, value, pointer, out);
+        evaluate(env, node, value, pointer, budget, out);
     }
     let mut descend = |child: &Node, v: &Value, segment: &str, out: &mut Vec<Violation>| {
         let len = pointer.len();
         pointer.push('/');
         pointer.push_str(&escape(segment));
-        walk(env, child, v, pointer, out);
+        walk(env, child, v, pointer, budget, out);
         pointer.truncate(len);
     };
     match value {
@@ -286,7 +295,7 @@ fn walk(env: &Arc<Env>, node: &Node, value: &Value, pointer: &mut String, out: &
     }
 }
 
-fn evaluate(env: &Arc<Env>, node: &Node, value: &Value, pointer: &str, out: &mut Vec<Violation>) {
+fn evaluate(env: &Arc<Env>, node: &Node, value: &Value, pointer: &str, budget: &mut Budget, out: &mut Vec<Violation>) {
     // One context per node, for all of the node's rules.
     let ctx = catch_unwind(AssertUnwindSafe(|| {
         let mut ctx = Context::with_env(Arc::clone(env));
@@ -305,9 +314,13 @@ fn evaluate(env: &Arc<Env>, node: &Node, value: &Value, pointer: &str, out: &mut
         return;
     };
     for rule in &node.rules {
+        if let Err(v) = budget.charge(rule, node, value, pointer) {
+            out.push(v);
+            return;
+        }
         let outcome = catch_unwind(AssertUnwindSafe(|| match rule.program.execute(&ctx) {
             Ok(CelValue::Bool(true)) => None,
-            Ok(CelValue::Bool(false)) => Some(failure_message(rule, &ctx)),
+            Ok(CelValue::Bool(false)) => Some(failure_message(rule, &ctx, budget.charge_message(rule, node, value))),
             Ok(other) => Some(format!(
                 "rule evaluated to {:?} instead of a bool: {}",
                 other.type_of(),
@@ -340,8 +353,9 @@ fn push(out: &mut Vec<Violation>, rule: &CompiledRule, pointer: &str, message: S
     });
 }
 
-fn failure_message(rule: &CompiledRule, ctx: &Context) -> String {
-    if let Some(expression) = &rule.message_expression {
+/// `run_expression`: the `messageExpression` fits the cost budget.
+fn failure_message(rule: &CompiledRule, ctx: &Context, run_expression: bool) -> String {
+    if let Some(expression) = rule.message_expression.as_ref().filter(|_| run_expression) {
         if let Ok(CelValue::String(s)) = expression.execute(ctx) {
             if !s.trim().is_empty() {
                 return s.to_string();

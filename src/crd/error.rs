@@ -42,6 +42,20 @@ pub enum CrdError {
         /// Why it cannot be used.
         message: String,
     },
+    /// A CEL rule whose estimated cost exceeds the API server's budget: the
+    /// API server refuses the CRD (`estimated rule cost exceeds budget ...`).
+    Cost {
+        /// The file (or other origin).
+        origin: String,
+        /// The CRD's `metadata.name` and version.
+        crd: String,
+        /// JSON pointer of the schema node that declares the rule (`""` for the whole schema).
+        schema_pointer: String,
+        /// The rule's text (empty when the total of the schema is over).
+        rule: String,
+        /// The API server's message.
+        message: String,
+    },
 }
 
 impl fmt::Display for CrdError {
@@ -85,6 +99,21 @@ impl fmt::Display for CrdError {
                 "{origin}: CRD {crd}: CEL rule at schema {schema_pointer} cannot be evaluated \
                  ({message}): {rule}"
             ),
+            CrdError::Cost {
+                origin,
+                crd,
+                schema_pointer,
+                rule,
+                message,
+            } => {
+                write!(f, "{origin}: CRD {crd}: the API server refuses it: ")?;
+                if rule.is_empty() {
+                    write!(f, "{message}")
+                } else {
+                    let at = if schema_pointer.is_empty() { "/" } else { schema_pointer };
+                    write!(f, "x-kubernetes-validations rule at schema {at}: {message}: {rule}")
+                }
+            }
         }
     }
 }

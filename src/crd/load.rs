@@ -92,6 +92,15 @@ fn crd_versions(crd: &Value, origin: &str) -> Result<Vec<(Gvk, CrdVersion)>, Loa
                 message: e.message,
             })
         })?;
+        super::cost::check(&node).map_err(|e| {
+            LoadError::Rule(CrdError::Cost {
+                origin: origin.to_owned(),
+                crd: crd_label.clone(),
+                schema_pointer: e.schema_pointer,
+                rule: e.rule,
+                message: e.message,
+            })
+        })?;
         out.push((
             Gvk {
                 group: group.to_owned(),
@@ -102,6 +111,7 @@ fn crd_versions(crd: &Value, origin: &str) -> Result<Vec<(Gvk, CrdVersion)>, Loa
                 origin: origin.to_owned(),
                 crd_name: crd_label,
                 namespaced,
+                status_subresource: version.pointer("/subresources/status").is_some_and(Value::is_object),
                 raw_schema: schema.clone(),
                 node,
                 validator: OnceLock::new(),

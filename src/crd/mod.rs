@@ -26,10 +26,14 @@
 //! [`CrdSet::from_yaml`] fail with [`CrdError::Rule`]. A rule that fails at run
 //! time is reported as a violation of the object, never silently passed.
 
+mod budget;
 mod cel;
+mod cost;
+mod decode;
 mod defaults;
 mod error;
 mod functions;
+mod kinds;
 mod lists;
 mod load;
 mod metadata;
@@ -41,6 +45,7 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 pub use error::CrdError;
+pub use kinds::NoMatch;
 
 use node::Node;
 
@@ -73,6 +78,8 @@ struct CrdVersion {
     origin: String,
     crd_name: String,
     namespaced: bool,
+    /// The version has the `status` subresource: create ignores `status`.
+    status_subresource: bool,
     /// The `openAPIV3Schema`, as written.
     raw_schema: serde_json::Value,
     /// The schema as a tree, with defaults and compiled CEL rules.
@@ -107,6 +114,13 @@ pub enum Rule {
     /// A CEL rule of `x-kubernetes-validations`: false, or failed to evaluate.
     Cel {
         /// The rule's text, as written in the CRD.
+        rule: String,
+    },
+    /// The object's CEL rules ran out of the API server's cost budget (one call
+    /// over `PerCallLimit`, or all of them over `RuntimeCELCostBudget`); no
+    /// further rule was run.
+    CelBudget {
+        /// The text of the rule that did not fit.
         rule: String,
     },
     /// CEL rules were not evaluated because the object has errors that make
@@ -207,6 +221,7 @@ impl CrdVersion {
     fn validate(&self, object: &serde_json::Value) -> Vec<Violation> {
         let mut object = object.clone();
         defaults::apply(&self.node, &mut object);
+        decode::prepare(&self.node, &mut object, self.status_subresource);
 
         let mut out = metadata::validate(&object, self.namespaced);
         match self.validator() {

@@ -22,6 +22,10 @@ pub(super) struct Node {
     pub default: Option<Value>,
     /// `nullable: true`.
     pub nullable: bool,
+    /// `x-kubernetes-int-or-string: true`.
+    pub int_or_string: bool,
+    /// `maxItems`, `maxLength` or `maxProperties`, whichever the type has.
+    pub max_size: Option<u64>,
     /// `x-kubernetes-list-type`.
     pub list_type: ListType,
     /// Compiled `x-kubernetes-validations` (transition rules left out).
@@ -76,6 +80,10 @@ fn build(schema: &Value, pointer: &str) -> Result<Node, BuildError> {
         ty: schema.get("type").and_then(Value::as_str).map(str::to_owned),
         default: schema.get("default").cloned(),
         nullable: schema.get("nullable").and_then(Value::as_bool) == Some(true),
+        int_or_string: schema.get("x-kubernetes-int-or-string").and_then(Value::as_bool) == Some(true),
+        max_size: ["maxItems", "maxLength", "maxProperties"]
+            .iter()
+            .find_map(|k| schema.get(*k).and_then(Value::as_u64)),
         ..Node::default()
     };
     node.list_type = match schema.get("x-kubernetes-list-type").and_then(Value::as_str) {

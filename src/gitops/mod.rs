@@ -303,7 +303,9 @@ pub fn generate(envs: &[EnvInput<'_>], blueprints: &Blueprints, sources: &Source
 
 /// Render one object and parse it back (as the other blueprints are normalized).
 fn object(bp: Blueprint, ctx: Ctx, blueprints: &Blueprints, sources: &Sources) -> Result<(String, Value), Diagnostic> {
-    let text = blueprints.render(bp, ctx, sources)?;
+    let name = ctx.get_attr("name").ok().map(|n| n.to_string()).unwrap_or_default();
+    let what = format!("{} {name}", bp.context_name());
+    let text = blueprints.render(bp, ctx, &what, sources)?;
     let source = blueprints.source_name(bp).to_string();
     let bad = |m: String| {
         Diagnostic::error("GW503", format!("blueprint `{source}` produced {m}"))

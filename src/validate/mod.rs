@@ -6,7 +6,9 @@
 //! renders, pointing at the spec line that produced them.
 //!
 //! Codes: [`report::SCHEMA`] (GW801), [`report::CEL`] (GW802),
-//! [`report::NOT_COVERED`] (GW803, a warning unless `strict`),
+//! [`report::NOT_COVERED`] (GW803, a warning unless `strict`: a group the
+//! CRDs do not define), [`report::NO_MATCH`] (GW807: a kind or version the
+//! CRDs of its group do not serve),
 //! [`report::NOT_AN_OBJECT`] (GW804), [`report::BAD_CRDS`] (GW805).
 
 pub mod kustomize;
@@ -45,9 +47,11 @@ pub fn load_crds(paths: &[PathBuf]) -> Result<CrdSet, Diagnostic> {
             )
             .help(e.help.unwrap_or_default()));
         }
-        let loaded = CrdSet::from_yaml(&text, &crate::source::display_path(path)).map_err(|e| {
-            Diagnostic::error(report::BAD_CRDS, format!("cannot use the CRDs of `{}`: {e}", path.display()))
-                .help("pass an unmodified install file of a Gateway API release (`standard-install.yaml` or `experimental-install.yaml`)")
+        let loaded = CrdSet::from_yaml(&text, &crate::source::display_path(path)).map_err(|e| match e {
+            crate::crd::CrdError::Cost { .. } => Diagnostic::error(report::CRD_COST, format!("cannot use the CRDs of `{}`: {e}", path.display()))
+                .help("bound the lists, maps and strings the rule walks (`maxItems`, `maxProperties`, `maxLength`) or simplify the rule; the API server refuses this CRD as it is"),
+            e => Diagnostic::error(report::BAD_CRDS, format!("cannot use the CRDs of `{}`: {e}", path.display()))
+                .help("pass an unmodified install file of a Gateway API release (`standard-install.yaml` or `experimental-install.yaml`)"),
         })?;
         if loaded.kinds().is_empty() {
             return Err(Diagnostic::error(
@@ -151,6 +155,12 @@ fn validate_node(
         );
         return;
     };
+    if let Some(nm) = crds.no_match(api_version, kind) {
+        summary.invalid += 1;
+        let field = if nm.known_kind { "/apiVersion" } else { "/kind" };
+        diags.push(report::no_match(&nm).at(at(field)));
+        return;
+    }
     let Some(violations) = crds.validate(&object) else {
         summary.not_covered += 1;
         let message = format!("the CRDs given do not cover {kind} `{api_version}`");

@@ -14,6 +14,20 @@ use super::report;
 /// objects); violations are located at the spec path that produced them.
 pub fn check(docs: &[Document], model: &Model, prov: &Provenance, crds: &CrdSet, diags: &mut Diagnostics) {
     for doc in docs.iter().filter(|d| !d.is_patch) {
+        let field = |p: &str| {
+            doc.value
+                .pointer(p)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+        };
+        if let Some(nm) = crds.no_match(field("/apiVersion"), field("/kind")) {
+            diags.push(
+                report::no_match(&nm)
+                    .at(prov.locate(&doc.origin))
+                    .path(doc.origin.clone()),
+            );
+            continue;
+        }
         let Some(violations) = crds.validate(&doc.value) else {
             continue; // core kinds (Namespace) are not CRDs
         };

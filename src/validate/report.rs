@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-use crate::crd::{Rule, Violation};
+use crate::crd::{NoMatch, Rule, Violation};
+use crate::diagnostic::Diagnostic;
 
 /// Code of a violation of the CRD's structural schema (`maxItems`,
 /// `pattern`, unknown field, list keys, metadata).
@@ -12,15 +13,40 @@ pub const SCHEMA: &str = "GW801";
 pub const CEL: &str = "GW802";
 /// Code of an object whose kind the CRDs given do not cover.
 pub const NOT_COVERED: &str = "GW803";
+/// Code of an object of a group the CRDs define, in a kind or version they do not serve.
+pub const NO_MATCH: &str = "GW807";
+/// Code of a CRD whose CEL rules' estimated cost the API server refuses.
+pub const CRD_COST: &str = "GW808";
+/// Code of an object whose CEL rules run out of the API server's cost budget.
+pub const CEL_COST: &str = "GW809";
 /// Code of a document that is not a Kubernetes object.
 pub const NOT_AN_OBJECT: &str = "GW804";
 /// Code of a CRD file that cannot be used.
 pub const BAD_CRDS: &str = "GW805";
 
+/// The error of an object whose kind or version the CRDs of its group do not
+/// serve (to be located at `kind`, or at `apiVersion` when only the version is wrong).
+pub fn no_match(nm: &NoMatch) -> Diagnostic {
+    let served = nm.served.join(", ");
+    let help = match (&nm.did_you_mean, nm.known_kind) {
+        (_, true) => format!(
+            "{} is served as {served}: use one of these, or pass the CRDs of a release or channel that serves this version",
+            nm.kind
+        ),
+        (Some(kind), false) => format!("did you mean `{kind}`? It is served as {served}"),
+        (None, false) => format!(
+            "the CRDs of this group define {}; pass the CRD of this kind with another `--crds FILE`",
+            nm.kinds.join(", ")
+        ),
+    };
+    Diagnostic::error(NO_MATCH, format!("the API server would refuse this object: {nm}")).help(help)
+}
+
 /// The code of a violation.
 pub fn code(rule: &Rule) -> &'static str {
     match rule {
         Rule::Cel { .. } => CEL,
+        Rule::CelBudget { .. } => CEL_COST,
         _ => SCHEMA,
     }
 }
@@ -100,6 +126,10 @@ pub fn help(v: &Violation, cel_skipped: bool) -> String {
             "names are DNS-1123 subdomains, namespaces DNS-1123 labels; labels and annotations follow the Kubernetes rules"
                 .to_string()
         }
+        Rule::CelBudget { rule } => format!(
+            "the API server stops running the CRD's rules here, and refuses the object; the rule is `{}`: make the lists and strings it walks smaller",
+            one_line(rule)
+        ),
         Rule::CelNotEvaluated => "fix the other violations of this object first".to_string(),
         Rule::InvalidSchema => "the CRD file is broken: use the CRDs of a Gateway API release".to_string(),
     };
