@@ -202,6 +202,19 @@ fn a_failing_environment_leaves_every_environment_unwritten() {
         dev,
         "dev written although prod failed"
     );
+
+    // Spec files in prod's folder (GW706): a new dev folder is not even created.
+    std::fs::remove_dir_all(dir.path().join("out")).expect("rm");
+    std::fs::create_dir_all(dir.path().join("out/prod")).expect("mkdir");
+    std::fs::write(dir.path().join("out/prod/site.yaml"), PETS).expect("spec in the output");
+    let o = run(dir.path(), &["render", "spec.yaml", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("GW706"), "{}", stderr(&o));
+    assert_eq!(
+        names(&dir.path().join("out")),
+        ["prod"],
+        "dev written although prod failed"
+    );
 }
 
 #[test]

@@ -32,26 +32,36 @@ pub(crate) struct Out {
     pub parent: PathBuf,
     /// Its name.
     pub name: OsString,
+    /// Folders above it that [`resolve_out`] created, deepest last.
+    made: Vec<PathBuf>,
 }
 
 /// Lock held while a render checks and writes; released on drop.
 pub(crate) struct Lock {
     _dir: File,
-    /// The output directory when this lock created it (empty).
-    created: Option<PathBuf>,
+    /// The folders this render created (the output directory last), all empty until it writes.
+    created: Vec<PathBuf>,
 }
 
 impl Lock {
-    /// Remove the directory this lock created, when nothing was written to it.
+    /// Remove the (empty) folders this render created: nothing was written.
     pub(crate) fn undo_create(&mut self) {
-        if let Some(dir) = self.created.take() {
-            let _ = std::fs::remove_dir(dir);
+        for dir in self.created.drain(..).rev() {
+            if std::fs::remove_dir(&dir).is_err() {
+                break;
+            }
         }
     }
 
-    /// The render went through: keep the directory it created.
+    /// The render went through: keep the folders it created.
     pub(crate) fn keep(&mut self) {
-        self.created = None;
+        self.created.clear();
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        self.undo_create();
     }
 }
 
@@ -78,15 +88,21 @@ pub(crate) fn resolve_out(out: &Path) -> Result<Out, Diagnostic> {
             );
         }
         let dir = std::fs::canonicalize(out).map_err(|e| io("resolve", out, e))?;
-        return split(dir, out);
+        return split(dir, out, Vec::new());
     }
     let abs = std::path::absolute(out).map_err(|e| io("resolve", out, e))?;
     let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
         return Err(not_a_dir(out));
     };
+    let mut made: Vec<PathBuf> = parent
+        .ancestors()
+        .take_while(|p| std::fs::symlink_metadata(p).is_err())
+        .map(Path::to_path_buf)
+        .collect();
+    made.reverse();
     std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
     let parent = std::fs::canonicalize(parent).map_err(|e| io("resolve", parent, e))?;
-    split(parent.join(name), out)
+    split(parent.join(name), out, made)
 }
 
 fn not_a_dir(given: &Path) -> Diagnostic {
@@ -94,12 +110,13 @@ fn not_a_dir(given: &Path) -> Diagnostic {
         .help("choose a directory below the filesystem root for `--out`")
 }
 
-fn split(dir: PathBuf, given: &Path) -> Result<Out, Diagnostic> {
+fn split(dir: PathBuf, given: &Path, made: Vec<PathBuf>) -> Result<Out, Diagnostic> {
     match (dir.parent(), dir.file_name()) {
         (Some(parent), Some(name)) => Ok(Out {
             parent: parent.to_path_buf(),
             name: name.to_os_string(),
             dir: dir.clone(),
+            made,
         }),
         _ => Err(not_a_dir(given)),
     }
@@ -110,12 +127,17 @@ fn split(dir: PathBuf, given: &Path) -> Result<Out, Diagnostic> {
 /// which holds the lock from fork until exec.
 const ATTEMPTS: u32 = 40;
 
-/// Take `file`'s exclusive lock, retrying for a moment; `Ok(false)` when another holds it.
-pub(crate) fn try_flock(file: &File) -> std::io::Result<bool> {
-    for attempt in 1..=ATTEMPTS {
+/// Attempts at the parent's lock, which renders hold only for a few system
+/// calls: two seconds, so that a sibling render never fails for it.
+const PARENT_ATTEMPTS: u32 = 400;
+
+/// Take `file`'s exclusive lock, retrying `attempts` times 5 ms apart;
+/// `Ok(false)` when another holds it all along.
+pub(crate) fn try_flock(file: &File, attempts: u32) -> std::io::Result<bool> {
+    for attempt in 1..=attempts {
         match flock(file, FlockOperation::NonBlockingLockExclusive) {
             Ok(()) => return Ok(true),
-            Err(rustix::io::Errno::WOULDBLOCK) if attempt < ATTEMPTS => {
+            Err(rustix::io::Errno::WOULDBLOCK) if attempt < attempts => {
                 std::thread::sleep(std::time::Duration::from_millis(5));
             }
             Err(rustix::io::Errno::WOULDBLOCK) => return Ok(false),
@@ -141,18 +163,19 @@ pub(crate) fn acquire(out: &Out) -> Result<Lock, Diagnostic> {
     for _ in 0..ATTEMPTS {
         let (file, created) = {
             let parent = open_dir(&out.parent).map_err(|e| io("lock", &out.parent, e))?;
-            if !try_flock(&parent).map_err(|e| io("lock", &out.parent, e))? {
+            if !try_flock(&parent, PARENT_ATTEMPTS).map_err(|e| io("lock", &out.parent, e))? {
                 return Err(busy(out));
             }
             super::scratch::restore(out)?;
-            let created = match std::fs::create_dir(&out.dir) {
-                Ok(()) => Some(out.dir.clone()),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
+            let mut created = out.made.clone();
+            match std::fs::create_dir(&out.dir) {
+                Ok(()) => created.push(out.dir.clone()),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(io("create", &out.dir, e)),
-            };
+            }
             (open_dir(&out.dir).map_err(|e| io("open", &out.dir, e))?, created)
         };
-        if !try_flock(&file).map_err(|e| io("lock", &out.dir, e))? {
+        if !try_flock(&file, ATTEMPTS).map_err(|e| io("lock", &out.dir, e))? {
             return Err(busy(out));
         }
         if names(&out.dir, &file) {
