@@ -80,6 +80,30 @@ fn a_file_saved_where_the_new_tree_writes_fails_the_render_and_is_kept() {
     assert_eq!(names(dir.path()), ["out"], "scratch left beside the output");
 }
 
+#[test]
+fn a_file_deleted_during_a_render_stays_deleted_and_an_edit_in_place_stays() {
+    let _s = serial();
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = previous(dir.path());
+    std::fs::write(out.join("pets/by-hand.yaml"), "kept: 1\n").expect("by hand");
+    write_tree_hooked(&tree(&changed(PETS)), &out, &mut |n| {
+        if n == 1 {
+            std::fs::remove_file(out.join("NOTES.md")).expect("delete");
+            std::fs::write(out.join("pets/by-hand.yaml"), "kept: 2\n").expect("edit in place");
+        }
+        Ok(())
+    })
+    .expect("render");
+    assert!(
+        !out.join("NOTES.md").exists(),
+        "a file deleted during the render came back"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("pets/by-hand.yaml")).expect("kept"),
+        "kept: 2\n"
+    );
+}
+
 // Item 3: folders beside the output.
 
 #[test]

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::lock::{Out, io, open_dir};
-use super::scan::{Ident, Scan, located};
+use super::scan::{Found, Ident, Scan, located};
 use super::scratch::Scratch;
 use super::settle::{Rules, settle};
 use crate::diagnostic::Diagnostic;
@@ -99,7 +99,17 @@ pub(crate) fn replace(out: &Out, scan: &Scan, plan: &Plan, after_file: &mut Afte
     if !conflicts.is_empty() {
         return undo(out, scratch, &previous, plan, &conflicts);
     }
+    let deleted = deleted_since_scan(&previous, scan, plan);
     let stuck = settle(&previous, &out.dir, &rules, false);
+    for rel in deleted {
+        // Deleted during the render: the new tree must not bring it back.
+        let path = out.dir.join(rel);
+        let ours = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.file_type().is_symlink() || scan.get(rel).is_some_and(|s| s.ident == Ident::of(&m)));
+        if ours {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
     if stuck.is_empty() {
         return scratch.remove();
     }
@@ -109,6 +119,23 @@ pub(crate) fn replace(out: &Out, scan: &Scan, plan: &Plan, after_file: &mut Afte
         "they were not lost: they are in `{}`; move them back and delete that folder",
         kept.display()
     )))
+}
+
+/// The kept entries (hand-written files, symlinks) gone from the previous tree since the scan.
+fn deleted_since_scan<'p>(previous: &Path, scan: &Scan, plan: &'p Plan) -> Vec<&'p Path> {
+    let generated = |rel: &Path| {
+        scan.get(rel)
+            .is_some_and(|s| s.found == Found::File { generated: true })
+    };
+    plan.entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Keep(rel) if !generated(rel) && std::fs::symlink_metadata(previous.join(rel)).is_err() => {
+                Some(rel.as_path())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Put the previous tree back after a conflict, and fail naming the paths.
@@ -207,6 +234,7 @@ fn build(out: &Out, staging: &Path, plan: &Plan, after_file: &mut AfterFile) -> 
         Entry::Write(rel, bytes) => {
             let to = staging.join(rel);
             write_file(&to, bytes, PER_FILE_SYNC).map_err(|e| io("write", &to, e))?;
+            copy_owner_and_mode(&out.dir.join(rel), &to);
             let mut guard = hook.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let (written, after_file) = &mut *guard;
             *written += 1;
@@ -289,7 +317,7 @@ fn carry(from: &Path, to: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Give a new folder the mode and, where allowed, the owner of the one it replaces.
+/// Give a new folder or file the mode and, where allowed, the owner of the one it replaces.
 pub(crate) fn copy_owner_and_mode(from: &Path, to: &Path) {
     use std::os::unix::fs::MetadataExt;
     let (Ok(old), Ok(new)) = (std::fs::symlink_metadata(from), std::fs::symlink_metadata(to)) else {
