@@ -64,20 +64,7 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     if args.stdout && compiled.len() > 1 {
-        let names: Vec<&str> = compiled.iter().filter_map(|(t, _)| t.env.as_deref()).collect();
-        let how = if args.argocd_plugin {
-            format!(
-                "set the plugin variable `{}` in the Application's `spec.source.plugin.env`",
-                gatewright::gitops::ENV_VAR
-            )
-        } else {
-            "pick one with `--env NAME`".to_string()
-        };
-        printer.error(&format!(
-            "the spec has {} environments ({}); {how} to print it",
-            names.len(),
-            names.join(", ")
-        ));
+        printer.error(&several_environments(&compiled, args.argocd_plugin));
         return ExitCode::from(FAILURE);
     }
     if args.stdout {
@@ -104,6 +91,33 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(FAILURE);
     };
     // Every tree is checked and every output locked: from here on only an I/O error stops the render.
+    if !write_all(writes, &printer) {
+        return ExitCode::from(FAILURE);
+    }
+    super::stamp::record(recorder, &options, &args.crds.crds, out, &compiled);
+    ExitCode::from(0)
+}
+
+/// Why `--stdout` cannot print a spec with several environments, and what to do.
+fn several_environments(compiled: &[(Target, Outcome)], argocd_plugin: bool) -> String {
+    let names: Vec<&str> = compiled.iter().filter_map(|(t, _)| t.env.as_deref()).collect();
+    let how = if argocd_plugin {
+        format!(
+            "set the plugin variable `{}` in the Application's `spec.source.plugin.env`",
+            gatewright::gitops::ENV_VAR
+        )
+    } else {
+        "pick one with `--env NAME`".to_string()
+    };
+    format!(
+        "the spec has {} environments ({}); {how} to print it",
+        names.len(),
+        names.join(", ")
+    )
+}
+
+/// Write every checked tree, stopping at the first error; whether all were written.
+fn write_all(writes: Vec<Write>, printer: &Printer) -> bool {
     let mut hook = failure_injection();
     for write in writes {
         match write.pending.commit(&mut hook) {
@@ -118,12 +132,11 @@ pub fn run(args: Args) -> ExitCode {
             )),
             Err(d) => {
                 printer.diagnostics(std::slice::from_ref(&d), write.sources);
-                return ExitCode::from(FAILURE);
+                return false;
             }
         }
     }
-    super::stamp::record(recorder, &options, &args.crds.crds, out, &compiled);
-    ExitCode::from(0)
+    true
 }
 
 /// One environment's `--stdout` stream (the caller checked there is one).
