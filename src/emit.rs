@@ -3,15 +3,21 @@
 //! write it to disk, or stream it as one YAML document stream.
 
 mod guard;
+mod in_place;
 mod layout;
+mod lock;
+mod scan;
+mod scratch;
+mod settle;
 mod swap;
 mod write;
 
 pub use guard::{refuse_spec_files, spec_files_under};
 pub use layout::{Tree, gateway_api_note, layout, layout_objects, needed_gateway_api};
-pub use write::{WriteReport, write_tree, write_tree_hooked};
+pub use write::{Pending, WriteReport, prepare, write_tree, write_tree_hooked};
 
 /// Reading an output directory (shared with [`crate::diff`]).
-pub(crate) mod scan {
-    pub(crate) use super::write::{Found, join, scan};
+pub(crate) mod read {
+    pub(crate) use super::scan::{Found, scan};
+    pub(crate) use super::write::join;
 }

@@ -82,7 +82,7 @@ fn plan_lists_one_tree_per_overlay_or_one_without() {
     let plan = gatewright::driver::plan(dir.path(), None, None).expect("plan");
     assert_eq!(plan.len(), 1);
     assert_eq!(plan[0].env, None);
-    assert_eq!(plan[0].out_dir(Path::new("out")), Path::new("out"));
+    assert_eq!(plan[0].out_dir(Path::new("out")).expect("dir"), Path::new("out"));
     std::fs::create_dir(dir.path().join("overlays")).expect("mkdir");
     for env in ["prod", "dev"] {
         std::fs::write(dir.path().join("overlays").join(format!("{env}.yaml")), "{}\n").expect("overlay");
@@ -90,7 +90,7 @@ fn plan_lists_one_tree_per_overlay_or_one_without() {
     let plan = gatewright::driver::plan(&dir.path().join("spec.yaml"), None, None).expect("plan");
     let envs: Vec<_> = plan.iter().map(|t| t.env.clone().expect("env")).collect();
     assert_eq!(envs, ["dev", "prod"]);
-    assert_eq!(plan[1].out_dir(Path::new("out")), Path::new("out/prod"));
+    assert_eq!(plan[1].out_dir(Path::new("out")).expect("dir"), Path::new("out/prod"));
     let one = gatewright::driver::plan(dir.path(), None, Some("prod")).expect("plan");
     assert_eq!(one, vec![plan[1].clone()]);
     let err = gatewright::driver::plan(dir.path(), None, Some("prd")).expect_err("unknown env");

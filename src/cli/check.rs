@@ -60,7 +60,13 @@ pub fn run(args: Args) -> ExitCode {
     for (target, outcome) in &compiled {
         printer.diagnostics(&outcome.diagnostics, &outcome.sources);
         match &outcome.output {
-            Some(c) => trees.push((&c.tree, target.out_dir(&args.out), &outcome.sources)),
+            Some(c) => match target.out_dir(&args.out) {
+                Ok(dir) => trees.push((&c.tree, dir, &outcome.sources)),
+                Err(d) => {
+                    printer.diagnostics(std::slice::from_ref(&d), &outcome.sources);
+                    code = FAILURE;
+                }
+            },
             None => code = code.max(exit_code(&outcome.diagnostics)),
         }
     }

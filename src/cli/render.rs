@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use gatewright::diagnostic::Diagnostic;
 use gatewright::driver::{Outcome, Target};
+use gatewright::source::Sources;
 use gatewright::{emit, gitops};
 
 use super::output::Printer;
@@ -63,107 +64,175 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     if args.stdout && compiled.len() > 1 {
-        let names: Vec<&str> = compiled.iter().filter_map(|(t, _)| t.env.as_deref()).collect();
-        let how = if args.argocd_plugin {
-            format!(
-                "set the plugin variable `{}` in the Application's `spec.source.plugin.env`",
-                gatewright::gitops::ENV_VAR
-            )
-        } else {
-            "pick one with `--env NAME`".to_string()
-        };
-        printer.error(&format!(
-            "the spec has {} environments ({}); {how} to print it",
-            names.len(),
-            names.join(", ")
-        ));
+        printer.error(&several_environments(&compiled, args.argocd_plugin));
         return ExitCode::from(FAILURE);
     }
-    let mut hook = failure_injection();
+    if args.stdout {
+        return print_stream(&compiled, args.argocd_plugin, &printer);
+    }
+    let Some(out) = &args.out else {
+        return ExitCode::from(FAILURE);
+    };
     let mut code = 0u8;
-    for (target, outcome) in &compiled {
+    for (_, outcome) in &compiled {
         printer.diagnostics(&outcome.diagnostics, &outcome.sources);
-        let Some(compiled) = &outcome.output else {
+        if outcome.output.is_none() {
             code = code.max(exit_code(&outcome.diagnostics));
-            continue;
-        };
-        if args.stdout && args.argocd_plugin {
-            return match gatewright::gitops::cmp::manifests(&compiled.tree, &compiled.model, &|p| {
-                compiled.provenance.locate(p)
-            }) {
-                Ok(objects) => printer.stdout(&gatewright::gitops::cmp::stream(&objects)),
-                Err(diags) => {
-                    printer.diagnostics(&diags, &outcome.sources);
-                    ExitCode::from(exit_code(&diags))
-                }
-            };
         }
-        if args.stdout {
-            return printer.stdout_with(|out| compiled.tree.write_stream(out));
-        }
-        let Some(out) = &args.out else {
-            return ExitCode::from(FAILURE);
-        };
-        let dir = target.out_dir(out);
-        let written =
-            emit::refuse_spec_files(&dir).and_then(|()| emit::write_tree_hooked(&compiled.tree, &dir, &mut hook));
-        match written {
+    }
+    if code != 0 {
+        return ExitCode::from(code);
+    }
+    let gitops = match gitops_tree(&compiled, out, &printer) {
+        Ok(g) => g,
+        Err(code) => return ExitCode::from(code),
+    };
+    let Some(writes) = prepare_all(&compiled, gitops.as_ref(), out, &printer) else {
+        return ExitCode::from(FAILURE);
+    };
+    // Every tree is checked and every output locked: from here on only an I/O error stops the render.
+    if !write_all(writes, &printer) {
+        return ExitCode::from(FAILURE);
+    }
+    super::stamp::record(recorder, &options, &args.crds.crds, out, &compiled);
+    ExitCode::from(0)
+}
+
+/// Why `--stdout` cannot print a spec with several environments, and what to do.
+fn several_environments(compiled: &[(Target, Outcome)], argocd_plugin: bool) -> String {
+    let names: Vec<&str> = compiled.iter().filter_map(|(t, _)| t.env.as_deref()).collect();
+    let how = if argocd_plugin {
+        format!(
+            "set the plugin variable `{}` in the Application's `spec.source.plugin.env`",
+            gatewright::gitops::ENV_VAR
+        )
+    } else {
+        "pick one with `--env NAME`".to_string()
+    };
+    format!(
+        "the spec has {} environments ({}); {how} to print it",
+        names.len(),
+        names.join(", ")
+    )
+}
+
+/// Write every checked tree, stopping at the first error; whether all were written.
+fn write_all(writes: Vec<Write>, printer: &Printer) -> bool {
+    let mut hook = failure_injection();
+    for write in writes {
+        match write.pending.commit(&mut hook) {
             Ok(report) => printer.note(&format!(
-                "rendered {} files into {} ({} written, {} unchanged, {} removed)",
-                compiled.tree.files.len(),
-                dir.display(),
+                "{} {} files into {} ({} written, {} unchanged, {} removed)",
+                write.what,
+                write.files,
+                write.shown.display(),
                 report.written.len(),
                 report.unchanged,
                 report.removed.len()
             )),
             Err(d) => {
-                printer.diagnostics(std::slice::from_ref(&d), &outcome.sources);
-                code = FAILURE;
+                printer.diagnostics(std::slice::from_ref(&d), write.sources);
+                return false;
             }
         }
     }
-    if let (0, Some(out)) = (code, &args.out) {
-        code = write_gitops(&compiled, out, &printer);
-        if code == 0 {
-            super::stamp::record(recorder, &options, &args.crds.crds, out, &compiled);
+    true
+}
+
+/// One environment's `--stdout` stream (the caller checked there is one).
+fn print_stream(compiled: &[(Target, Outcome)], argocd_plugin: bool, printer: &Printer) -> ExitCode {
+    let mut code = 0u8;
+    for (_, outcome) in compiled {
+        printer.diagnostics(&outcome.diagnostics, &outcome.sources);
+        let Some(compiled) = &outcome.output else {
+            code = code.max(exit_code(&outcome.diagnostics));
+            continue;
+        };
+        if !argocd_plugin {
+            return printer.stdout_with(|out| compiled.tree.write_stream(out));
         }
+        return match gatewright::gitops::cmp::manifests(&compiled.tree, &compiled.model, &|p| {
+            compiled.provenance.locate(p)
+        }) {
+            Ok(objects) => printer.stdout(&gatewright::gitops::cmp::stream(&objects)),
+            Err(diags) => {
+                printer.diagnostics(&diags, &outcome.sources);
+                ExitCode::from(exit_code(&diags))
+            }
+        };
     }
     ExitCode::from(code)
 }
 
-/// Write the GitOps objects of a spec with a `gitops:` section beside the output.
-fn write_gitops(compiled: &[(Target, Outcome)], out: &Path, printer: &Printer) -> u8 {
+/// A tree ready to write: checked, its output locked.
+struct Write<'a> {
+    pending: emit::Pending<'a>,
+    files: usize,
+    sources: &'a Sources,
+    /// The output directory as the user named it.
+    shown: PathBuf,
+    what: &'static str,
+}
+
+/// The GitOps objects of a spec with a `gitops:` section: their blueprint
+/// files, their tree, and the folder they go to.
+type Objects = (Sources, emit::Tree, PathBuf);
+
+fn gitops_tree(compiled: &[(Target, Outcome)], out: &Path, printer: &Printer) -> Result<Option<Objects>, u8> {
     let Some(generated) = gitops::generate_for(compiled) else {
-        return 0;
+        return Ok(None);
     };
     let tree = match generated.result {
         Ok(tree) => tree,
         Err(diags) => {
             printer.diagnostics(&diags, &generated.sources);
-            return exit_code(&diags);
+            return Err(exit_code(&diags));
         }
     };
-    let written = gitops::objects_dir(out, &generated.settings).and_then(|dir| {
-        emit::refuse_spec_files(&dir)?;
-        emit::write_tree(&tree, &dir).map(|r| (dir, r))
-    });
-    match written {
-        Ok((dir, report)) => {
-            printer.note(&format!(
-                "wrote {} GitOps files into {} ({} written, {} unchanged, {} removed)",
-                tree.files.len(),
-                dir.display(),
-                report.written.len(),
-                report.unchanged,
-                report.removed.len()
-            ));
-            0
-        }
+    match gitops::objects_dir(out, &generated.settings) {
+        Ok(dir) => Ok(Some((generated.sources, tree, dir))),
         Err(d) => {
             printer.diagnostics(std::slice::from_ref(&d), &generated.sources);
-            exit_code(std::slice::from_ref(&d))
+            Err(exit_code(std::slice::from_ref(&d)))
         }
     }
+}
+
+/// Check every tree before writing any, taking every output's lock: `None`
+/// (with the reasons printed) when one cannot be written.
+fn prepare_all<'a>(
+    compiled: &'a [(Target, Outcome)],
+    gitops: Option<&'a Objects>,
+    out: &Path,
+    printer: &Printer,
+) -> Option<Vec<Write<'a>>> {
+    let envs = compiled.iter().filter_map(|(target, outcome)| {
+        let c = outcome.output.as_ref()?;
+        Some((target.out_dir(out), &c.tree, &outcome.sources, "rendered"))
+    });
+    let objects = gitops.map(|(sources, tree, dir)| (Ok(dir.clone()), tree, sources, "wrote GitOps"));
+    let mut writes = Vec::new();
+    let mut failed = false;
+    for (dir, tree, sources, what) in envs.chain(objects) {
+        let prepared = dir.and_then(|dir| {
+            emit::refuse_spec_files(&dir)?;
+            emit::prepare(tree, &dir).map(|p| (p, dir))
+        });
+        match prepared {
+            Ok((pending, shown)) => writes.push(Write {
+                pending,
+                files: tree.files.len(),
+                sources,
+                shown,
+                what,
+            }),
+            Err(d) => {
+                printer.diagnostics(std::slice::from_ref(&d), sources);
+                failed = true;
+            }
+        }
+    }
+    (!failed).then_some(writes)
 }
 
 /// For tests of atomic replacement: `GATEWRIGHT_FAIL_AFTER_FILES=N` fails the

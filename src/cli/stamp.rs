@@ -44,7 +44,8 @@ pub fn record(
     let mut files = 0;
     for (target, outcome) in compiled {
         watch.add_outcome(outcome);
-        watch.add_tree(&target.out_dir(out));
+        let Ok(dir) = target.out_dir(out) else { return };
+        watch.add_tree(&dir);
         files += outcome.output.as_ref().map_or(0, |c| c.tree.files.len());
     }
     if let Some(generated) = gatewright::gitops::generate_for(compiled) {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::emit::Tree;
-use crate::emit::scan::{Found, scan};
+use crate::emit::read::{Found, scan};
 
 /// One file whose text differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -123,7 +123,7 @@ pub fn read_generated(dir: &Path) -> Result<(Tree, Vec<String>), Diagnostic> {
     for (path, found) in scan(dir)? {
         match found {
             Found::File { generated: true } => {
-                let full = crate::emit::scan::join(dir, &path);
+                let full = crate::emit::read::join(dir, &path);
                 let bytes = crate::load::read_limited(&full, crate::load::OUTPUT_FILE_LIMIT).map_err(|e| {
                     Diagnostic::error("GW701", format!("cannot read `{}`: {e}", full.display()))
                         .help("check the output directory's permissions")

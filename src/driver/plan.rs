@@ -1,6 +1,6 @@
 //! Which trees a spec produces: the base spec, or one per environment overlay.
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 
@@ -14,11 +14,27 @@ pub struct Target {
 }
 
 impl Target {
-    /// Where this target's tree goes under the output directory: `out/<env>/`, or `out/` itself.
-    pub fn out_dir(&self, out: &std::path::Path) -> PathBuf {
-        match &self.env {
-            Some(env) => out.join(env),
-            None => out.to_path_buf(),
+    /// Where this target's tree goes under the output directory: `out/<env>/`,
+    /// or `out/` itself. `GW704` unless the environment name is one plain
+    /// path component (not `.`, `..`, empty, or holding a separator), so that
+    /// no input can direct a write outside `out`.
+    pub fn out_dir(&self, out: &Path) -> Result<PathBuf, Diagnostic> {
+        let Some(env) = &self.env else {
+            return Ok(out.to_path_buf());
+        };
+        let mut parts = Path::new(env).components();
+        match (parts.next(), parts.next()) {
+            (Some(Component::Normal(name)), None) if name == std::ffi::OsStr::new(env) && !env.contains('\\') => {
+                Ok(out.join(env))
+            }
+            _ => Err(Diagnostic::error(
+                "GW704",
+                format!(
+                    "refusing to write environment `{env}`: its folder would not be one folder inside `{}`",
+                    out.display()
+                ),
+            )
+            .help("environment names become folder names: use lower-case letters, digits and `-` (e.g. `prod`)")),
         }
     }
 }

@@ -1,30 +1,31 @@
 //! Replacing an output directory in one step. The new tree (generated files
-//! plus hard links to everything else already there) is built in a staging
-//! directory beside the output, on the same filesystem, then exchanged with
-//! the output directory (`renameat2(RENAME_EXCHANGE)` on Linux; elsewhere two
-//! renames, recovered by the next run if a crash falls between them).
+//! plus hard links to everything else already there) is built in the
+//! scratch directory beside the output ([`super::scratch`]), on the same
+//! filesystem, made durable, locked, then exchanged with the output
+//! directory (`renameat2(RENAME_EXCHANGE)` on Linux; elsewhere two renames,
+//! recovered by the next run if a crash falls between them). The previous
+//! tree is then settled ([`super::settle`]): what appeared in it since the
+//! scan is carried into the new tree, or the trees are exchanged back and
+//! the render fails.
 //!
-//! Scratch directories are named `.<out>.gatewright-staging-<pid>` and
-//! `.<out>.gatewright-old-<pid>`, beside the output, never inside it. A lock
-//! on the output's parent directory keeps two renders from interleaving; the
-//! run that holds it removes scratch directories that a killed run left.
+//! Durability, as Git's `core.fsyncMethod=batch` does for its objects: on
+//! Linux one `syncfs` once the staging tree is written (data and metadata of
+//! every file and folder on that filesystem reach the disk), then the
+//! exchange, then an `fsync` of the parent directory. Elsewhere each file
+//! and folder is synced on its own.
 
-use std::ffi::OsString;
-
-use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::write::join;
-use crate::diagnostic::Diagnostic;
+use rayon::prelude::*;
 
-/// The output directory, absolute, with its parent and name.
-pub(crate) struct Out {
-    /// The output directory.
-    pub dir: PathBuf,
-    parent: PathBuf,
-    name: OsString,
-}
+use super::lock::{Out, io, open_dir};
+use super::scan::{Found, Ident, Scan, located};
+use super::scratch::Scratch;
+use super::settle::{Rules, settle};
+use crate::diagnostic::Diagnostic;
 
 /// Called after the n-th new file is written (to inject failures in tests).
 pub(crate) type AfterFile<'h> = dyn FnMut(usize) -> Result<(), Diagnostic> + Send + 'h;
@@ -32,11 +33,20 @@ pub(crate) type AfterFile<'h> = dyn FnMut(usize) -> Result<(), Diagnostic> + Sen
 /// One entry of the new tree.
 pub(crate) enum Entry<'a> {
     /// A folder that exists today.
-    Dir(String),
+    Dir(PathBuf),
     /// A file (or symlink) that exists today and stays as it is.
-    Keep(String),
+    Keep(PathBuf),
     /// A file to write with these bytes.
-    Write(String, &'a [u8]),
+    Write(PathBuf, &'a [u8]),
+}
+
+impl Entry<'_> {
+    /// Its path in the tree.
+    pub(crate) fn rel(&self) -> &Path {
+        match self {
+            Entry::Dir(p) | Entry::Keep(p) | Entry::Write(p, _) => p,
+        }
+    }
 }
 
 /// The new tree.
@@ -44,209 +54,170 @@ pub(crate) struct Plan<'a> {
     /// Entries, folders before what they hold.
     pub entries: Vec<Entry<'a>>,
     /// Generated files left out (their folders go when nothing else is left).
-    pub pruned: &'a [&'a str],
+    pub pruned: Vec<PathBuf>,
 }
 
-fn io(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error("GW701", format!("cannot {what} `{}`: {e}", p.display()))
-        .help("check the output directory's permissions and free space")
-}
+/// Each file synced on its own, where one `syncfs` cannot do it for all.
+const PER_FILE_SYNC: bool = !cfg!(target_os = "linux");
 
-/// Check `out` (not a symlink, a directory if it exists), create its parent,
-/// and make it absolute.
-pub(crate) fn resolve_out(out: &Path) -> Result<Out, Diagnostic> {
-    if let Ok(meta) = std::fs::symlink_metadata(out) {
-        if meta.file_type().is_symlink() {
-            return Err(
-                Diagnostic::error("GW702", format!("output directory `{}` is a symlink", out.display()))
-                    .help("pass the real directory: gatewright never writes through symlinks"),
-            );
-        }
-        if !meta.is_dir() {
-            return Err(
-                Diagnostic::error("GW702", format!("output path `{}` is not a directory", out.display()))
-                    .help("choose a directory for `--out`"),
-            );
-        }
-        let dir = std::fs::canonicalize(out).map_err(|e| io("resolve", out, e))?;
-        return split(dir, out);
-    }
-    let abs = std::path::absolute(out).map_err(|e| io("resolve", out, e))?;
-    let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
-        return Err(
-            Diagnostic::error("GW702", format!("`{}` cannot be an output directory", out.display()))
-                .help("choose a directory for `--out`"),
-        );
-    };
-    std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
-    let parent = std::fs::canonicalize(parent).map_err(|e| io("resolve", parent, e))?;
-    split(parent.join(name), out)
-}
-
-fn split(dir: PathBuf, given: &Path) -> Result<Out, Diagnostic> {
-    match (dir.parent(), dir.file_name()) {
-        (Some(parent), Some(name)) => Ok(Out {
-            parent: parent.to_path_buf(),
-            name: name.to_os_string(),
-            dir: dir.clone(),
-        }),
-        _ => Err(
-            Diagnostic::error("GW702", format!("`{}` cannot be an output directory", given.display()))
-                .help("choose a directory below the filesystem root for `--out`"),
-        ),
-    }
-}
-
-impl Out {
-    fn scratch(&self, kind: &str) -> PathBuf {
-        let mut name = OsString::from(".");
-        name.push(&self.name);
-        name.push(format!(".gatewright-{kind}-{}", std::process::id()));
-        self.parent.join(name)
-    }
-
-    fn scratch_prefix(&self) -> String {
-        format!(".{}.gatewright-", self.name.to_string_lossy())
-    }
-}
-
-/// Lock held while a render writes; released on drop.
-#[cfg(unix)]
-pub(crate) struct Lock(#[allow(dead_code)] File);
-
-/// Lock held while a render writes; released on drop.
-#[cfg(not(unix))]
-pub(crate) struct Lock(#[allow(dead_code)] File, PathBuf);
-
-/// Take the render lock of `out`, or fail with GW705 when another render
-/// holds it for more than a moment. On Unix: `flock` on the output's parent
-/// directory (no lock file; released by the kernel when the process dies).
-/// The moment (up to ~0.2 s) covers a child process forked by another thread
-/// of the same program, which holds the lock from fork until exec.
-#[cfg(unix)]
-pub(crate) fn lock(out: &Out) -> Result<Lock, Diagnostic> {
-    use rustix::fs::{FlockOperation, flock};
-    const ATTEMPTS: u32 = 40;
-    let file = File::open(&out.parent).map_err(|e| io("lock", &out.parent, e))?;
-    for _ in 1..ATTEMPTS {
-        match flock(&file, FlockOperation::NonBlockingLockExclusive) {
-            Err(rustix::io::Errno::WOULDBLOCK) => std::thread::sleep(std::time::Duration::from_millis(5)),
-            Ok(()) => return Ok(Lock(file)),
-            Err(e) => return Err(io("lock", &out.parent, e.into())),
-        }
-    }
-    match flock(&file, FlockOperation::NonBlockingLockExclusive) {
-        Ok(()) => Ok(Lock(file)),
-        Err(rustix::io::Errno::WOULDBLOCK) => Err(busy(out)),
-        Err(e) => Err(io("lock", &out.parent, e.into())),
-    }
-}
-
-/// Elsewhere: a lock file beside the output, created exclusively and
-/// removed when the render ends.
-#[cfg(not(unix))]
-pub(crate) fn lock(out: &Out) -> Result<Lock, Diagnostic> {
-    let mut name = OsString::from(".");
-    name.push(&out.name);
-    name.push(".gatewright-lock");
-    let path = out.parent.join(name);
-    match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-        Ok(file) => Ok(Lock(file, path)),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(busy(out).help(format!(
-            "wait for the other render; if none is running, delete `{}`",
-            path.display()
-        ))),
-        Err(e) => Err(io("lock", &path, e)),
-    }
-}
-
-fn busy(out: &Out) -> Diagnostic {
-    Diagnostic::error(
-        "GW705",
-        format!("another gatewright render is writing `{}`", out.dir.display()),
-    )
-    .help("wait for it to finish and run again; renders of one directory never interleave")
-}
-
-#[cfg(not(unix))]
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.1);
-    }
-}
-
-/// Clean up after a run that was killed: remove staging directories, and put
-/// back an old tree that was moved aside but not replaced. Needs the lock.
-pub(crate) fn recover(out: &Out) -> Result<(), Diagnostic> {
-    let prefix = out.scratch_prefix();
-    let Ok(read) = std::fs::read_dir(&out.parent) else {
-        return Ok(());
-    };
-    let mut found: Vec<PathBuf> = read
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.path())
-        .collect();
-    found.sort();
-    for path in found {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let old = name[prefix.len()..].starts_with("old-");
-        if old && !out.dir.exists() {
-            std::fs::rename(&path, &out.dir).map_err(|e| io("restore", &out.dir, e))?;
-        } else {
-            std::fs::remove_dir_all(&path).map_err(|e| io("remove", &path, e))?;
-        }
-    }
-    Ok(())
-}
-
-/// Build the new tree in a staging directory and swap it in.
-pub(crate) fn replace(out: &Out, exists: bool, plan: &Plan, after_file: &mut AfterFile) -> Result<(), Diagnostic> {
-    let staging = out.scratch("staging");
-    std::fs::create_dir(&staging).map_err(|e| io("create", &staging, e))?;
-    if let Err(d) = build(out, exists, &staging, plan, after_file) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(d);
-    }
-    if !exists {
-        return std::fs::rename(&staging, &out.dir).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staging);
-            io("create", &out.dir, e)
+/// Build the new tree in a scratch directory, swap it in, and settle the previous one.
+pub(crate) fn replace(out: &Out, scan: &Scan, plan: &Plan, after_file: &mut AfterFile) -> Result<(), Diagnostic> {
+    let scratch = Scratch::create(out)?;
+    let staging = scratch.tree();
+    let built = build(out, &staging, plan, after_file)
+        .and_then(|()| sync_tree(&staging))
+        .and_then(|()| open_dir(&staging).map_err(|e| io("open", &staging, e)))
+        .and_then(|new| {
+            // Locked before it becomes the output: a render that opens it next waits for this one.
+            rustix::fs::flock(&new, rustix::fs::FlockOperation::NonBlockingLockExclusive)
+                .map_err(|e| io("lock", &staging, e))?;
+            scratch.mark_exchanging()?;
+            Ok(new)
         });
+    let _new_lock = match built {
+        Ok(lock) => lock,
+        Err(d) => {
+            let _ = scratch.remove();
+            return Err(d);
+        }
+    };
+    let previous = match swap_in(out, &scratch) {
+        Ok(previous) => previous,
+        Err(e) => {
+            let _ = scratch.remove();
+            return Err(exchange_error(out, e));
+        }
+    };
+    sync_dir(&out.parent);
+    let scanned =
+        |_: &Path, rel: &Path, meta: &std::fs::Metadata| scan.get(rel).is_some_and(|s| s.ident == Ident::of(meta));
+    let rules = Rules {
+        known: &scanned,
+        replaceable: &scanned,
+    };
+    let conflicts = settle(&previous, &out.dir, &rules, true);
+    if !conflicts.is_empty() {
+        return undo(out, scratch, &previous, plan, &conflicts);
     }
+    let deleted = deleted_since_scan(&previous, scan, plan);
+    let stuck = settle(&previous, &out.dir, &rules, false);
+    for rel in deleted {
+        // Deleted during the render: the new tree must not bring it back.
+        let path = out.dir.join(rel);
+        let ours = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.file_type().is_symlink() || scan.get(rel).is_some_and(|s| s.ident == Ident::of(&m)));
+        if ours {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    if stuck.is_empty() {
+        return scratch.remove();
+    }
+    let kept = scratch.dir().to_path_buf();
+    scratch.keep();
+    Err(changed(out, &stuck).help(format!(
+        "they were not lost: they are in `{}`; move them back and delete that folder",
+        kept.display()
+    )))
+}
+
+/// The kept entries (hand-written files, symlinks) gone from the previous tree since the scan.
+fn deleted_since_scan<'p>(previous: &Path, scan: &Scan, plan: &'p Plan) -> Vec<&'p Path> {
+    let generated = |rel: &Path| {
+        scan.get(rel)
+            .is_some_and(|s| s.found == Found::File { generated: true })
+    };
+    plan.entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Keep(rel) if !generated(rel) && std::fs::symlink_metadata(previous.join(rel)).is_err() => {
+                Some(rel.as_path())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Put the previous tree back after a conflict, and fail naming the paths.
+fn undo(out: &Out, scratch: Scratch, previous: &Path, plan: &Plan, conflicts: &[PathBuf]) -> Result<(), Diagnostic> {
+    let new = swap_back(out, &scratch, previous).map_err(|e| io("restore", &out.dir, e))?;
+    sync_dir(&out.parent);
+    let planned: BTreeSet<&Path> = plan.entries.iter().map(Entry::rel).collect();
+    let rules = Rules {
+        known: &|_, rel, _| planned.contains(rel),
+        replaceable: &|_, _, _| false,
+    };
+    let stuck = settle(&new, &out.dir, &rules, false);
+    if stuck.is_empty() {
+        scratch.remove()?;
+    } else {
+        scratch.keep();
+    }
+    Err(changed(out, conflicts).help(
+        "the output directory is as it was, with those changes: render again (gatewright never replaces a file changed during a render)",
+    ))
+}
+
+fn changed(out: &Out, rels: &[PathBuf]) -> Diagnostic {
+    let paths: Vec<PathBuf> = rels.iter().map(|r| out.dir.join(r)).collect();
+    Diagnostic::error(
+        "GW712",
+        located(
+            &paths,
+            "changed while gatewright was rendering, where the new tree has a file",
+            "changed while gatewright was rendering, where the new tree has files",
+        ),
+    )
+}
+
+fn exchange_error(out: &Out, e: std::io::Error) -> Diagnostic {
+    if e.raw_os_error() == Some(rustix::io::Errno::BUSY.raw_os_error()) {
+        return Diagnostic::error(
+            "GW701",
+            format!("cannot replace `{}`: it is in use as a mount point", out.dir.display()),
+        )
+        .help("render into a folder inside the mount, or mount the volume at the output directory itself");
+    }
+    io("replace", &out.dir, e)
+}
+
+/// Exchange the staging tree with the output; returns where the previous tree now is.
+fn swap_in(out: &Out, scratch: &Scratch) -> std::io::Result<PathBuf> {
+    let staging = scratch.tree();
     if exchange(&staging, &out.dir).is_ok() {
-        // `staging` now holds the previous tree.
-        return std::fs::remove_dir_all(&staging).map_err(|e| io("remove", &staging, e));
+        return Ok(staging);
     }
-    let old = out.scratch("old");
-    std::fs::rename(&out.dir, &old).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&staging);
-        io("replace", &out.dir, e)
-    })?;
+    let old = scratch.old();
+    std::fs::rename(&out.dir, &old)?;
     if let Err(e) = std::fs::rename(&staging, &out.dir) {
         let _ = std::fs::rename(&old, &out.dir);
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(io("replace", &out.dir, e));
+        return Err(e);
     }
-    std::fs::remove_dir_all(&old).map_err(|e| io("remove", &old, e))
+    Ok(old)
 }
 
-fn build(out: &Out, exists: bool, staging: &Path, plan: &Plan, after_file: &mut AfterFile) -> Result<(), Diagnostic> {
+/// Undo [`swap_in`]; returns where the new tree now is.
+fn swap_back(out: &Out, scratch: &Scratch, previous: &Path) -> std::io::Result<PathBuf> {
+    if exchange(previous, &out.dir).is_ok() {
+        return Ok(previous.to_path_buf());
+    }
+    let new = scratch.tree();
+    std::fs::rename(&out.dir, &new)?;
+    std::fs::rename(previous, &out.dir)?;
+    Ok(new)
+}
+
+fn build(out: &Out, staging: &Path, plan: &Plan, after_file: &mut AfterFile) -> Result<(), Diagnostic> {
     // Every folder once, parents first (a sorted set): then no file write needs to look for its folder.
-    let mut folders = std::collections::BTreeSet::new();
-    let mut dirs = Vec::new();
+    let mut folders = BTreeSet::new();
+    folders.insert(staging.to_path_buf());
     for entry in &plan.entries {
         match entry {
             Entry::Dir(rel) => {
-                folders.insert(join(staging, rel));
-                dirs.push(rel.as_str());
+                folders.insert(staging.join(rel));
             }
             Entry::Keep(rel) | Entry::Write(rel, _) => {
-                if let Some(parent) = join(staging, rel).parent() {
+                if let Some(parent) = staging.join(rel).parent() {
                     folders.insert(parent.to_path_buf());
                 }
             }
@@ -259,24 +230,64 @@ fn build(out: &Out, exists: bool, staging: &Path, plan: &Plan, after_file: &mut 
     let hook = std::sync::Mutex::new((0usize, after_file));
     plan.entries.par_iter().try_for_each(|entry| match entry {
         Entry::Dir(_) => Ok(()),
-        Entry::Keep(rel) => carry(&join(&out.dir, rel), &join(staging, rel)),
+        Entry::Keep(rel) => carry(&out.dir.join(rel), &staging.join(rel)),
         Entry::Write(rel, bytes) => {
-            let to = join(staging, rel);
-            std::fs::write(&to, bytes).map_err(|e| io("write", &to, e))?;
+            let to = staging.join(rel);
+            write_file(&to, bytes, PER_FILE_SYNC).map_err(|e| io("write", &to, e))?;
+            copy_owner_and_mode(&out.dir.join(rel), &to);
             let mut guard = hook.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let (written, after_file) = &mut *guard;
             *written += 1;
             after_file(*written)
         }
     })?;
-    remove_emptied_dirs(staging, plan.pruned);
-    for rel in dirs.iter().rev() {
-        copy_permissions(&join(&out.dir, rel), &join(staging, rel));
+    remove_emptied_dirs(staging, &plan.pruned);
+    for entry in plan.entries.iter().rev() {
+        if let Entry::Dir(rel) = entry {
+            copy_owner_and_mode(&out.dir.join(rel), &staging.join(rel));
+        }
     }
-    if exists {
-        copy_permissions(&out.dir, staging);
+    copy_owner_and_mode(&out.dir, staging);
+    Ok(())
+}
+
+/// Create `to` (it must not exist) holding `bytes`; with `sync`, on disk before returning.
+pub(crate) fn write_file(to: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
+    let mut file = File::create_new(to)?;
+    file.write_all(bytes)?;
+    if sync {
+        file.sync_data()?;
     }
     Ok(())
+}
+
+/// Make everything written under `dir` durable (see the module doc).
+pub(crate) fn sync_tree(dir: &Path) -> Result<(), Diagnostic> {
+    #[cfg(target_os = "linux")]
+    {
+        let f = open_dir(dir).map_err(|e| io("open", dir, e))?;
+        rustix::fs::syncfs(&f).map_err(|e| io("sync", dir, e))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        for entry in walkdir::WalkDir::new(dir).follow_links(false).contents_first(true) {
+            let entry = entry.map_err(|e| io("sync", dir, std::io::Error::other(e)))?;
+            if entry.file_type().is_dir() {
+                File::open(entry.path())
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| io("sync", entry.path(), e))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `fsync` a folder, so that the names in it are on disk (best effort: the
+/// renames it records are done either way).
+pub(crate) fn sync_dir(dir: &Path) {
+    if let Ok(f) = File::open(dir) {
+        let _ = f.sync_all();
+    }
 }
 
 /// Bring an existing file into the new tree: a hard link (same inode, same
@@ -285,7 +296,7 @@ fn carry(from: &Path, to: &Path) -> Result<(), Diagnostic> {
     let meta = std::fs::symlink_metadata(from).map_err(|e| io("read", from, e))?;
     if meta.file_type().is_symlink() {
         let target = std::fs::read_link(from).map_err(|e| io("read", from, e))?;
-        return symlink(&target, to).map_err(|e| io("keep symlink", from, e));
+        return std::os::unix::fs::symlink(&target, to).map_err(|e| io("keep symlink", from, e));
     }
     if !meta.is_file() {
         return Err(Diagnostic::error(
@@ -297,32 +308,32 @@ fn carry(from: &Path, to: &Path) -> Result<(), Diagnostic> {
     if std::fs::hard_link(from, to).is_ok() {
         return Ok(());
     }
-    std::fs::copy(from, to).map(|_| ()).map_err(|e| io("copy", from, e))
-}
-
-#[cfg(unix)]
-fn symlink(target: &Path, at: &Path) -> std::io::Result<()> {
-    std::os::unix::fs::symlink(target, at)
-}
-
-#[cfg(not(unix))]
-fn symlink(_target: &Path, _at: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::other(
-        "symlinks in the output directory are not supported here",
-    ))
-}
-
-fn copy_permissions(from: &Path, to: &Path) {
-    if let Ok(meta) = std::fs::metadata(from) {
-        let _ = std::fs::set_permissions(to, meta.permissions());
+    std::fs::copy(from, to).map(|_| ()).map_err(|e| io("copy", from, e))?;
+    if PER_FILE_SYNC {
+        File::open(to)
+            .and_then(|f| f.sync_data())
+            .map_err(|e| io("sync", to, e))?;
     }
+    Ok(())
+}
+
+/// Give a new folder or file the mode and, where allowed, the owner of the one it replaces.
+pub(crate) fn copy_owner_and_mode(from: &Path, to: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(old), Ok(new)) = (std::fs::symlink_metadata(from), std::fs::symlink_metadata(to)) else {
+        return;
+    };
+    if (old.uid(), old.gid()) != (new.uid(), new.gid()) {
+        let _ = std::os::unix::fs::lchown(to, Some(old.uid()), Some(old.gid()));
+    }
+    let _ = std::fs::set_permissions(to, old.permissions());
 }
 
 /// Remove the folders that pruning left empty (and only those).
-fn remove_emptied_dirs(root: &Path, removed: &[&str]) {
-    let mut dirs = std::collections::BTreeSet::new();
+pub(crate) fn remove_emptied_dirs(root: &Path, removed: &[PathBuf]) {
+    let mut dirs = BTreeSet::new();
     for path in removed {
-        let mut p = Path::new(path).parent();
+        let mut p = path.parent();
         while let Some(d) = p.filter(|d| !d.as_os_str().is_empty()) {
             dirs.insert(root.join(d));
             p = d.parent();
@@ -330,6 +341,22 @@ fn remove_emptied_dirs(root: &Path, removed: &[&str]) {
     }
     for d in dirs.iter().rev() {
         let _ = std::fs::remove_dir(d);
+    }
+}
+
+/// Rename `from` to `to`, failing when `to` exists.
+pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE).map_err(std::io::Error::from)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        if std::fs::symlink_metadata(to).is_ok() {
+            return Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists));
+        }
+        std::fs::rename(from, to)
     }
 }
 

@@ -1,19 +1,22 @@
 //! Writing a tree to an output directory without losing anyone's files:
 //! only files that carry the generated header are replaced or pruned, a
-//! hand-written file in the way is an error, symlinks are refused, and the
-//! whole directory is replaced at once (see [`super::swap`]), so an error, a
-//! crash or Ctrl-C mid-render leaves the previous tree as it was.
+//! hand-written file in the way is an error, symlinks are refused, mounts
+//! are never crossed, and the whole directory is replaced at once (see
+//! [`super::swap`]), so an error, a crash or Ctrl-C mid-render leaves the
+//! previous tree as it was. Every check runs before anything is written
+//! ([`prepare`]), so that several trees can be checked before any is written.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use super::Tree;
+use super::lock::{self, Lock, Out};
+use super::scan::{self, Found, Scan};
 use super::swap::{self, Entry, Plan};
+use super::{in_place, scratch};
 use crate::diagnostic::Diagnostic;
-use crate::normalize::is_generated;
 
 /// What a write changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -43,119 +46,123 @@ pub fn write_tree_hooked(
     out: &Path,
     after_file: &mut (dyn FnMut(usize) -> Result<(), Diagnostic> + Send),
 ) -> Result<WriteReport, Diagnostic> {
-    let errors: Vec<Diagnostic> = tree.files.keys().filter_map(|p| check_relative(p).err()).collect();
-    if let Some(first) = errors.into_iter().next() {
+    prepare(tree, out)?.commit(after_file)
+}
+
+/// A write that passed every check (paths outside the output, files in the
+/// way, symlinks, mounts, immutable files) and holds the output's lock.
+/// Dropping it writes nothing (and removes the output directory if the
+/// check created it empty).
+pub struct Pending<'t> {
+    out: Out,
+    lock: Lock,
+    scan: Scan,
+    plan: Plan<'t>,
+    report: WriteReport,
+    in_place: bool,
+}
+
+/// Check writing `tree` into `out` and take its lock; nothing is written
+/// until [`Pending::commit`].
+pub fn prepare<'t>(tree: &'t Tree, out: &Path) -> Result<Pending<'t>, Diagnostic> {
+    if let Some(first) = tree.files.keys().find_map(|p| check_relative(p).err()) {
         return Err(first);
     }
-    let out = swap::resolve_out(out)?;
-    let _lock = swap::lock(&out)?;
-    swap::recover(&out)?;
-    let existing = scan(&out.dir)?;
+    let out = lock::resolve_out(out)?;
+    let mut lock = lock::acquire(&out)?;
+    match plan(tree, &out) {
+        Ok((scan, plan, report, in_place)) => Ok(Pending {
+            out,
+            lock,
+            scan,
+            plan,
+            report,
+            in_place,
+        }),
+        Err(d) => {
+            lock.undo_create();
+            Err(d)
+        }
+    }
+}
+
+type Planned<'t> = (Scan, Plan<'t>, WriteReport, bool);
+
+/// With the lock held: recover, scan, check, and compare.
+fn plan<'t>(tree: &'t Tree, out: &Out) -> Result<Planned<'t>, Diagnostic> {
+    scratch::recover(out)?;
+    let existing = scan::scan_checked(&out.dir)?;
     check_collisions(tree, &out.dir, &existing)?;
+    let in_place = scan::is_mount_point(&out.dir).map_err(|e| lock::io("read", &out.dir, e))?;
+    // Comparing is reading every file: on every core.
+    let same: BTreeSet<&Path> = existing
+        .par_iter()
+        .filter(|(path, seen)| {
+            seen.found == Found::File { generated: true }
+                && path
+                    .to_str()
+                    .and_then(|p| tree.files.get(p))
+                    .is_some_and(|text| read_equals(&out.dir.join(path), text))
+        })
+        .map(|(path, _)| path.as_path())
+        .collect();
     let mut report = WriteReport::default();
     let mut entries: Vec<Entry> = Vec::new();
-    // Comparing is reading every file: on every core.
-    let same: std::collections::BTreeSet<&str> = existing
-        .par_iter()
-        .filter(|(path, found)| {
-            **found == Found::File { generated: true }
-                && tree
-                    .files
-                    .get(*path)
-                    .is_some_and(|text| read_equals(&join(&out.dir, path), text))
-        })
-        .map(|(path, _)| path.as_str())
-        .collect();
-    for (path, found) in &existing {
-        match found {
-            Found::Dir => entries.push(Entry::Dir(path.clone())),
-            Found::Other | Found::Symlink | Found::File { generated: false } => entries.push(Entry::Keep(path.clone())),
-            Found::File { generated: true } => match tree.files.get(path) {
-                Some(_) if same.contains(path.as_str()) => entries.push(Entry::Keep(path.clone())),
-                Some(_) => {}
-                None => report.removed.push(path.clone()),
-            },
+    let mut pruned = Vec::new();
+    for (path, seen) in &existing {
+        let generated = path.to_str().filter(|_| seen.found == Found::File { generated: true });
+        match (seen.found, generated) {
+            (Found::Dir, _) => entries.push(Entry::Dir(path.clone())),
+            (_, Some(p)) if tree.files.contains_key(p) => {
+                if same.contains(path.as_path()) {
+                    entries.push(Entry::Keep(path.clone()));
+                }
+            }
+            (_, Some(p)) => {
+                report.removed.push(p.to_string());
+                pruned.push(path.clone());
+            }
+            // Hand-written files, symlinks, and generated files whose name is not UTF-8 (never a tree path).
+            _ => entries.push(Entry::Keep(path.clone())),
         }
     }
     report.unchanged = same.len();
     for (path, text) in &tree.files {
-        if !same.contains(path.as_str()) {
+        if !same.contains(join(Path::new(""), path).as_path()) {
             report.written.push(path.clone());
-            entries.push(Entry::Write(path.clone(), text.as_bytes()));
+            entries.push(Entry::Write(join(Path::new(""), path), text.as_bytes()));
         }
     }
-    let exists = out.dir.exists();
-    if report.written.is_empty() && report.removed.is_empty() && exists {
-        return Ok(report);
-    }
-    let pruned: Vec<&str> = report.removed.iter().map(String::as_str).collect();
-    let plan = Plan {
-        entries,
-        pruned: &pruned,
-    };
-    swap::replace(&out, exists, &plan, after_file)?;
-    Ok(report)
+    Ok((existing, Plan { entries, pruned }, report, in_place))
 }
 
-/// What is at a path inside the output directory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Found {
-    /// A regular file, and whether it carries the generated header.
-    File {
-        /// Starts with the generated header.
-        generated: bool,
-    },
-    /// A directory.
-    Dir,
-    /// A symbolic link (never followed).
-    Symlink,
-    /// A socket, FIFO or device.
-    Other,
-}
-
-/// Everything under `out` by relative path (`/`-separated), sorted; symlinks are not followed.
-pub(crate) fn scan(out: &Path) -> Result<BTreeMap<String, Found>, Diagnostic> {
-    let mut found = BTreeMap::new();
-    if !out.exists() {
-        return Ok(found);
+impl Pending<'_> {
+    /// The output directory (absolute).
+    pub fn dir(&self) -> &Path {
+        &self.out.dir
     }
-    let mut files = Vec::new();
-    for entry in WalkDir::new(out).follow_links(false).min_depth(1).sort_by_file_name() {
-        let entry = entry.map_err(|e| {
-            Diagnostic::error("GW701", format!("cannot read `{}`: {e}", out.display()))
-                .help("check the output directory's permissions")
-        })?;
-        let Ok(rel) = entry.path().strip_prefix(out) else {
-            continue;
-        };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        let ft = entry.file_type();
-        let kind = if ft.is_symlink() {
-            Found::Symlink
-        } else if ft.is_dir() {
-            Found::Dir
-        } else if ft.is_file() {
-            files.push((rel, entry.into_path()));
-            continue;
+
+    /// Write the tree: from here on, only an I/O error (or a file changed in
+    /// the output meanwhile, `GW712`) can stop it.
+    pub fn commit(
+        mut self,
+        after_file: &mut (dyn FnMut(usize) -> Result<(), Diagnostic> + Send),
+    ) -> Result<WriteReport, Diagnostic> {
+        if self.report.written.is_empty() && self.report.removed.is_empty() {
+            self.lock.keep();
+            return Ok(self.report);
+        }
+        let written = if self.in_place {
+            in_place::apply(&self.out, &self.scan, &self.plan, after_file)
         } else {
-            Found::Other
+            swap::replace(&self.out, &self.scan, &self.plan, after_file)
         };
-        found.insert(rel, kind);
+        match written {
+            Ok(()) => self.lock.keep(),
+            Err(_) => self.lock.undo_create(),
+        }
+        written.map(|()| self.report)
     }
-    // Reading each file's first line: on every core.
-    let headers: Vec<(String, Found)> = files
-        .into_par_iter()
-        .map(|(rel, path)| {
-            let generated = has_header(&path);
-            (rel, Found::File { generated })
-        })
-        .collect();
-    found.extend(headers);
-    Ok(found)
-}
-
-fn has_header(path: &Path) -> bool {
-    crate::load::read_head(path, 64).is_ok_and(|head| is_generated(&head))
 }
 
 fn read_equals(path: &Path, text: &str) -> bool {
@@ -164,7 +171,7 @@ fn read_equals(path: &Path, text: &str) -> bool {
 
 /// Every tree path must land on a generated file or nothing: not on a
 /// hand-written file, a symlink or a directory, and not below one of them.
-fn check_collisions(tree: &Tree, out: &Path, existing: &BTreeMap<String, Found>) -> Result<(), Diagnostic> {
+fn check_collisions(tree: &Tree, out: &Path, existing: &Scan) -> Result<(), Diagnostic> {
     let mut problems = Vec::new();
     for path in tree.files.keys() {
         let mut prefix = String::new();
@@ -174,7 +181,7 @@ fn check_collisions(tree: &Tree, out: &Path, existing: &BTreeMap<String, Found>)
             }
             prefix.push_str(part);
             let last = prefix.len() == path.len();
-            match existing.get(&prefix) {
+            match existing.get(Path::new(&prefix)).map(|s| s.found) {
                 Some(Found::Symlink) => problems.push((prefix.clone(), "GW702", "is a symlink")),
                 Some(Found::File { generated: false }) => {
                     problems.push((prefix.clone(), "GW703", "exists and was not written by gatewright"))

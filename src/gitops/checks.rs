@@ -130,5 +130,16 @@ pub fn objects_dir(out: &Path, settings: &GitOps) -> Result<PathBuf, Diagnostic>
         }
     }
     let root: PathBuf = root.iter().collect();
+    // Checked by `check` (GW601) too: never a folder outside the repository root.
+    if r.objects.is_empty() || r.objects.split('/').any(|s| s == "..") {
+        return Err(Diagnostic::error(
+            "GW704",
+            format!(
+                "refusing to write the GitOps objects to `{}`: not a folder inside the repository",
+                r.objects
+            ),
+        )
+        .help("set `gitops.objects` to a relative path without `..`, e.g. `clusters`"));
+    }
     Ok(root.join(&r.objects))
 }

@@ -73,7 +73,7 @@ pub fn strict() -> bool {
 }
 
 /// Skip the calling test: print why (or fail, when strict).
-fn skip<T>(why: &str) -> Option<T> {
+pub fn skip<T>(why: &str) -> Option<T> {
     assert!(
         !strict(),
         "{why}; {STRICT_VAR} is set, so the test fails instead of skipping"
