@@ -105,7 +105,10 @@ pub fn compile_targets(base: &Options) -> Result<Vec<(Target, Outcome)>, Diagnos
             overlay: None,
         }]
     } else {
-        plan(&base.spec, base.overlay.as_deref(), base.env.as_deref())?
+        match plan::plan_at(&base.spec, base.overlay.as_deref(), base.env.as_deref()) {
+            Ok(targets) => targets,
+            Err((diagnostic, file)) => return Ok(vec![planning_failed(base, diagnostic, file.as_deref())]),
+        }
     };
     Ok(targets
         .into_iter()
@@ -125,6 +128,30 @@ pub fn compile_targets(base: &Options) -> Result<Vec<(Target, Outcome)>, Diagnos
             (target, outcome)
         })
         .collect())
+}
+
+/// A spec whose environments cannot be planned: one failed outcome, its
+/// finding located at the overlay file at fault (`file:1:1`) when there is one.
+fn planning_failed(base: &Options, diagnostic: Diagnostic, file: Option<&std::path::Path>) -> (Target, Outcome) {
+    let mut sources = Sources::default();
+    let loc = file.map(|f| {
+        let id = sources.add_path(f, String::new());
+        sources.loc_at(id, 1, 1)
+    });
+    let diagnostic = match loc {
+        Some(loc) => diagnostic.at(Some(loc)),
+        None => diagnostic,
+    };
+    let target = Target {
+        env: base.env.clone().filter(|e| crate::analyze::syntax::is_dns_label(e)),
+        overlay: None,
+    };
+    let outcome = Outcome {
+        sources,
+        diagnostics: vec![diagnostic],
+        output: None,
+    };
+    (target, outcome)
 }
 
 /// Compile a spec into an output tree.

@@ -53,6 +53,18 @@ pub fn plan(
     overlay: Option<&std::path::Path>,
     env: Option<&str>,
 ) -> Result<Vec<Target>, Diagnostic> {
+    plan_at(spec, overlay, env).map_err(|e| e.0)
+}
+
+/// A planning error, with the overlay file it concerns (to locate it).
+pub(crate) type PlanError = (Diagnostic, Option<PathBuf>);
+
+/// [`plan`], its error naming the overlay file at fault.
+pub(crate) fn plan_at(
+    spec: &std::path::Path,
+    overlay: Option<&std::path::Path>,
+    env: Option<&str>,
+) -> Result<Vec<Target>, PlanError> {
     if let Some(file) = overlay {
         let target = Target {
             env: env.map(str::to_string).or_else(|| Some(stem(file))),
@@ -91,13 +103,13 @@ pub fn plan(
         None => Ok(found),
         Some(name) => match found.iter().find(|t| t.env.as_deref() == Some(name)) {
             Some(t) => Ok(vec![t.clone()]),
-            None => Err(unknown(name, &found, &dir)),
+            None => Err((unknown(name, &found, &dir), None)),
         },
     }
 }
 
 /// The environments of `overlays/` under `dir`, sorted by name, each name checked.
-fn discover(dir: &std::path::Path) -> Result<Vec<Target>, Diagnostic> {
+fn discover(dir: &std::path::Path) -> Result<Vec<Target>, PlanError> {
     let mut found: Vec<Target> = std::fs::read_dir(dir.join("overlays"))
         .into_iter()
         .flatten()
@@ -121,16 +133,19 @@ fn discover(dir: &std::path::Path) -> Result<Vec<Target>, Diagnostic> {
                 .map(|p| p.display().to_string())
                 .unwrap_or_default()
         };
-        return Err(Diagnostic::error(
-            "GW112",
-            format!(
-                "`{}` and `{}` both define environment `{}`",
-                shown(&w[0]),
-                shown(&w[1]),
-                w[0].env.as_deref().unwrap_or_default()
-            ),
-        )
-        .help("keep one of the two files: each would render into the same folder"));
+        return Err((
+            Diagnostic::error(
+                "GW112",
+                format!(
+                    "`{}` and `{}` both define environment `{}`",
+                    shown(&w[0]),
+                    shown(&w[1]),
+                    w[0].env.as_deref().unwrap_or_default()
+                ),
+            )
+            .help("keep one of the two files: each would render into the same folder"),
+            w[1].overlay.clone(),
+        ));
     }
     Ok(found)
 }
@@ -144,13 +159,14 @@ fn stem(file: &std::path::Path) -> String {
 
 /// GW111 unless the target's environment is a DNS-1123 label; `from_env`
 /// when the name came from `--env` (or the Argo CD plugin variable).
-fn check_name(target: &Target, from_env: bool) -> Result<(), Diagnostic> {
+fn check_name(target: &Target, from_env: bool) -> Result<(), PlanError> {
     let Some(name) = target.env.as_deref() else {
         return Ok(());
     };
     if crate::analyze::syntax::is_dns_label(name) {
         return Ok(());
     }
+    let file = target.overlay.clone().filter(|_| !from_env);
     let (source, help) = match &target.overlay {
         Some(file) if !from_env => (
             format!("overlay file `{}` names", file.display()),
@@ -161,14 +177,14 @@ fn check_name(target: &Target, from_env: bool) -> Result<(), Diagnostic> {
             "pass a lower-case name of letters, digits and `-` (e.g. `--env prod`): the name becomes a folder of `--out`",
         ),
     };
-    Err(Diagnostic::error(
+    Err((Diagnostic::error(
         "GW111",
         format!(
             "{source} environment `{}`, which is not a DNS-1123 label (at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit)",
             name.escape_debug()
         ),
     )
-    .help(help))
+    .help(help), file))
 }
 
 /// GW107: `--env` names no environment of the spec.
