@@ -153,7 +153,7 @@ fn validate_node(
         diags.push(
             Diagnostic::error(report::NOT_AN_OBJECT, "this document is not a Kubernetes object")
                 .at(at(""))
-                .help("a Kubernetes object is a mapping with non-empty `apiVersion` and `kind` strings"),
+                .help("a Kubernetes object is a mapping with `apiVersion` and `kind` strings"),
         );
         return;
     };
