@@ -237,3 +237,57 @@ fn validate_reports_what_a_directory_holds_instead_of_skipping_it() {
     found.sort();
     assert_eq!(found, ["GW101", "GW801"]);
 }
+
+// ---- items 1 and 13/16: no overlay is dropped silently ----
+
+/// A spec directory `site/` whose `overlays/` holds `prod.yaml` and `entry`, made by `make`.
+fn site_with_overlay_entry(entry: &str, make: fn(&Path)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(&dir.path().join("site/site.yaml"), common::PETS);
+    write(&dir.path().join("site/overlays/prod.yaml"), "{}\n");
+    make(&dir.path().join("site/overlays").join(entry));
+    dir
+}
+
+fn render_site(dir: &Path) -> Output {
+    let (site, out) = (dir.join("site"), dir.join("deploy"));
+    run(&["render".as_ref(), site.as_os_str(), "--out".as_ref(), out.as_os_str()])
+}
+
+#[cfg(unix)]
+#[test]
+fn an_overlay_entry_that_is_a_directory_or_fifo_is_refused_not_skipped() {
+    for make in [|p: &Path| std::fs::create_dir(p).expect("mkdir"), mkfifo as fn(&Path)] {
+        let dir = site_with_overlay_entry("dev.yaml", make);
+        let out = render_site(dir.path());
+        let diags = diagnostics(&out);
+        assert_eq!(codes(&out, 2), ["GW101"]);
+        let file = diags[0]["file"].as_str().unwrap_or_default();
+        assert!(file.ends_with("overlays/dev.yaml"), "{diags:#?}");
+    }
+}
+
+#[test]
+fn an_overlay_named_in_upper_case_extension_is_an_environment() {
+    let dir = site_with_overlay_entry("dev.YAML", |p| write(p, "{}\n"));
+    let out = render_site(dir.path());
+    assert_eq!(codes(&out, 0), Vec::<String>::new());
+    assert!(dir.path().join("deploy/dev/kustomization.yaml").is_file());
+    // and one name given twice, in two letter cases, is two files for one environment
+    write(&dir.path().join("site/overlays/dev.yaml"), "{}\n");
+    assert_eq!(codes(&render_site(dir.path()), 1), ["GW112"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn import_reports_a_fifo_in_a_directory_instead_of_skipping_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        &dir.path().join("in/svc.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: b}\nspec: {type: LoadBalancer, ports: [{port: 80}]}\n",
+    );
+    mkfifo(&dir.path().join("in/pipe.yaml"));
+    let input = dir.path().join("in");
+    let out = run(&["import".as_ref(), input.as_os_str()]);
+    assert!(codes(&out, 2).contains(&"GW101".to_string()));
+}
