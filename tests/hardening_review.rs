@@ -291,3 +291,38 @@ fn import_reports_a_fifo_in_a_directory_instead_of_skipping_it() {
     let out = run(&["import".as_ref(), input.as_os_str()]);
     assert!(codes(&out, 2).contains(&"GW101".to_string()));
 }
+
+// ---- item 9: a quoted hostile line cannot drive the terminal ----
+
+#[test]
+fn diagnostics_show_control_characters_of_a_file_as_visible_stand_ins() {
+    for (what, value, stand_in) in [
+        ("an escape sequence", "st\u{1b}[2Jore", "\u{241b}[2J"),
+        ("a carriage return", "st\rore", "st\u{240d}ore"),
+        ("a C1 control (CSI)", "st\u{9b}2Jore", "st\u{fffd}2J"),
+        ("a right-to-left override", "st\u{202e}ore", "st\u{fffd}ore"),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let spec = common::cli::write_spec(dir.path(), "site.yaml", common::PETS);
+        let overlay = dir.path().join("dev.yaml");
+        write(
+            &overlay,
+            format!("apps:\n  pets:\n    routes:\n      store-front: {{ host: \"{value}.aks.rocks\" }}\n"),
+        );
+        let mut cmd = gatewright();
+        cmd.arg("render")
+            .arg(&spec)
+            .arg("--overlay")
+            .arg(&overlay)
+            .arg("--stdout");
+        let out = run_bounded(cmd);
+        assert_eq!(out.status.code(), Some(1), "{what}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(stand_in), "{what}: {stderr}");
+        let raw: Vec<char> = stderr
+            .chars()
+            .filter(|c| (c.is_control() && *c != '\n') || matches!(c, '\u{202a}'..='\u{202e}'))
+            .collect();
+        assert!(raw.is_empty(), "{what}: {raw:?} in {stderr}");
+    }
+}
