@@ -9,6 +9,8 @@ use serde::Serialize;
 
 use crate::source::{Loc, Sources};
 
+mod visible;
+
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -170,6 +172,8 @@ pub enum Style {
 }
 
 /// Write diagnostics as text. With `color`, ANSI colour codes are used.
+/// Control characters of the quoted files and messages are shown as visible
+/// stand-ins (`␛` for ESC), never sent to the terminal.
 pub fn render(
     out: &mut dyn term::termcolor::WriteColor,
     diagnostics: &[Diagnostic],
@@ -187,6 +191,7 @@ pub fn render(
         display_style: term::DisplayStyle::Short,
         ..term::Config::default()
     };
+    let out = &mut visible::Visible(out);
     for d in diagnostics {
         let cs = to_codespan(d);
         // A source line too long to show (a minified or hostile file): one line, no excerpt.

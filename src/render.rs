@@ -149,10 +149,14 @@ impl Blueprints {
         let mut names = Vec::new();
         let mut overridden = Vec::new();
         for bp in Blueprint::ALL {
-            let (name, text, path) = match dir.map(|d| d.join(bp.file_name())).filter(|p| p.is_file()) {
+            let (name, text, path) = match dir
+                .map(|d| d.join(bp.file_name()))
+                .filter(|p| p.symlink_metadata().is_ok())
+            {
                 Some(p) => {
                     let text = crate::load::read_text_limited(&p, crate::load::limits().max_bytes).map_err(|e| {
                         Diagnostic::error("GW501", format!("cannot read blueprint `{}`: {e}", p.display()))
+                            .help("a blueprint is a regular UTF-8 file of at most 16 MiB; remove or replace this entry to use the built-in one")
                     })?;
                     (crate::source::display_path(&p), text, Some(p))
                 }

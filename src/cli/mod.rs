@@ -168,6 +168,6 @@ pub fn main() -> ExitCode {
 pub fn exit_code(diags: &[gatewright::diagnostic::Diagnostic]) -> u8 {
     let io = diags
         .iter()
-        .any(|d| d.is_error() && (d.code == "GW101" || d.code.starts_with("GW7")));
+        .any(|d| d.is_error() && (matches!(d.code, "GW101" | "GW501") || d.code.starts_with("GW7")));
     if io { FAILURE } else { FINDINGS }
 }

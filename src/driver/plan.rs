@@ -115,8 +115,13 @@ fn discover(dir: &std::path::Path) -> Result<Vec<Target>, PlanError> {
         .flatten()
         .filter_map(Result::ok)
         .map(|e| e.path())
-        // anything but a folder: reading refuses what is not a regular file
-        .filter(|p| !p.is_dir() && matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")))
+        // Whatever is so named, in any letter case: reading refuses what is not
+        // a regular file, so no environment is dropped silently.
+        .filter(|p| {
+            p.extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"))
+        })
         .map(|p| Target {
             env: Some(stem(&p)),
             overlay: Some(p),

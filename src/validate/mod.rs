@@ -124,8 +124,10 @@ pub fn validate_paths(paths: &[PathBuf], crds: &CrdSet, opts: FileOptions) -> Re
                 summary.skipped += 1;
                 continue;
             }
-            summary.objects += 1;
-            validate_node(*file, node, crds, opts, &mut summary, &mut diags);
+            for object in list_items(node) {
+                summary.objects += 1;
+                validate_node(*file, object, crds, opts, &mut summary, &mut diags);
+            }
         }
     }
     Report {
@@ -145,7 +147,7 @@ fn validate_node(
 ) {
     let object = node.to_json();
     let at = |pointer: &str| Some(to_loc(file, nearest(node, pointer).span));
-    let field = |p: &str| object.pointer(p).and_then(Value::as_str);
+    let field = |p: &str| object.pointer(p).and_then(Value::as_str).filter(|s| !s.is_empty());
     let (Some(api_version), Some(kind)) = (field("/apiVersion"), field("/kind")) else {
         summary.invalid += 1;
         diags.push(
@@ -189,6 +191,22 @@ fn validate_node(
     }
 }
 
+/// The objects a document holds: the items of a `List` (`kind: List`, or a
+/// kind ending in `List` with an `items` sequence), which kubectl applies one
+/// by one (a `List` in a `List` too), else the document itself.
+fn list_items(node: &Node) -> Vec<&Node> {
+    let kind = node.get("kind").and_then(|k| match &k.value {
+        crate::yaml::Value::String(s) => Some(s.as_str()),
+        _ => None,
+    });
+    match (kind, node.get("items").map(|i| &i.value)) {
+        (Some(k), Some(crate::yaml::Value::Seq(items))) if k.ends_with("List") => {
+            items.iter().flat_map(list_items).collect()
+        }
+        _ => vec![node],
+    }
+}
+
 /// The node at `pointer`, or its nearest ancestor that exists (a missing field points at its parent).
 fn nearest<'a>(node: &'a Node, pointer: &str) -> &'a Node {
     let mut p = pointer;
@@ -217,7 +235,8 @@ fn expand(paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walk {
             match entry {
-                Ok(e) if e.file_type().is_file() && is_yaml(e.path()) => out.push(e.into_path()),
+                // A FIFO or device named `*.yaml` is refused when read, never skipped silently.
+                Ok(e) if !e.file_type().is_dir() && is_yaml(e.path()) => out.push(e.into_path()),
                 Ok(_) => {}
                 Err(e) => diags.push(
                     Diagnostic::error("GW101", format!("cannot read `{}`: {e}", path.display()))
@@ -230,5 +249,7 @@ fn expand(paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
 }
 
 fn is_yaml(path: &Path) -> bool {
-    matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml"))
+    path.extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"))
 }
