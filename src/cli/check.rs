@@ -2,9 +2,10 @@
 //! Exit 0 when identical; 1 with a unified diff per changed file and the
 //! lists of missing and extra generated files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use gatewright::diagnostic::counted;
 use gatewright::diff::{self, format};
 
 use super::output::{Printer, stdout_color};
@@ -78,6 +79,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
+    let mut blocked = false;
     for (tree, dir, sources) in trees {
         let d = match diff::compare_dir(tree, &dir) {
             Ok(d) => d,
@@ -88,29 +90,10 @@ pub fn run(args: Args) -> ExitCode {
             }
         };
         files += tree.files.len();
-        if d.is_empty() {
-            continue;
-        }
-        code = code.max(FINDINGS);
-        let shown = dir.display().to_string();
-        let changed = diff::TreeDiff {
-            added: Vec::new(),
-            removed: Vec::new(),
-            added_text: Vec::new(),
-            removed_text: Vec::new(),
-            ..d.clone()
-        };
-        report.push_str(&format::file_diffs(&changed, &shown, "rendered", color));
-        for p in &d.added {
-            report.push_str(&format!("missing: {shown}/{p} (rendered, not on disk)\n"));
-        }
-        for p in &d.removed {
-            report.push_str(&format!("extra: {shown}/{p} (generated earlier, no longer rendered)\n"));
-        }
-        for p in &d.blocked {
-            report.push_str(&format!(
-                "blocked: {shown}/{p} (not written by gatewright; `render` refuses to replace it)\n"
-            ));
+        if !d.is_empty() {
+            code = code.max(FINDINGS);
+            blocked |= !d.blocked.is_empty();
+            report.push_str(&describe(&d, &dir, &args.out, color));
         }
     }
     if !report.is_empty() && printer.stdout(&report) != ExitCode::SUCCESS {
@@ -121,17 +104,62 @@ pub fn run(args: Args) -> ExitCode {
     }
     match code {
         0 => printer.note(&up_to_date(files, &args.out)),
+        FINDINGS if blocked => printer.note(&format!(
+            "`render` would refuse: move each `blocked:` path out of `{}` (or rename it), then run `{}` and commit the result",
+            args.out.display(),
+            render_command(&args)
+        )),
         FINDINGS if !report.is_empty() => printer.note(&format!(
-            "the output is stale: run `gatewright render {}{} --out {}` and commit the result",
-            args.spec.spec.display(),
-            if args.spec.no_overlays { " --no-overlays" } else { "" },
-            args.out.display()
+            "the output is stale: run `{}` and commit the result",
+            render_command(&args)
         )),
         _ => {}
     }
     ExitCode::from(code)
 }
 
-fn up_to_date(files: usize, out: &std::path::Path) -> String {
-    format!("up to date: {files} files in {}", out.display())
+/// The report of one tree that differs from `dir`: the file diffs, whose
+/// headers name the folder under `out` on both sides (`out/<env>/...` and
+/// `rendered/<env>/...`), then the missing, extra and blocked paths.
+fn describe(d: &diff::TreeDiff, dir: &Path, out: &Path, color: bool) -> String {
+    let shown = dir.display().to_string();
+    let rendered = match dir.strip_prefix(out) {
+        Ok(rel) if !rel.as_os_str().is_empty() => format!("rendered/{}", rel.display()),
+        _ => "rendered".to_string(),
+    };
+    let changed = diff::TreeDiff {
+        added: Vec::new(),
+        removed: Vec::new(),
+        added_text: Vec::new(),
+        removed_text: Vec::new(),
+        ..d.clone()
+    };
+    let mut report = format::file_diffs(&changed, &shown, &rendered, color);
+    for p in &d.added {
+        report.push_str(&format!("missing: {shown}/{p} (rendered, not on disk)\n"));
+    }
+    for p in &d.removed {
+        report.push_str(&format!("extra: {shown}/{p} (generated earlier, no longer rendered)\n"));
+    }
+    for b in &d.blocked {
+        report.push_str(&format!(
+            "blocked: {shown}/{} {}: `render` refuses to write over it\n",
+            b.path, b.what
+        ));
+    }
+    report
+}
+
+/// The `render` command that brings `--out` up to date.
+fn render_command(args: &Args) -> String {
+    format!(
+        "gatewright render {}{} --out {}",
+        args.spec.spec.display(),
+        if args.spec.no_overlays { " --no-overlays" } else { "" },
+        args.out.display()
+    )
+}
+
+fn up_to_date(files: usize, out: &Path) -> String {
+    format!("up to date: {} in {}", counted(files, "file", "files"), out.display())
 }
