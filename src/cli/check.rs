@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use gatewright::diagnostic::counted;
 use gatewright::diff::{self, format};
+use gatewright::emit::Tree;
+use gatewright::source::Sources;
 
 use super::output::{Printer, stdout_color};
 use super::{CrdArgs, FAILURE, FINDINGS, Format, FormatArgs, SpecArgs, exit_code};
@@ -53,10 +55,7 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(FINDINGS);
         }
     };
-    let color = stdout_color();
     let mut code = 0u8;
-    let mut report = String::new();
-    let mut files = 0;
     let mut trees = Vec::new();
     for (target, outcome) in &compiled {
         printer.diagnostics(&outcome.diagnostics, &outcome.sources);
@@ -79,43 +78,75 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
-    let mut blocked = false;
-    for (tree, dir, sources) in trees {
-        let d = match diff::compare_dir(tree, &dir) {
-            Ok(d) => d,
-            Err(e) => {
-                printer.diagnostics(std::slice::from_ref(&e), sources);
-                code = FAILURE;
-                continue;
-            }
-        };
-        files += tree.files.len();
-        if !d.is_empty() {
-            code = code.max(FINDINGS);
-            blocked |= !d.blocked.is_empty();
-            report.push_str(&describe(&d, &dir, &args.out, color));
-        }
-    }
+    let found = compare(trees, &printer, &args.out, stdout_color());
+    code = code.max(found.code);
+    let (report, files, blocked) = (found.report, found.files, found.blocked);
     if !report.is_empty() && printer.stdout(&report) != ExitCode::SUCCESS {
         return ExitCode::from(FAILURE);
     }
     if code == 0 {
         super::stamp::record(recorder, &options, &args.crds.crds, &args.out, &compiled);
     }
-    match code {
-        0 => printer.note(&up_to_date(files, &args.out)),
-        FINDINGS if blocked => printer.note(&format!(
-            "`render` would refuse: move each `blocked:` path out of `{}` (or rename it), then run `{}` and commit the result",
-            args.out.display(),
-            render_command(&args)
-        )),
-        FINDINGS if !report.is_empty() => printer.note(&format!(
-            "the output is stale: run `{}` and commit the result",
-            render_command(&args)
-        )),
-        _ => {}
+    if let Some(note) = closing_note(&args, code, files, blocked, !report.is_empty()) {
+        printer.note(&note);
     }
     ExitCode::from(code)
+}
+
+/// The last line on stderr: up to date, or what to do about the differences.
+fn closing_note(args: &Args, code: u8, files: usize, blocked: bool, differs: bool) -> Option<String> {
+    Some(match code {
+        0 => up_to_date(files, &args.out),
+        FINDINGS if blocked => format!(
+            "`render` would refuse: move each `blocked:` path out of `{}` (or rename it), then run `{}` and commit the result",
+            args.out.display(),
+            render_command(args)
+        ),
+        FINDINGS if differs => format!(
+            "the output is stale: run `{}` and commit the result",
+            render_command(args)
+        ),
+        _ => return None,
+    })
+}
+
+/// What comparing the rendered trees with their folders found.
+struct Found {
+    /// 0, FINDINGS when a tree differs, FAILURE when a folder cannot be read.
+    code: u8,
+    /// The diffs and the missing, extra and blocked paths, for stdout.
+    report: String,
+    /// Files rendered.
+    files: usize,
+    /// Whether something stands where `render` would write.
+    blocked: bool,
+}
+
+/// Compare each rendered tree with its folder under `out`.
+fn compare(trees: Vec<(&Tree, PathBuf, &Sources)>, printer: &Printer, out: &Path, color: bool) -> Found {
+    let mut found = Found {
+        code: 0,
+        report: String::new(),
+        files: 0,
+        blocked: false,
+    };
+    for (tree, dir, sources) in trees {
+        let d = match diff::compare_dir(tree, &dir) {
+            Ok(d) => d,
+            Err(e) => {
+                printer.diagnostics(std::slice::from_ref(&e), sources);
+                found.code = FAILURE;
+                continue;
+            }
+        };
+        found.files += tree.files.len();
+        if !d.is_empty() {
+            found.code = found.code.max(FINDINGS);
+            found.blocked |= !d.blocked.is_empty();
+            found.report.push_str(&describe(&d, &dir, out, color));
+        }
+    }
+    found
 }
 
 /// The report of one tree that differs from `dir`: the file diffs, whose
