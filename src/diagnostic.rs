@@ -292,6 +292,13 @@ impl fmt::Display for Severity {
     }
 }
 
+/// `n` with the noun that agrees with it: `counted(1, "file", "files")` is
+/// `1 file`, `counted(2, "file", "files")` is `2 files`.
+pub fn counted<N: fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    let noun = if n == N::from(1) { one } else { many };
+    format!("{n} {noun}")
+}
+
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates

@@ -12,8 +12,11 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{self, Model};
 use crate::source::Sources;
 
+mod errors;
 mod limits;
 mod native;
+
+use errors::{at_line, template_error};
 
 /// A blueprint: one template per output kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -273,27 +276,6 @@ fn check_dir(dir: &Path) -> Result<(), Diagnostic> {
         .help(help));
     }
     Ok(())
-}
-
-fn template_error(
-    e: &minijinja::Error,
-    sources: &Sources,
-    file: impl Into<Option<crate::source::FileId>>,
-) -> Diagnostic {
-    let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
-    let d = Diagnostic::error("GW502", format!("blueprint error: {}{detail}", e.kind()));
-    let file = file.into();
-    match (file, e.line()) {
-        (Some(_), Some(_)) => at_line(d, e, sources, file)
-            .help("fix the template; `gatewright blueprints export DIR` writes the built-in ones to start from"),
-        _ => d,
-    }
-}
-
-/// `d`, located at the blueprint line where `e` happened.
-fn at_line(d: Diagnostic, e: &minijinja::Error, sources: &Sources, file: Option<crate::source::FileId>) -> Diagnostic {
-    let line = e.line().map_or(1, |l| u32::try_from(l).unwrap_or(u32::MAX));
-    d.at(file.map(|f| sources.loc_at(f, line, 1)))
 }
 
 /// One object to render: a model item and the blueprint that renders it.

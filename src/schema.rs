@@ -190,8 +190,10 @@ fn describe(
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
-            at(Diagnostic::error("GW203", format!("missing required field `{name}`")))
-                .help(format!("add `{name}:` here"))
+            Diagnostic::error("GW203", format!("missing required field `{name}`"))
+                .at(here.as_ref().map(crate::source::Loc::start))
+                .path(pointer.to_string())
+                .help(format!("add `{name}:` to the mapping that starts here"))
         }
         ValidationErrorKind::Type { kind } => {
             let expected = match kind {

@@ -23,6 +23,17 @@ pub struct Loc {
     pub range: Range<usize>,
 }
 
+impl Loc {
+    /// The first point of this location, shown as a one-column caret: where
+    /// to add what a mapping lacks, rather than an underline of all of it.
+    pub fn start(&self) -> Loc {
+        Loc {
+            range: self.range.start..self.range.start,
+            ..self.clone()
+        }
+    }
+}
+
 /// One file the pipeline read: its name as shown to users, and its text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {

@@ -51,8 +51,8 @@ pub fn run(command: Command) -> ExitCode {
         }
     }
     printer.note(&format!(
-        "wrote {} blueprints into {}; edit the ones to change and delete the others",
-        Blueprint::ALL.len(),
+        "wrote {} into {}; edit the ones to change and delete the others",
+        gatewright::diagnostic::counted(Blueprint::ALL.len(), "blueprint", "blueprints"),
         dir.display()
     ));
     ExitCode::SUCCESS

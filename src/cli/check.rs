@@ -2,10 +2,13 @@
 //! Exit 0 when identical; 1 with a unified diff per changed file and the
 //! lists of missing and extra generated files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use gatewright::diagnostic::counted;
 use gatewright::diff::{self, format};
+use gatewright::emit::Tree;
+use gatewright::source::Sources;
 
 use super::output::{Printer, stdout_color};
 use super::{CrdArgs, FAILURE, FINDINGS, Format, FormatArgs, SpecArgs, exit_code};
@@ -52,10 +55,7 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(FINDINGS);
         }
     };
-    let color = stdout_color();
     let mut code = 0u8;
-    let mut report = String::new();
-    let mut files = 0;
     let mut trees = Vec::new();
     for (target, outcome) in &compiled {
         printer.diagnostics(&outcome.diagnostics, &outcome.sources);
@@ -84,60 +84,119 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
-    for (tree, dir, sources) in trees {
-        let d = match diff::compare_dir(tree, &dir) {
-            Ok(d) => d,
-            Err(e) => {
-                printer.diagnostics(std::slice::from_ref(&e), sources);
-                code = FAILURE;
-                continue;
-            }
-        };
-        files += tree.files.len();
-        if d.is_empty() {
-            continue;
-        }
-        code = code.max(FINDINGS);
-        let shown = dir.display().to_string();
-        let changed = diff::TreeDiff {
-            added: Vec::new(),
-            removed: Vec::new(),
-            added_text: Vec::new(),
-            removed_text: Vec::new(),
-            ..d.clone()
-        };
-        report.push_str(&format::file_diffs(&changed, &shown, "rendered", color));
-        for p in &d.added {
-            report.push_str(&format!("missing: {shown}/{p} (rendered, not on disk)\n"));
-        }
-        for p in &d.removed {
-            report.push_str(&format!("extra: {shown}/{p} (generated earlier, no longer rendered)\n"));
-        }
-        for p in &d.blocked {
-            report.push_str(&format!(
-                "blocked: {shown}/{p} (not written by gatewright; `render` refuses to replace it)\n"
-            ));
-        }
-    }
+    let found = compare(trees, &printer, &args.out, stdout_color());
+    code = code.max(found.code);
+    let (report, files, blocked) = (found.report, found.files, found.blocked);
     if !report.is_empty() && printer.stdout(&report) != ExitCode::SUCCESS {
         return ExitCode::from(FAILURE);
     }
     if code == 0 {
         super::stamp::record(recorder, &options, &args.crds.crds, &args.out, &compiled);
     }
-    match code {
-        0 => printer.note(&up_to_date(files, &args.out)),
-        FINDINGS if !report.is_empty() => printer.note(&format!(
-            "the output is stale: run `gatewright render {}{} --out {}` and commit the result",
-            args.spec.spec.display(),
-            if args.spec.no_overlays { " --no-overlays" } else { "" },
-            args.out.display()
-        )),
-        _ => {}
+    if let Some(note) = closing_note(&args, code, files, blocked, !report.is_empty()) {
+        printer.note(&note);
     }
     ExitCode::from(code)
 }
 
-fn up_to_date(files: usize, out: &std::path::Path) -> String {
-    format!("up to date: {files} files in {}", out.display())
+/// The last line on stderr: up to date, or what to do about the differences.
+fn closing_note(args: &Args, code: u8, files: usize, blocked: bool, differs: bool) -> Option<String> {
+    Some(match code {
+        0 => up_to_date(files, &args.out),
+        FINDINGS if blocked => format!(
+            "`render` would refuse: move each `blocked:` path out of `{}` (or rename it), then run `{}` and commit the result",
+            args.out.display(),
+            render_command(args)
+        ),
+        FINDINGS if differs => format!(
+            "the output is stale: run `{}` and commit the result",
+            render_command(args)
+        ),
+        _ => return None,
+    })
+}
+
+/// What comparing the rendered trees with their folders found.
+struct Found {
+    /// 0, FINDINGS when a tree differs, FAILURE when a folder cannot be read.
+    code: u8,
+    /// The diffs and the missing, extra and blocked paths, for stdout.
+    report: String,
+    /// Files rendered.
+    files: usize,
+    /// Whether something stands where `render` would write.
+    blocked: bool,
+}
+
+/// Compare each rendered tree with its folder under `out`.
+fn compare(trees: Vec<(&Tree, PathBuf, &Sources)>, printer: &Printer, out: &Path, color: bool) -> Found {
+    let mut found = Found {
+        code: 0,
+        report: String::new(),
+        files: 0,
+        blocked: false,
+    };
+    for (tree, dir, sources) in trees {
+        let d = match diff::compare_dir(tree, &dir) {
+            Ok(d) => d,
+            Err(e) => {
+                printer.diagnostics(std::slice::from_ref(&e), sources);
+                found.code = FAILURE;
+                continue;
+            }
+        };
+        found.files += tree.files.len();
+        if !d.is_empty() {
+            found.code = found.code.max(FINDINGS);
+            found.blocked |= !d.blocked.is_empty();
+            found.report.push_str(&describe(&d, &dir, out, color));
+        }
+    }
+    found
+}
+
+/// The report of one tree that differs from `dir`: the file diffs, whose
+/// headers name the folder under `out` on both sides (`out/<env>/...` and
+/// `rendered/<env>/...`), then the missing, extra and blocked paths.
+fn describe(d: &diff::TreeDiff, dir: &Path, out: &Path, color: bool) -> String {
+    let shown = dir.display().to_string();
+    let rendered = match dir.strip_prefix(out) {
+        Ok(rel) if !rel.as_os_str().is_empty() => format!("rendered/{}", rel.display()),
+        _ => "rendered".to_string(),
+    };
+    let changed = diff::TreeDiff {
+        added: Vec::new(),
+        removed: Vec::new(),
+        added_text: Vec::new(),
+        removed_text: Vec::new(),
+        ..d.clone()
+    };
+    let mut report = format::file_diffs(&changed, &shown, &rendered, color);
+    for p in &d.added {
+        report.push_str(&format!("missing: {shown}/{p} (rendered, not on disk)\n"));
+    }
+    for p in &d.removed {
+        report.push_str(&format!("extra: {shown}/{p} (generated earlier, no longer rendered)\n"));
+    }
+    for b in &d.blocked {
+        report.push_str(&format!(
+            "blocked: {shown}/{} {}: `render` refuses to write over it\n",
+            b.path, b.what
+        ));
+    }
+    report
+}
+
+/// The `render` command that brings `--out` up to date.
+fn render_command(args: &Args) -> String {
+    format!(
+        "gatewright render {}{} --out {}",
+        args.spec.spec.display(),
+        if args.spec.no_overlays { " --no-overlays" } else { "" },
+        args.out.display()
+    )
+}
+
+fn up_to_date(files: usize, out: &Path) -> String {
+    format!("up to date: {} in {}", counted(files, "file", "files"), out.display())
 }

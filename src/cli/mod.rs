@@ -32,8 +32,10 @@ enum Command {
     /// Render the spec into a kustomize tree per environment (or one YAML stream).
     Render(render::Args),
     /// Compare the rendered spec with the tree on disk: exit 1 with a diff when they differ.
+    #[command(after_help = CHECK_EXIT_CODES)]
     Check(check::Args),
     /// Summarize what a change does to routing between two Git revisions (or two output trees), then the YAML diff.
+    #[command(after_help = DIFF_EXIT_CODES)]
     Diff(diff::Args),
     /// Write a spec from existing manifests (Gateway API objects, LoadBalancer Services, Ingresses) on stdout.
     Import(import::Args),
@@ -45,6 +47,13 @@ enum Command {
     #[command(subcommand)]
     Blueprints(blueprints::Command),
 }
+
+/// The exit codes of `check`, in its `--help`.
+const CHECK_EXIT_CODES: &str = "Exit codes:\n  0  no difference: the output is up to date\n  1  differs (or the spec has errors)\n  2  error (usage, unreadable spec, unreadable output)";
+
+/// The exit codes of `diff`, in its `--help`.
+const DIFF_EXIT_CODES: &str =
+    "Exit codes:\n  0  no difference\n  1  differs\n  2  error (usage, Git, I/O, or a side that does not compile)";
 
 /// What to compile: shared by the commands that compile a spec.
 #[derive(clap::Args, Clone)]

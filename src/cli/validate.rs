@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use gatewright::diagnostic::counted;
 use gatewright::validate::{self, FileOptions};
 
 use super::output::Printer;
@@ -46,11 +47,16 @@ pub fn run(args: Args) -> ExitCode {
     printer.diagnostics(&report.diagnostics, &report.sources);
     let s = report.summary;
     let mut summary = format!(
-        "validated {} objects in {} files: {} valid, {} invalid, {} not covered by the CRDs",
-        s.objects, s.files, s.valid, s.invalid, s.not_covered
+        "validated {} in {}: {} valid, {} invalid, {} not covered by the CRDs",
+        counted(s.objects, "object", "objects"),
+        counted(s.files, "file", "files"),
+        s.valid,
+        s.invalid,
+        s.not_covered
     );
     if s.skipped > 0 {
-        summary.push_str(&format!("; skipped {} kustomizations and patches", s.skipped));
+        let what = counted(s.skipped, "kustomization or patch", "kustomizations and patches");
+        summary.push_str(&format!("; skipped {what}"));
     }
     summary.push('\n');
     if printer.stdout(&summary) != ExitCode::SUCCESS {

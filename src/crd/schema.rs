@@ -22,6 +22,7 @@ use jsonschema::error::ValidationErrorKind;
 
 use super::node::escape;
 use super::{Rule, Violation};
+use crate::diagnostic::counted;
 
 const KEPT_FORMATS: &[&str] = &["ipv4", "ipv6", "date-time", "date", "uuid", "email"];
 
@@ -248,16 +249,22 @@ fn message(kind: &ValidationErrorKind, instance: &Value) -> String {
     use ValidationErrorKind as K;
     let n = count(instance);
     match kind {
-        K::MaxItems { limit } => format!("must have at most {limit} items, found {n}"),
-        K::MinItems { limit } => format!("must have at least {limit} items, found {n}"),
+        K::MaxItems { limit } => format!("must have at most {}, found {n}", counted(*limit, "item", "items")),
+        K::MinItems { limit } => format!("must have at least {}, found {n}", counted(*limit, "item", "items")),
         K::MaxLength { limit } => {
-            format!("must be at most {limit} characters long, found {n}")
+            format!(
+                "must be at most {} long, found {n}",
+                counted(*limit, "character", "characters")
+            )
         }
         K::MinLength { limit } => {
-            format!("must be at least {limit} characters long, found {n}")
+            format!(
+                "must be at least {} long, found {n}",
+                counted(*limit, "character", "characters")
+            )
         }
-        K::MaxProperties { limit } => format!("must have at most {limit} entries, found {n}"),
-        K::MinProperties { limit } => format!("must have at least {limit} entries, found {n}"),
+        K::MaxProperties { limit } => format!("must have at most {}, found {n}", counted(*limit, "entry", "entries")),
+        K::MinProperties { limit } => format!("must have at least {}, found {n}", counted(*limit, "entry", "entries")),
         K::Maximum { limit } => format!("must be at most {limit}, found {}", found(instance)),
         K::Minimum { limit } => format!("must be at least {limit}, found {}", found(instance)),
         K::ExclusiveMaximum { limit } => {

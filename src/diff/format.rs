@@ -142,6 +142,16 @@ fn env_title(e: &EnvReport) -> String {
         .unwrap_or_default()
 }
 
+/// The file diffs of one environment, their headers naming it
+/// (`--- main/canary/pets/namespace.yaml`) so that two environments' diffs differ.
+fn env_file_diffs(r: &Report, e: &EnvReport, color: bool) -> String {
+    let side = |label: &str| match &e.env {
+        Some(env) => format!("{label}/{env}"),
+        None => label.to_string(),
+    };
+    file_diffs(&e.files, &side(&r.base), &side(&r.head), color)
+}
+
 /// Plain text for a terminal.
 pub fn text(r: &Report, color: bool) -> String {
     let mut out = String::new();
@@ -161,7 +171,7 @@ pub fn text(r: &Report, color: bool) -> String {
             let _ = writeln!(out, "  {sign} {line}");
         }
         let _ = writeln!(out, "Files: {}", files_line(&e.files));
-        out.push_str(&file_diffs(&e.files, &r.base, &r.head, color));
+        out.push_str(&env_file_diffs(r, e, color));
     }
     out
 }
@@ -198,7 +208,7 @@ pub fn markdown(r: &Report) -> String {
             continue;
         }
         let _ = writeln!(out, "<details><summary>YAML diff: {}</summary>\n", files_line(&e.files));
-        let _ = writeln!(out, "```diff\n{}```\n", file_diffs(&e.files, &r.base, &r.head, false));
+        let _ = writeln!(out, "```diff\n{}```\n", env_file_diffs(r, e, false));
         let _ = writeln!(out, "</details>\n");
     }
     out
@@ -218,7 +228,7 @@ pub fn json(r: &Report) -> String {
                     "added": e.files.added,
                     "removed": e.files.removed,
                 },
-                "diff": file_diffs(&e.files, &r.base, &r.head, false),
+                "diff": env_file_diffs(r, e, false),
             })
         })
         .collect();

@@ -1,6 +1,7 @@
 //! File-level comparison of output trees: a rendered [`Tree`] against the
 //! generated files in a directory, or against another tree.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
@@ -20,6 +21,15 @@ pub struct Changed {
     pub new: String,
 }
 
+/// A path of the output directory that is in the way of a rendered file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blocked {
+    /// Relative path of what is in the way.
+    pub path: String,
+    /// What it is, as a phrase: "is a hand-written file", "is a symlink", ...
+    pub what: &'static str,
+}
+
 /// How two trees differ, file by file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TreeDiff {
@@ -29,9 +39,9 @@ pub struct TreeDiff {
     pub added: Vec<String>,
     /// Files only on the old side (for `check`: generated files on disk the spec no longer renders).
     pub removed: Vec<String>,
-    /// Paths the new side writes where a file without the generated header
-    /// (or a symlink) stands: `render` refuses them.
-    pub blocked: Vec<String>,
+    /// What stands where the new side writes and makes `render` refuse:
+    /// a hand-written file, a symlink, a folder, or a file where a folder is needed.
+    pub blocked: Vec<Blocked>,
     /// Text of the added files (for diffs).
     #[serde(skip)]
     pub added_text: Vec<String>,
@@ -71,20 +81,47 @@ pub fn compare_trees(old: &Tree, new: &Tree) -> TreeDiff {
     d
 }
 
-/// Compare the generated files in `dir` (old) with `tree` (new). Files
-/// without the generated header are ignored unless `tree` would write there.
+/// Compare the generated files in `dir` (old) with `tree` (new). What is
+/// not generated is ignored unless it is in the way of a path of `tree`, by
+/// the same rule `render` refuses it.
 pub fn compare_dir(tree: &Tree, dir: &Path) -> Result<TreeDiff, Diagnostic> {
-    let (on_disk, foreign) = read_generated(dir)?;
+    let (on_disk, found) = read_found(dir)?;
     let mut d = compare_trees(&on_disk, tree);
-    let blocked: Vec<String> = foreign
-        .into_iter()
-        .filter(|p| tree.files.contains_key(p) || tree.files.keys().any(|t| t.starts_with(&format!("{p}/"))))
-        .collect();
-    let keep: Vec<usize> = (0..d.added.len()).filter(|&i| !blocked.contains(&d.added[i])).collect();
+    let mut blocked: Vec<Blocked> = tree.files.keys().filter_map(|p| in_the_way(p, &found)).collect();
+    blocked.sort_by(|a, b| a.path.cmp(&b.path));
+    blocked.dedup();
+    let stands = |p: &str| {
+        blocked
+            .iter()
+            .any(|b| p == b.path || p.starts_with(&format!("{}/", b.path)))
+    };
+    let keep: Vec<usize> = (0..d.added.len()).filter(|&i| !stands(&d.added[i])).collect();
     d.added_text = keep.iter().map(|&i| d.added_text[i].clone()).collect();
     d.added = keep.iter().map(|&i| d.added[i].clone()).collect();
     d.blocked = blocked;
     Ok(d)
+}
+
+/// What on disk keeps `render` from writing `path`, checking each folder on the way.
+fn in_the_way(path: &str, found: &BTreeMap<String, Found>) -> Option<Blocked> {
+    let mut prefix = String::new();
+    for (i, part) in path.split('/').enumerate() {
+        if i > 0 {
+            prefix.push('/');
+        }
+        prefix.push_str(part);
+        let last = prefix.len() == path.len();
+        let what = match found.get(&prefix) {
+            Some(Found::Symlink) => "is a symlink",
+            Some(Found::File { generated: false }) => "is a hand-written file (no generated header)",
+            Some(Found::File { generated: true }) if !last => "is a file where a folder is needed",
+            Some(Found::Dir) if last => "is a folder where a file is needed",
+            Some(Found::Other) => "is not a regular file",
+            _ => continue,
+        };
+        return Some(Blocked { path: prefix, what });
+    }
+    None
 }
 
 /// The generated files of an output directory that must exist (`diff
@@ -110,6 +147,17 @@ pub fn read_existing(dir: &Path) -> Result<Tree, Diagnostic> {
 /// The generated files under `dir` as a tree, and the paths of everything
 /// else that is not a folder (hand-written files, symlinks).
 pub fn read_generated(dir: &Path) -> Result<(Tree, Vec<String>), Diagnostic> {
+    let (tree, found) = read_found(dir)?;
+    let foreign = found
+        .into_iter()
+        .filter(|(_, f)| !matches!(f, Found::Dir | Found::File { generated: true }))
+        .map(|(p, _)| p)
+        .collect();
+    Ok((tree, foreign))
+}
+
+/// The generated files under `dir` as a tree, and everything found there.
+fn read_found(dir: &Path) -> Result<(Tree, BTreeMap<String, Found>), Diagnostic> {
     if let Ok(meta) = std::fs::symlink_metadata(dir) {
         if meta.file_type().is_symlink() {
             return Err(
@@ -119,20 +167,17 @@ pub fn read_generated(dir: &Path) -> Result<(Tree, Vec<String>), Diagnostic> {
         }
     }
     let mut tree = Tree::default();
-    let mut foreign = Vec::new();
-    for (path, found) in scan(dir)? {
-        match found {
-            Found::File { generated: true } => {
-                let full = crate::emit::read::join(dir, &path);
-                let bytes = crate::load::read_limited(&full, crate::load::OUTPUT_FILE_LIMIT).map_err(|e| {
-                    Diagnostic::error("GW701", format!("cannot read `{}`: {e}", full.display()))
-                        .help("check the output directory's permissions")
-                })?;
-                tree.files.insert(path, String::from_utf8_lossy(&bytes).into_owned());
-            }
-            Found::Dir => {}
-            _ => foreign.push(path),
+    let found = scan(dir)?;
+    for (path, f) in &found {
+        if matches!(f, Found::File { generated: true }) {
+            let full = crate::emit::read::join(dir, path);
+            let bytes = crate::load::read_limited(&full, crate::load::OUTPUT_FILE_LIMIT).map_err(|e| {
+                Diagnostic::error("GW701", format!("cannot read `{}`: {e}", full.display()))
+                    .help("check the output directory's permissions")
+            })?;
+            tree.files
+                .insert(path.clone(), String::from_utf8_lossy(&bytes).into_owned());
         }
     }
-    Ok((tree, foreign))
+    Ok((tree, found))
 }

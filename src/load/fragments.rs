@@ -152,10 +152,14 @@ pub fn merge_fragments(prov: &Provenance, diags: &mut Diagnostics) -> Map<String
 /// Check one spec document's `apiVersion` and `kind`, in the file that has
 /// them: every file of a directory spec is checked, not only the last one.
 fn check_header(doc: &Map<String, Value>, loc: &dyn Fn(&str) -> Option<crate::source::Loc>, diags: &mut Diagnostics) {
+    let start = loc("").map(|l| l.start());
     let missing = |field: &str, value: &str| {
+        let line = start.as_ref().map_or(1, |l| l.line);
         Diagnostic::error("GW203", format!("missing required field `{field}`"))
-            .at(loc(""))
-            .help(format!("add `{field}: {value}` at the top of the document: every spec file starts with `apiVersion: {API_VERSION}` and `kind: {KIND}`"))
+            .at(start.clone())
+            .help(format!(
+                "add the line `{field}: {value}` above line {line}: every spec file starts with `apiVersion: {API_VERSION}` and `kind: {KIND}`"
+            ))
     };
     match doc.get("apiVersion") {
         None => diags.push(missing("apiVersion", API_VERSION)),

@@ -56,8 +56,15 @@ pub(crate) fn scan_error(e: &ScanError, text: &str, max_depth: usize) -> ReadErr
     if tab {
         ReadError::new(line, col, info).help("indent with spaces: YAML does not allow tabs for indentation")
     } else if info.contains("recursion limit") {
-        ReadError::new(line, col, format!("nesting deeper than {max_depth} levels"))
-            .help("flatten the structure: a spec is never nested this deep")
+        ReadError::new(
+            line,
+            col,
+            format!(
+                "nesting deeper than {}",
+                crate::diagnostic::counted(max_depth, "level", "levels")
+            ),
+        )
+        .help("flatten the structure: a spec is never nested this deep")
     } else {
         ReadError::new(line, col, info)
     }

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+use crate::diagnostic::counted;
+
 use super::diag::{forbidden_char, invalid_utf8, non_string_key, scan_error};
 use super::frame::{Anchored, Frame, Kind, Place, find};
 use super::map::MapBuilder;
@@ -115,8 +117,8 @@ impl<'a> Builder<'a> {
             return Err(ReadError::at(
                 span,
                 format!(
-                    "document has more than {} nodes (aliases are counted expanded)",
-                    self.limits.max_nodes
+                    "document has more than {} (aliases are counted expanded)",
+                    counted(self.limits.max_nodes, "node", "nodes")
                 ),
             )
             .help("aliases are copied in full; expand fewer or smaller ones"));
@@ -126,10 +128,14 @@ impl<'a> Builder<'a> {
 
     fn depth_check(&self, depth: usize, span: Span) -> Result<(), ReadError> {
         if self.stack.len() + depth > self.limits.max_depth {
-            return Err(
-                ReadError::at(span, format!("nesting deeper than {} levels", self.limits.max_depth))
-                    .help("flatten the structure: a spec is never nested this deep"),
-            );
+            return Err(ReadError::at(
+                span,
+                format!(
+                    "nesting deeper than {}",
+                    counted(self.limits.max_depth, "level", "levels")
+                ),
+            )
+            .help("flatten the structure: a spec is never nested this deep"));
         }
         Ok(())
     }
@@ -313,7 +319,10 @@ impl<'a> Builder<'a> {
             if self.docs.len() >= self.limits.max_documents {
                 return Err(ReadError::at(
                     node.span,
-                    format!("more than {} documents", self.limits.max_documents),
+                    format!(
+                        "more than {}",
+                        counted(self.limits.max_documents, "document", "documents")
+                    ),
                 ));
             }
             self.docs.push(node);
