@@ -122,9 +122,9 @@ fn write_all(writes: Vec<Write>, printer: &Printer) -> bool {
     for write in writes {
         match write.pending.commit(&mut hook) {
             Ok(report) => printer.note(&format!(
-                "{} {} files into {} ({} written, {} unchanged, {} removed)",
-                write.what,
-                write.files,
+                "{} {} into {} ({} written, {} unchanged, {} removed)",
+                write.what.0,
+                gatewright::diagnostic::counted(write.files, write.what.1, write.what.2),
                 write.shown.display(),
                 report.written.len(),
                 report.unchanged,
@@ -171,7 +171,8 @@ struct Write<'a> {
     sources: &'a Sources,
     /// The output directory as the user named it.
     shown: PathBuf,
-    what: &'static str,
+    /// The note's verb and noun (one, many): `("rendered", "file", "files")`.
+    what: (&'static str, &'static str, &'static str),
 }
 
 /// The GitOps objects of a spec with a `gitops:` section: their blueprint
@@ -208,9 +209,15 @@ fn prepare_all<'a>(
 ) -> Option<Vec<Write<'a>>> {
     let envs = compiled.iter().filter_map(|(target, outcome)| {
         let c = outcome.output.as_ref()?;
-        Some((target.out_dir(out), &c.tree, &outcome.sources, "rendered"))
+        Some((
+            target.out_dir(out),
+            &c.tree,
+            &outcome.sources,
+            ("rendered", "file", "files"),
+        ))
     });
-    let objects = gitops.map(|(sources, tree, dir)| (Ok(dir.clone()), tree, sources, "wrote GitOps"));
+    let objects =
+        gitops.map(|(sources, tree, dir)| (Ok(dir.clone()), tree, sources, ("wrote", "GitOps file", "GitOps files")));
     let mut writes = Vec::new();
     let mut failed = false;
     for (dir, tree, sources, what) in envs.chain(objects) {
