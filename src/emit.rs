@@ -18,6 +18,6 @@ pub use write::{Pending, WriteReport, prepare, write_tree, write_tree_hooked};
 
 /// Reading an output directory (shared with [`crate::diff`]).
 pub(crate) mod read {
-    pub(crate) use super::scan::{Found, scan};
+    pub(crate) use super::scan::{Blocker, Found, in_the_way, scan};
     pub(crate) use super::write::join;
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::emit::Tree;
-use crate::emit::read::{Found, scan};
+use crate::emit::read::{self, Blocker, Found, scan};
 
 /// One file whose text differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -104,24 +104,15 @@ pub fn compare_dir(tree: &Tree, dir: &Path) -> Result<TreeDiff, Diagnostic> {
 
 /// What on disk keeps `render` from writing `path`, checking each folder on the way.
 fn in_the_way(path: &str, found: &BTreeMap<String, Found>) -> Option<Blocked> {
-    let mut prefix = String::new();
-    for (i, part) in path.split('/').enumerate() {
-        if i > 0 {
-            prefix.push('/');
-        }
-        prefix.push_str(part);
-        let last = prefix.len() == path.len();
-        let what = match found.get(&prefix) {
-            Some(Found::Symlink) => "is a symlink",
-            Some(Found::File { generated: false }) => "is a hand-written file (no generated header)",
-            Some(Found::File { generated: true }) if !last => "is a file where a folder is needed",
-            Some(Found::Dir) if last => "is a folder where a file is needed",
-            Some(Found::Other) => "is not a regular file",
-            _ => continue,
-        };
-        return Some(Blocked { path: prefix, what });
-    }
-    None
+    let (path, blocker) = read::in_the_way(path, |prefix| found.get(prefix).copied())?;
+    let what = match blocker {
+        Blocker::Symlink => "is a symlink",
+        Blocker::HandWritten => "is a hand-written file (no generated header)",
+        Blocker::FileForFolder => "is a file where a folder is needed",
+        Blocker::Folder => "is a folder where a file is needed",
+        Blocker::Special => "is not a regular file",
+    };
+    Some(Blocked { path, what })
 }
 
 /// The generated files of an output directory that must exist (`diff

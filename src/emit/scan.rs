@@ -29,6 +29,45 @@ pub(crate) enum Found {
     Other,
 }
 
+/// Why a path `render` writes is taken: the rule both `render` (which
+/// refuses) and `check` (which reports) apply to each folder on the way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Blocker {
+    /// A symlink (never written through).
+    Symlink,
+    /// A file without the generated header.
+    HandWritten,
+    /// A generated file where a folder is needed.
+    FileForFolder,
+    /// A folder where the file goes.
+    Folder,
+    /// A socket, FIFO or device.
+    Special,
+}
+
+/// The first entry on the way to `path` (`/`-separated) that keeps `render`
+/// from writing it, with its relative path; `found_at` says what is at a prefix.
+pub(crate) fn in_the_way(path: &str, found_at: impl Fn(&str) -> Option<Found>) -> Option<(String, Blocker)> {
+    let mut prefix = String::new();
+    for (i, part) in path.split('/').enumerate() {
+        if i > 0 {
+            prefix.push('/');
+        }
+        prefix.push_str(part);
+        let last = prefix.len() == path.len();
+        let blocker = match found_at(&prefix) {
+            Some(Found::Symlink) => Blocker::Symlink,
+            Some(Found::File { generated: false }) => Blocker::HandWritten,
+            Some(Found::File { generated: true }) if !last => Blocker::FileForFolder,
+            Some(Found::Dir) if last => Blocker::Folder,
+            Some(Found::Other) => Blocker::Special,
+            _ => continue,
+        };
+        return Some((prefix, blocker));
+    }
+    None
+}
+
 /// What tells an entry from the one that replaced it: device, inode, type,
 /// and for non-folders size and modification time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

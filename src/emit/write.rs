@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::Tree;
 use super::lock::{self, Lock, Out};
-use super::scan::{self, Found, Scan};
+use super::scan::{self, Blocker, Found, Scan, in_the_way};
 use super::swap::{self, Entry, Plan};
 use super::{in_place, scratch};
 use crate::diagnostic::Diagnostic;
@@ -174,27 +174,16 @@ fn read_equals(path: &Path, text: &str) -> bool {
 fn check_collisions(tree: &Tree, out: &Path, existing: &Scan) -> Result<(), Diagnostic> {
     let mut problems = Vec::new();
     for path in tree.files.keys() {
-        let mut prefix = String::new();
-        for (i, part) in path.split('/').enumerate() {
-            if i > 0 {
-                prefix.push('/');
-            }
-            prefix.push_str(part);
-            let last = prefix.len() == path.len();
-            match existing.get(Path::new(&prefix)).map(|s| s.found) {
-                Some(Found::Symlink) => problems.push((prefix.clone(), "GW702", "is a symlink")),
-                Some(Found::File { generated: false }) => {
-                    problems.push((prefix.clone(), "GW703", "exists and was not written by gatewright"))
-                }
-                Some(Found::File { generated: true }) if !last => {
-                    problems.push((prefix.clone(), "GW703", "is a file where a folder is needed"))
-                }
-                Some(Found::Dir) if last => problems.push((prefix.clone(), "GW703", "is a folder")),
-                Some(Found::Other) => problems.push((prefix.clone(), "GW703", "is not a regular file")),
-                _ => continue,
-            }
-            break;
-        }
+        let Some((prefix, blocker)) = in_the_way(path, |p| existing.get(Path::new(p)).map(|s| s.found)) else {
+            continue;
+        };
+        problems.push(match blocker {
+            Blocker::Symlink => (prefix, "GW702", "is a symlink"),
+            Blocker::HandWritten => (prefix, "GW703", "exists and was not written by gatewright"),
+            Blocker::FileForFolder => (prefix, "GW703", "is a file where a folder is needed"),
+            Blocker::Folder => (prefix, "GW703", "is a folder"),
+            Blocker::Special => (prefix, "GW703", "is not a regular file"),
+        });
     }
     problems.sort();
     problems.dedup();
