@@ -3,7 +3,6 @@
 //! [`limits::run_bounded`], so a hang fails the test instead of stalling it.
 
 mod common;
-#[allow(dead_code)]
 #[path = "common/limits.rs"]
 mod limits;
 
@@ -11,26 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::cli::gatewright;
-use limits::run_bounded;
-
-fn write(path: &Path, bytes: impl AsRef<[u8]>) {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(path, bytes).expect("write");
-}
-
-#[cfg(unix)]
-fn mkfifo(path: &Path) {
-    rustix::fs::mknodat(
-        rustix::fs::CWD,
-        path,
-        rustix::fs::FileType::Fifo,
-        rustix::fs::Mode::from_raw_mode(0o600),
-        0,
-    )
-    .expect("mkfifo");
-}
+use limits::{mkfifo, run_bounded, write};
 
 /// Run `gatewright` with `args` and `--format json`.
 fn run(args: &[&std::ffi::OsStr]) -> Output {

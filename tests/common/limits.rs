@@ -1,5 +1,8 @@
-//! Helpers of `tests/hardening_limits.rs`: run the built binary with a
-//! generous timeout, so that a hang fails the test instead of stalling it.
+//! Helpers of the hostile-input tests (`hardening_limits`, `hardening_inputs`,
+//! `hardening_review`): run the built binary with a generous timeout, so
+//! that a hang fails the test instead of stalling it, and make the files
+//! (FIFOs among them) those tests feed it.
+#![allow(dead_code)]
 
 use std::io::Read;
 use std::process::{Command, Output, Stdio};
@@ -52,4 +55,25 @@ pub fn run_bounded(mut cmd: Command) -> Output {
 pub fn json_diagnostics(out: &Output) -> Vec<serde_json::Value> {
     let text = String::from_utf8_lossy(&out.stderr);
     serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("stderr is not JSON ({e}): {text}"))
+}
+
+/// Write `bytes` to `path`, creating its folders.
+pub fn write(path: &std::path::Path, bytes: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(path, bytes).expect("write");
+}
+
+/// Make a FIFO at `path` (a read of it blocks until someone writes).
+#[cfg(unix)]
+pub fn mkfifo(path: &std::path::Path) {
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        path,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o600),
+        0,
+    )
+    .expect("mkfifo");
 }
