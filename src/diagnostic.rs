@@ -24,7 +24,7 @@ pub enum Severity {
 /// One finding, tied to the spec line that caused it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Stable code, e.g. `GW201` (see the table in the README).
+    /// Stable code, e.g. `GW201` (see `docs/diagnostics.md`).
     pub code: &'static str,
     /// Error or warning.
     pub severity: Severity,

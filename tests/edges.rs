@@ -1,46 +1,67 @@
 //! Smaller edges (issue 15, item 10) that a `tests/cmd` case cannot pin:
-//! the README sections the sources cite, and `diff` headers per environment.
+//! the documentation sections the sources cite, and `diff` headers per environment.
 
 mod common;
+
+#[path = "common/markdown.rs"]
+mod markdown;
 
 use std::path::Path;
 use std::process::Command;
 
-/// The README's section titles, each also without a trailing parenthetical
-/// ("Profiles (`overlays/`, ...)" is cited as "Profiles").
-fn readme_headings() -> Vec<String> {
-    let readme = std::fs::read_to_string("README.md").expect("README.md");
+/// The section titles of a Markdown file of the repository, each also
+/// without a trailing parenthetical ("Profiles (`overlays/`, ...)" is cited
+/// as "Profiles"); `None` when the file does not exist.
+fn headings(doc: &str) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(common::root().join(doc)).ok()?;
     let mut out = Vec::new();
-    let mut fenced = false;
-    for line in readme.lines() {
-        if line.starts_with("```") {
-            fenced = !fenced;
-        }
-        if fenced || !line.starts_with('#') {
-            continue;
-        }
-        let title = line.trim_start_matches('#').trim();
-        out.push(title.to_string());
+    for title in markdown::headings(&text) {
         if let Some((short, _)) = title.split_once(" (") {
             out.push(short.trim().to_string());
         }
+        out.push(title);
     }
-    out
+    Some(out)
 }
 
-/// Every `README, "Section"` / `README's "Section"` (quotes possibly
-/// escaped, as in a Rust string) in `text`: the cited section names.
-fn citations(text: &str) -> Vec<String> {
+/// The document a citation names when `text[..end]` ends with it: `README`
+/// (the README) or a path of a Markdown file (`docs/limits.md`).
+fn cited_doc(text: &str, end: usize) -> Option<String> {
+    let before = &text[..end];
+    if before.ends_with("README") && !before.ends_with("/README") {
+        return Some("README.md".to_string());
+    }
+    let stem = before.strip_suffix(".md")?;
+    let start = stem
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || "_./-".contains(c)))
+        .map_or(0, |i| i + 1);
+    (start < stem.len()).then(|| before[start..].to_string())
+}
+
+/// Every `DOC, "Section"` / `DOC's "Section"` (quotes possibly escaped, as
+/// in a Rust string) in `text`, where DOC is `README` or a Markdown file's
+/// path (`docs/limits.md`): the cited documents and section names.
+fn citations(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for (at, _) in text.match_indices("README") {
-        let rest = text[at + "README".len()..].trim_start_matches("'s");
-        let rest = rest.trim_start_matches(',').trim_start();
+    let ends = text.match_indices("README").map(|(at, m)| at + m.len());
+    let ends = ends.chain(text.match_indices(".md").map(|(at, m)| at + m.len()));
+    let mut ends: Vec<usize> = ends.collect();
+    ends.sort_unstable();
+    for end in ends {
+        let Some(doc) = cited_doc(text, end) else {
+            continue;
+        };
+        let after = &text[end..];
+        let Some(rest) = after.strip_prefix("'s").or_else(|| after.strip_prefix(',')) else {
+            continue;
+        };
+        let rest = rest.trim_start();
         let rest = rest.strip_prefix('\\').unwrap_or(rest);
         let Some(rest) = rest.strip_prefix('"') else {
             continue;
         };
-        if let Some(end) = rest.find('"') {
-            out.push(rest[..end].trim_end_matches('\\').to_string());
+        if let Some(close) = rest.find('"') {
+            out.push((doc, rest[..close].trim_end_matches('\\').to_string()));
         }
     }
     out
@@ -48,34 +69,45 @@ fn citations(text: &str) -> Vec<String> {
 
 #[test]
 fn citation_parser_reads_each_form() {
-    let text = r#"see README, "Limits"; the README's "Exit codes"; help("README, \"Profiles\""); the README."#;
-    assert_eq!(citations(text), ["Limits", "Exit codes", "Profiles"]);
+    let text = r#"see README, "Limits"; the README's "Exit codes"; help("docs/spec.md, \"Profiles\""); (see docs/blueprints.md, "Template context"); the README; fuzz/README.md; > summary.md" x "y"."#;
+    let cited = citations(text);
+    let found: Vec<(&str, &str)> = cited.iter().map(|(d, s)| (d.as_str(), s.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("README.md", "Limits"),
+            ("README.md", "Exit codes"),
+            ("docs/spec.md", "Profiles"),
+            ("docs/blueprints.md", "Template context"),
+        ]
+    );
 }
 
-/// Every README section a file under `src/`, `blueprints/` or `docs/` cites exists.
+/// Every section of the README or `docs/` that a file under `src/`,
+/// `blueprints/` or `docs/` (or the README, CONTRIBUTING.md) cites exists
+/// in the document it names.
 #[test]
-fn cited_readme_sections_exist() {
-    let headings = readme_headings();
+fn cited_doc_sections_exist() {
     let mut cited = 0;
     let mut missing = Vec::new();
-    for root in ["src", "blueprints", "docs"] {
-        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+    for root in ["src", "blueprints", "docs", "README.md", "CONTRIBUTING.md"] {
+        for entry in walkdir::WalkDir::new(common::root().join(root)).sort_by_file_name() {
             let entry = entry.expect("walk");
             let Ok(text) = std::fs::read_to_string(entry.path()) else {
                 continue;
             };
-            for name in citations(&text) {
+            for (doc, name) in citations(&text) {
                 cited += 1;
-                if !headings.contains(&name) {
-                    missing.push(format!("{}: README, \"{name}\"", entry.path().display()));
+                if !headings(&doc).is_some_and(|h| h.contains(&name)) {
+                    missing.push(format!("{}: {doc}, \"{name}\"", entry.path().display()));
                 }
             }
         }
     }
-    assert!(cited >= 5, "the blueprints cite the README: found {cited} citations");
+    assert!(cited >= 5, "the blueprints cite the docs: found {cited} citations");
     assert!(
         missing.is_empty(),
-        "cited README sections that do not exist:\n{}",
+        "cited sections that do not exist:\n{}",
         missing.join("\n")
     );
 }

@@ -147,11 +147,11 @@ fn collect_strings(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// The README's "Limits" table states the reader's defaults.
+/// The "Limits" table of `docs/limits.md` states the reader's defaults.
 #[test]
-fn the_readme_states_the_limits_the_reader_enforces() {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
-    let section = readme.split("## Limits").nth(1).expect("a Limits section");
+fn the_docs_state_the_limits_the_reader_enforces() {
+    let page = std::fs::read_to_string(common::root().join("docs/limits.md")).expect("docs/limits.md");
+    let section = page.split("# Limits\n").nth(1).expect("a Limits section");
     let l = gatewright::yaml::Limits::default();
     let grouped = |n: usize| {
         let digits = n.to_string();
@@ -173,8 +173,11 @@ fn the_readme_states_the_limits_the_reader_enforces() {
         let row = section
             .lines()
             .find(|line| line.starts_with(&format!("| {what} |")))
-            .unwrap_or_else(|| panic!("no `{what}` row in the README's Limits table"));
-        assert!(row.contains(&grouped(n)), "README row `{row}` does not state {n}");
+            .unwrap_or_else(|| panic!("no `{what}` row in the Limits table of docs/limits.md"));
+        assert!(
+            row.contains(&grouped(n)),
+            "docs/limits.md row `{row}` does not state {n}"
+        );
     }
 }
 

@@ -1,5 +1,5 @@
-//! How a user gets the binary: the README's install step comes before its
-//! two commands, the CI pipelines install the same way, and the Dockerfile
+//! How a user gets the binary: the README's install step and prerequisites
+//! come before its two commands, the CI pipelines install the same way, and the Dockerfile
 //! (CI jobs, the Argo CD sidecar) builds the locked release into a slim image
 //! with git. The image itself is not built here (that needs the base images).
 
@@ -34,7 +34,8 @@ fn the_readme_installs_before_its_two_commands() {
         ],
         "exactly the two commands of a fresh machine"
     );
-    let top = &readme[..readme.find("\n## ").expect("a section")];
+    // The install step and the prerequisites come before the two commands.
+    let top = &readme[..readme.find("```sh\ncargo run ").expect("the two commands")];
     for needed in [
         "kubectl",
         "pre-commit",
@@ -43,7 +44,10 @@ fn the_readme_installs_before_its_two_commands() {
         "GATEWRIGHT_TEST_STRICT",
         "Dockerfile",
     ] {
-        assert!(top.contains(needed), "the README's opening names `{needed}`");
+        assert!(
+            top.contains(needed),
+            "the README names `{needed}` before its two commands"
+        );
     }
 }
 

@@ -23,7 +23,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::Sources;
 use crate::yaml;
 
-/// Limits applied to every YAML file read (see the README, "Limits").
+/// Limits applied to every YAML file read (see docs/limits.md, "Limits").
 pub fn limits() -> yaml::Limits {
     yaml::Limits::default()
 }
@@ -233,7 +233,7 @@ pub fn unreadable(path: &Path, e: &std::io::Error, sources: &mut Sources) -> Dia
     let file = sources.add_path(path, String::new());
     Diagnostic::error("GW101", format!("cannot read `{}`: {e}", path.display()))
         .at(Some(sources.loc_at(file, 1, 1)))
-        .help("pass a readable regular file of at most 16 MiB (see the README, \"Limits\")")
+        .help("pass a readable regular file of at most 16 MiB (see gatewright's docs/limits.md, \"Limits\")")
 }
 
 /// Whether the file at `path` is a regular file that starts with the

@@ -31,7 +31,7 @@ pub(super) fn resolve_gateway(
             diags.push(
                 cx.err("GW303", &base, format!("gateway `{name}` has no `{field}`"))
                     .help(format!(
-                        "set `{field}`, or a `profile` that supplies it (`gatewright` README, \"Profiles\")"
+                        "set `{field}`, or a `profile` that supplies it (gatewright's docs/spec.md, \"Profiles\")"
                     )),
             );
             ok = false;
