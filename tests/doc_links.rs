@@ -1,5 +1,6 @@
 //! The documentation's links resolve: every relative link and `#anchor` in
-//! `README.md`, `CONTRIBUTING.md` and `docs/**/*.md` names a file or folder
+//! `README.md`, `CONTRIBUTING.md`, `docs/**/*.md` (and every other Markdown
+//! file of the repository outside `tests/`) names a file or folder
 //! of the repository and, for a Markdown file, one of its headings (GitHub's
 //! anchors). External links are not fetched.
 
@@ -10,15 +11,33 @@ mod markdown;
 
 use std::path::PathBuf;
 
-/// The Markdown files whose links are checked.
+/// The Markdown files whose links are checked: every `*.md` of the
+/// repository but the test fixtures (`tests/`) and build output (`target/`).
 fn documentation() -> Vec<PathBuf> {
     let root = common::root();
-    let mut files = vec![root.join("README.md"), root.join("CONTRIBUTING.md")];
-    for entry in walkdir::WalkDir::new(root.join("docs")).sort_by_file_name() {
-        let entry = entry.expect("walk docs/");
+    let skipped = |e: &walkdir::DirEntry| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() == 1 && (name == "tests" || name == "target") || e.depth() > 0 && name.starts_with('.')
+    };
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !skipped(e))
+    {
+        let entry = entry.expect("walk the repository");
         if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
             files.push(entry.into_path());
         }
+    }
+    for needed in [
+        "README.md",
+        "CONTRIBUTING.md",
+        "docs/spec.md",
+        "BENCHMARKS.md",
+        "fuzz/README.md",
+    ] {
+        assert!(files.contains(&root.join(needed)), "{needed} is checked: {files:?}");
     }
     files
 }
