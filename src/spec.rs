@@ -124,8 +124,8 @@ pub struct App {
     /// gRPC routes by name; each becomes one GRPCRoute.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub grpc_routes: BTreeMap<String, GrpcRoute>,
-    /// Deliberate refusals to let through for every route of the app (see
-    /// README, "Allowing a refusal"): `GW313`, `GW410`, `GW430`.
+    /// Deliberate refusals to let through for every route of the app:
+    /// `GW313`, `GW410`, `GW430` (see README, "Allowing a refusal").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<String>,
 }
@@ -166,8 +166,8 @@ pub struct Route {
     /// Annotations of the HTTPRoute object (e.g. `cert-manager.io/cluster-issuer`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
-    /// Deliberate refusals to let through here (see README, "Allowing a
-    /// refusal"): `GW313`, `GW318`, `GW410`, `GW430`.
+    /// Deliberate refusals to let through here: `GW313`, `GW318`, `GW410`,
+    /// `GW430` (see README, "Allowing a refusal").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<String>,
 }

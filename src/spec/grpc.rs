@@ -39,8 +39,8 @@ pub struct GrpcRoute {
     /// Annotations of the GRPCRoute object (e.g. `cert-manager.io/cluster-issuer`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
-    /// Deliberate refusals to let through here (see README, "Allowing a
-    /// refusal"): `GW313`, `GW318`, `GW410`, `GW430`.
+    /// Deliberate refusals to let through here: `GW313`, `GW318`, `GW410`,
+    /// `GW430` (see README, "Allowing a refusal").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<String>,
 }
