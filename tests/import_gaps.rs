@@ -85,7 +85,18 @@ fn names_over_63_characters_are_shortened_as_gitops_names_are() {
     let long = "checkout-service-for-the-european-storefront-with-a-rather-long-name";
     let short = gatewright::names::object_name(&[long]);
     assert!(short.len() <= 63);
-    r.object("HTTPRoute", "shop", &short);
+    let listener =
+        gatewright::names::object_name(&["plain-http-listener-for-the-european-storefront-and-its-customers"]);
+    assert_eq!(
+        r.object("Gateway", "shop", "web")["spec"]["listeners"][0]["name"],
+        listener.as_str()
+    );
+    let parent = &r.object("HTTPRoute", "shop", &short)["spec"]["parentRefs"][0];
+    assert_eq!(
+        parent["sectionName"],
+        listener.as_str(),
+        "the route follows its listener"
+    );
     let from_ingress =
         gatewright::names::object_name(&["storefront-ingress-customer-portal-eu-west-production-shop-example-corpora"]);
     r.object("HTTPRoute", "shop", &from_ingress);
@@ -93,7 +104,7 @@ fn names_over_63_characters_are_shortened_as_gitops_names_are() {
         assert!(name.len() <= 63, "{kind} {name}");
     }
     let warned = run.with_code("GW911");
-    assert_eq!(warned.len(), 3, "{warned:?}");
+    assert_eq!(warned.len(), 4, "{warned:?}");
     assert!(warned.iter().all(|d| line_of(d) > 0), "located: {warned:?}");
     assert_eq!(
         run.spec,

@@ -28,10 +28,43 @@ fn admits(gw: &spec::Gateway, l: &spec::Listener, ns: &str, labels: &BTreeMap<St
     }
 }
 
+/// A namespace, the spec path of a route of it, the gateway it names, and
+/// the labels that gateway's `Selector` listener admits namespaces by.
+type Wanted = (String, String, String, BTreeMap<String, String>);
+
 /// For each route that names a gateway whose listeners admit its namespace
 /// only by labels, put the first such listener's labels on the namespace.
 pub(super) fn selector_labels(cx: &mut Cx<'_>) {
-    let mut wanted: Vec<(String, String, String, BTreeMap<String, String>)> = Vec::new();
+    for (ns, at, gateway, sel) in wanted(cx) {
+        let loc = cx.origins.get(&at).cloned().flatten();
+        let labels = &mut cx.app(&ns).labels;
+        let mut added = Vec::new();
+        for (k, v) in sel {
+            if !labels.contains_key(&k) && !k.starts_with(crate::resolve::GATEWRIGHT_LABEL_PREFIX) {
+                added.push(format!("{k}: {v}"));
+                labels.insert(k, v);
+            }
+        }
+        if added.is_empty() {
+            continue;
+        }
+        cx.diags.push(
+            Diagnostic::warning(
+                SELECTOR_LABELS,
+                format!(
+                    "namespace `{ns}` gets the labels {{{}}} that gateway `{gateway}` admits routes by",
+                    added.join(", ")
+                ),
+            )
+            .at(loc)
+            .help("the spec writes the app's Namespace; its `labels:` now hold what the listener's selector matches"),
+        );
+    }
+}
+
+/// The routes whose named gateway admits their namespace only by labels it lacks.
+fn wanted(cx: &Cx<'_>) -> Vec<Wanted> {
+    let mut out = Vec::new();
     for (ns, app) in &cx.site.apps {
         let routes = app.routes.iter().map(|(n, r)| (n, "routes", &r.parent_refs));
         let grpc = app.grpc_routes.iter().map(|(n, r)| (n, "grpcRoutes", &r.parent_refs));
@@ -60,36 +93,12 @@ pub(super) fn selector_labels(cx: &mut Cx<'_>) {
                 });
                 if let Some(sel) = selector {
                     let at = format!("/apps/{}/{field}/{}", esc(ns), esc(name));
-                    wanted.push((ns.clone(), at, p.name.clone(), sel));
+                    out.push((ns.clone(), at, p.name.clone(), sel));
                 }
             }
         }
     }
-    for (ns, at, gateway, sel) in wanted {
-        let loc = cx.origins.get(&at).cloned().flatten();
-        let labels = &mut cx.app(&ns).labels;
-        let mut added = Vec::new();
-        for (k, v) in sel {
-            if !labels.contains_key(&k) && !k.starts_with(crate::resolve::GATEWRIGHT_LABEL_PREFIX) {
-                added.push(format!("{k}: {v}"));
-                labels.insert(k, v);
-            }
-        }
-        if added.is_empty() {
-            continue;
-        }
-        cx.diags.push(
-            Diagnostic::warning(
-                SELECTOR_LABELS,
-                format!(
-                    "namespace `{ns}` gets the labels {{{}}} that gateway `{gateway}` admits routes by",
-                    added.join(", ")
-                ),
-            )
-            .at(loc)
-            .help("the spec writes the app's Namespace; its `labels:` now hold what the listener's selector matches"),
-        );
-    }
+    out
 }
 
 /// A gateway for each route that names none, when the spec has several:
@@ -105,21 +114,7 @@ pub(super) fn pick_gateways(cx: &mut Cx<'_>) {
             .iter()
             .filter(|(_, r)| r.parent_refs.is_none() && r.gateway.is_none())
         {
-            let hosts: Vec<&String> = r.host.iter().chain(r.hostnames.iter().flatten()).collect();
-            let candidates: Vec<String> = cx
-                .site
-                .gateways
-                .iter()
-                .filter(|(_, gw)| {
-                    gw.listeners.values().any(|l| {
-                        matches!(l.protocol, Protocol::HTTP | Protocol::HTTPS)
-                            && admits(gw, l, ns, &app.labels)
-                            && (hosts.is_empty() || hosts.iter().any(|h| serves(l.hostname.as_deref(), h)))
-                    })
-                })
-                .map(|(k, _)| k.clone())
-                .collect();
-            picks.push((ns.clone(), name.clone(), candidates));
+            picks.push((ns.clone(), name.clone(), candidates(&cx.site, ns, app, r)));
         }
     }
     let all: Vec<String> = cx.site.gateways.keys().cloned().collect();
@@ -154,6 +149,23 @@ pub(super) fn pick_gateways(cx: &mut Cx<'_>) {
         };
         cx.diags.push(Diagnostic::warning(CHOSEN, message).at(loc).help(help));
     }
+}
+
+/// The gateways (keys) with an HTTP or HTTPS listener that admits route `r`
+/// of app `app` in namespace `ns` and serves one of its hostnames.
+fn candidates(site: &spec::Site, ns: &str, app: &spec::App, r: &spec::Route) -> Vec<String> {
+    let hosts: Vec<&String> = r.host.iter().chain(r.hostnames.iter().flatten()).collect();
+    site.gateways
+        .iter()
+        .filter(|(_, gw)| {
+            gw.listeners.values().any(|l| {
+                matches!(l.protocol, Protocol::HTTP | Protocol::HTTPS)
+                    && admits(gw, l, ns, &app.labels)
+                    && (hosts.is_empty() || hosts.iter().any(|h| serves(l.hostname.as_deref(), h)))
+            })
+        })
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 fn set_gateway(cx: &mut Cx<'_>, ns: &str, route: &str, key: &str) {

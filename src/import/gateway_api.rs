@@ -61,36 +61,10 @@ pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
         class_name: spec.get("gatewayClassName").and_then(Value::as_str).map(str::to_string),
         ..spec::Gateway::default()
     };
-    if let Some(addresses) = spec.get("addresses").and_then(Value::as_array) {
-        let mut list = Vec::new();
-        for a in addresses {
-            let kind = match a.get("type").and_then(Value::as_str).unwrap_or("IPAddress") {
-                "IPAddress" => AddressType::IPAddress,
-                "Hostname" => AddressType::Hostname,
-                other => {
-                    return cx.skip(
-                        o,
-                        "/spec/addresses",
-                        format!("Gateway `{name}` is not imported: address type `{other}` is not supported"),
-                        "the spec takes `Hostname` and `IPAddress` addresses",
-                    );
-                }
-            };
-            let Some(value) = a.get("value").and_then(Value::as_str) else {
-                return cx.skip(
-                    o,
-                    "/spec/addresses",
-                    format!("Gateway `{name}` is not imported: an address without `value` is not supported"),
-                    "give the address a value",
-                );
-            };
-            list.push(spec::Address {
-                kind,
-                value: value.to_string(),
-            });
-        }
-        gw.addresses = Some(list);
-    }
+    let Some(addresses) = addresses(o, &spec, &name, cx) else {
+        return;
+    };
+    gw.addresses = addresses;
     if let Some(infra) = spec.get("infrastructure") {
         gw.infrastructure = parse(o, "/spec/infrastructure", infra.clone(), cx);
         if gw.infrastructure.is_none() {
@@ -105,13 +79,55 @@ pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
         .enumerate()
     {
         let Some(listener) = listener(o, i, l, cx) else { return };
-        let lname = l.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+        let written = l.get("name").and_then(Value::as_str).unwrap_or_default();
+        let lname = super::metadata::short_name(o, written, cx);
+        if lname != written {
+            cx.listener_names
+                .insert((key.clone(), written.to_string()), lname.clone());
+        }
         gw.listeners.insert(lname, listener);
     }
     cx.origins
         .insert(format!("/gateways/{}", esc(&key)), o.loc("/metadata/name"));
     cx.gateway_keys.insert((ns, o.name().to_string()), key.clone());
     cx.site.gateways.insert(key, gw);
+}
+
+/// The Gateway's `addresses`; `None` (with a warning) when one cannot be imported.
+fn addresses(o: &Object, spec: &Value, name: &str, cx: &mut Cx<'_>) -> Option<Option<Vec<spec::Address>>> {
+    let Some(addresses) = spec.get("addresses").and_then(Value::as_array) else {
+        return Some(None);
+    };
+    let mut list = Vec::new();
+    for a in addresses {
+        let kind = match a.get("type").and_then(Value::as_str).unwrap_or("IPAddress") {
+            "IPAddress" => AddressType::IPAddress,
+            "Hostname" => AddressType::Hostname,
+            other => {
+                cx.skip(
+                    o,
+                    "/spec/addresses",
+                    format!("Gateway `{name}` is not imported: address type `{other}` is not supported"),
+                    "the spec takes `Hostname` and `IPAddress` addresses",
+                );
+                return None;
+            }
+        };
+        let Some(value) = a.get("value").and_then(Value::as_str) else {
+            cx.skip(
+                o,
+                "/spec/addresses",
+                format!("Gateway `{name}` is not imported: an address without `value` is not supported"),
+                "give the address a value",
+            );
+            return None;
+        };
+        list.push(spec::Address {
+            kind,
+            value: value.to_string(),
+        });
+    }
+    Some(Some(list))
 }
 
 fn listener(o: &Object, i: usize, l: &Value, cx: &mut Cx<'_>) -> Option<spec::Listener> {
@@ -246,20 +262,20 @@ pub(super) fn route(o: &Object, cx: &mut Cx<'_>) {
     }
 }
 
-/// Parent references to a Gateway imported under another name (shortened) follow it.
+/// Parent references to a Gateway or listener imported under another name (shortened) follow it.
 fn rename_parents(spec: &mut Value, ns: &str, cx: &Cx<'_>) {
     let parents = spec.get_mut("parentRefs").and_then(Value::as_array_mut);
     for p in parents.into_iter().flatten() {
         let kind = p.get("kind").and_then(Value::as_str).unwrap_or("Gateway");
         let group = p.get("group").and_then(Value::as_str).unwrap_or(GROUP);
         let (Some(name), true) = (
-            p.get("name").and_then(Value::as_str),
+            p.get("name").and_then(Value::as_str).map(str::to_string),
             kind == "Gateway" && group == GROUP,
         ) else {
             continue;
         };
         let gw_ns = p.get("namespace").and_then(Value::as_str).unwrap_or(ns);
-        let Some(key) = cx.gateway_keys.get(&(gw_ns.to_string(), name.to_string())) else {
+        let Some(key) = cx.gateway_keys.get(&(gw_ns.to_string(), name.clone())) else {
             continue;
         };
         let object = cx
@@ -267,6 +283,11 @@ fn rename_parents(spec: &mut Value, ns: &str, cx: &Cx<'_>) {
             .gateways
             .get(key)
             .map_or(key.as_str(), |g| g.name.as_deref().unwrap_or(key));
+        let section = p.get("sectionName").and_then(Value::as_str).map(str::to_string);
+        let renamed = section.and_then(|s| cx.listener_names.get(&(key.clone(), s)));
+        if let Some(s) = renamed {
+            p["sectionName"] = s.as_str().into();
+        }
         if object != name {
             p["name"] = object.into();
         }

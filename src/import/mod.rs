@@ -106,6 +106,8 @@ pub(crate) struct Cx<'a> {
     pub origins: BTreeMap<String, Option<Loc>>,
     /// Gateway keys by the imported Gateway's (namespace, name).
     pub gateway_keys: BTreeMap<(String, String), String>,
+    /// Shortened listener names by (gateway key, name in the manifest).
+    pub listener_names: BTreeMap<(String, String), String>,
 }
 
 impl Cx<'_> {
@@ -160,6 +162,7 @@ pub fn import(opts: &Options) -> Imported {
         defaulted: std::collections::BTreeSet::new(),
         origins: BTreeMap::new(),
         gateway_keys: BTreeMap::new(),
+        listener_names: BTreeMap::new(),
     };
     let objects = metadata::last_of_each(read_all(&opts.paths, &mut sources, &mut cx.diags), &mut cx);
     let by_kind = |k: &'static str| objects.iter().filter(move |o| o.kind() == k);
