@@ -88,6 +88,7 @@ fn resolve_site(site: &mut Site, prov: &Provenance, sources: &mut Sources) -> Mo
         gateway_api_version: driver::DEFAULT_GATEWAY_API.to_string(),
         preloaded: Default::default(),
         manifests_under: None,
+        allow: Default::default(),
     };
     let model = resolve::resolve(site, &mut cx, &mut diags);
     assert!(!diags.has_errors(), "the workload resolves");

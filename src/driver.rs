@@ -16,8 +16,10 @@ use crate::source::Sources;
 use crate::spec::Site;
 use crate::{analyze, normalize, overlay, resolve, schema};
 
+mod memory;
 mod plan;
 
+pub use memory::check_site;
 pub use plan::{Target, plan};
 
 /// Gateway API version the output targets when no profile names one.
@@ -233,6 +235,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
                     return None;
                 }
             },
+            allow: Default::default(),
         };
         resolve::resolve(&mut site, &mut cx, diags)
     };

@@ -20,6 +20,7 @@ pub mod gitops;
 pub mod import;
 pub mod load;
 pub mod model;
+pub mod names;
 pub mod normalize;
 pub mod overlay;
 pub mod render;

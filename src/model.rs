@@ -10,6 +10,9 @@ use serde::Serialize;
 
 use crate::spec;
 
+mod allow;
+pub use allow::{Allow, FOR_GATEWAYS, FOR_ROUTES};
+
 /// Everything a render produces, before templates run.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,6 +33,9 @@ pub struct Model {
     pub service_patches: Vec<ServicePatch>,
     /// Upstream manifests included by an app's kustomization.
     pub upstreams: Vec<Upstream>,
+    /// The refusals the spec's `allow:` lists let through.
+    #[serde(skip)]
+    pub allow: Allow,
 }
 
 /// A Gateway.
@@ -48,6 +54,13 @@ pub struct Gateway {
     pub listeners: Vec<Listener>,
     /// `infrastructure` (labels, annotations, parametersRef), if set.
     pub infrastructure: Option<spec::Infrastructure>,
+    /// Labels of the object.
+    pub labels: BTreeMap<String, String>,
+    /// Annotations of the object.
+    pub annotations: BTreeMap<String, String>,
+    /// Key of the gateway in the spec (the object name unless `name` is set).
+    #[serde(skip)]
+    pub key: String,
     /// Spec path.
     #[serde(skip)]
     pub origin: String,
@@ -142,6 +155,10 @@ pub struct HttpRoute {
     pub hostnames: Vec<String>,
     /// Rules.
     pub rules: Vec<RouteRule>,
+    /// Labels of the object.
+    pub labels: BTreeMap<String, String>,
+    /// Annotations of the object.
+    pub annotations: BTreeMap<String, String>,
     /// Spec path.
     #[serde(skip)]
     pub origin: String,
@@ -256,6 +273,10 @@ pub struct GrpcRoute {
     pub hostnames: Vec<String>,
     /// Rules, in Gateway API shape (`name?`, `matches`, `filters`, `backendRefs`).
     pub rules: Vec<GrpcRule>,
+    /// Labels of the object.
+    pub labels: BTreeMap<String, String>,
+    /// Annotations of the object.
+    pub annotations: BTreeMap<String, String>,
     /// Spec path.
     #[serde(skip)]
     pub origin: String,
@@ -315,9 +336,21 @@ pub struct ServicePatch {
     pub clear_fields: Vec<String>,
     /// Ports whose `nodePort` the patch deletes.
     pub clear_node_ports: Vec<u32>,
+    /// The same ports with their `protocol` as the manifest sets it (the
+    /// patch must name it for kustomize to merge the port).
+    pub node_ports: Vec<NodePort>,
     /// Spec path.
     #[serde(skip)]
     pub origin: String,
+}
+
+/// A Service port whose `nodePort` a patch deletes.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodePort {
+    /// `port`.
+    pub port: u32,
+    /// `protocol`, when the manifest sets it.
+    pub protocol: Option<String>,
 }
 
 /// An upstream manifest an app's kustomization includes.
@@ -334,6 +367,11 @@ pub struct Upstream {
     /// For a local file: where it was read from.
     #[serde(skip)]
     pub path: Option<std::path::PathBuf>,
+    /// For a local file: whether it holds a Namespace (which kustomize
+    /// renames to the app's namespace, so gatewright patches that one
+    /// instead of writing a second).
+    #[serde(skip)]
+    pub has_namespace: bool,
     /// Spec path.
     #[serde(skip)]
     pub origin: String,

@@ -124,6 +124,10 @@ pub struct App {
     /// gRPC routes by name; each becomes one GRPCRoute.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub grpc_routes: BTreeMap<String, GrpcRoute>,
+    /// Deliberate refusals to let through for every route of the app:
+    /// `GW313`, `GW410`, `GW430` (see docs/spec.md, "Allowing a refusal").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
 }
 
 /// A route. Short form: `host` + `to` (+ `path`). Long form: `hostnames` + `rules`.
@@ -155,6 +159,17 @@ pub struct Route {
     /// ports, mesh Services), instead of `gateway`/`listener`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_refs: Option<Vec<ParentRef>>,
+    /// Labels of the HTTPRoute object (`cert-manager`, external-dns and
+    /// implementations read some).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Annotations of the HTTPRoute object (e.g. `cert-manager.io/cluster-issuer`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    /// Deliberate refusals to let through here: `GW313`, `GW318`, `GW410`,
+    /// `GW430` (see docs/spec.md, "Allowing a refusal").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
 }
 
 /// One rule of a route (long form).

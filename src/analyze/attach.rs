@@ -91,7 +91,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                 );
             }
             for (i, h) in r.hostnames.iter().enumerate() {
-                if !listeners.iter().any(|l| accepts(l, h)) {
+                if !listeners.iter().any(|l| accepts(l, h)) && !model.allow.allows("GW410", &r.origin) {
                     let ptr = if r.hostnames.len() == 1 && cx.prov.locate(&format!("{}/host", r.origin)).is_some() {
                         format!("{}/host", r.origin)
                     } else {

@@ -33,8 +33,35 @@ pub fn is_label_value(s: &str) -> bool {
     s.is_empty() || is_label_name(s)
 }
 
-/// Check the labels of every Namespace and every `Selector`.
+/// Check the labels of every Namespace and every `Selector`, and the
+/// labels and annotation keys of gateways and routes.
 pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
+    let objects = model
+        .gateways
+        .iter()
+        .map(|g| (&g.origin, &g.labels, &g.annotations, "gateway", &g.name))
+        .chain(
+            model
+                .routes
+                .iter()
+                .map(|r| (&r.origin, &r.labels, &r.annotations, "route", &r.name)),
+        )
+        .chain(
+            model
+                .grpc_routes
+                .iter()
+                .map(|r| (&r.origin, &r.labels, &r.annotations, "gRPC route", &r.name)),
+        );
+    for (origin, labels, annotations, what, name) in objects {
+        let owner = || format!("{what} `{name}`");
+        for (k, v) in labels {
+            report(cx, diags, || format!("{origin}/labels/{}", esc(k)), k, v, owner);
+        }
+        for k in annotations.keys() {
+            // An annotation value may be any text; its key follows the label key's rule.
+            report(cx, diags, || format!("{origin}/annotations/{}", esc(k)), k, "", owner);
+        }
+    }
     for ns in &model.namespaces {
         for (k, v) in &ns.labels {
             let pointer = || {

@@ -85,7 +85,12 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                     }
                 }
             }
-            for b in &rule.backend_refs {
+            // Other kinds (HTTPRoute delegation, ...) are granted as their implementation says.
+            for b in rule
+                .backend_refs
+                .iter()
+                .filter(|b| model::is_service(&b.group, &b.kind))
+            {
                 let Some(to) = b.namespace.as_deref() else { continue };
                 if lookup.namespace_labels(to).is_some()
                     && !lookup.granted(to, "HTTPRoute", &r.namespace, "Service", &b.name)

@@ -283,15 +283,8 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                         .help(name_help),
                     );
                 }
-                if !is_dns_label(&b.name) {
-                    diags.push(
-                        cx.err(
-                            "GW401",
-                            &b.origin,
-                            format!("Service name `{}` is not a valid name", b.name.escape_debug()),
-                        )
-                        .help(name_help),
-                    );
+                if let Some(d) = backend_name(cx, b, name_help) {
+                    diags.push(d);
                 }
             }
         }
@@ -308,6 +301,34 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// A Service backend's name is a DNS-1123 label; another kind's (an
+/// HTTPRoute for delegation, Istio's `Hostname`, `name@provider`) is any
+/// name of 1 to 253 characters, as the CRD's `ObjectName` allows.
+fn backend_name(
+    cx: &Context<'_>,
+    b: &crate::model::BackendRef,
+    name_help: &str,
+) -> Option<crate::diagnostic::Diagnostic> {
+    if crate::model::is_service(&b.group, &b.kind) {
+        return (!is_dns_label(&b.name)).then(|| {
+            cx.err(
+                "GW401",
+                &b.origin,
+                format!("Service name `{}` is not a valid name", b.name.escape_debug()),
+            )
+            .help(name_help)
+        });
+    }
+    (b.name.is_empty() || b.name.len() > 253).then(|| {
+        cx.err(
+            "GW401",
+            &b.origin,
+            format!("backend name `{}` must have 1 to 253 characters", b.name.escape_debug()),
+        )
+        .help("name the backend object as its kind spells it")
+    })
 }
 
 fn hostname_error(cx: &Context<'_>, ptr: &str, h: &str) -> crate::diagnostic::Diagnostic {

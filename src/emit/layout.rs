@@ -68,10 +68,17 @@ pub fn needed_gateway_api(tree: &Tree) -> Option<String> {
 pub fn layout(docs: Vec<Document>, upstreams: &[Upstream], gateway_api_version: &str) -> Tree {
     let mut folders: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut files = BTreeMap::new();
+    // An app manifest's own Namespace is the object; gatewright's becomes a patch of it.
+    let patched: std::collections::BTreeSet<&str> = upstreams
+        .iter()
+        .filter(|u| u.has_namespace)
+        .map(|u| u.namespace.as_str())
+        .collect();
     for d in docs {
         files.insert(format!("{}/{}", d.folder, d.file_name), d.text);
+        let namespace_patch = d.file_name == "namespace.yaml" && patched.contains(d.folder.as_str());
         let (resources, patches) = folders.entry(d.folder).or_default();
-        if d.is_patch {
+        if d.is_patch || namespace_patch {
             patches.push(d.file_name)
         } else {
             resources.push(d.file_name)

@@ -25,7 +25,7 @@ mod checks;
 pub mod cmp;
 mod flux;
 pub mod groups;
-pub mod names;
+use crate::names;
 pub mod objects;
 
 pub use checks::{check, objects_dir};

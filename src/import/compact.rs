@@ -180,8 +180,25 @@ fn parents(
         none_if(&mut p.namespace, ns);
     }
     let Some([p]) = refs.as_deref() else { return };
-    let Some(gw) = gateways.get(&p.name) else { return };
-    let gw_ns = gw.namespace.clone().or_else(|| {
+    let want_ns = p.namespace.as_deref().unwrap_or(ns);
+    let Some((key, _)) = gateways.iter().find(|(key, gw)| {
+        gw.name.as_deref().unwrap_or(key) == p.name && gateway_namespace(gw).as_deref() == Some(want_ns)
+    }) else {
+        return;
+    };
+    if !is_gateway_ref(p) || p.port.is_some() {
+        return;
+    }
+    if gateways.len() > 1 {
+        *gateway = Some(key.clone());
+    }
+    *listener = p.section_name.clone();
+    *refs = None;
+}
+
+/// A gateway's namespace: its own, or its profile's.
+pub(super) fn gateway_namespace(gw: &spec::Gateway) -> Option<String> {
+    gw.namespace.clone().or_else(|| {
         let profile = PROFILES.iter().find(|x| Some(x.name) == gw.profile.as_deref())?;
         let docs = crate::yaml::read_documents(profile.text, &crate::yaml::Limits::default()).ok()?;
         docs.first()?
@@ -189,15 +206,7 @@ fn parents(
             .to_json()
             .as_str()
             .map(str::to_string)
-    });
-    if !is_gateway_ref(p) || p.port.is_some() || gw_ns.as_deref() != Some(p.namespace.as_deref().unwrap_or(ns)) {
-        return;
-    }
-    if gateways.len() > 1 {
-        *gateway = Some(p.name.clone());
-    }
-    *listener = p.section_name.clone();
-    *refs = None;
+    })
 }
 
 fn hosts(host: &mut Option<String>, hostnames: &mut Option<Vec<String>>) {

@@ -1,11 +1,10 @@
 //! Gateway API objects into the spec: Gateways, HTTPRoutes, GRPCRoutes;
 //! ReferenceGrants are checked against the ones gatewright writes itself.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
 use super::{Cx, Object};
+use crate::load::escape_token as esc;
 use crate::spec::{self, AddressType};
 
 const GROUP: &str = "gateway.networking.k8s.io";
@@ -16,11 +15,16 @@ fn parse<T: serde::de::DeserializeOwned>(o: &Object, pointer: &str, value: Value
     match serde_json::from_value(value) {
         Ok(v) => Some(v),
         Err(e) => {
+            let help = if e.to_string().starts_with("unknown field") {
+                "gatewright writes the standard channel only; keep this object as a hand-written manifest"
+            } else {
+                "the value does not have the Gateway API's shape: fix the manifest, or keep this object as a hand-written manifest"
+            };
             cx.skip(
                 o,
                 pointer,
                 format!("{} `{}` is not imported: {e}", o.kind(), o.name()),
-                "gatewright writes the standard channel only; keep this object as a hand-written manifest",
+                help,
             );
             None
         }
@@ -29,9 +33,10 @@ fn parse<T: serde::de::DeserializeOwned>(o: &Object, pointer: &str, value: Value
 
 /// A Gateway into `gateways.<name>`.
 pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
-    let name = o.name().to_string();
     let ns = cx.namespace(o);
-    let spec = o.value.get("spec").cloned().unwrap_or(Value::Null);
+    let name = super::metadata::short_name(o, o.name(), cx);
+    let mut spec = o.value.get("spec").cloned().unwrap_or(Value::Null);
+    crate::overlay::strip_nulls(&mut spec);
     for field in ["allowedListeners", "tls"] {
         if spec.get(field).is_some() {
             return cx.skip(
@@ -42,49 +47,24 @@ pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
             );
         }
     }
-    if cx.site.gateways.contains_key(&name) {
-        return cx.skip(
-            o,
-            "/metadata/name",
-            format!("Gateway `{name}` is not imported: another Gateway of that name was imported first"),
-            "gateways are keyed by name in the spec: import the namespaces one at a time",
-        );
-    }
+    // A Gateway of the same name in another namespace: both are kept, this one under `<name>-<namespace>`.
+    let key = if cx.site.gateways.contains_key(&name) {
+        super::metadata::short_name(o, &format!("{name}-{ns}"), cx)
+    } else {
+        name.clone()
+    };
     let mut gw = spec::Gateway {
-        namespace: Some(ns),
+        name: (key != name).then(|| name.clone()),
+        labels: super::metadata::string_map(o, "labels", cx),
+        annotations: super::metadata::string_map(o, "annotations", cx),
+        namespace: Some(ns.clone()),
         class_name: spec.get("gatewayClassName").and_then(Value::as_str).map(str::to_string),
         ..spec::Gateway::default()
     };
-    if let Some(addresses) = spec.get("addresses").and_then(Value::as_array) {
-        let mut list = Vec::new();
-        for a in addresses {
-            let kind = match a.get("type").and_then(Value::as_str).unwrap_or("IPAddress") {
-                "IPAddress" => AddressType::IPAddress,
-                "Hostname" => AddressType::Hostname,
-                other => {
-                    return cx.skip(
-                        o,
-                        "/spec/addresses",
-                        format!("Gateway `{name}` is not imported: address type `{other}` is not supported"),
-                        "the spec takes `Hostname` and `IPAddress` addresses",
-                    );
-                }
-            };
-            let Some(value) = a.get("value").and_then(Value::as_str) else {
-                return cx.skip(
-                    o,
-                    "/spec/addresses",
-                    format!("Gateway `{name}` is not imported: an address without `value` is not supported"),
-                    "give the address a value",
-                );
-            };
-            list.push(spec::Address {
-                kind,
-                value: value.to_string(),
-            });
-        }
-        gw.addresses = Some(list);
-    }
+    let Some(addresses) = addresses(o, &spec, &name, cx) else {
+        return;
+    };
+    gw.addresses = addresses;
     if let Some(infra) = spec.get("infrastructure") {
         gw.infrastructure = parse(o, "/spec/infrastructure", infra.clone(), cx);
         if gw.infrastructure.is_none() {
@@ -99,10 +79,55 @@ pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
         .enumerate()
     {
         let Some(listener) = listener(o, i, l, cx) else { return };
-        let lname = l.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+        let written = l.get("name").and_then(Value::as_str).unwrap_or_default();
+        let lname = super::metadata::short_name(o, written, cx);
+        if lname != written {
+            cx.listener_names
+                .insert((key.clone(), written.to_string()), lname.clone());
+        }
         gw.listeners.insert(lname, listener);
     }
-    cx.site.gateways.insert(name, gw);
+    cx.origins
+        .insert(format!("/gateways/{}", esc(&key)), o.loc("/metadata/name"));
+    cx.gateway_keys.insert((ns, o.name().to_string()), key.clone());
+    cx.site.gateways.insert(key, gw);
+}
+
+/// The Gateway's `addresses`; `None` (with a warning) when one cannot be imported.
+fn addresses(o: &Object, spec: &Value, name: &str, cx: &mut Cx<'_>) -> Option<Option<Vec<spec::Address>>> {
+    let Some(addresses) = spec.get("addresses").and_then(Value::as_array) else {
+        return Some(None);
+    };
+    let mut list = Vec::new();
+    for a in addresses {
+        let kind = match a.get("type").and_then(Value::as_str).unwrap_or("IPAddress") {
+            "IPAddress" => AddressType::IPAddress,
+            "Hostname" => AddressType::Hostname,
+            other => {
+                cx.skip(
+                    o,
+                    "/spec/addresses",
+                    format!("Gateway `{name}` is not imported: address type `{other}` is not supported"),
+                    "the spec takes `Hostname` and `IPAddress` addresses",
+                );
+                return None;
+            }
+        };
+        let Some(value) = a.get("value").and_then(Value::as_str) else {
+            cx.skip(
+                o,
+                "/spec/addresses",
+                format!("Gateway `{name}` is not imported: an address without `value` is not supported"),
+                "give the address a value",
+            );
+            return None;
+        };
+        list.push(spec::Address {
+            kind,
+            value: value.to_string(),
+        });
+    }
+    Some(Some(list))
 }
 
 fn listener(o: &Object, i: usize, l: &Value, cx: &mut Cx<'_>) -> Option<spec::Listener> {
@@ -187,10 +212,12 @@ fn listener(o: &Object, i: usize, l: &Value, cx: &mut Cx<'_>) -> Option<spec::Li
 
 /// An HTTPRoute or GRPCRoute into its namespace's app.
 pub(super) fn route(o: &Object, cx: &mut Cx<'_>) {
-    let name = o.name().to_string();
     let ns = cx.namespace(o);
+    let name = super::metadata::short_name(o, o.name(), cx);
     let mut spec = o.value.get("spec").cloned().unwrap_or(Value::Object(Map::new()));
+    crate::overlay::strip_nulls(&mut spec);
     fill_path_values(&mut spec);
+    rename_parents(&mut spec, &ns, cx);
     // A route without parents attaches nowhere; without this, the spec's only gateway would be its parent.
     if let Value::Object(m) = &mut spec {
         m.entry("parentRefs").or_insert_with(|| Value::Array(Vec::new()));
@@ -209,12 +236,61 @@ pub(super) fn route(o: &Object, cx: &mut Cx<'_>) {
             "each route appears once in the manifests",
         );
     }
+    let labels = super::metadata::string_map(o, "labels", cx);
+    let annotations = super::metadata::string_map(o, "annotations", cx);
+    let field = if grpc { "grpcRoutes" } else { "routes" };
+    cx.origins.insert(
+        format!("/apps/{}/{field}/{}", esc(&ns), esc(&name)),
+        o.loc("/metadata/name"),
+    );
     if grpc {
         if let Some(r) = parse::<spec::GrpcRoute>(o, "/spec", spec, cx) {
+            let r = spec::GrpcRoute {
+                labels,
+                annotations,
+                ..r
+            };
             cx.app(&ns).grpc_routes.insert(name, r);
         }
     } else if let Some(r) = parse::<spec::Route>(o, "/spec", spec, cx) {
+        let r = spec::Route {
+            labels,
+            annotations,
+            ..r
+        };
         cx.app(&ns).routes.insert(name, r);
+    }
+}
+
+/// Parent references to a Gateway or listener imported under another name (shortened) follow it.
+fn rename_parents(spec: &mut Value, ns: &str, cx: &Cx<'_>) {
+    let parents = spec.get_mut("parentRefs").and_then(Value::as_array_mut);
+    for p in parents.into_iter().flatten() {
+        let kind = p.get("kind").and_then(Value::as_str).unwrap_or("Gateway");
+        let group = p.get("group").and_then(Value::as_str).unwrap_or(GROUP);
+        let (Some(name), true) = (
+            p.get("name").and_then(Value::as_str).map(str::to_string),
+            kind == "Gateway" && group == GROUP,
+        ) else {
+            continue;
+        };
+        let gw_ns = p.get("namespace").and_then(Value::as_str).unwrap_or(ns);
+        let Some(key) = cx.gateway_keys.get(&(gw_ns.to_string(), name.clone())) else {
+            continue;
+        };
+        let object = cx
+            .site
+            .gateways
+            .get(key)
+            .map_or(key.as_str(), |g| g.name.as_deref().unwrap_or(key));
+        let section = p.get("sectionName").and_then(Value::as_str).map(str::to_string);
+        let renamed = section.and_then(|s| cx.listener_names.get(&(key.clone(), s)));
+        if let Some(s) = renamed {
+            p["sectionName"] = s.as_str().into();
+        }
+        if object != name {
+            p["name"] = object.into();
+        }
     }
 }
 
@@ -224,6 +300,9 @@ fn fill_path_values(spec: &mut Value) {
     for rule in rules.into_iter().flatten() {
         let matches = rule.get_mut("matches").and_then(Value::as_array_mut);
         for m in matches.into_iter().flatten() {
+            if m.is_null() {
+                *m = Value::Object(Map::new()); // a bare `-`: a match of its defaults
+            }
             if let Some(Value::Object(p)) = m.get_mut("path") {
                 p.entry("value").or_insert_with(|| "/".into());
             }
@@ -231,42 +310,72 @@ fn fill_path_values(spec: &mut Value) {
     }
 }
 
-/// A ReferenceGrant gatewright would write itself is dropped; others are
-/// a warning (gatewright writes grants only for what the spec refers to).
-pub(super) fn reference_grant(o: &Object, cx: &mut Cx<'_>) {
+/// A ReferenceGrant is dropped when the grants gatewright writes for the
+/// imported spec (`model`) cover every reference it grants; otherwise it is
+/// a warning (it vanishes from the output).
+pub(super) fn reference_grant(o: &Object, cx: &mut Cx<'_>, model: &crate::model::Model) {
     let ns = cx.namespace(o);
-    let kinds = |p: &str| -> Vec<String> {
+    let list = |p: &str| -> Vec<Value> {
         o.value
             .pointer(p)
             .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|x| x.get("kind").and_then(Value::as_str).map(str::to_string))
-            .collect()
+            .cloned()
+            .unwrap_or_default()
     };
-    let from = kinds("/spec/from");
-    let to = kinds("/spec/to");
-    let routes_to_services =
-        from.iter().all(|k| k == "HTTPRoute" || k == "GRPCRoute") && to.iter().all(|k| k == "Service");
-    let gateways_to_secrets = from.iter().all(|k| k == "Gateway") && to.iter().all(|k| k == "Secret");
-    let owned = cx.site.apps.contains_key(&ns);
-    if owned && (routes_to_services || gateways_to_secrets) {
+    let field = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let (from, to) = (list("/spec/from"), list("/spec/to"));
+    let covered = |f: &Value, t: &Value| {
+        let gateway_api = field(f, "group").as_deref() == Some(GROUP);
+        let core = field(t, "group").unwrap_or_default().is_empty();
+        let (Some(kind), Some(from_ns), Some(to_kind)) = (field(f, "kind"), field(f, "namespace"), field(t, "kind"))
+        else {
+            return false;
+        };
+        let name = field(t, "name");
+        gateway_api
+            && core
+            && model.reference_grants.iter().any(|g| {
+                g.namespace == ns
+                    && g.from_kind == kind
+                    && g.from_namespace == from_ns
+                    && g.to_kind == to_kind
+                    && name.as_ref().is_some_and(|n| g.names.contains(n))
+            })
+    };
+    if !from.is_empty() && !to.is_empty() && from.iter().all(|f| to.iter().all(|t| covered(f, t))) {
         return;
     }
-    let by_ns: BTreeMap<_, _> = cx.site.apps.keys().map(|k| (k.clone(), ())).collect();
-    let help = if by_ns.is_empty() {
-        "gatewright writes ReferenceGrants for the namespaces its apps own; keep this one as a hand-written manifest"
-            .to_string()
+    let written: Vec<String> = model
+        .reference_grants
+        .iter()
+        .filter(|g| g.namespace == ns)
+        .map(|g| {
+            format!(
+                "{}s from `{}` to {} {}",
+                g.from_kind,
+                g.from_namespace,
+                g.to_kind,
+                g.names.join(", ")
+            )
+        })
+        .collect();
+    let help = if written.is_empty() {
+        format!(
+            "the imported spec refers to nothing in `{ns}` from another namespace, so gatewright writes no ReferenceGrant there; keep this one as a hand-written manifest"
+        )
     } else {
         format!(
-            "gatewright writes ReferenceGrants for the backends and certificates of its apps' namespaces ({}); keep this one as a hand-written manifest",
-            by_ns.keys().cloned().collect::<Vec<_>>().join(", ")
+            "gatewright writes grants in `{ns}` only for what the spec refers to ({}); keep this one as a hand-written manifest",
+            written.join("; ")
         )
     };
     cx.skip(
         o,
         "/spec",
-        format!("ReferenceGrant `{ns}/{}` is not imported", o.name()),
+        format!(
+            "ReferenceGrant `{ns}/{}` is not imported: the grants gatewright writes do not cover it",
+            o.name()
+        ),
         &help,
     );
 }

@@ -7,12 +7,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::metadata::HARMLESS;
 use super::{Cx, Object};
 use crate::diagnostic::Diagnostic;
 use crate::spec::{self, BackendRef, Match, PathMatch, PathType, Rule};
-
-/// Annotations that carry no routing meaning.
-const HARMLESS: &[&str] = &["kubectl.kubernetes.io/last-applied-configuration"];
 
 /// An Ingress into routes of its namespace's app; its TLS hosts into `https` listeners.
 pub(super) fn ingress(o: &Object, objects: &[Object], cx: &mut Cx<'_>, https: &mut BTreeMap<String, spec::Listener>) {
@@ -95,6 +93,15 @@ pub(super) fn ingress(o: &Object, objects: &[Object], cx: &mut Cx<'_>, https: &m
             (None, true) => format!("{name}-default"),
             (Some(h), true) => format!("{name}-{}", label(h)),
         };
+        let key = super::metadata::short_name(o, &key, cx);
+        cx.origins.insert(
+            format!(
+                "/apps/{}/routes/{}",
+                crate::load::escape_token(&ns),
+                crate::load::escape_token(&key)
+            ),
+            o.loc("/metadata/name"),
+        );
         let route = spec::Route {
             hostnames: host.map(|h| vec![h]),
             rules: Some(rules),
@@ -150,13 +157,7 @@ fn backend(
 ) -> Option<BackendRef> {
     let b = b?;
     let Some(svc) = b.get("service") else {
-        cx.skip(
-            o,
-            at,
-            format!("a `resource` backend of Ingress `{}` is not imported", o.name()),
-            "route to a Service, or keep the Ingress for this path",
-        );
-        return None;
+        return resource_backend(o, b, at, cx);
     };
     let name = svc.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
     let port = match (
@@ -194,6 +195,32 @@ fn backend(
         name,
         namespace: None,
         port: Some(port),
+        weight: None,
+        filters: Vec::new(),
+    })
+}
+
+/// A `resource` backend (`{apiGroup, kind, name}`): a backend of that kind, without a port.
+fn resource_backend(o: &Object, b: &Value, at: &str, cx: &mut Cx<'_>) -> Option<BackendRef> {
+    let field = |k: &str| b.pointer(&format!("/resource/{k}")).and_then(Value::as_str);
+    let (Some(kind), Some(name)) = (field("kind"), field("name")) else {
+        cx.skip(
+            o,
+            at,
+            format!(
+                "a backend of Ingress `{}` names neither a Service nor a resource",
+                o.name()
+            ),
+            "give the backend `service: {name, port}` or `resource: {apiGroup, kind, name}`",
+        );
+        return None;
+    };
+    Some(BackendRef {
+        group: Some(field("apiGroup").unwrap_or("").to_string()),
+        kind: Some(kind.to_string()),
+        name: name.to_string(),
+        namespace: None,
+        port: None,
         weight: None,
         filters: Vec::new(),
     })

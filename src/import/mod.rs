@@ -5,10 +5,13 @@
 //! Service patches); `networking.k8s.io/v1` Ingresses become routes. What
 //! cannot be carried over is a warning at the manifest's line.
 
+mod allow;
+mod attach;
 mod compact;
 mod gateway_api;
 mod ingress;
 mod kustomize;
+mod metadata;
 mod services;
 
 use std::collections::BTreeMap;
@@ -98,6 +101,13 @@ pub(crate) struct Cx<'a> {
     pub diags: Diagnostics,
     /// Objects (file, offset) already said to go to `default`.
     defaulted: std::collections::BTreeSet<(FileId, usize)>,
+    /// Where each imported gateway and route came from, by its spec path
+    /// (`/gateways/KEY`, `/apps/NS/routes/NAME`, `/apps/NS/grpcRoutes/NAME`).
+    pub origins: BTreeMap<String, Option<Loc>>,
+    /// Gateway keys by the imported Gateway's (namespace, name).
+    pub gateway_keys: BTreeMap<(String, String), String>,
+    /// Shortened listener names by (gateway key, name in the manifest).
+    pub listener_names: BTreeMap<(String, String), String>,
 }
 
 impl Cx<'_> {
@@ -150,8 +160,11 @@ pub fn import(opts: &Options) -> Imported {
         site: Site::default(),
         diags: Diagnostics::new(),
         defaulted: std::collections::BTreeSet::new(),
+        origins: BTreeMap::new(),
+        gateway_keys: BTreeMap::new(),
+        listener_names: BTreeMap::new(),
     };
-    let objects = read_all(&opts.paths, &mut sources, &mut cx.diags);
+    let objects = metadata::last_of_each(read_all(&opts.paths, &mut sources, &mut cx.diags), &mut cx);
     let by_kind = |k: &'static str| objects.iter().filter(move |o| o.kind() == k);
     for o in by_kind("Gateway") {
         gateway_api::gateway(o, &mut cx);
@@ -167,30 +180,11 @@ pub fn import(opts: &Options) -> Imported {
         ingress::ingress(o, &objects, &mut cx, &mut https);
     }
     services::propose_gateway(&mut cx, https);
-    for o in by_kind("ReferenceGrant") {
-        gateway_api::reference_grant(o, &mut cx);
-    }
-    for o in &objects {
-        if o.str("/apiVersion")
-            .is_some_and(|v| v.starts_with("gateway.networking.k8s.io/"))
-            && !matches!(
-                o.kind(),
-                "Gateway" | "HTTPRoute" | "GRPCRoute" | "ReferenceGrant" | "GatewayClass"
-            )
-        {
-            cx.skip(
-                o,
-                "/kind",
-                format!(
-                    "{} `{}` is not imported: gatewright writes Gateways, HTTPRoutes and GRPCRoutes",
-                    o.kind(),
-                    o.name()
-                ),
-                "keep it as a hand-written manifest beside the rendered tree",
-            );
-        }
-    }
+    attach::selector_labels(&mut cx);
+    attach::pick_gateways(&mut cx);
+    metadata::not_imported(&objects, &mut cx);
     compact::finish(&mut cx);
+    allow::settle(&objects, &mut cx);
     let text = to_text(&cx.site, &opts.paths);
     Imported {
         site: cx.site,

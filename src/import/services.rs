@@ -48,6 +48,12 @@ pub(super) fn service(o: &Object, cx: &mut Cx<'_>) {
     }
     let host = host_for(&name, &ns, cx);
     let path = o.path.clone();
+    let at = format!(
+        "/apps/{}/routes/{}",
+        crate::load::escape_token(&ns),
+        crate::load::escape_token(&name)
+    );
+    cx.origins.entry(at).or_insert_with(|| o.loc("/metadata/name"));
     let app = cx.app(&ns);
     if !app.services.contains(&name) {
         app.services.push(name.clone());

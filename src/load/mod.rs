@@ -53,8 +53,10 @@ pub struct Service {
     pub name: String,
     /// The [`NON_CLUSTER_IP_FIELDS`] its `spec` sets (to `null` too).
     pub non_cluster_ip_fields: Vec<&'static str>,
-    /// The `port` of each of its ports that sets a `nodePort` (to `null` too).
-    pub node_ports: Vec<u32>,
+    /// The `port` of each of its ports that sets a `nodePort` (to `null`
+    /// too), with the port's `protocol` when it sets one: kustomize merges
+    /// a patch's port into the port with the same `port` and `protocol`.
+    pub node_ports: Vec<(u32, Option<String>)>,
     /// Each of its ports: the `port`, and the `targetPort` when it is a number.
     pub ports: Vec<(u32, Option<u32>)>,
 }
@@ -79,10 +81,14 @@ impl Service {
             yaml::Value::Int(port) => u32::try_from(port).ok(),
             _ => None,
         };
+        let protocol = |p: &yaml::Node| match &p.get("protocol")?.value {
+            yaml::Value::String(s) => Some(s.clone()),
+            _ => None,
+        };
         let node_ports = ports
             .iter()
             .filter(|p| p.get("nodePort").is_some())
-            .filter_map(|p| number(p, "port"))
+            .filter_map(|p| Some((number(p, "port")?, protocol(p))))
             .collect();
         let ports = ports
             .iter()
@@ -95,6 +101,14 @@ impl Service {
             ports,
         })
     }
+}
+
+/// Whether a manifest's text holds a `Namespace` object.
+pub fn has_namespace(text: &str) -> bool {
+    let is_namespace = |doc: &yaml::Node| matches!(doc.get("kind").map(|k| &k.value), Some(yaml::Value::String(k)) if k == "Namespace");
+    // Most manifests never spell the word: they are not parsed again.
+    text.contains("Namespace")
+        && yaml::read_bytes(text.as_bytes(), &limits()).is_ok_and(|docs| docs.iter().any(is_namespace))
 }
 
 /// The Services among a manifest's documents, in order.

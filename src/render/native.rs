@@ -32,10 +32,17 @@ pub(super) fn http_route(route: &model::HttpRoute) -> Option<Value> {
     }
     let rules = route.rules.iter().map(rule).collect::<Option<Vec<Value>>>()?;
     spec.insert("rules".into(), non_empty(rules));
+    let mut metadata = name_and_namespace(&route.name, &route.namespace);
+    if !route.labels.is_empty() {
+        metadata.insert("labels".into(), json(&route.labels)?);
+    }
+    if !route.annotations.is_empty() {
+        metadata.insert("annotations".into(), json(&route.annotations)?);
+    }
     Some(object(
         "gateway.networking.k8s.io/v1",
         "HTTPRoute",
-        name_and_namespace(&route.name, &route.namespace),
+        metadata,
         Some(spec),
     ))
 }
@@ -77,13 +84,14 @@ pub(super) fn service_patch(patch: &model::ServicePatch) -> Option<Value> {
             return None;
         }
     }
-    if !patch.clear_node_ports.is_empty() {
+    if !patch.node_ports.is_empty() {
         if spec.contains_key("ports") {
             return None;
         }
-        let ports = patch.clear_node_ports.iter().map(|&port| {
+        let ports = patch.node_ports.iter().map(|np| {
             let mut p = Map::new();
-            p.insert("port".into(), port.into());
+            p.insert("port".into(), np.port.into());
+            insert_some(&mut p, "protocol", np.protocol.as_deref());
             p.insert("nodePort".into(), Value::Null);
             Value::Object(p)
         });

@@ -74,7 +74,7 @@ pub(super) fn resolve_gateway(
                 kinds: a.kinds.clone(),
             });
         match (l.protocol, &l.tls) {
-            (Protocol::HTTPS, None) => {
+            (Protocol::HTTPS, None) if !cx.allow.allows("GW318", &origin) => {
                 diags.push(
                     cx.err("GW318", &origin, format!("HTTPS listener `{lname}` has no certificate"))
                         .help("add `tls: { certificates: [SECRET] }` (or `NAMESPACE/SECRET`): the gateway terminates TLS with it"),
@@ -140,7 +140,10 @@ pub(super) fn resolve_gateway(
         return None;
     }
     Some(model::Gateway {
-        name: name.to_string(),
+        name: gw.name.clone().unwrap_or_else(|| name.to_string()),
+        key: name.to_string(),
+        labels: gw.labels.clone(),
+        annotations: gw.annotations.clone(),
         namespace,
         class_name: gw.class_name.clone().unwrap_or_default(),
         addresses: gw
@@ -209,10 +212,11 @@ pub(super) fn stamp_selector_labels(model: &mut Model) {
     let mut stamps: Vec<(String, String)> = Vec::new();
     for r in &model.routes {
         for p in &r.parent_refs {
-            let Some(gw) = model.gateways.iter().find(|g| g.name == p.name) else {
+            let ns = p.namespace.as_deref().unwrap_or(&r.namespace);
+            let Some(gw) = model.gateways.iter().find(|g| g.name == p.name && g.namespace == ns) else {
                 continue;
             };
-            let label = selector_label(&gw.name);
+            let label = selector_label(&gw.key);
             let uses_label = gw
                 .listeners
                 .iter()

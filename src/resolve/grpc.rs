@@ -74,6 +74,7 @@ pub(super) fn resolve_grpc_route(
                 origin: pointer.to_string(),
             }]
         }
+        (None, None) if cx.allow.allows("GW313", pointer) => Vec::new(),
         (None, None) => {
             diags.push(
                 cx.err("GW313", pointer, format!("gRPC route `{name}` has no backend"))
@@ -89,6 +90,8 @@ pub(super) fn resolve_grpc_route(
         parent_refs,
         hostnames,
         rules,
+        labels: route.labels.clone(),
+        annotations: route.annotations.clone(),
         origin: pointer.to_string(),
     })
 }

@@ -1,6 +1,7 @@
 //! Stage 3, **resolve**: fill defaults, derive names, and turn short forms
 //! (`to: store-front:80`) into the full [`Model`].
 
+mod allow;
 mod backends;
 mod gateways;
 mod grpc;
@@ -40,6 +41,8 @@ pub struct Context<'a> {
     /// The directory local manifests must be in ([`ManifestRoot::for_spec`]);
     /// `None` reads them from anywhere (benchmarks, tests of other stages).
     pub manifests_under: Option<ManifestRoot>,
+    /// The refusals the spec allows (filled from its `allow:` lists by [`resolve`]).
+    pub allow: model::Allow,
 }
 
 impl Context<'_> {
@@ -62,6 +65,7 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
         gateway_api_version: cx.gateway_api_version.clone(),
         ..Model::default()
     };
+    cx.allow = allow::read(site, cx, diags);
     let mesh = site.mesh.clone().unwrap_or_default();
     if mesh.revision.is_some() && mesh.default_injection == Some(true) {
         diags.push(
@@ -71,6 +75,25 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
     }
     for (name, gw) in &site.gateways {
         if let Some(g) = gateways::resolve_gateway(name, gw, cx, diags) {
+            if let Some(first) = model
+                .gateways
+                .iter()
+                .find(|f| f.name == g.name && f.namespace == g.namespace)
+            {
+                diags.push(
+                    cx.err(
+                        "GW344",
+                        &g.origin,
+                        format!(
+                            "gateways `{}` and `{name}` are both Gateway `{}/{}`",
+                            first.key, g.namespace, g.name
+                        ),
+                    )
+                    .related(cx.loc(&first.origin), "first defined here")
+                    .help("give one of them another `name` or `namespace`"),
+                );
+                continue;
+            }
             if gw.create_namespace == Some(true) && !model.namespaces.iter().any(|n| n.name == g.namespace) {
                 model.namespaces.push(model::Namespace {
                     name: g.namespace.clone(),
@@ -133,6 +156,7 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
     backends::reference_grants(&mut model, cx, diags);
     gateways::certificate_grants(&mut model, cx, diags);
     gateways::stamp_selector_labels(&mut model);
+    model.allow = std::mem::take(&mut cx.allow);
     model
 }
 
@@ -241,7 +265,7 @@ fn pick_gateway<'m>(
 ) -> Option<&'m model::Gateway> {
     match name {
         Some(name) => {
-            if let Some(g) = model.gateways.iter().find(|g| g.name == name) {
+            if let Some(g) = model.gateways.iter().find(|g| g.key == name) {
                 return Some(g);
             }
             if site.gateways.contains_key(name) {

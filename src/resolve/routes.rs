@@ -151,6 +151,7 @@ pub(super) fn resolve_route(
             .enumerate()
             .map(|(i, r)| long_rule(r, ns, &format!("{pointer}/rules/{i}"), cx, diags))
             .collect(),
+        (None, _) if route.to.is_none() && cx.allow.allows("GW313", pointer) => Vec::new(),
         (None, _) => {
             let Some(to) = &route.to else {
                 diags.push(
@@ -194,6 +195,8 @@ pub(super) fn resolve_route(
         parent_refs,
         hostnames,
         rules,
+        labels: route.labels.clone(),
+        annotations: route.annotations.clone(),
         origin: pointer.to_string(),
     })
 }

@@ -43,6 +43,7 @@ pub(super) fn resolve_app_upstreams(
                 resource: entry.clone(),
                 content: None,
                 path: None,
+                has_namespace: false,
                 origin: pointer.clone(),
             });
             continue;
@@ -95,10 +96,12 @@ pub(super) fn resolve_app_upstreams(
         }
         if let Some((file, vendored)) = cx.preloaded.remove(&path) {
             services.extend(vendored);
+            let text = cx.sources.get(file).text.clone();
             model.upstreams.push(model::Upstream {
                 namespace: ns.to_string(),
                 resource: file_name,
-                content: Some(cx.sources.get(file).text.clone()),
+                has_namespace: crate::load::has_namespace(&text),
+                content: Some(text),
                 path: Some(path),
                 origin: pointer,
             });
@@ -140,6 +143,7 @@ pub(super) fn resolve_app_upstreams(
         model.upstreams.push(model::Upstream {
             namespace: ns.to_string(),
             resource: file_name,
+            has_namespace: crate::load::has_namespace(&text),
             content: Some(text),
             path: Some(path),
             origin: pointer,
@@ -167,10 +171,16 @@ pub(super) fn resolve_app_upstreams(
             );
             continue;
         }
-        let (clear_fields, clear_node_ports) = match found {
+        let (clear_fields, node_ports): (Vec<String>, Vec<model::NodePort>) = match found {
             Some(s) => (
                 s.non_cluster_ip_fields.iter().map(|f| f.to_string()).collect(),
-                s.node_ports.clone(),
+                s.node_ports
+                    .iter()
+                    .map(|(port, protocol)| model::NodePort {
+                        port: *port,
+                        protocol: protocol.clone(),
+                    })
+                    .collect(),
             ),
             None => (Vec::new(), Vec::new()),
         };
@@ -178,7 +188,8 @@ pub(super) fn resolve_app_upstreams(
             name: name.clone(),
             namespace: ns.to_string(),
             clear_fields,
-            clear_node_ports,
+            clear_node_ports: node_ports.iter().map(|p| p.port).collect(),
+            node_ports,
             origin: pointer,
         });
     }

@@ -11,6 +11,10 @@ use super::{Infrastructure, RouteKind};
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Gateway {
+    /// Name of the Gateway object (the key by default): two Gateways of one
+    /// name in different namespaces take two keys and the same `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Built-in platform profile (`aks-istio-external`, `aks-istio-internal`,
     /// `aks-istio-automated`, `aks-approuting-istio`, `istio`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,6 +42,17 @@ pub struct Gateway {
     /// Listeners by name.
     #[serde(default)]
     pub listeners: BTreeMap<String, Listener>,
+    /// Labels of the Gateway object (`cert-manager`, external-dns and
+    /// implementations read some).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Annotations of the Gateway object (e.g. `cert-manager.io/cluster-issuer`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    /// Deliberate refusals to let through here: `GW313`, `GW318`, `GW410`,
+    /// `GW430` (see docs/spec.md, "Allowing a refusal").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
 }
 
 /// A Gateway address.

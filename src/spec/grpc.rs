@@ -1,5 +1,7 @@
 //! GRPCRoutes: an app's `grpcRoutes`, keyed by name like its `routes`.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +32,17 @@ pub struct GrpcRoute {
     /// Parents spelt out, instead of `gateway`/`listener`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_refs: Option<Vec<ParentRef>>,
+    /// Labels of the GRPCRoute object (`cert-manager`, external-dns and
+    /// implementations read some).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Annotations of the GRPCRoute object (e.g. `cert-manager.io/cluster-issuer`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    /// Deliberate refusals to let through here: `GW313`, `GW318`, `GW410`,
+    /// `GW430` (see docs/spec.md, "Allowing a refusal").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
 }
 
 /// One rule of a GRPCRoute.

@@ -1,8 +1,9 @@
-//! Names of the generated GitOps objects: `<name>-<env>-<namespace>`, at
-//! most 63 characters. Flux and Argo CD write the name of the object that
-//! applied a resource into a label of that resource (a label value is at
-//! most 63 characters), so longer names are shortened deterministically:
-//! the name depends only on its own parts, never on the other apps.
+//! Object names of at most 63 characters, shortened deterministically: the
+//! name depends only on its own parts, never on the other objects. The
+//! generated GitOps objects are named `<name>-<env>-<namespace>` (Flux and
+//! Argo CD write the name of the object that applied a resource into a
+//! label of that resource, and a label value is at most 63 characters);
+//! `import` shortens route and gateway names the same way.
 
 /// The longest object name.
 pub const MAX: usize = 63;

@@ -1,0 +1,64 @@
+//! `allow: [GWnnn]`: the deliberate refusals a gateway, an app or a route
+//! lets through, as clippy's `#[allow]` does. Only rules that refuse input
+//! the Gateway API accepts can be allowed; what the API server would refuse
+//! never can.
+
+use std::collections::BTreeSet;
+
+/// The refusals a gateway may allow: code, and what it lets through.
+pub const FOR_GATEWAYS: &[(&str, &str)] = &[("GW318", "an HTTPS listener without `tls` (no certificate)")];
+
+/// The refusals an app or a route may allow: code, and what it lets through.
+pub const FOR_ROUTES: &[(&str, &str)] = &[
+    (
+        "GW313",
+        "a route without a backend (the API answers its requests with an error)",
+    ),
+    (
+        "GW410",
+        "a route hostname that no listener of its gateway serves (the route is not accepted there)",
+    ),
+    (
+        "GW430",
+        "two routes claiming one hostname and match (the older route wins)",
+    ),
+];
+
+/// The refusals allowed, by the spec path of what allows them
+/// (`/gateways/KEY`, `/apps/KEY`, `/apps/KEY/routes/NAME`, ...).
+#[derive(Debug, Clone, Default)]
+pub struct Allow(BTreeSet<(String, String)>);
+
+impl Allow {
+    /// Let `code` through for everything at or below spec path `owner`.
+    pub fn insert(&mut self, owner: String, code: String) {
+        self.0.insert((owner, code));
+    }
+
+    /// Whether the finding `code` at spec path `pointer` is allowed by the
+    /// gateway, app or route that `pointer` lies in.
+    pub fn allows(&self, code: &str, pointer: &str) -> bool {
+        if self.0.is_empty() {
+            return false;
+        }
+        let ends = pointer.match_indices('/').map(|(i, _)| i).skip(1);
+        ends.chain([pointer.len()])
+            .any(|end| self.0.contains(&(pointer[..end].to_string(), code.to_string())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allows_below_the_owner_only() {
+        let mut a = Allow::default();
+        a.insert("/apps/shop/routes/front".into(), "GW313".into());
+        assert!(a.allows("GW313", "/apps/shop/routes/front"));
+        assert!(a.allows("GW313", "/apps/shop/routes/front/rules/0"));
+        assert!(!a.allows("GW313", "/apps/shop/routes/front-2"));
+        assert!(!a.allows("GW410", "/apps/shop/routes/front"));
+        assert!(!a.allows("GW313", "/apps/shop"));
+    }
+}

@@ -1,0 +1,74 @@
+//! The spec's `allow:` lists, checked: each code must name a refusal that
+//! the place it is written may let through ([`model::FOR_GATEWAYS`],
+//! [`model::FOR_ROUTES`]).
+
+use super::Context;
+use crate::diagnostic::{Diagnostics, did_you_mean};
+use crate::load::escape_token as esc;
+use crate::model::{self, Allow};
+use crate::spec::Site;
+
+/// Codes that may be allowed somewhere, with what each lets through.
+type Codes = &'static [(&'static str, &'static str)];
+
+/// Code of an `allow:` entry that names no refusal the place may let through.
+pub const NOT_ALLOWABLE: &str = "GW343";
+
+/// The refusals the spec allows; GW343 for each entry that cannot be allowed where it is written.
+pub(super) fn read(site: &Site, cx: &Context<'_>, diags: &mut Diagnostics) -> Allow {
+    let mut allow = Allow::default();
+    let mut lists: Vec<(String, &Vec<String>, Codes, &str)> = Vec::new();
+    for (key, gw) in &site.gateways {
+        lists.push((
+            format!("/gateways/{}", esc(key)),
+            &gw.allow,
+            model::FOR_GATEWAYS,
+            "a gateway",
+        ));
+    }
+    for (key, app) in &site.apps {
+        let base = format!("/apps/{}", esc(key));
+        lists.push((base.clone(), &app.allow, model::FOR_ROUTES, "an app"));
+        for (name, r) in &app.routes {
+            lists.push((
+                format!("{base}/routes/{}", esc(name)),
+                &r.allow,
+                model::FOR_ROUTES,
+                "a route",
+            ));
+        }
+        for (name, r) in &app.grpc_routes {
+            lists.push((
+                format!("{base}/grpcRoutes/{}", esc(name)),
+                &r.allow,
+                model::FOR_ROUTES,
+                "a route",
+            ));
+        }
+    }
+    for (owner, list, allowable, place) in lists {
+        for (i, code) in list.iter().enumerate() {
+            if allowable.iter().any(|(c, _)| c == code) {
+                allow.insert(owner.clone(), code.clone());
+                continue;
+            }
+            let codes: Vec<&str> = allowable.iter().map(|(c, _)| *c).collect();
+            let elsewhere = model::FOR_GATEWAYS
+                .iter()
+                .chain(model::FOR_ROUTES)
+                .any(|(c, _)| c == code);
+            let message = if elsewhere {
+                format!("`{code}` cannot be allowed on {place}")
+            } else {
+                format!("`{code}` is not a refusal that can be allowed")
+            };
+            let listed: Vec<String> = allowable.iter().map(|(c, what)| format!("{c} ({what})")).collect();
+            let help = match did_you_mean(code, codes.iter().copied()).filter(|_| !elsewhere) {
+                Some(s) => format!("did you mean `{s}`? {place} may allow: {}", listed.join("; ")),
+                None => format!("{place} may allow: {}", listed.join("; ")),
+            };
+            diags.push(cx.err(NOT_ALLOWABLE, &format!("{owner}/allow/{i}"), message).help(help));
+        }
+    }
+    allow
+}
