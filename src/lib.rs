@@ -24,6 +24,7 @@ pub mod normalize;
 pub mod overlay;
 pub mod render;
 pub mod resolve;
+pub mod routing;
 pub mod schema;
 pub mod source;
 pub mod spec;
