@@ -29,6 +29,7 @@ pub mod schema;
 pub mod source;
 pub mod spec;
 pub mod stamp;
+pub mod trace;
 pub mod validate;
 pub mod yaml;
 
