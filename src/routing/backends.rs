@@ -12,7 +12,7 @@ use super::routes::{Filter, Mirror};
 /// The Services and ReferenceGrants backends are checked against.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    /// Services by (namespace, name).
+    /// Services by (namespace, name); an empty namespace when the object names none.
     pub services: BTreeMap<(String, String), ServiceSpec>,
     /// ReferenceGrants.
     pub grants: Vec<Object<GrantSpec>>,
@@ -54,7 +54,8 @@ impl Catalog {
                 r.name
             ));
         }
-        if self.services_known && !self.services.contains_key(&(ns.to_string(), r.name.clone())) {
+        let exists = |ns: &str| self.services.contains_key(&(ns.to_string(), r.name.clone()));
+        if self.services_known && !exists(ns) && !exists("") {
             return Some(format!("Service `{ns}/{}` does not exist", r.name));
         }
         None

@@ -64,6 +64,7 @@ impl Engine {
             .iter()
             .min_by(|a, b| precedence::before((&a.key, &a.tie), (&b.key, &b.tie)))
         else {
+            out.losers.sort_by(|a, b| (&a.route, a.rule).cmp(&(&b.route, b.rule)));
             return Ok(out);
         };
         for h in hits.iter().filter(|h| !std::ptr::eq(*h, best)) {

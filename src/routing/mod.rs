@@ -83,9 +83,9 @@ impl Engine {
                 (true, _, "ReferenceGrant") => parse(input, order).map(|o| catalog.grants.push(o)),
                 (false, "", "Service") => parse::<objects::ServiceSpec>(input, order).map(|o| {
                     catalog.services_known = true;
-                    catalog
-                        .services
-                        .insert((o.meta.ns().to_string(), o.meta.name.clone()), o.spec);
+                    // A Service without namespace (a vendored manifest kustomize places) counts in every namespace.
+                    let ns = o.meta.namespace.clone().unwrap_or_default();
+                    catalog.services.insert((ns, o.meta.name.clone()), o.spec);
                 }),
                 (false, "", "Namespace") => parse::<serde_json::Value>(input, order).map(|o| {
                     labels.insert(o.meta.name.clone(), o.meta.labels);

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::routing::{Input, Origin};
 use crate::source::{Loc, Sources};
+use crate::validate::kustomize;
 use crate::yaml::{Node, Value as YamlValue};
 
 /// The objects read, and the findings of each read with the files they point at.
@@ -69,13 +70,23 @@ pub fn load(paths: &[PathBuf], base: &crate::Options) -> Loaded {
     if !yaml.is_empty() {
         let mut sources = Sources::new();
         let mut diags = Diagnostics::new();
+        let mut read = Vec::new();
         for file in expand(&yaml, &mut diags) {
             if let Some((id, docs)) = crate::load::read_yaml_file(&file, &mut sources, &mut diags) {
-                let name = sources.name(id).to_string();
-                for doc in &docs {
-                    for object in list_items(doc) {
-                        loaded.inputs.push(located(object, &name));
-                    }
+                read.push((file, id, docs));
+            }
+        }
+        let patches = kustomize::patch_files(read.iter().map(|(p, _, d)| (p.as_path(), d.as_slice())));
+        for (path, id, docs) in &read {
+            if kustomize::is_generated_patch(path, &sources.get(*id).text)
+                || patches.contains(&kustomize::canonical(path))
+            {
+                continue;
+            }
+            let name = sources.name(*id).to_string();
+            for doc in docs.iter().filter(|d| !kustomize::is_kustomization(&d.to_json(), path)) {
+                for object in list_items(doc) {
+                    loaded.inputs.push(located(object, &name));
                 }
             }
         }
@@ -146,7 +157,6 @@ fn expand(paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
 fn load_spec(path: &Path, base: &crate::Options, loaded: &mut Loaded) {
     let options = crate::Options {
         spec: path.to_path_buf(),
-        objects_only: true,
         ..base.clone()
     };
     let targets = match crate::driver::compile_targets(&options) {
@@ -207,7 +217,7 @@ fn rendered(compiled: &crate::Compiled, sources: &Sources) -> Vec<Input> {
     }
     let mut out = Vec::new();
     for (path, text) in &compiled.tree.files {
-        if path.ends_with("kustomization.yaml") {
+        if path.ends_with("kustomization.yaml") || kustomize::is_generated_patch(Path::new(path), text) {
             continue;
         }
         let Ok(docs) = crate::yaml::read_documents(text, &crate::load::limits()) else {
