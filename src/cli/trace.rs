@@ -160,14 +160,14 @@ fn run_one(engine: &Engine, args: &Args, url: &str, gateway: Option<(String, Str
         Ok(out) if args.format == TraceFormat::Json => printer.stdout(&format!("{}\n", out.to_json())),
         Ok(out) => printer.stdout(&text::render(&req, &out)),
         Err(e) => {
-            printer.diagnostics(&[route_error(&e, engine)], &Sources::new());
+            printer.diagnostics(&[route_error(&e)], &Sources::new());
             ExitCode::from(FAILURE)
         }
     }
 }
 
 /// The diagnostic of a request no Gateway (or more than one) can take.
-fn route_error(e: &RouteError, engine: &Engine) -> Diagnostic {
+fn route_error(e: &RouteError) -> Diagnostic {
     let list = |g: &[(String, String)]| g.iter().map(|(n, m)| format!("{n}/{m}")).collect::<Vec<_>>().join(", ");
     match e {
         RouteError::NoGateway => Diagnostic::error("GW624", "the inputs hold no Gateway")
@@ -197,8 +197,7 @@ fn route_error(e: &RouteError, engine: &Engine) -> Diagnostic {
             "pass `--gateway {}` (or another of them)",
             able.first()
                 .map_or_else(|| "NAMESPACE/NAME".to_string(), |(n, m)| format!("{n}/{m}"))
-        ))
-        .related(None, format!("{} Gateways in the inputs", engine.gateways().len())),
+        )),
     }
 }
 
@@ -239,7 +238,7 @@ fn run_file(
                 }
                 match engine.route(&req) {
                     Ok(out) => lines.push(out),
-                    Err(e) => diags.push(route_error(&e, engine).at(at(1))),
+                    Err(e) => diags.push(route_error(&e).at(at(1))),
                 }
             }
             Err(f) => diags.push(

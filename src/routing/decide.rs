@@ -131,46 +131,15 @@ impl Engine {
         let mut hits = Vec::new();
         for e in pool {
             let route = &self.routes[e.route];
-            let meta = &route.obj.meta;
             let spec = hostnames::specificity(e.host.as_deref());
-            for (rule, matchers) in route.matchers.iter().enumerate() {
-                let mut best: Option<Hit> = None;
-                let mut first_miss = None;
-                for (mi, m) in matchers.iter().enumerate() {
-                    if let Some(miss) = precedence::miss(m, req) {
-                        first_miss.get_or_insert(miss);
-                        continue;
-                    }
-                    let ts = meta.creation_timestamp.clone();
-                    let hit = Hit {
-                        route,
-                        rule,
-                        matched: mi,
-                        key: precedence::key(m, spec),
-                        tie: Tie {
-                            age: (
-                                ts.is_none(),
-                                ts.clone().unwrap_or_default(),
-                                if ts.is_none() { route.obj.order } else { 0 },
-                            ),
-                            name: (meta.ns().to_string(), meta.name.clone()),
-                            order: (rule, mi),
-                        },
-                    };
-                    if best
-                        .as_ref()
-                        .is_none_or(|b| precedence::before((&hit.key, &hit.tie), (&b.key, &b.tie)).is_lt())
-                    {
-                        best = Some(hit);
-                    }
-                }
-                match best {
-                    Some(h) => hits.push(h),
-                    None => losers.push(Loser {
+            for rule in 0..route.matchers.len() {
+                match best_match(route, rule, spec, req) {
+                    Ok(h) => hits.push(h),
+                    Err(miss) => losers.push(Loser {
                         route: route.reference(),
                         rule,
                         origin: origin(route, rule),
-                        why: format!("no match: {}", first_miss.unwrap_or_default()),
+                        why: format!("no match: {miss}"),
                     }),
                 }
             }
@@ -222,6 +191,43 @@ impl Engine {
             out.request_seen = Some(fx.seen);
         }
     }
+}
+
+/// The best of a rule's matches that `req` meets, reached through a hostname of
+/// `spec` specificity; what the request missed of the first match otherwise.
+fn best_match<'a>(route: &'a Route, rule: usize, spec: (usize, usize), req: &Request) -> Result<Hit<'a>, String> {
+    let meta = &route.obj.meta;
+    let ts = meta.creation_timestamp.clone();
+    let age = match &ts {
+        Some(t) => (false, t.clone(), 0),
+        None => (true, String::new(), route.obj.order),
+    };
+    let mut best: Option<Hit> = None;
+    let mut first_miss = None;
+    for (mi, m) in route.matchers[rule].iter().enumerate() {
+        if let Some(miss) = precedence::miss(m, req) {
+            first_miss.get_or_insert(miss);
+            continue;
+        }
+        let hit = Hit {
+            route,
+            rule,
+            matched: mi,
+            key: precedence::key(m, spec),
+            tie: Tie {
+                age: age.clone(),
+                name: (meta.ns().to_string(), meta.name.clone()),
+                order: (rule, mi),
+            },
+        };
+        if best
+            .as_ref()
+            .is_none_or(|b| precedence::before((&hit.key, &hit.tie), (&b.key, &b.tie)).is_lt())
+        {
+            best = Some(hit);
+        }
+    }
+    best.ok_or_else(|| first_miss.unwrap_or_default())
 }
 
 fn origin(route: &Route, rule: usize) -> Option<super::Origin> {

@@ -84,73 +84,71 @@ pub fn apply(filters: &[Filter], req: &Request, prefix: Option<&str>) -> Effects
         },
         ..Effects::default()
     };
+    let at = At {
+        req,
+        path: &path,
+        query: query.as_deref(),
+        prefix,
+    };
     for f in filters {
-        match (f.kind.as_str(), f) {
-            (
-                "RequestHeaderModifier",
-                Filter {
-                    request_header_modifier: Some(m),
-                    ..
-                },
-            ) => {
-                modify(&mut fx.seen.headers, m);
-                fx.applied.push(format!("RequestHeaderModifier ({})", describe(m)));
-            }
-            (
-                "ResponseHeaderModifier",
-                Filter {
-                    response_header_modifier: Some(m),
-                    ..
-                },
-            ) => {
-                fx.response.push(m.clone());
-                fx.applied.push(format!("ResponseHeaderModifier ({})", describe(m)));
-            }
-            (
-                "RequestRedirect",
-                Filter {
-                    request_redirect: Some(r),
-                    ..
-                },
-            ) => {
-                let target = redirect(r, req, &path, query.as_deref(), prefix);
-                fx.applied
-                    .push(format!("RequestRedirect to {} ({})", target.location, target.status));
-                fx.redirect = Some(target);
-            }
-            (
-                "URLRewrite",
-                Filter {
-                    url_rewrite: Some(r), ..
-                },
-            ) => {
-                if let Some(h) = &r.hostname {
-                    fx.seen.host = h.clone();
-                    fx.applied.push(format!("URLRewrite hostname to {h}"));
-                }
-                if let Some(m) = &r.path {
-                    fx.seen.path = new_path(m, &path, prefix);
-                    fx.applied.push(format!("URLRewrite path to {}", fx.seen.path));
-                }
-            }
-            (
-                "RequestMirror",
-                Filter {
-                    request_mirror: Some(m),
-                    ..
-                },
-            ) => {
-                fx.applied.push(format!("RequestMirror to {}", m.backend_ref.name));
-                fx.mirrors.push(m.clone());
-            }
-            ("CORS", Filter { cors: Some(c), .. }) => cors(c, req, &mut fx),
-            (kind, _) => fx.unknown.push(kind.to_string()),
-        }
+        apply_one(f, &at, &mut fx);
     }
     if let Some(q) = query {
         fx.seen.path = format!("{}?{q}", fx.seen.path);
     }
     fx
+}
+
+/// The request a filter applies to: the path without the query, the query, the PathPrefix matched.
+struct At<'a> {
+    req: &'a Request,
+    path: &'a str,
+    query: Option<&'a str>,
+    prefix: Option<&'a str>,
+}
+
+fn apply_one(f: &Filter, at: &At, fx: &mut Effects) {
+    let known = match f.kind.as_str() {
+        "RequestHeaderModifier" => f.request_header_modifier.as_ref().map(|m| {
+            modify(&mut fx.seen.headers, m);
+            format!("RequestHeaderModifier ({})", describe(m))
+        }),
+        "ResponseHeaderModifier" => f.response_header_modifier.as_ref().map(|m| {
+            fx.response.push(m.clone());
+            format!("ResponseHeaderModifier ({})", describe(m))
+        }),
+        "RequestRedirect" => f.request_redirect.as_ref().map(|r| {
+            let target = redirect(r, at.req, at.path, at.query, at.prefix);
+            let text = format!("RequestRedirect to {} ({})", target.location, target.status);
+            fx.redirect = Some(target);
+            text
+        }),
+        "URLRewrite" => f.url_rewrite.as_ref().map(|r| {
+            let mut parts = Vec::new();
+            if let Some(h) = &r.hostname {
+                fx.seen.host = h.clone();
+                parts.push(format!("hostname to {h}"));
+            }
+            if let Some(m) = &r.path {
+                fx.seen.path = new_path(m, at.path, at.prefix);
+                parts.push(format!("path to {}", fx.seen.path));
+            }
+            format!("URLRewrite {}", parts.join(", "))
+        }),
+        "RequestMirror" => f.request_mirror.as_ref().map(|m| {
+            fx.mirrors.push(m.clone());
+            format!("RequestMirror to {}", m.backend_ref.name)
+        }),
+        "CORS" => f.cors.as_ref().map(|c| {
+            cors(c, at.req, fx);
+            "CORS".to_string()
+        }),
+        _ => None,
+    };
+    match known {
+        Some(text) => fx.applied.push(text),
+        None => fx.unknown.push(f.kind.clone()),
+    }
 }
 
 fn redirect(
@@ -210,7 +208,6 @@ fn origin_allowed(allowed: &[String], origin: &str) -> bool {
 fn cors(c: &Cors, req: &Request, fx: &mut Effects) {
     let requested = req.header("access-control-request-method");
     fx.preflight = req.method == "OPTIONS" && requested.is_some() && req.header("origin").is_some();
-    fx.applied.push("CORS".into());
     let Some(origin) = req.header("origin").filter(|o| origin_allowed(&c.allow_origins, o)) else {
         return;
     };
