@@ -25,10 +25,12 @@ pub mod normalize;
 pub mod overlay;
 pub mod render;
 pub mod resolve;
+pub mod routing;
 pub mod schema;
 pub mod source;
 pub mod spec;
 pub mod stamp;
+pub mod trace;
 pub mod validate;
 pub mod yaml;
 

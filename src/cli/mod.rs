@@ -10,6 +10,7 @@ mod output;
 mod render;
 mod revision;
 mod stamp;
+mod trace;
 mod validate;
 
 use std::path::PathBuf;
@@ -43,6 +44,8 @@ enum Command {
     Schema,
     /// Validate Kubernetes YAML files against Gateway API CRDs (schema, limits and the CRDs' CEL rules).
     Validate(validate::Args),
+    /// Show what the Gateway does with a request: listener, winning rule, filters, backends (offline, from a spec or YAML).
+    Trace(trace::Args),
     /// Work with blueprints (the templates gatewright renders with).
     #[command(subcommand)]
     Blueprints(blueprints::Command),
@@ -167,6 +170,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Trace(args) => trace::run(args),
         Command::Import(args) => import::run(args),
         Command::Schema => Printer::new(false).stdout(&gatewright::schema::spec_schema_text()),
         Command::Blueprints(command) => blueprints::run(command),

@@ -1,0 +1,261 @@
+//! `gatewright trace`: what the Gateway does with a request, offline, from a
+//! spec or Kubernetes YAML. Exit 0 when every request was traced (whatever
+//! its status), 2 for usage and I/O errors and inputs that cannot be read.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use gatewright::diagnostic::{Diagnostic, did_you_mean};
+use gatewright::routing::{Engine, Outcome, Request, RouteError};
+use gatewright::source::Sources;
+use gatewright::trace::{self, requests};
+
+use super::FAILURE;
+use super::output::Printer;
+
+mod text;
+
+/// How `trace` prints its answer.
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum TraceFormat {
+    /// A short trace for people.
+    Text,
+    /// One JSON object (the contract documented in docs/trace.md).
+    Json,
+}
+
+/// Arguments of `trace`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The spec (file or folder, with its overlays) or Kubernetes YAML files and folders, then the URL (`http://host/path`; not with `--requests`).
+    #[arg(required = true, value_name = "INPUT... URL")]
+    args: Vec<String>,
+    /// Compile this environment of the spec (`overlays/<env>.yaml`).
+    #[arg(long)]
+    env: Option<String>,
+    /// The Gateway that receives the request, `NAMESPACE/NAME` (needed when several can).
+    #[arg(long, value_name = "NAMESPACE/NAME")]
+    gateway: Option<String>,
+    /// The port the request arrives on (default: the URL's).
+    #[arg(long, value_name = "N")]
+    port: Option<u16>,
+    /// The method.
+    #[arg(short = 'X', long = "method", default_value = "GET", value_name = "METHOD")]
+    method: String,
+    /// A request header, `Name: value`; repeatable.
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    headers: Vec<String>,
+    /// Trace every request of FILE (one per line: `METHOD URL [Name: value]...`) and print one JSON object per line.
+    #[arg(long, value_name = "FILE")]
+    requests: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
+    format: TraceFormat,
+}
+
+/// Run `trace`.
+pub fn run(args: Args) -> ExitCode {
+    let printer = Printer::new(args.format == TraceFormat::Json);
+    let fail = |d: Diagnostic, sources: &Sources| {
+        printer.diagnostics(&[d], sources);
+        ExitCode::from(FAILURE)
+    };
+    let (inputs, url) = match (&args.requests, args.args.split_last()) {
+        (Some(_), _) => (args.args.clone(), None),
+        (None, Some((url, inputs))) if !inputs.is_empty() => (inputs.to_vec(), Some(url.clone())),
+        _ => {
+            return fail(
+                usage(
+                    "trace needs the inputs and then a URL, e.g. `gatewright trace examples/aks-store --env dev http://store.aks.rocks/`",
+                ),
+                &Sources::new(),
+            );
+        }
+    };
+    let gateway = match args.gateway.as_deref().map(gateway_arg).transpose() {
+        Ok(g) => g,
+        Err(d) => return fail(d, &Sources::new()),
+    };
+    let base = gatewright::Options {
+        env: args.env.clone(),
+        ..Default::default()
+    };
+    let paths: Vec<PathBuf> = inputs.iter().map(PathBuf::from).collect();
+    let loaded = trace::load(&paths, &base);
+    for (sources, diags) in loaded.reports.iter().filter(|(_, d)| !d.is_empty()) {
+        printer.diagnostics(diags, sources);
+    }
+    if loaded.has_errors() {
+        return ExitCode::from(FAILURE);
+    }
+    let engine = Engine::new(&loaded.inputs);
+    let problems: Vec<Diagnostic> = engine
+        .problems()
+        .iter()
+        .map(|p| {
+            Diagnostic::warning("GW629", format!("object left out of routing: {p}"))
+                .help("fix the field named; the object must parse as its Gateway API kind")
+        })
+        .collect();
+    if !problems.is_empty() {
+        printer.diagnostics(&problems, &Sources::new());
+    }
+    match (&args.requests, url) {
+        (Some(file), _) => run_file(&engine, file, gateway, args.port, &printer),
+        (None, Some(url)) => run_one(&engine, &args, &url, gateway, &printer),
+        (None, None) => ExitCode::from(FAILURE),
+    }
+}
+
+fn usage(message: &str) -> Diagnostic {
+    Diagnostic::error("GW620", message.to_string()).help("see `gatewright trace --help`")
+}
+
+fn gateway_arg(text: &str) -> Result<(String, String), Diagnostic> {
+    match text.split_once('/') {
+        Some((ns, name)) if !ns.is_empty() && !name.is_empty() && !name.contains('/') => Ok((ns.into(), name.into())),
+        _ => Err(
+            Diagnostic::error("GW627", format!("`--gateway {text}` is not `NAMESPACE/NAME`"))
+                .help("name the Gateway with its namespace, e.g. `--gateway aks-istio-ingress/gateway`"),
+        ),
+    }
+}
+
+fn request(args: &Args, url: &str, gateway: Option<(String, String)>) -> Result<Request, Diagnostic> {
+    let mut req = Request::get(url).map_err(|e| {
+        Diagnostic::error(
+            "GW620",
+            format!(
+                "the URL `{url}` is not a request URL (column {}): {}",
+                e.column, e.message
+            ),
+        )
+        .help("write an absolute URL such as `http://store.example.com/path`")
+    })?;
+    req.method = requests::method(&args.method)
+        .map_err(|f| Diagnostic::error("GW621", format!("`-X {}`: {}", args.method, f.message)).help(f.help))?;
+    for h in &args.headers {
+        let pair = requests::header(h).map_err(|f| {
+            Diagnostic::error("GW621", format!("`-H {h}` (column {}): {}", f.column, f.message)).help(f.help)
+        })?;
+        req.headers.push(pair);
+    }
+    requests::mark_grpc(&mut req);
+    req.gateway = gateway;
+    if let Some(p) = args.port {
+        req.port = p;
+    }
+    Ok(req)
+}
+
+fn run_one(engine: &Engine, args: &Args, url: &str, gateway: Option<(String, String)>, printer: &Printer) -> ExitCode {
+    let req = match request(args, url, gateway) {
+        Ok(r) => r,
+        Err(d) => {
+            printer.diagnostics(&[d], &Sources::new());
+            return ExitCode::from(FAILURE);
+        }
+    };
+    match engine.route(&req) {
+        Ok(out) if args.format == TraceFormat::Json => printer.stdout(&format!("{}\n", out.to_json())),
+        Ok(out) => printer.stdout(&text::render(&req, &out)),
+        Err(e) => {
+            printer.diagnostics(&[route_error(&e)], &Sources::new());
+            ExitCode::from(FAILURE)
+        }
+    }
+}
+
+/// The diagnostic of a request no Gateway (or more than one) can take.
+fn route_error(e: &RouteError) -> Diagnostic {
+    let list = |g: &[(String, String)]| g.iter().map(|(n, m)| format!("{n}/{m}")).collect::<Vec<_>>().join(", ");
+    match e {
+        RouteError::NoGateway => Diagnostic::error("GW624", "the inputs hold no Gateway")
+            .help("add the Gateway's YAML (or the spec that declares it) to the inputs"),
+        RouteError::NoListener(all) => Diagnostic::error(
+            "GW624",
+            format!(
+                "no Gateway has a listener for this request's port and scheme (Gateways: {})",
+                list(all)
+            ),
+        )
+        .help("check the URL's scheme and port, or pass `--port N` and `--gateway NAMESPACE/NAME`"),
+        RouteError::UnknownGateway((ns, name), all) => {
+            let names: Vec<String> = all.iter().map(|(n, m)| format!("{n}/{m}")).collect();
+            let wanted = format!("{ns}/{name}");
+            let help = match did_you_mean(&wanted, names.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `--gateway {s}`?"),
+                None => format!("pass one of: {}", list(all)),
+            };
+            Diagnostic::error("GW622", format!("no Gateway `{wanted}` in the inputs")).help(help)
+        }
+        RouteError::Ambiguous(able) => Diagnostic::error(
+            "GW623",
+            format!("{} Gateways can take this request: {}", able.len(), list(able)),
+        )
+        .help(format!(
+            "pass `--gateway {}` (or another of them)",
+            able.first()
+                .map_or_else(|| "NAMESPACE/NAME".to_string(), |(n, m)| format!("{n}/{m}"))
+        )),
+    }
+}
+
+fn run_file(
+    engine: &Engine,
+    file: &std::path::Path,
+    gateway: Option<(String, String)>,
+    port: Option<u16>,
+    printer: &Printer,
+) -> ExitCode {
+    let text = match gatewright::load::read_text_limited(file, gatewright::load::limits().max_bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let d = Diagnostic::error("GW101", format!("cannot read `{}`: {e}", file.display()))
+                .help("pass a readable text file with one request per line");
+            printer.diagnostics(&[d], &Sources::new());
+            return ExitCode::from(FAILURE);
+        }
+    };
+    let mut sources = Sources::new();
+    let id = sources.add_path(file, text.clone());
+    let mut diags = Vec::new();
+    let mut lines = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let at = |col: usize| {
+            Some(sources.loc_at(
+                id,
+                u32::try_from(n + 1).unwrap_or(u32::MAX),
+                u32::try_from(col).unwrap_or(u32::MAX),
+            ))
+        };
+        match requests::line(line) {
+            Ok(None) => {}
+            Ok(Some(mut req)) => {
+                req.gateway = gateway.clone();
+                if let Some(p) = port {
+                    req.port = p;
+                }
+                match engine.route(&req) {
+                    Ok(out) => lines.push(out),
+                    Err(e) => diags.push(route_error(&e).at(at(1))),
+                }
+            }
+            Err(f) => diags.push(
+                Diagnostic::error("GW625", format!("bad request line: {}", f.message))
+                    .at(at(f.column))
+                    .help(f.help),
+            ),
+        }
+    }
+    if !diags.is_empty() {
+        printer.diagnostics(&diags, &sources);
+        return ExitCode::from(FAILURE);
+    }
+    printer.stdout_with(|out| {
+        for o in &lines {
+            writeln!(out, "{}", Outcome::to_json(o))?;
+        }
+        Ok(())
+    })
+}

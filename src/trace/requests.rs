@@ -1,0 +1,160 @@
+//! Requests as `trace` takes them: `-H 'Name: value'` headers, and the lines
+//! of a `--requests` file, `METHOD URL [Name: value]...` (blank lines and
+//! `#` comments skipped), each fault with its 1-based column.
+
+use crate::routing::Request;
+
+/// A fault in a request: the 1-based column, what is wrong, and the likely fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// 1-based column (in characters).
+    pub column: usize,
+    /// What is wrong, and what was expected.
+    pub message: String,
+    /// The likely fix.
+    pub help: String,
+}
+
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// A `Name: value` header.
+///
+/// # Errors
+/// Text without a `:`, or with a name that is not an HTTP token.
+pub fn header(text: &str) -> Result<(String, String), Fault> {
+    let fault = |column: usize, message: String| Fault {
+        column,
+        message,
+        help: "write a header as `Name: value`, e.g. `-H 'X-Env: canary'`".into(),
+    };
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| fault(1, format!("expected `Name: value`, found `{text}`")))?;
+    if !is_token(name) {
+        return Err(fault(
+            1,
+            format!("`{name}` is not a header name (letters, digits and `-`)"),
+        ));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(fault(
+            name.len() + 2,
+            "a header value cannot hold control characters".into(),
+        ));
+    }
+    Ok((name.to_string(), value.trim().to_string()))
+}
+
+/// A method: an HTTP token, in upper case.
+///
+/// # Errors
+/// A method that is not a token.
+pub fn method(text: &str) -> Result<String, Fault> {
+    if is_token(text) {
+        return Ok(text.to_ascii_uppercase());
+    }
+    Err(Fault {
+        column: 1,
+        message: format!("`{text}` is not an HTTP method"),
+        help: "use a method such as GET, POST or OPTIONS".into(),
+    })
+}
+
+/// Mark a request with a `content-type: application/grpc` header as a gRPC call.
+pub fn mark_grpc(req: &mut Request) {
+    req.grpc = req
+        .header("content-type")
+        .is_some_and(|c| c.trim().to_ascii_lowercase().starts_with("application/grpc"));
+}
+
+/// One line of a `--requests` file: `None` for a blank line or a `#` comment.
+///
+/// # Errors
+/// A line without a method and URL, a bad method, URL or header.
+pub fn line(text: &str) -> Result<Option<Request>, Fault> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        return Ok(None);
+    }
+    let mut tokens = text.split_whitespace().map(|t| (column(text, t), t));
+    let (_, m) = tokens.next().unwrap_or((1, ""));
+    let method = method(m)?;
+    let (url_col, url) = tokens.next().ok_or_else(|| Fault {
+        column: text.chars().count() + 1,
+        message: "expected a URL after the method".into(),
+        help: "write one request per line: `METHOD URL [Name: value]...`".into(),
+    })?;
+    let mut req = Request::get(url).map_err(|e| Fault {
+        column: url_col + e.column - 1,
+        message: e.message,
+        help: "write an absolute URL such as `http://store.example.com/path`".into(),
+    })?;
+    req.method = method;
+    let mut current: Option<(usize, String)> = None;
+    for (col, t) in tokens {
+        match t.split_once(':') {
+            Some((name, rest)) if is_token(name) => {
+                flush(&mut req, current.take())?;
+                current = Some((col, format!("{name}:{rest}")));
+            }
+            _ => match current.as_mut() {
+                Some((_, h)) => {
+                    h.push(' ');
+                    h.push_str(t);
+                }
+                None => {
+                    return Err(Fault {
+                        column: col,
+                        message: format!("expected a header `Name: value` after the URL, found `{t}`"),
+                        help: "write headers as `Name: value` after the URL".into(),
+                    });
+                }
+            },
+        }
+    }
+    flush(&mut req, current)?;
+    mark_grpc(&mut req);
+    Ok(Some(req))
+}
+
+fn flush(req: &mut Request, pending: Option<(usize, String)>) -> Result<(), Fault> {
+    if let Some((col, text)) = pending {
+        let h = header(&text).map_err(|f| Fault {
+            column: col + f.column - 1,
+            ..f
+        })?;
+        req.headers.push(h);
+    }
+    Ok(())
+}
+
+/// The 1-based character column of `token`, a slice of `line`.
+fn column(line: &str, token: &str) -> usize {
+    let offset = (token.as_ptr() as usize).saturating_sub(line.as_ptr() as usize);
+    line.get(..offset).map_or(1, |s| s.chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_carry_method_url_and_headers() {
+        let r = line("POST http://a.example/x X-Env: canary two Accept:json")
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.method, "POST");
+        assert_eq!(
+            r.headers,
+            vec![("X-Env".into(), "canary two".into()), ("Accept".into(), "json".into())]
+        );
+        assert_eq!(line("  # note").unwrap(), None);
+        assert_eq!(line("GET a.example/").unwrap_err().column, 5);
+        assert_eq!(line("GET http://a/ stray").unwrap_err().column, 15);
+        assert_eq!(line("GET").unwrap_err().column, 4);
+    }
+}
