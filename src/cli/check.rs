@@ -48,38 +48,31 @@ pub fn run(args: Args) -> ExitCode {
         Ok(crds) => crds,
         Err(code) => return code,
     };
-    let compiled = match gatewright::driver::compile_targets(&options) {
-        Ok(t) => t,
+    let build = match gatewright::driver::build(&options) {
+        Ok(b) => b,
         Err(d) => {
             printer.diagnostics(&[d], &Default::default());
             return ExitCode::from(FINDINGS);
         }
     };
     let mut code = 0u8;
-    let mut trees = Vec::new();
-    for (target, outcome) in &compiled {
+    for (_, outcome) in &build.targets {
         printer.diagnostics(&outcome.diagnostics, &outcome.sources);
-        match &outcome.output {
-            Some(c) => match target.out_dir(&args.out) {
-                Ok(dir) => trees.push((&c.tree, dir, &outcome.sources)),
-                Err(d) => {
-                    printer.diagnostics(std::slice::from_ref(&d), &outcome.sources);
-                    code = FAILURE;
-                }
-            },
-            None => code = code.max(exit_code(&outcome.diagnostics)),
+        if outcome.output.is_none() {
+            code = code.max(exit_code(&outcome.diagnostics));
         }
     }
-    let generated = gatewright::gitops::generate_for(&compiled);
-    if let Some(g) = &generated {
-        match (&g.result, gatewright::gitops::objects_dir(&args.out, &g.settings)) {
-            (Ok(tree), Ok(dir)) => trees.push((tree, dir, &g.sources)),
-            (Err(diags), _) => {
-                printer.diagnostics(diags, &g.sources);
-                code = code.max(exit_code(diags));
-            }
-            (_, Err(d)) => {
-                printer.diagnostics(std::slice::from_ref(&d), &g.sources);
+    if let Some(Err(diags)) = build.gitops.as_ref().map(|g| &g.result) {
+        let sources = build.gitops.as_ref().map(|g| &g.sources);
+        printer.diagnostics(diags, sources.unwrap_or(&Sources::new()));
+        code = code.max(exit_code(diags));
+    }
+    let mut trees = Vec::new();
+    for t in build.trees(&args.out) {
+        match t.dir {
+            Ok(dir) => trees.push((t.tree, dir, t.sources)),
+            Err(d) => {
+                printer.diagnostics(std::slice::from_ref(&d), t.sources);
                 code = FAILURE;
             }
         }
@@ -91,7 +84,7 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(FAILURE);
     }
     if code == 0 {
-        super::stamp::record(recorder, &options, &args.crds.crds, &args.out, &compiled);
+        super::stamp::record(recorder, &options, &args.crds.crds, &args.out, &build);
     }
     if let Some(note) = closing_note(&args, code, files, blocked, !report.is_empty()) {
         printer.note(&note);
