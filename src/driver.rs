@@ -93,7 +93,8 @@ impl Outcome {
     }
 }
 
-/// Compile every target of a spec ([`plan`] with `base.overlay` and `base.env`), in plan order.
+/// Compile every target of a spec ([`plan`] with `base.overlay` and `base.env`), in plan order;
+/// each finding names the target's environment ([`Diagnostic::environments`]).
 pub fn compile_targets(base: &Options) -> Result<Vec<(Target, Outcome)>, Diagnostic> {
     let targets = if base.no_overlays {
         vec![Target {
@@ -109,7 +110,7 @@ pub fn compile_targets(base: &Options) -> Result<Vec<(Target, Outcome)>, Diagnos
     Ok(targets
         .into_iter()
         .map(|target| {
-            let outcome = compile(&Options {
+            let mut outcome = compile(&Options {
                 spec: base.spec.clone(),
                 blueprints: base.blueprints.clone(),
                 overlay: target.overlay.clone(),
@@ -121,6 +122,12 @@ pub fn compile_targets(base: &Options) -> Result<Vec<(Target, Outcome)>, Diagnos
                 lean: base.lean,
                 objects_only: base.objects_only,
             });
+            if let Some(env) = &target.env {
+                outcome.diagnostics = std::mem::take(&mut outcome.diagnostics)
+                    .into_iter()
+                    .map(|d| d.in_env(env))
+                    .collect();
+            }
             (target, outcome)
         })
         .collect())

@@ -37,9 +37,6 @@ pub fn run(args: Args) -> ExitCode {
     let mut options = args.spec.options();
     let cache = super::stamp::cache(args.no_cache);
     if let Some(summary) = super::stamp::fresh(cache.as_ref(), &options, &args.crds.crds, &args.out) {
-        for _ in 0..summary.targets {
-            printer.diagnostics(&[], &Default::default());
-        }
         printer.note(&up_to_date(summary.files, &args.out));
         return ExitCode::SUCCESS;
     }
@@ -55,18 +52,13 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(FINDINGS);
         }
     };
-    let mut code = 0u8;
-    for (_, outcome) in &build.targets {
-        printer.diagnostics(&outcome.diagnostics, &outcome.sources);
-        if outcome.output.is_none() {
-            code = code.max(exit_code(&outcome.diagnostics));
-        }
-    }
-    if let Some(Err(diags)) = build.gitops.as_ref().map(|g| &g.result) {
-        let sources = build.gitops.as_ref().map(|g| &g.sources);
-        printer.diagnostics(diags, sources.unwrap_or(&Sources::new()));
-        code = code.max(exit_code(diags));
-    }
+    let report = build.report();
+    printer.diagnostics(&report.diagnostics, &report.sources);
+    let mut code = if build.complete() {
+        0
+    } else {
+        exit_code(&report.diagnostics)
+    };
     let mut trees = Vec::new();
     for t in build.trees(&args.out) {
         match t.dir {

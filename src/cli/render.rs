@@ -1,11 +1,11 @@
 //! `gatewright render`: write one kustomize root per environment, or print
 //! one environment as a YAML stream.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use gatewright::diagnostic::Diagnostic;
-use gatewright::driver::{Build, Destination, Outcome, Target};
+use gatewright::driver::{Destination, Outcome, Target};
 use gatewright::emit;
 use gatewright::source::Sources;
 
@@ -73,20 +73,19 @@ pub fn run(args: Args) -> ExitCode {
     let Some(out) = &args.out else {
         return ExitCode::from(FAILURE);
     };
-    let mut code = 0u8;
-    for (_, outcome) in &build.targets {
-        printer.diagnostics(&outcome.diagnostics, &outcome.sources);
-        if outcome.output.is_none() {
-            code = code.max(exit_code(&outcome.diagnostics));
-        }
+    let report = build.report();
+    printer.diagnostics(&report.diagnostics, &report.sources);
+    if !build.complete() {
+        return ExitCode::from(exit_code(&report.diagnostics));
     }
-    if code != 0 {
-        return ExitCode::from(code);
+    let trees = build.trees(out);
+    if let Some(Destination {
+        dir: Err(d), sources, ..
+    }) = trees.iter().find(|t| t.gitops)
+    {
+        printer.diagnostics(std::slice::from_ref(d), sources);
+        return ExitCode::from(exit_code(std::slice::from_ref(d)));
     }
-    let trees = match checked_trees(&build, out, &printer) {
-        Ok(trees) => trees,
-        Err(code) => return ExitCode::from(code),
-    };
     let Some(writes) = prepare_all(trees, &printer) else {
         return ExitCode::from(FAILURE);
     };
@@ -173,25 +172,6 @@ struct Write<'a> {
     shown: PathBuf,
     /// The note's verb and noun (one, many): `("rendered", "file", "files")`.
     what: (&'static str, &'static str, &'static str),
-}
-
-/// The trees to write, once the GitOps objects generated and their folder
-/// is known: else the reasons printed, and the exit code.
-fn checked_trees<'a>(build: &'a Build, out: &Path, printer: &Printer) -> Result<Vec<Destination<'a>>, u8> {
-    if let Some(Err(diags)) = build.gitops.as_ref().map(|g| &g.result) {
-        let sources = build.gitops.as_ref().map(|g| &g.sources);
-        printer.diagnostics(diags, sources.unwrap_or(&Sources::new()));
-        return Err(exit_code(diags));
-    }
-    let trees = build.trees(out);
-    if let Some(Destination {
-        dir: Err(d), sources, ..
-    }) = trees.iter().find(|t| t.gitops)
-    {
-        printer.diagnostics(std::slice::from_ref(d), sources);
-        return Err(exit_code(std::slice::from_ref(d)));
-    }
-    Ok(trees)
 }
 
 /// Check every tree before writing any, taking every output's lock: `None`

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Options, Outcome, Target, compile_targets};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Report};
 use crate::emit::Tree;
 use crate::gitops::{self, EnvInput, Folder, Generated};
 use crate::source::Sources;
@@ -63,6 +63,17 @@ impl Build {
             })
         });
         envs.chain(objects).collect()
+    }
+
+    /// Every finding of the build, each once with the environments it holds
+    /// in ([`crate::diagnostic::merge`]): the targets', then the GitOps objects'.
+    pub fn report(&self) -> Report {
+        let envs = self.targets.iter().map(|(_, o)| (o.diagnostics.as_slice(), &o.sources));
+        let objects = self
+            .gitops
+            .iter()
+            .filter_map(|g| Some((g.result.as_ref().err()?.as_slice(), &g.sources)));
+        crate::diagnostic::merge(envs.chain(objects))
     }
 
     /// Whether every target compiled and the GitOps objects (if any) generated.

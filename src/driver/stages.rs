@@ -273,6 +273,7 @@ fn apply_env_overlay(path: &std::path::Path, env: &str, spec: &mut Value, prov: 
             file,
             node,
             mount: String::new(),
+            kind: crate::load::LayerKind::Overlay,
         });
     }
 }
