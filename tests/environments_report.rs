@@ -228,3 +228,18 @@ fn diff_prints_a_broken_revisions_finding_once_with_its_environments() {
         .collect();
     assert_eq!(gw410, [("main:spec.yaml", vec!["dev", "prod"])], "once: {entries:?}");
 }
+
+#[test]
+fn a_crds_warning_of_every_environment_is_printed_once() {
+    let Some(data) = common::shared_data() else {
+        return;
+    };
+    let crds = data.join("gateway-api/v1.6.1/standard-install.yaml");
+    let dir = site(SPEC, DEV_MESH);
+    let crds = crds.display().to_string();
+    let out = run(dir.path(), &["render", ".", "--out", "out", "--crds", &crds]);
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches("warning[GW806]").count(), 1, "{text}");
+    assert!(text.contains("= in environments dev, prod"), "{text}");
+}

@@ -41,9 +41,10 @@ pub fn merge<'a>(parts: impl IntoIterator<Item = (&'a [Diagnostic], &'a Sources)
             };
             match seen.get(&key) {
                 Some(&at) => {
-                    for env in &d.environments {
-                        merged[at] = std::mem::replace(&mut merged[at], key.clone()).in_env(env);
-                    }
+                    let envs = &mut merged[at].environments;
+                    envs.extend(d.environments);
+                    envs.sort();
+                    envs.dedup();
                 }
                 None => {
                     seen.insert(key, merged.len());
