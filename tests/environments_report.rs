@@ -243,3 +243,39 @@ fn a_crds_warning_of_every_environment_is_printed_once() {
     assert_eq!(text.matches("warning[GW806]").count(), 1, "{text}");
     assert!(text.contains("= in environments dev, prod"), "{text}");
 }
+
+#[test]
+fn merge_compares_findings_by_file_content_not_by_file_id() {
+    use gatewright::diagnostic::{Diagnostic, merge};
+    use gatewright::source::Sources;
+    let text = "a: 1\nb: 2\n".to_string();
+    // `dev` read one more file first, so the spec has another id there.
+    let mut dev = Sources::new();
+    dev.add_named("overlays/dev.yaml", "b: 3\n".into());
+    let dev_spec = dev.add_named("spec.yaml", text.clone());
+    let mut prod = Sources::new();
+    let prod_spec = prod.add_named("spec.yaml", text.clone());
+    // `stage` read a file of the same name with other text: never the same place.
+    let mut stage = Sources::new();
+    let stage_spec = stage.add_named("spec.yaml", "a: 1\nb: 9\n".into());
+    let finding = |sources: &Sources, file, env: &str| {
+        Diagnostic::warning("GW410", "the same words")
+            .at(Some(sources.loc_at(file, 2, 4)))
+            .in_env(env)
+    };
+    let (d, p, s) = (
+        [finding(&dev, dev_spec, "dev")],
+        [finding(&prod, prod_spec, "prod")],
+        [finding(&stage, stage_spec, "stage")],
+    );
+    let report = merge([(&d[..], &dev), (&p[..], &prod), (&s[..], &stage)]);
+    let envs: Vec<Vec<String>> = report.diagnostics.iter().map(|d| d.environments.clone()).collect();
+    assert_eq!(
+        envs,
+        [vec!["dev".to_string(), "prod".to_string()], vec!["stage".to_string()]]
+    );
+    for d in &report.diagnostics {
+        let loc = d.loc.as_ref().expect("located");
+        assert_eq!(report.sources.name(loc.file), "spec.yaml");
+    }
+}
