@@ -63,6 +63,7 @@ fn parse(path: &Path) -> (Sources, Provenance, serde_json::Value) {
             file,
             node,
             mount: String::new(),
+            kind: load::LayerKind::Spec,
         });
     }
     let mut spec = serde_json::Value::Object(load::merge_fragments(&prov, &mut diags));

@@ -9,7 +9,10 @@ use serde::Serialize;
 
 use crate::source::{Loc, Sources};
 
+mod environments;
 mod visible;
+
+pub use environments::{Report, merge};
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -22,7 +25,7 @@ pub enum Severity {
 }
 
 /// One finding, tied to the spec line that caused it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     /// Stable code, e.g. `GW201` (see `docs/diagnostics.md`).
     pub code: &'static str,
@@ -38,6 +41,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Other places that matter (e.g. the first definition of a duplicate).
     pub related: Vec<(Loc, String)>,
+    /// The environments the finding holds in, sorted; empty for a spec
+    /// without environments (or a finding that belongs to none).
+    pub environments: Vec<String>,
 }
 
 impl Diagnostic {
@@ -60,6 +66,7 @@ impl Diagnostic {
             spec_path: None,
             help: None,
             related: Vec::new(),
+            environments: Vec::new(),
         }
     }
 
@@ -85,6 +92,14 @@ impl Diagnostic {
     pub fn related(mut self, loc: Option<Loc>, note: impl Into<String>) -> Self {
         if let Some(loc) = loc {
             self.related.push((loc, note.into()));
+        }
+        self
+    }
+
+    /// Tie the finding to an environment (once; the list stays sorted).
+    pub fn in_env(mut self, env: &str) -> Self {
+        if let Err(at) = self.environments.binary_search_by(|e| e.as_str().cmp(env)) {
+            self.environments.insert(at, env.to_string());
         }
         self
     }
@@ -238,10 +253,23 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<crate::source::FileId> {
         labels.push(Label::secondary(loc.file, loc.range.clone()).with_message(note));
     }
     cs = cs.with_labels(labels);
-    if let Some(help) = &d.help {
-        cs = cs.with_notes(vec![format!("help: {help}")]);
+    let mut notes = Vec::new();
+    if let Some(envs) = environments_note(&d.environments) {
+        notes.push(envs);
     }
-    cs
+    if let Some(help) = &d.help {
+        notes.push(format!("help: {help}"));
+    }
+    cs.with_notes(notes)
+}
+
+/// `in environment dev`, `in environments dev, prod`; `None` for none.
+pub fn environments_note(envs: &[String]) -> Option<String> {
+    match envs {
+        [] => None,
+        [one] => Some(format!("in environment {one}")),
+        many => Some(format!("in environments {}", many.join(", "))),
+    }
 }
 
 /// A JSON pointer as a dotted spec path: `/apps/pets/routes/a` -> `apps.pets.routes.a`.
@@ -256,29 +284,67 @@ pub fn dotted(pointer: &str) -> String {
 
 /// The machine-readable form of one diagnostic (`--format json`).
 #[derive(Serialize)]
-pub struct JsonDiagnostic<'a> {
-    code: &'a str,
+pub struct JsonDiagnostic {
+    code: Option<&'static str>,
     severity: Severity,
-    message: &'a str,
-    file: Option<&'a str>,
+    message: String,
+    file: Option<String>,
     line: Option<u32>,
     column: Option<u32>,
-    spec_path: Option<&'a str>,
-    help: Option<&'a str>,
+    spec_path: Option<String>,
+    help: Option<String>,
+    environments: Vec<String>,
+    related: Vec<JsonRelated>,
 }
 
-impl<'a> JsonDiagnostic<'a> {
-    /// Borrow a diagnostic for serialization.
-    pub fn new(d: &'a Diagnostic, sources: &'a Sources) -> Self {
+/// Another place a diagnostic points at, in `--format json`.
+#[derive(Serialize)]
+struct JsonRelated {
+    file: String,
+    line: u32,
+    column: u32,
+    message: String,
+}
+
+impl JsonDiagnostic {
+    /// A diagnostic's entry, its file named from `sources`.
+    pub fn new(d: &Diagnostic, sources: &Sources) -> Self {
         Self {
-            code: d.code,
+            code: Some(d.code),
             severity: d.severity,
-            message: &d.message,
-            file: d.loc.as_ref().map(|l| sources.name(l.file)),
+            message: d.message.clone(),
+            file: d.loc.as_ref().map(|l| sources.name(l.file).to_string()),
             line: d.loc.as_ref().map(|l| l.line),
             column: d.loc.as_ref().map(|l| l.col),
-            spec_path: d.spec_path.as_deref(),
-            help: d.help.as_deref(),
+            spec_path: d.spec_path.clone(),
+            help: d.help.clone(),
+            environments: d.environments.clone(),
+            related: d
+                .related
+                .iter()
+                .map(|(loc, message)| JsonRelated {
+                    file: sources.name(loc.file).to_string(),
+                    line: loc.line,
+                    column: loc.col,
+                    message: message.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// An error that belongs to no file and has no code (a usage problem).
+    pub fn plain_error(message: &str) -> Self {
+        Self {
+            code: None,
+            severity: Severity::Error,
+            message: message.to_string(),
+            file: None,
+            line: None,
+            column: None,
+            spec_path: None,
+            help: None,
+            environments: Vec::new(),
+            related: Vec::new(),
         }
     }
 }

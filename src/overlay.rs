@@ -131,6 +131,7 @@ pub fn apply_profiles(spec: &mut Value, prov: &mut Provenance, sources: &mut Sou
             file: base_file(sources, profile),
             node: base,
             mount: format!("/gateways/{}", crate::load::escape_token(name)),
+            kind: crate::load::LayerKind::Profile,
         });
     }
 }

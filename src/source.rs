@@ -81,6 +81,30 @@ impl Sources {
         FileId(self.files.len() - 1)
     }
 
+    /// Add the files of `other` that are not here yet (same name and text):
+    /// the id here of each file of `other`, indexed by its id there.
+    pub fn absorb(&mut self, other: &Sources) -> Vec<FileId> {
+        let mut known: std::collections::HashMap<(&str, &str), FileId> = std::collections::HashMap::new();
+        let mut added = Vec::new();
+        for (id, f) in self.iter() {
+            known.entry((f.name.as_str(), f.text.as_str())).or_insert(id);
+        }
+        let ids = other
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match known.get(&(f.name.as_str(), f.text.as_str())) {
+                Some(id) => *id,
+                None => {
+                    added.push(i);
+                    FileId(self.files.len() + added.len() - 1)
+                }
+            })
+            .collect();
+        self.files.extend(added.into_iter().map(|i| other.files[i].clone()));
+        ids
+    }
+
     /// The file with this id.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0]

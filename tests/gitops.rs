@@ -35,7 +35,7 @@ fn gitops_tree(spec: &Path) -> Tree {
     for (_, o) in &targets {
         assert!(!o.has_errors(), "{:?}", o.diagnostics);
     }
-    gatewright::gitops::generate_for(&targets)
+    gatewright::driver::gitops_objects(&targets)
         .expect("a gitops section")
         .result
         .expect("generates")
@@ -208,7 +208,7 @@ fn two_objects_with_one_name_are_refused() {
     );
     std::fs::write(dir.path().join("gatewright.yaml"), spec).expect("spec");
     let targets = compile_all(dir.path());
-    let result = gatewright::gitops::generate_for(&targets).expect("gitops").result;
+    let result = gatewright::driver::gitops_objects(&targets).expect("gitops").result;
     let errors = result.expect_err("namespace `api-crds` is named like the CRDs Kustomization");
     assert_eq!(errors.iter().map(|d| d.code).collect::<Vec<_>>(), ["GW609"]);
     assert!(errors[0].message.contains("gateway-api-crds"), "{}", errors[0].message);

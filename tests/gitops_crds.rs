@@ -59,7 +59,7 @@ fn generated_objects(spec_dir: &std::path::Path) -> Vec<(String, Value)> {
         ..Default::default()
     })
     .expect("plan");
-    let tree = gatewright::gitops::generate_for(&targets)
+    let tree = gatewright::driver::gitops_objects(&targets)
         .expect("gitops section")
         .result
         .expect("generates");

@@ -53,7 +53,7 @@ fn trees(spec: &Path) -> (Vec<Tree>, Tree) {
                 .clone()
         })
         .collect();
-    let gitops = gatewright::gitops::generate_for(&targets)
+    let gitops = gatewright::driver::gitops_objects(&targets)
         .expect("a gitops section")
         .result
         .expect("generates");
@@ -277,7 +277,7 @@ fn an_overlay_cannot_change_the_groups() {
     );
     std::fs::write(dir.path().join("overlays/prod.yaml"), "gitops: { groups: 8 }\n").expect("overlay");
     let targets = compile_all(dir.path());
-    let errors = gatewright::gitops::generate_for(&targets)
+    let errors = gatewright::driver::gitops_objects(&targets)
         .expect("a gitops section")
         .result
         .expect_err("refused");

@@ -83,7 +83,7 @@ fn gitops_trees() -> Vec<(String, Option<String>, gatewright::emit::Tree)> {
             ..Default::default()
         })
         .expect("plan");
-        if let Some(generated) = gatewright::gitops::generate_for(&targets) {
+        if let Some(generated) = gatewright::driver::gitops_objects(&targets) {
             let tree = generated.result.expect("GitOps objects generate");
             out.push((name, Some("_gitops".to_string()), tree));
         }

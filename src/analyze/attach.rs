@@ -75,8 +75,8 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                         format!("`{}`: from {from}", l.name)
                     })
                     .collect();
-                diags.push(
-                    cx.err(
+                let d = cx
+                    .err(
                         "GW411",
                         &r.origin,
                         format!(
@@ -87,8 +87,11 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                     .help(format!(
                         "listeners {}; set the gateway's `allowedRoutes` to `{{from: All}}` or `{{from: Selector}}` (gatewright labels the namespaces)",
                         policies.join(", ")
-                    )),
-                );
+                    ));
+                diags.push(serving.iter().fold(d, |d, l| {
+                    let what = format!("listener `{}` `allowedRoutes`", l.name);
+                    cx.set_by(d, &format!("{}/allowedRoutes", l.origin), &what)
+                }));
             }
             for (i, h) in r.hostnames.iter().enumerate() {
                 if !listeners.iter().any(|l| accepts(l, h)) && !model.allow.allows("GW410", &r.origin) {
@@ -101,8 +104,8 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                         .iter()
                         .map(|l| l.hostname.clone().unwrap_or_else(|| "(any)".into()))
                         .collect();
-                    diags.push(
-                        cx.err(
+                    let d = cx
+                        .err(
                             "GW410",
                             &ptr,
                             format!(
@@ -114,8 +117,11 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                         .help(format!(
                             "the listeners accept {}; the gateway would never serve this hostname",
                             hosts.join(", ")
-                        )),
-                    );
+                        ));
+                    diags.push(listeners.iter().fold(d, |d, l| {
+                        let what = format!("listener `{}` hostname", l.name);
+                        cx.set_by(d, &format!("{}/hostname", l.origin), &what)
+                    }));
                 }
             }
         }

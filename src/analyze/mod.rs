@@ -42,6 +42,20 @@ impl Context<'_> {
             .at(self.prov.locate(pointer))
             .path(pointer.to_string())
     }
+
+    /// `d`, also pointing at the overlay or profile line that set the value
+    /// at `pointer` (`what`), when one did: the finding depends on it.
+    pub(crate) fn set_by(&self, d: Diagnostic, pointer: &str, what: &str) -> Diagnostic {
+        let Some((loc, kind)) = self.prov.set_by(pointer) else {
+            return d;
+        };
+        let by = match kind {
+            crate::load::LayerKind::Profile => "the gateway's profile",
+            _ => "the overlay",
+        };
+        let at = format!("{}:{}:{}", self.sources.name(loc.file), loc.line, loc.col);
+        d.related(Some(loc), format!("{what} set by {by} ({at})"))
+    }
 }
 
 /// The model's objects by name, built once, so that checks run per route

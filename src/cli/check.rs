@@ -37,9 +37,6 @@ pub fn run(args: Args) -> ExitCode {
     let mut options = args.spec.options();
     let cache = super::stamp::cache(args.no_cache);
     if let Some(summary) = super::stamp::fresh(cache.as_ref(), &options, &args.crds.crds, &args.out) {
-        for _ in 0..summary.targets {
-            printer.diagnostics(&[], &Default::default());
-        }
         printer.note(&up_to_date(summary.files, &args.out));
         return ExitCode::SUCCESS;
     }
@@ -48,38 +45,26 @@ pub fn run(args: Args) -> ExitCode {
         Ok(crds) => crds,
         Err(code) => return code,
     };
-    let compiled = match gatewright::driver::compile_targets(&options) {
-        Ok(t) => t,
+    let build = match gatewright::driver::build(&options) {
+        Ok(b) => b,
         Err(d) => {
             printer.diagnostics(&[d], &Default::default());
             return ExitCode::from(FINDINGS);
         }
     };
-    let mut code = 0u8;
+    let report = build.report();
+    printer.diagnostics(&report.diagnostics, &report.sources);
+    let mut code = if build.complete() {
+        0
+    } else {
+        exit_code(&report.diagnostics)
+    };
     let mut trees = Vec::new();
-    for (target, outcome) in &compiled {
-        printer.diagnostics(&outcome.diagnostics, &outcome.sources);
-        match &outcome.output {
-            Some(c) => match target.out_dir(&args.out) {
-                Ok(dir) => trees.push((&c.tree, dir, &outcome.sources)),
-                Err(d) => {
-                    printer.diagnostics(std::slice::from_ref(&d), &outcome.sources);
-                    code = FAILURE;
-                }
-            },
-            None => code = code.max(exit_code(&outcome.diagnostics)),
-        }
-    }
-    let generated = gatewright::gitops::generate_for(&compiled);
-    if let Some(g) = &generated {
-        match (&g.result, gatewright::gitops::objects_dir(&args.out, &g.settings)) {
-            (Ok(tree), Ok(dir)) => trees.push((tree, dir, &g.sources)),
-            (Err(diags), _) => {
-                printer.diagnostics(diags, &g.sources);
-                code = code.max(exit_code(diags));
-            }
-            (_, Err(d)) => {
-                printer.diagnostics(std::slice::from_ref(&d), &g.sources);
+    for t in build.trees(&args.out) {
+        match t.dir {
+            Ok(dir) => trees.push((t.tree, dir, t.sources)),
+            Err(d) => {
+                printer.diagnostics(std::slice::from_ref(&d), t.sources);
                 code = FAILURE;
             }
         }
@@ -91,7 +76,7 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(FAILURE);
     }
     if code == 0 {
-        super::stamp::record(recorder, &options, &args.crds.crds, &args.out, &compiled);
+        super::stamp::record(recorder, &options, &args.crds.crds, &args.out, &build);
     }
     if let Some(note) = closing_note(&args, code, files, blocked, !report.is_empty()) {
         printer.note(&note);

@@ -1,5 +1,6 @@
 //! Where the CLI prints: results on stdout, diagnostics and notes on stderr.
 
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -9,21 +10,26 @@ use gatewright::source::Sources;
 
 /// Prints results and diagnostics.
 pub struct Printer {
-    json: bool,
+    /// With `--format json`, every entry of the run, printed as one JSON
+    /// array on stderr when the printer is dropped (at the end of the run,
+    /// whichever way it ends).
+    json: Option<RefCell<Vec<JsonDiagnostic>>>,
 }
 
 impl Printer {
-    /// A printer; `json` prints diagnostics as one JSON array.
+    /// A printer; `json` prints diagnostics as one JSON array per run.
     pub fn new(json: bool) -> Self {
-        Self { json }
+        Self {
+            json: json.then(RefCell::default),
+        }
     }
 
     /// Print diagnostics on stderr (colour only on a terminal, and never with `NO_COLOR`).
     pub fn diagnostics(&self, diags: &[Diagnostic], sources: &Sources) {
-        if self.json {
-            let list: Vec<JsonDiagnostic> = diags.iter().map(|d| JsonDiagnostic::new(d, sources)).collect();
-            let text = serde_json::to_string_pretty(&list).unwrap_or_default();
-            let _ = writeln!(std::io::stderr(), "{text}");
+        if let Some(entries) = &self.json {
+            entries
+                .borrow_mut()
+                .extend(diags.iter().map(|d| JsonDiagnostic::new(d, sources)));
             return;
         }
         if diags.is_empty() {
@@ -33,14 +39,19 @@ impl Printer {
         let _ = diagnostic::render(&mut stderr, diags, sources, Style::Rich);
     }
 
-    /// A plain error line on stderr (for problems that belong to no file).
+    /// A plain error line on stderr (for problems that belong to no file);
+    /// with `--format json`, an entry of the array without a code.
     pub fn error(&self, text: &str) {
+        if let Some(entries) = &self.json {
+            entries.borrow_mut().push(JsonDiagnostic::plain_error(text));
+            return;
+        }
         let _ = writeln!(std::io::stderr(), "error: {text}");
     }
 
     /// A progress note on stderr.
     pub fn note(&self, text: &str) {
-        if !self.json {
+        if self.json.is_none() {
             let _ = writeln!(std::io::stderr(), "{text}");
         }
     }
@@ -56,9 +67,18 @@ impl Printer {
         match write(&mut out).and_then(|()| out.flush()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {e}");
+                self.error(&format!("cannot write to stdout: {e}"));
                 ExitCode::from(2)
             }
+        }
+    }
+}
+
+impl Drop for Printer {
+    fn drop(&mut self) {
+        if let Some(entries) = self.json.take() {
+            let text = serde_json::to_string_pretty(&entries.into_inner()).unwrap_or_default();
+            let _ = writeln!(std::io::stderr(), "{text}");
         }
     }
 }

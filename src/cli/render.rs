@@ -1,13 +1,13 @@
 //! `gatewright render`: write one kustomize root per environment, or print
 //! one environment as a YAML stream.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use gatewright::diagnostic::Diagnostic;
-use gatewright::driver::{Outcome, Target};
+use gatewright::driver::{Destination, Outcome, Target};
+use gatewright::emit;
 use gatewright::source::Sources;
-use gatewright::{emit, gitops};
 
 use super::output::Printer;
 use super::{CrdArgs, FAILURE, Format, FormatArgs, SpecArgs, exit_code};
@@ -56,45 +56,44 @@ pub fn run(args: Args) -> ExitCode {
     if args.argocd_plugin && options.env.is_none() {
         options.env = std::env::var(ARGOCD_ENV).ok().filter(|v| !v.is_empty());
     }
-    let compiled = match gatewright::driver::compile_targets(&options) {
-        Ok(t) => t,
+    let build = match gatewright::driver::build(&options) {
+        Ok(b) => b,
         Err(d) => {
             printer.diagnostics(&[d], &Default::default());
             return ExitCode::from(super::FINDINGS);
         }
     };
-    if args.stdout && compiled.len() > 1 {
-        printer.error(&several_environments(&compiled, args.argocd_plugin));
+    if args.stdout && build.targets.len() > 1 {
+        printer.error(&several_environments(&build.targets, args.argocd_plugin));
         return ExitCode::from(FAILURE);
     }
     if args.stdout {
-        return print_stream(&compiled, args.argocd_plugin, &printer);
+        return print_stream(&build.targets, args.argocd_plugin, &printer);
     }
     let Some(out) = &args.out else {
         return ExitCode::from(FAILURE);
     };
-    let mut code = 0u8;
-    for (_, outcome) in &compiled {
-        printer.diagnostics(&outcome.diagnostics, &outcome.sources);
-        if outcome.output.is_none() {
-            code = code.max(exit_code(&outcome.diagnostics));
-        }
+    let report = build.report();
+    printer.diagnostics(&report.diagnostics, &report.sources);
+    if !build.complete() {
+        return ExitCode::from(exit_code(&report.diagnostics));
     }
-    if code != 0 {
-        return ExitCode::from(code);
+    let trees = build.trees(out);
+    if let Some(Destination {
+        dir: Err(d), sources, ..
+    }) = trees.iter().find(|t| t.gitops)
+    {
+        printer.diagnostics(std::slice::from_ref(d), sources);
+        return ExitCode::from(exit_code(std::slice::from_ref(d)));
     }
-    let gitops = match gitops_tree(&compiled, out, &printer) {
-        Ok(g) => g,
-        Err(code) => return ExitCode::from(code),
-    };
-    let Some(writes) = prepare_all(&compiled, gitops.as_ref(), out, &printer) else {
+    let Some(writes) = prepare_all(trees, &printer) else {
         return ExitCode::from(FAILURE);
     };
     // Every tree is checked and every output locked: from here on only an I/O error stops the render.
     if !write_all(writes, &printer) {
         return ExitCode::from(FAILURE);
     }
-    super::stamp::record(recorder, &options, &args.crds.crds, out, &compiled);
+    super::stamp::record(recorder, &options, &args.crds.crds, out, &build);
     ExitCode::from(0)
 }
 
@@ -175,66 +174,31 @@ struct Write<'a> {
     what: (&'static str, &'static str, &'static str),
 }
 
-/// The GitOps objects of a spec with a `gitops:` section: their blueprint
-/// files, their tree, and the folder they go to.
-type Objects = (Sources, emit::Tree, PathBuf);
-
-fn gitops_tree(compiled: &[(Target, Outcome)], out: &Path, printer: &Printer) -> Result<Option<Objects>, u8> {
-    let Some(generated) = gitops::generate_for(compiled) else {
-        return Ok(None);
-    };
-    let tree = match generated.result {
-        Ok(tree) => tree,
-        Err(diags) => {
-            printer.diagnostics(&diags, &generated.sources);
-            return Err(exit_code(&diags));
-        }
-    };
-    match gitops::objects_dir(out, &generated.settings) {
-        Ok(dir) => Ok(Some((generated.sources, tree, dir))),
-        Err(d) => {
-            printer.diagnostics(std::slice::from_ref(&d), &generated.sources);
-            Err(exit_code(std::slice::from_ref(&d)))
-        }
-    }
-}
-
 /// Check every tree before writing any, taking every output's lock: `None`
 /// (with the reasons printed) when one cannot be written.
-fn prepare_all<'a>(
-    compiled: &'a [(Target, Outcome)],
-    gitops: Option<&'a Objects>,
-    out: &Path,
-    printer: &Printer,
-) -> Option<Vec<Write<'a>>> {
-    let envs = compiled.iter().filter_map(|(target, outcome)| {
-        let c = outcome.output.as_ref()?;
-        Some((
-            target.out_dir(out),
-            &c.tree,
-            &outcome.sources,
-            ("rendered", "file", "files"),
-        ))
-    });
-    let objects =
-        gitops.map(|(sources, tree, dir)| (Ok(dir.clone()), tree, sources, ("wrote", "GitOps file", "GitOps files")));
+fn prepare_all<'a>(trees: Vec<Destination<'a>>, printer: &Printer) -> Option<Vec<Write<'a>>> {
     let mut writes = Vec::new();
     let mut failed = false;
-    for (dir, tree, sources, what) in envs.chain(objects) {
-        let prepared = dir.and_then(|dir| {
+    for t in trees {
+        let what = if t.gitops {
+            ("wrote", "GitOps file", "GitOps files")
+        } else {
+            ("rendered", "file", "files")
+        };
+        let prepared = t.dir.and_then(|dir| {
             emit::refuse_spec_files(&dir)?;
-            emit::prepare(tree, &dir).map(|p| (p, dir))
+            emit::prepare(t.tree, &dir).map(|p| (p, dir))
         });
         match prepared {
             Ok((pending, shown)) => writes.push(Write {
                 pending,
-                files: tree.files.len(),
-                sources,
+                files: t.tree.files.len(),
+                sources: t.sources,
                 shown,
                 what,
             }),
             Err(d) => {
-                printer.diagnostics(std::slice::from_ref(&d), sources);
+                printer.diagnostics(std::slice::from_ref(&d), t.sources);
                 failed = true;
             }
         }

@@ -77,21 +77,22 @@ pub fn compile(base: &Options, at: &At<'_>, printer: &Printer) -> Result<Side, u
     opts.spec = root.join(at.rel);
     let prefix = at.rev.map(|r| format!("{r}:")).unwrap_or_default();
     let compiled = gatewright::driver::compile_targets(&opts).map_err(|d| fail(relabel_diag(d, &root, &prefix)))?;
-    let (mut broken, mut failed) = (false, Vec::new());
+    let mut failed = Vec::new();
+    let mut relabeled = Vec::new();
     let mut targets = BTreeMap::new();
     for (target, outcome) in compiled {
         if outcome.has_errors() {
-            if let Some(env) = &target.env {
-                printer.note(&format!("at {}, environment `{env}`:", at.label()));
-            }
-            let (sources, diags) = relabel(&outcome, &root, &prefix);
-            printer.diagnostics(&diags, &sources);
-            broken = true;
+            relabeled.push(relabel(&outcome, &root, &prefix));
             failed.extend(target.env.clone());
         }
         targets.insert(target.env, outcome);
     }
-    if broken {
+    if !relabeled.is_empty() {
+        if !failed.is_empty() {
+            printer.note(&format!("at {}:", at.label()));
+        }
+        let report = gatewright::diagnostic::merge(relabeled.iter().map(|(s, d)| (d.as_slice(), s)));
+        printer.diagnostics(&report.diagnostics, &report.sources);
         return Err(fail(does_not_compile(&at.label(), &failed)));
     }
     Ok(Side { targets, root })

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gatewright::driver::{Outcome, Target};
+use gatewright::driver::Build;
 use gatewright::stamp::{Cache, Freshness, Key, Recorder, Summary, Watch};
 
 /// The stamp cache, unless `--no-cache` or `GATEWRIGHT_NO_CACHE` disables it.
@@ -26,45 +26,30 @@ pub fn fresh(cache: Option<&Cache>, options: &gatewright::Options, crds: &[PathB
 /// Record the stamp after a render wrote the trees, or a full check found
 /// them up to date; only when no target printed a finding (the fast path
 /// prints none). Failures are ignored: the next check is a full one.
-pub fn record(
-    recorder: Option<Recorder>,
-    options: &gatewright::Options,
-    crds: &[PathBuf],
-    out: &Path,
-    compiled: &[(Target, Outcome)],
-) {
+pub fn record(recorder: Option<Recorder>, options: &gatewright::Options, crds: &[PathBuf], out: &Path, build: &Build) {
     let Some(recorder) = recorder else { return };
-    if compiled
-        .iter()
-        .any(|(_, o)| !o.diagnostics.is_empty() || o.output.is_none())
-    {
+    if !build.complete() || build.targets.iter().any(|(_, o)| !o.diagnostics.is_empty()) {
         return;
     }
     let mut watch = Watch::new(options, crds);
-    let mut files = 0;
-    for (target, outcome) in compiled {
+    for (_, outcome) in &build.targets {
         watch.add_outcome(outcome);
-        let Ok(dir) = target.out_dir(out) else { return };
-        watch.add_tree(&dir);
-        files += outcome.output.as_ref().map_or(0, |c| c.tree.files.len());
     }
-    if let Some(generated) = gatewright::gitops::generate_for(compiled) {
-        let (Ok(tree), Ok(dir)) = (
-            &generated.result,
-            gatewright::gitops::objects_dir(out, &generated.settings),
-        ) else {
-            return;
-        };
-        watch.add_sources(&generated.sources);
+    let mut files = 0;
+    for t in build.trees(out) {
+        let Ok(dir) = t.dir else { return };
+        if t.gitops {
+            watch.add_sources(t.sources);
+        }
         watch.add_tree(&dir);
-        files += tree.files.len();
+        files += t.tree.files.len();
     }
     let Some(key) = Key::new(options, crds, out) else {
         return;
     };
     let summary = Summary {
         files,
-        targets: compiled.len(),
+        targets: build.targets.len(),
     };
     recorder.finish(key, &watch, summary);
 }

@@ -26,7 +26,7 @@ pub fn check_site(site: &Site) -> (Model, Vec<Diagnostic>) {
         let mut cx = resolve::Context {
             prov: &prov,
             sources: &mut sources,
-            gateway_api_version: super::target_version(&site),
+            gateway_api_version: super::stages::target_version(&site),
             preloaded: Default::default(),
             manifests_under: None,
             allow: Default::default(),

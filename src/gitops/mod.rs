@@ -338,30 +338,15 @@ pub struct Generated {
     pub result: Result<Tree, Vec<Diagnostic>>,
 }
 
-/// Generate the GitOps tree from compiled targets ([`crate::driver::compile_targets`]),
-/// with the blueprints the first target used (`--blueprints`, else the spec's
-/// `blueprints:`): `None` when the spec has no `gitops:` section or a target did not compile.
-pub fn generate_for(targets: &[(crate::driver::Target, crate::driver::Outcome)]) -> Option<Generated> {
-    let compiled: Vec<_> = targets
-        .iter()
-        .map(|(target, outcome)| Some((target, outcome.output.as_ref()?)))
-        .collect::<Option<_>>()?;
-    let trees: Vec<Vec<Folder>> = compiled.iter().map(|(_, c)| folders(&c.tree, &c.model)).collect();
-    let mut envs = Vec::new();
-    for ((target, compiled), folders) in compiled.iter().zip(&trees) {
-        envs.push(EnvInput {
-            env: target.env.as_deref(),
-            settings: compiled.gitops.as_ref()?,
-            gateway_api_version: &compiled.model.gateway_api_version,
-            folders,
-        });
-    }
+/// Generate the GitOps tree of every environment (in plan order) with the
+/// blueprints of `blueprints` (the built-in ones without): `None` without
+/// environments.
+pub fn generate_with(envs: &[EnvInput<'_>], blueprints: Option<&std::path::Path>) -> Option<Generated> {
     let settings = envs.first()?.settings.clone();
     let mut sources = Sources::new();
-    let blueprints = compiled.first().and_then(|(_, c)| c.blueprints.as_deref());
     let result = Blueprints::load(blueprints, &mut sources)
         .map_err(|d| vec![d])
-        .and_then(|bp| generate(&envs, &bp, &sources));
+        .and_then(|bp| generate(envs, &bp, &sources));
     Some(Generated {
         sources,
         settings,

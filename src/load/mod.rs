@@ -13,7 +13,7 @@ mod spec_dir;
 
 pub use files::{SpecFiles, find_spec_files};
 pub use fragments::{escape as escape_token, is_foreign_document, merge_fragments};
-pub use provenance::{Layer, Provenance, to_loc};
+pub use provenance::{Layer, LayerKind, Provenance, to_loc};
 pub use read::{OUTPUT_FILE_LIMIT, read_head, read_limited, read_text_limited};
 pub use spec_dir::{MIXED_FILE, read_spec};
 

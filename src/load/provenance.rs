@@ -16,6 +16,19 @@ pub struct Layer {
     pub node: Node,
     /// Where the document sits in the merged spec.
     pub mount: String,
+    /// What kind of document it is.
+    pub kind: LayerKind,
+}
+
+/// Where a layer of the merged spec came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerKind {
+    /// A spec file.
+    Spec,
+    /// A gateway's built-in profile (under the spec).
+    Profile,
+    /// An environment overlay (over the spec).
+    Overlay,
 }
 
 /// The layers of a merged spec, lowest first; later layers win.
@@ -62,6 +75,27 @@ impl Provenance {
     /// falling back to the value's location.
     pub fn locate_key(&self, pointer: &str) -> Option<Loc> {
         self.find(pointer, true)
+    }
+
+    /// Where the value at exactly `pointer` was set, when an overlay or a
+    /// profile set it rather than a spec file: findings about a value built
+    /// from it point there too (`set by overlays/dev.yaml:4:7`).
+    pub fn set_by(&self, pointer: &str) -> Option<(Loc, LayerKind)> {
+        let index = self
+            .index
+            .get_or_init(|| self.layers.iter().map(|l| index_layer(&l.node)).collect());
+        for (layer, index) in self.layers.iter().zip(index).rev() {
+            let Some(rel) = relative(pointer, &layer.mount) else {
+                continue;
+            };
+            if let Some((node, _)) = walk(&layer.node, rel, index) {
+                return (layer.kind != LayerKind::Spec).then(|| (to_loc(layer.file, node.span), layer.kind));
+            }
+            if replaces(&layer.node, rel, index) {
+                return None;
+            }
+        }
+        None
     }
 
     fn find(&self, pointer: &str, key: bool) -> Option<Loc> {
@@ -215,6 +249,7 @@ mod tests {
             file,
             node,
             mount: String::new(),
+            kind: LayerKind::Spec,
         }
     }
 
@@ -253,6 +288,7 @@ mod tests {
             file: FileId(0),
             node,
             mount: String::new(),
+            kind: LayerKind::Spec,
         });
         let line = |p: &str| prov.locate(p).map(|l| (l.line, l.col));
         assert_eq!(line("/apps/app-0/manifests/1"), Some((3, 25)));

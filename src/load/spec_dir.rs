@@ -51,6 +51,7 @@ pub fn read_spec(files: &SpecFiles, sources: &mut Sources, diags: &mut Diagnosti
                 file,
                 node,
                 mount: String::new(),
+                kind: crate::load::LayerKind::Spec,
             });
         }
     }
