@@ -14,14 +14,12 @@ use crate::normalize::Document;
 use crate::render::{self, Blueprints};
 use crate::source::Sources;
 use crate::spec::Site;
+use crate::version::{DEFAULT_GATEWAY_API, Version};
 use crate::{analyze, normalize, overlay, resolve, schema};
 
 mod plan;
 
 pub use plan::{Target, plan};
-
-/// Gateway API version the output targets when no profile names one.
-pub const DEFAULT_GATEWAY_API: &str = "v1.1.0";
 
 /// What to compile.
 #[derive(Debug, Clone, Default)]
@@ -408,23 +406,6 @@ fn spec_blueprints(site: &Site, prov: &Provenance, sources: &Sources) -> Result<
     )
 }
 
-/// Whether `v` reads as a Gateway API release version, `vMAJOR.MINOR.PATCH`.
-pub fn is_version(v: &str) -> bool {
-    let parts: Vec<&str> = v.strip_prefix('v').unwrap_or("").split('.').collect();
-    parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// Order of two versions (`v1.10.0` after `v1.9.0`).
-pub fn version_key(v: &str) -> Vec<u32> {
-    v.trim_start_matches('v')
-        .split('.')
-        .map(|p| p.parse().unwrap_or(0))
-        .collect()
-}
-
 /// The newest Gateway API version any gateway's profile, or the spec's
 /// `gatewayApi`, targets.
 fn target_version(site: &Site) -> String {
@@ -433,6 +414,6 @@ fn target_version(site: &Site) -> String {
         .filter_map(|g| g.profile.as_deref())
         .filter_map(overlay::profile_target)
         .chain(site.gateway_api.clone())
-        .max_by_key(|v| version_key(v))
+        .max_by_key(|v| Version::parse(v))
         .unwrap_or_else(|| DEFAULT_GATEWAY_API.to_string())
 }

@@ -29,6 +29,7 @@ pub mod source;
 pub mod spec;
 pub mod stamp;
 pub mod validate;
+pub mod version;
 pub mod yaml;
 
 pub use driver::{Compiled, Options, Outcome, compile};
