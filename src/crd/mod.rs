@@ -32,12 +32,14 @@ mod cost;
 mod decode;
 mod defaults;
 mod error;
+mod eval;
 mod functions;
 mod kinds;
 mod lists;
 mod load;
 mod metadata;
 mod node;
+mod pointer;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -246,7 +248,7 @@ impl CrdVersion {
                 rule: Rule::CelNotEvaluated,
             });
         } else {
-            out.extend(cel::violations(&self.node, &object));
+            out.extend(eval::violations(&self.node, &object));
         }
         out.sort();
         out.dedup();
