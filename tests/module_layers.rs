@@ -1,5 +1,6 @@
 //! Imports point one way: no cycle between the top-level modules of `src/`,
-//! nor between the files of one module.
+//! nor between the files of one module. And the library boundary is held by
+//! lints, which only the binary (`src/main.rs`, `src/cli/`) may lift.
 //!
 //! The edges are read from the source text: `use` trees (with `{...}` groups,
 //! `self`, `super` and globs), and `crate::`/`super::`/`self::` paths in code.
@@ -102,6 +103,95 @@ fn the_reader_sees_groups_paths_and_super() {
         "z::g",
     ];
     assert_eq!(seen, expected);
+}
+
+/// What only the binary may do: print, exit, and (once) use `unsafe`.
+const BINARY_ONLY: &[&str] = &[
+    "clippy::print_stdout",
+    "clippy::print_stderr",
+    "clippy::exit",
+    "clippy::disallowed_methods",
+    "unsafe_code",
+];
+
+#[test]
+fn the_library_may_not_print_exit_or_use_unsafe() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).unwrap_or_default();
+    let lib = lint_levels(&read("src/lib.rs"));
+    for lint in BINARY_ONLY.iter().filter(|l| l.starts_with("clippy::")) {
+        assert!(
+            lib.contains(&("deny".into(), lint.to_string())),
+            "src/lib.rs does not deny {lint}"
+        );
+    }
+    let cargo = read("Cargo.toml");
+    let rust_lints = cargo
+        .split("[lints.rust]")
+        .nth(1)
+        .and_then(|s| s.split("\n[").next())
+        .unwrap_or_default();
+    assert!(
+        rust_lints.lines().any(|l| l.trim() == "unsafe_code = \"deny\""),
+        "Cargo.toml does not deny unsafe_code"
+    );
+    let clippy = read("clippy.toml");
+    for path in [
+        "std::io::stdout",
+        "std::io::stderr",
+        "std::process::exit",
+        "std::process::abort",
+    ] {
+        assert!(
+            clippy.contains(&format!("path = \"{path}\"")),
+            "clippy.toml does not disallow {path}"
+        );
+    }
+    let pinned = cargo
+        .lines()
+        .find(|l| l.starts_with("libmimalloc-sys "))
+        .unwrap_or_default();
+    assert!(
+        pinned.contains("version = \"="),
+        "libmimalloc-sys is not pinned exactly: {pinned}"
+    );
+    for file in source_files()
+        .iter()
+        .filter(|f| f.rel != "src/main.rs" && !f.rel.starts_with("src/cli/"))
+    {
+        let text = read(&file.rel);
+        for (level, lint) in lint_levels(&text) {
+            let lifted = matches!(level.as_str(), "allow" | "expect" | "warn");
+            assert!(
+                !(lifted && BINARY_ONLY.contains(&lint.as_str())),
+                "{} lifts {lint} ({level})",
+                file.rel
+            );
+        }
+    }
+}
+
+/// Every `#[level(lint, ...)]` and `#![level(...)]` in `text`, as `(level, lint)`.
+fn lint_levels(text: &str) -> Vec<(String, String)> {
+    let tokens = tokens(text);
+    let mut out = Vec::new();
+    for (i, (level, _)) in tokens.iter().enumerate() {
+        let opens = tokens.get(i + 1).is_some_and(|t| t.0 == "(");
+        let after_bracket = i > 0 && tokens[i - 1].0 == "[";
+        if !opens || !after_bracket || !matches!(level.as_str(), "allow" | "expect" | "warn" | "deny" | "forbid") {
+            continue;
+        }
+        let mut lint = String::new();
+        for (t, _) in tokens[i + 2..].iter().take_while(|t| t.0 != ")") {
+            if t == "," {
+                out.push((level.clone(), std::mem::take(&mut lint)));
+            } else {
+                lint.push_str(t);
+            }
+        }
+        out.push((level.clone(), lint));
+    }
+    out
 }
 
 /// One `.rs` file of `src/`: its module path and the paths it names.
