@@ -86,7 +86,7 @@ fn resolve_site(site: &mut Site, prov: &Provenance, sources: &mut Sources) -> Mo
     let mut cx = resolve::Context {
         prov,
         sources,
-        gateway_api_version: driver::DEFAULT_GATEWAY_API.to_string(),
+        gateway_api_version: gatewright::version::DEFAULT_GATEWAY_API.to_string(),
         preloaded: Default::default(),
         manifests_under: None,
         allow: Default::default(),

@@ -18,9 +18,6 @@ pub use build::{Build, Destination, build, gitops_objects};
 pub use memory::check_site;
 pub use plan::{Target, plan};
 
-/// Gateway API version the output targets when no profile names one.
-pub const DEFAULT_GATEWAY_API: &str = "v1.1.0";
-
 /// What to compile.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -37,7 +34,7 @@ pub struct Options {
     /// the base spec, without overlays, as one tree (`--no-overlays`).
     pub no_overlays: bool,
     /// The Gateway API version to target (`--gateway-api`); by default the
-    /// newest any gateway's profile targets ([`DEFAULT_GATEWAY_API`] without one).
+    /// newest any gateway's profile targets ([`crate::version::DEFAULT_GATEWAY_API`] without one).
     pub gateway_api: Option<String>,
     /// CRDs to validate every rendered object with before anything is
     /// written (`--crds FILE`); a violation is an error at the spec line
@@ -179,21 +176,4 @@ pub fn compile(opts: &Options) -> Outcome {
         diagnostics,
         output,
     }
-}
-
-/// Whether `v` reads as a Gateway API release version, `vMAJOR.MINOR.PATCH`.
-pub fn is_version(v: &str) -> bool {
-    let parts: Vec<&str> = v.strip_prefix('v').unwrap_or("").split('.').collect();
-    parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// Order of two versions (`v1.10.0` after `v1.9.0`).
-pub fn version_key(v: &str) -> Vec<u32> {
-    v.trim_start_matches('v')
-        .split('.')
-        .map(|p| p.parse().unwrap_or(0))
-        .collect()
 }

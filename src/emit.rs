@@ -2,10 +2,12 @@
 //! `kustomization.yaml`, a folder per namespace with its own kustomization),
 //! write it to disk, or stream it as one YAML document stream.
 
+mod fsops;
 mod guard;
 mod in_place;
 mod layout;
 mod lock;
+mod out;
 mod scan;
 mod scratch;
 mod settle;

@@ -9,6 +9,9 @@
 //! binary maps outcomes to output and exit codes.
 
 #![warn(missing_docs)]
+// The library never prints nor exits (clippy.toml lists `std::io::stdout`,
+// `stderr`, `process::exit` and `abort`); src/main.rs and src/cli/ do.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit, clippy::disallowed_methods)]
 
 pub mod analyze;
 pub mod crd;
@@ -32,6 +35,7 @@ pub mod spec;
 pub mod stamp;
 pub mod trace;
 pub mod validate;
+pub mod version;
 pub mod yaml;
 
 pub use driver::{Compiled, Options, Outcome, compile};

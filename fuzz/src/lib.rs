@@ -6,7 +6,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use gatewright::normalize::GENERATED_HEADER;
+use gatewright::load::GENERATED_HEADER;
 use gatewright::yaml::{self, Limits};
 use gatewright::{Options, compile, overlay};
 use serde_json::Value;

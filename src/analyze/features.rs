@@ -10,9 +10,12 @@
 
 use super::Context;
 use crate::diagnostic::Diagnostics;
-use crate::driver::version_key;
 use crate::model::{BackendRef, Model};
 use crate::spec::{Filter, FilterType};
+use crate::version::{self, Version};
+
+/// The release the features below are newer than.
+const BASELINE: Version = Version::new(1, 1, 0);
 
 /// A standard-channel feature newer than v1.1.0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,19 +35,23 @@ pub enum Feature {
 }
 
 /// `(feature, first version whose standard channel has it, what it is called in the spec)`.
-pub const FEATURES: &[(Feature, &str, &str)] = &[
-    (Feature::Timeouts, "v1.2.0", "rule `timeouts`"),
-    (Feature::Infrastructure, "v1.2.0", "gateway `infrastructure`"),
+pub const FEATURES: &[(Feature, Version, &str)] = &[
+    (Feature::Timeouts, Version::new(1, 2, 0), "rule `timeouts`"),
+    (
+        Feature::Infrastructure,
+        Version::new(1, 2, 0),
+        "gateway `infrastructure`",
+    ),
     (
         Feature::MirrorFraction,
-        "v1.3.0",
+        Version::new(1, 3, 0),
         "`requestMirror` `percent`/`fraction`",
     ),
-    (Feature::RuleName, "v1.6.1", "rule `name`"),
-    (Feature::Cors, "v1.6.1", "the `cors` filter"),
+    (Feature::RuleName, Version::new(1, 6, 1), "rule `name`"),
+    (Feature::Cors, Version::new(1, 6, 1), "the `cors` filter"),
     (
         Feature::RedirectStatusCode,
-        "v1.6.1",
+        Version::new(1, 6, 1),
         "redirect `statusCode` 303, 307 or 308",
     ),
 ];
@@ -54,18 +61,16 @@ pub fn newer_status_code(f: &Filter) -> bool {
     f.request_redirect
         .as_ref()
         .and_then(|r| r.status_code)
-        .is_some_and(|c| {
-            !super::bounds::status_codes("v1.1.0").contains(&c) && super::bounds::status_code_since(c).is_some()
-        })
+        .and_then(super::bounds::status_code_since)
+        .is_some_and(|v| v > BASELINE)
 }
 
 /// The first version that has `feature`.
-pub fn since(feature: Feature) -> &'static str {
+pub fn since(feature: Feature) -> Version {
     FEATURES
         .iter()
         .find(|(f, _, _)| *f == feature)
-        .map(|(_, v, _)| *v)
-        .unwrap_or("v1.1.0")
+        .map_or(BASELINE, |(_, v, _)| *v)
 }
 
 /// Every feature the model uses, with the spec path that uses it.
@@ -124,22 +129,13 @@ pub fn used(model: &Model) -> Vec<(Feature, String)> {
     out
 }
 
-/// The oldest version that has every feature the model uses.
-pub fn needed(model: &Model) -> Option<&'static str> {
-    used(model)
-        .into_iter()
-        .map(|(f, _)| since(f))
-        .max_by_key(|v| version_key(v))
-}
-
 /// GW420 for each feature the target version lacks.
 pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
-    let target = version_key(&model.gateway_api_version);
     for (feature, at) in used(model) {
         let Some((_, v, what)) = FEATURES.iter().find(|(f, _, _)| *f == feature) else {
             continue;
         };
-        if version_key(v) > target {
+        if !version::at_least(&model.gateway_api_version, *v) {
             diags.push(
                 cx.err(
                     "GW425",
@@ -154,5 +150,18 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 )),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_redirect_status_code_feature_is_as_old_as_its_codes() {
+        assert_eq!(
+            Some(since(Feature::RedirectStatusCode)),
+            super::super::bounds::status_code_since(303)
+        );
     }
 }

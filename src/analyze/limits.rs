@@ -5,18 +5,22 @@
 
 use super::Context;
 use crate::diagnostic::Diagnostics;
-use crate::driver::version_key;
 use crate::model::Model;
+use crate::version::{self, Version};
 
 /// Matches one rule may hold: 8 before Gateway API v1.2, 64 since.
 pub fn max_matches_per_rule(version: &str) -> usize {
-    if version_key(version) < vec![1, 2] { 8 } else { 64 }
+    if version::at_least(version, Version::new(1, 2, 0)) {
+        64
+    } else {
+        8
+    }
 }
 
 /// Matches one route may hold across its rules (a rule without matches counts
 /// one): no limit before v1.2, 128 since.
 pub fn max_matches_per_route(version: &str) -> Option<usize> {
-    (version_key(version) >= vec![1, 2]).then_some(128)
+    version::at_least(version, Version::new(1, 2, 0)).then_some(128)
 }
 
 struct Limit<'a> {

@@ -85,7 +85,7 @@ pub struct SpecArgs {
 }
 
 fn parse_version(v: &str) -> Result<String, String> {
-    if gatewright::driver::is_version(v) {
+    if gatewright::version::Version::parse(v).is_some() {
         Ok(v.to_string())
     } else {
         Err("expected a Gateway API release such as `v1.3.0`".to_string())

@@ -342,7 +342,7 @@ fn walk(node: &Node, pointer: &str, cardinality: u64, total: &mut u64) -> Result
     for (name, child) in &node.properties {
         walk(
             child,
-            &format!("{pointer}/properties/{}", super::node::escape(name)),
+            &format!("{pointer}/properties/{}", super::pointer::escape(name)),
             cardinality,
             total,
         )?;

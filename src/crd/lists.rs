@@ -2,7 +2,8 @@
 
 use serde_json::Value;
 
-use super::node::{ListType, Node, escape};
+use super::node::{ListType, Node};
+use super::pointer::escape;
 use super::{Rule, Violation};
 
 /// Duplicate items of `set` lists and duplicate keys of `map` lists.

@@ -32,12 +32,14 @@ mod cost;
 mod decode;
 mod defaults;
 mod error;
+mod eval;
 mod functions;
 mod kinds;
 mod lists;
 mod load;
 mod metadata;
 mod node;
+mod pointer;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -182,6 +184,18 @@ impl CrdSet {
         self.versions.values().map(|v| v.node.rule_count()).sum()
     }
 
+    /// The object as the API server stores it on create, before it validates:
+    /// `null`s of non-nullable fields pruned (or replaced by the default) and
+    /// the schema's `default`s filled in, recursively. `None` when the set has
+    /// no schema for its `apiVersion`/`kind`.
+    pub fn defaulted(&self, object: &serde_json::Value) -> Option<serde_json::Value> {
+        let api_version = object.get("apiVersion")?.as_str()?;
+        let kind = object.get("kind")?.as_str()?;
+        let mut object = object.clone();
+        defaults::apply(&self.lookup(api_version, kind)?.node, &mut object);
+        Some(object)
+    }
+
     /// Validate one object. `None` when the set has no schema for its
     /// `apiVersion`/`kind`; otherwise every violation found (not only the
     /// first), sorted by pointer.
@@ -246,7 +260,7 @@ impl CrdVersion {
                 rule: Rule::CelNotEvaluated,
             });
         } else {
-            out.extend(cel::violations(&self.node, &object));
+            out.extend(eval::violations(&self.node, &object));
         }
         out.sort();
         out.dedup();

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::cel::{self, CompiledRule};
+use super::pointer::escape;
 
 /// One node of a structural schema.
 #[derive(Default)]
@@ -68,11 +69,6 @@ impl Node {
             + self.items.as_ref().map_or(0, |n| n.rule_count())
             + self.additional.as_ref().map_or(0, |n| n.rule_count())
     }
-}
-
-/// Escape one JSON pointer segment.
-pub(super) fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 fn build(schema: &Value, pointer: &str) -> Result<Node, BuildError> {

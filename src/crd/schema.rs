@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 
 use jsonschema::error::ValidationErrorKind;
 
-use super::node::escape;
+use super::pointer::escape;
 use super::{Rule, Violation};
 use crate::diagnostic::counted;
 

@@ -150,6 +150,21 @@ fn defaults_are_applied_before_cel() {
 }
 
 #[test]
+fn defaulted_is_the_object_the_api_server_stores() {
+    let set = set();
+    let given = widget(json!({"port": null, "listeners": [
+        {"name": "a"},
+        {"name": "b", "allowedRoutes": {"namespaces": {"from": "All"}}}
+    ]}));
+    let stored = widget(json!({"listeners": [
+        {"name": "a", "allowedRoutes": {"namespaces": {"from": "Same"}}},
+        {"name": "b", "allowedRoutes": {"namespaces": {"from": "All"}}}
+    ]}));
+    assert_eq!(set.defaulted(&given), Some(stored));
+    assert_eq!(set.defaulted(&json!({"apiVersion": "v1", "kind": "Service"})), None);
+}
+
+#[test]
 fn metadata_is_checked() {
     let mut w = widget(json!({}));
     w["metadata"]["name"] = json!("Not_A_Name");

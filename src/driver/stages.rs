@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use super::{Compiled, DEFAULT_GATEWAY_API, Options, version_key};
+use super::{Compiled, Options};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::emit::{Tree, layout};
 use crate::load::{self, Layer, Provenance};
@@ -17,6 +17,7 @@ use crate::render::{self, Blueprints};
 use crate::source::Sources;
 use crate::spec::Site;
 use crate::spec::gitops::GitOps;
+use crate::version::{DEFAULT_GATEWAY_API, Version};
 use crate::{analyze, normalize, overlay, resolve, schema};
 
 /// What one compile reads and writes its findings into.
@@ -311,6 +312,6 @@ pub(super) fn target_version(site: &Site) -> String {
         .filter_map(|g| g.profile.as_deref())
         .filter_map(overlay::profile_target)
         .chain(site.gateway_api.clone())
-        .max_by_key(|v| version_key(v))
+        .max_by_key(|v| Version::parse(v))
         .unwrap_or_else(|| DEFAULT_GATEWAY_API.to_string())
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
-use crate::normalize::is_generated;
+use crate::load::is_generated;
 use crate::yaml;
 
 /// The spec files under `dir` (files with a YAML document whose

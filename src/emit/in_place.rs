@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::lock::{Out, io};
+use super::fsops::{io, remove_emptied_dirs, rename_noreplace, sync_dir, sync_tree, write_file};
+use super::out::Out;
 use super::scan::{Ident, Scan};
-use super::swap::{AfterFile, Entry, Plan, remove_emptied_dirs, rename_noreplace, sync_dir, sync_tree, write_file};
+use super::swap::{AfterFile, Entry, Plan};
 use crate::diagnostic::Diagnostic;
 
 /// Write `plan` into `out` file by file.

@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use crate::load::GENERATED_HEADER;
 use crate::model::Upstream;
-use crate::normalize::{Document, GENERATED_HEADER, file_text};
+use crate::normalize::{Document, file_text};
 
 /// The rendered output: relative path (with `/`) to file text, sorted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

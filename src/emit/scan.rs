@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
-use crate::normalize::is_generated;
+use crate::load::is_generated;
 
 /// What is at a path inside the output directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,8 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::lock::{Out, io, open_dir};
+use super::fsops::{io, names, open_dir};
+use super::out::Out;
 use super::scan::has_header;
 use super::settle::{Rules, settle};
 use crate::diagnostic::Diagnostic;
@@ -128,7 +129,7 @@ fn dead(out: &Out) -> Vec<(PathBuf, File)> {
                 return None;
             }
             let free = rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_ok();
-            (free && super::lock::names(&dir, &lock)).then_some((dir, lock))
+            (free && names(&dir, &lock)).then_some((dir, lock))
         })
         .collect()
 }

@@ -109,9 +109,9 @@ fn parents_are_dirs(into: &Path, rel: &Path) -> bool {
 fn move_into(path: &Path, into: &Path, rel: &Path, stuck: &mut Vec<PathBuf>) {
     let to = into.join(rel);
     let parent = to.parent().unwrap_or(into);
-    let moved = std::fs::create_dir_all(parent).and_then(|()| super::swap::rename_noreplace(path, &to));
+    let moved = std::fs::create_dir_all(parent).and_then(|()| super::fsops::rename_noreplace(path, &to));
     match moved {
-        Ok(()) => super::swap::sync_dir(parent),
+        Ok(()) => super::fsops::sync_dir(parent),
         Err(_) => stuck.push(rel.to_path_buf()),
     }
 }

@@ -16,12 +16,12 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::lock::{Out, io, open_dir};
+use super::fsops::{copy_owner_and_mode, exchange, io, open_dir, remove_emptied_dirs, sync_dir, sync_tree, write_file};
+use super::out::Out;
 use super::scan::{Found, Ident, Scan, located};
 use super::scratch::Scratch;
 use super::settle::{Rules, settle};
@@ -251,45 +251,6 @@ fn build(out: &Out, staging: &Path, plan: &Plan, after_file: &mut AfterFile) -> 
     Ok(())
 }
 
-/// Create `to` (it must not exist) holding `bytes`; with `sync`, on disk before returning.
-pub(crate) fn write_file(to: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
-    let mut file = File::create_new(to)?;
-    file.write_all(bytes)?;
-    if sync {
-        file.sync_data()?;
-    }
-    Ok(())
-}
-
-/// Make everything written under `dir` durable (see the module doc).
-pub(crate) fn sync_tree(dir: &Path) -> Result<(), Diagnostic> {
-    #[cfg(target_os = "linux")]
-    {
-        let f = open_dir(dir).map_err(|e| io("open", dir, e))?;
-        rustix::fs::syncfs(&f).map_err(|e| io("sync", dir, e))
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        for entry in walkdir::WalkDir::new(dir).follow_links(false).contents_first(true) {
-            let entry = entry.map_err(|e| io("sync", dir, std::io::Error::other(e)))?;
-            if entry.file_type().is_dir() {
-                File::open(entry.path())
-                    .and_then(|f| f.sync_all())
-                    .map_err(|e| io("sync", entry.path(), e))?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// `fsync` a folder, so that the names in it are on disk (best effort: the
-/// renames it records are done either way).
-pub(crate) fn sync_dir(dir: &Path) {
-    if let Ok(f) = File::open(dir) {
-        let _ = f.sync_all();
-    }
-}
-
 /// Bring an existing file into the new tree: a hard link (same inode, same
 /// mtime), a copy when links are not possible, a new symlink for a symlink.
 fn carry(from: &Path, to: &Path) -> Result<(), Diagnostic> {
@@ -315,58 +276,4 @@ fn carry(from: &Path, to: &Path) -> Result<(), Diagnostic> {
             .map_err(|e| io("sync", to, e))?;
     }
     Ok(())
-}
-
-/// Give a new folder or file the mode and, where allowed, the owner of the one it replaces.
-pub(crate) fn copy_owner_and_mode(from: &Path, to: &Path) {
-    use std::os::unix::fs::MetadataExt;
-    let (Ok(old), Ok(new)) = (std::fs::symlink_metadata(from), std::fs::symlink_metadata(to)) else {
-        return;
-    };
-    if (old.uid(), old.gid()) != (new.uid(), new.gid()) {
-        let _ = std::os::unix::fs::lchown(to, Some(old.uid()), Some(old.gid()));
-    }
-    let _ = std::fs::set_permissions(to, old.permissions());
-}
-
-/// Remove the folders that pruning left empty (and only those).
-pub(crate) fn remove_emptied_dirs(root: &Path, removed: &[PathBuf]) {
-    let mut dirs = BTreeSet::new();
-    for path in removed {
-        let mut p = path.parent();
-        while let Some(d) = p.filter(|d| !d.as_os_str().is_empty()) {
-            dirs.insert(root.join(d));
-            p = d.parent();
-        }
-    }
-    for d in dirs.iter().rev() {
-        let _ = std::fs::remove_dir(d);
-    }
-}
-
-/// Rename `from` to `to`, failing when `to` exists.
-pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE).map_err(std::io::Error::from)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        if std::fs::symlink_metadata(to).is_ok() {
-            return Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists));
-        }
-        std::fs::rename(from, to)
-    }
-}
-
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use rustix::fs::{CWD, RenameFlags, renameat_with};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }

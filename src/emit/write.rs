@@ -12,7 +12,9 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use super::Tree;
-use super::lock::{self, Lock, Out};
+use super::fsops::io;
+use super::lock::{self, Lock};
+use super::out::{Out, resolve_out};
 use super::scan::{self, Blocker, Found, Scan, in_the_way};
 use super::swap::{self, Entry, Plan};
 use super::{in_place, scratch};
@@ -68,7 +70,7 @@ pub fn prepare<'t>(tree: &'t Tree, out: &Path) -> Result<Pending<'t>, Diagnostic
     if let Some(first) = tree.files.keys().find_map(|p| check_relative(p).err()) {
         return Err(first);
     }
-    let out = lock::resolve_out(out)?;
+    let out = resolve_out(out)?;
     let mut lock = lock::acquire(&out)?;
     match plan(tree, &out) {
         Ok((scan, plan, report, in_place)) => Ok(Pending {
@@ -93,7 +95,7 @@ fn plan<'t>(tree: &'t Tree, out: &Out) -> Result<Planned<'t>, Diagnostic> {
     scratch::recover(out)?;
     let existing = scan::scan_checked(&out.dir)?;
     check_collisions(tree, &out.dir, &existing)?;
-    let in_place = scan::is_mount_point(&out.dir).map_err(|e| lock::io("read", &out.dir, e))?;
+    let in_place = scan::is_mount_point(&out.dir).map_err(|e| io("read", &out.dir, e))?;
     // Comparing is reading every file: on every core.
     let same: BTreeSet<&Path> = existing
         .par_iter()

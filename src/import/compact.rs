@@ -8,9 +8,9 @@ use serde_json::Value;
 use super::Cx;
 use super::gateway_api::is_gateway_ref;
 use crate::analyze::features::{self, Feature, since};
-use crate::driver::{DEFAULT_GATEWAY_API, version_key};
 use crate::overlay::{PROFILES, profile_target};
 use crate::spec::{self, FromNamespaces, PathType};
+use crate::version::{DEFAULT_GATEWAY_API, Version};
 
 const GROUP: &str = "gateway.networking.k8s.io";
 
@@ -36,10 +36,9 @@ pub(super) fn finish(cx: &mut Cx<'_>) {
         .filter_map(|g| g.profile.as_deref())
         .filter_map(profile_target);
     let have = profiles
-        .chain([DEFAULT_GATEWAY_API.to_string()])
-        .max_by_key(|v| version_key(v))
-        .unwrap_or_default();
-    if let Some(v) = needed.filter(|v| version_key(v) > version_key(&have)) {
+        .filter_map(|v| Version::parse(&v))
+        .fold(DEFAULT_GATEWAY_API, Ord::max);
+    if let Some(v) = needed.filter(|v| *v > have) {
         cx.site.gateway_api = Some(v.to_string());
     }
     if let Some(rev) = &cx.opts.revision {
@@ -51,7 +50,7 @@ pub(super) fn finish(cx: &mut Cx<'_>) {
 }
 
 /// The oldest version that has every feature the spec uses.
-fn needed_version(site: &spec::Site) -> Option<&'static str> {
+fn needed_version(site: &spec::Site) -> Option<Version> {
     let mut used = Vec::new();
     let filters = |used: &mut Vec<Feature>, list: &[spec::Filter]| {
         for f in list {
@@ -97,7 +96,7 @@ fn needed_version(site: &spec::Site) -> Option<&'static str> {
             }
         }
     }
-    used.into_iter().map(since).max_by_key(|v| version_key(v))
+    used.into_iter().map(since).max()
 }
 
 /// `profile: NAME` instead of the fields a built-in profile sets, when the

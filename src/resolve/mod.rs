@@ -55,6 +55,15 @@ impl Context<'_> {
             .at(self.loc(pointer))
             .path(pointer.to_string())
     }
+
+    /// Where the local manifest `entry` at `pointer` is: relative to the
+    /// folder of the file that names it.
+    fn local_path(&self, entry: &str, pointer: &str) -> Option<std::path::PathBuf> {
+        let loc = self.loc(pointer)?;
+        let declared_in = self.sources.get(loc.file).path.clone()?;
+        let dir = declared_in.parent().unwrap_or(std::path::Path::new("."));
+        Some(dir.join(entry))
+    }
 }
 
 /// Resolve a validated spec into the model. The apps are taken out of

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{Context, esc, upstream::local_path};
+use super::{Context, esc};
 use crate::load::{Service, read_limited, services_of};
 use crate::spec::Site;
 use crate::yaml;
@@ -34,7 +34,7 @@ pub(super) fn prefetch(site: &Site, cx: &Context<'_>) -> HashMap<PathBuf, Manife
             if entry.contains("://") {
                 continue;
             }
-            let Some(path) = local_path(entry, &format!("{base}/manifests/{i}"), cx) else {
+            let Some(path) = cx.local_path(entry, &format!("{base}/manifests/{i}")) else {
                 continue;
             };
             let outside = cx.manifests_under.as_ref().is_some_and(|root| !root.allows(&path));

@@ -6,7 +6,7 @@
 //! branch.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{Context, prefetch};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -48,7 +48,7 @@ pub(super) fn resolve_app_upstreams(
             });
             continue;
         }
-        let Some(path) = local_path(entry, &pointer, cx) else {
+        let Some(path) = cx.local_path(entry, &pointer) else {
             continue;
         };
         let file_name = path
@@ -194,13 +194,6 @@ pub(super) fn resolve_app_upstreams(
         });
     }
     (!app.manifests.is_empty() && !any_remote && !any_refused).then_some(services)
-}
-
-pub(super) fn local_path(entry: &str, pointer: &str, cx: &Context<'_>) -> Option<std::path::PathBuf> {
-    let loc = cx.loc(pointer)?;
-    let declared_in = cx.sources.get(loc.file).path.clone()?;
-    let dir = declared_in.parent().unwrap_or(Path::new("."));
-    Some(dir.join(entry))
 }
 
 /// Kustomize's kustomization file names: next to one of them (in any

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use super::{Context, esc, upstream::local_path};
+use super::{Context, esc};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::spec::Site;
 
@@ -25,7 +25,7 @@ pub(super) fn check(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) 
             if entry.contains("://") {
                 continue;
             }
-            if let Some(path) = local_path(entry, &format!("/apps/{}/manifests/{i}", esc(key)), cx) {
+            if let Some(path) = cx.local_path(entry, &format!("/apps/{}/manifests/{i}", esc(key))) {
                 named.push(path);
             }
         }

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::filters::modify;
 use super::objects::{GROUP, GrantSpec, Object, Reference, ServiceSpec};
 use super::outcome::{Backend, FailedBackend, MirrorTarget, RequestSeen};
 use super::routes::{Filter, Mirror};
@@ -116,7 +115,7 @@ fn own_view(filters: &[serde_json::Value], seen: &RequestSeen) -> Option<Request
     }
     let mut own = seen.clone();
     for m in mods {
-        modify(&mut own.headers, m);
+        m.apply(&mut own.headers);
     }
     Some(own)
 }

@@ -26,24 +26,6 @@ pub struct Effects {
     pub unknown: Vec<String>,
 }
 
-/// Apply header modifier `m` to `headers` (names compare without case; `add` appends with `,`).
-pub fn modify(headers: &mut Vec<(String, String)>, m: &HeaderModifier) {
-    for h in &m.set {
-        headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&h.name));
-        headers.push((h.name.clone(), h.value.clone()));
-    }
-    for h in &m.add {
-        match headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(&h.name)) {
-            Some((_, v)) => {
-                v.push(',');
-                v.push_str(&h.value);
-            }
-            None => headers.push((h.name.clone(), h.value.clone())),
-        }
-    }
-    headers.retain(|(n, _)| !m.remove.iter().any(|r| r.eq_ignore_ascii_case(n)));
-}
-
 /// The new path of a ReplaceFullPath or ReplacePrefixMatch modifier; `prefix` is the PathPrefix that matched.
 pub fn new_path(m: &PathModifier, path: &str, prefix: Option<&str>) -> String {
     let replaced = match (m.kind.as_str(), &m.replace_full_path, &m.replace_prefix_match) {
@@ -110,7 +92,7 @@ struct At<'a> {
 fn apply_one(f: &Filter, at: &At, fx: &mut Effects) {
     let known = match f.kind.as_str() {
         "RequestHeaderModifier" => f.request_header_modifier.as_ref().map(|m| {
-            modify(&mut fx.seen.headers, m);
+            m.apply(&mut fx.seen.headers);
             format!("RequestHeaderModifier ({})", describe(m))
         }),
         "ResponseHeaderModifier" => f.response_header_modifier.as_ref().map(|m| {

@@ -4,8 +4,8 @@
 
 use regex::Regex;
 
-use super::precedence::anchored;
 use super::request::Request;
+use super::routes::anchored;
 
 /// The gRPC `service`/`method` of a GRPCRoute match.
 #[derive(Clone, Debug)]

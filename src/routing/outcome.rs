@@ -3,7 +3,6 @@
 
 use serde_json::{Map, Value, json};
 
-use super::filters::modify;
 use super::objects::Origin;
 use super::routes::{HeaderModifier, Timeouts};
 
@@ -146,7 +145,7 @@ impl Outcome {
     pub fn response_headers(&self, from_backend: &[(String, String)]) -> Vec<(String, String)> {
         let mut h = from_backend.to_vec();
         for m in &self.response_modifiers {
-            modify(&mut h, m);
+            m.apply(&mut h);
         }
         for (n, v) in &self.gateway_headers {
             h.retain(|(x, _)| !x.eq_ignore_ascii_case(n));

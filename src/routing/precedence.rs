@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use regex::Regex;
 
 use super::request::Request;
+use super::routes::anchored;
 use super::routes::{MatchSpec, StringMatch};
 
 /// How a path is matched.
@@ -41,10 +42,6 @@ pub struct Matcher {
     pub headers: Vec<ValueMatch>,
     /// Query parameters.
     pub query: Vec<ValueMatch>,
-}
-
-pub(super) fn anchored(re: &str) -> Option<Regex> {
-    Regex::new(&format!("^(?:{re})$")).ok()
 }
 
 fn value_match(m: &StringMatch) -> ValueMatch {

@@ -192,3 +192,28 @@ pub struct Filter {
     /// `CORS`.
     pub cors: Option<Cors>,
 }
+
+impl HeaderModifier {
+    /// Apply the modifier to `headers` (names compare without case; `add` appends with `,`).
+    pub fn apply(&self, headers: &mut Vec<(String, String)>) {
+        for h in &self.set {
+            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&h.name));
+            headers.push((h.name.clone(), h.value.clone()));
+        }
+        for h in &self.add {
+            match headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(&h.name)) {
+                Some((_, v)) => {
+                    v.push(',');
+                    v.push_str(&h.value);
+                }
+                None => headers.push((h.name.clone(), h.value.clone())),
+            }
+        }
+        headers.retain(|(n, _)| !self.remove.iter().any(|r| r.eq_ignore_ascii_case(n)));
+    }
+}
+
+/// `re` matching a whole value (`None` when it does not compile: it then matches nothing).
+pub(super) fn anchored(re: &str) -> Option<regex::Regex> {
+    regex::Regex::new(&format!("^(?:{re})$")).ok()
+}

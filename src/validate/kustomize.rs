@@ -56,7 +56,7 @@ pub fn patch_files<'a>(files: impl IntoIterator<Item = (&'a Path, &'a [Node])>) 
 /// Whether the file is a patch gatewright wrote (its generated header and a
 /// `.patch.yaml` name), also when its kustomization is not among the inputs.
 pub fn is_generated_patch(path: &Path, text: &str) -> bool {
-    path.to_string_lossy().ends_with(".patch.yaml") && crate::normalize::is_generated(text.as_bytes())
+    path.to_string_lossy().ends_with(".patch.yaml") && crate::load::is_generated(text.as_bytes())
 }
 
 /// The path with symlinks and `..` resolved, or as given when it does not exist.
