@@ -9,7 +9,10 @@ use serde::Serialize;
 
 use crate::source::{Loc, Sources};
 
+mod code;
 mod visible;
+
+pub use code::{Class, Code, reference};
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -24,8 +27,8 @@ pub enum Severity {
 /// One finding, tied to the spec line that caused it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Stable code, e.g. `GW201` (see the table in the README).
-    pub code: &'static str,
+    /// Stable code, e.g. `GW201` (see `docs/diagnostics.md`).
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
     /// What is wrong, and what was expected.
@@ -42,16 +45,16 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error with a code and message.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, message)
     }
 
     /// A warning with a code and message.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, message)
     }
 
-    fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+    fn new(code: Code, severity: Severity, message: impl Into<String>) -> Self {
         Self {
             code,
             severity,
@@ -224,7 +227,7 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<crate::source::FileId> {
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
     }
-    .with_code(d.code)
+    .with_code(d.code.as_str())
     .with_message(&d.message);
     let mut labels = Vec::new();
     if let Some(loc) = &d.loc {
@@ -257,7 +260,7 @@ pub fn dotted(pointer: &str) -> String {
 /// The machine-readable form of one diagnostic (`--format json`).
 #[derive(Serialize)]
 pub struct JsonDiagnostic<'a> {
-    code: &'a str,
+    code: Code,
     severity: Severity,
     message: &'a str,
     file: Option<&'a str>,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::emit::{Tree, layout};
 use crate::load::{self, Layer, Provenance};
 use crate::model::Model;
@@ -187,8 +187,11 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
     let mut spec = Value::Object(load::merge_fragments(&prov, diags));
     if spec.as_object().is_some_and(|m| m.is_empty()) {
         diags.push(
-            Diagnostic::error("GW103", format!("no spec documents in `{}`", opts.spec.display()))
-                .help("a spec starts with `apiVersion: gatewright.dev/v1alpha1` and `kind: Site`"),
+            Diagnostic::error(
+                Code::NoSpecDocuments,
+                format!("no spec documents in `{}`", opts.spec.display()),
+            )
+            .help("a spec starts with `apiVersion: gatewright.dev/v1alpha1` and `kind: Site`"),
         );
         return None;
     }
@@ -213,7 +216,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         Ok(s) => s,
         Err(e) => {
             diags.push(Diagnostic::error(
-                "GW299",
+                Code::SchemaInternal,
                 format!("internal error: validated spec does not deserialize: {e}"),
             ));
             return None;
@@ -272,7 +275,7 @@ fn run(opts: &Options, sources: &mut Sources, diags: &mut Diagnostics) -> Option
         if !bundles.is_empty() && !bundles.contains(&model.gateway_api_version) {
             diags.push(
                 Diagnostic::warning(
-                    "GW806",
+                    Code::CrdRelease,
                     format!(
                         "the `--crds` are Gateway API {}, but the output targets {}",
                         bundles.join(", "),
@@ -346,7 +349,7 @@ fn apply_env_overlay(
     if let Some(second) = docs.get(1) {
         diags.push(
             Diagnostic::error(
-                "GW110",
+                Code::OverlayDocuments,
                 format!(
                     "an overlay is one merge patch, but this file has {} documents",
                     docs.len()
@@ -367,9 +370,12 @@ fn apply_env_overlay(
             }
         } else {
             diags.push(
-                Diagnostic::error("GW108", "an overlay must be a mapping (a merge patch of the spec)")
-                    .at(Some(crate::load::to_loc(file, node.span)))
-                    .help("write the fields to change, e.g. `apps: { pets: { revision: asm-1-23 } }`; `null` deletes"),
+                Diagnostic::error(
+                    Code::OverlayNotAMapping,
+                    "an overlay must be a mapping (a merge patch of the spec)",
+                )
+                .at(Some(crate::load::to_loc(file, node.span)))
+                .help("write the fields to change, e.g. `apps: { pets: { revision: asm-1-23 } }`; `null` deletes"),
             );
             continue;
         }
@@ -400,12 +406,13 @@ fn spec_blueprints(site: &Site, prov: &Provenance, sources: &Sources) -> Result<
     if path.is_dir() {
         return Ok(Some(path));
     }
-    Err(
-        Diagnostic::error("GW501", format!("blueprint directory `{}` not found", path.display()))
-            .at(loc)
-            .path("/blueprints")
-            .help("the path is relative to the file that sets it; `gatewright blueprints export DIR` creates one"),
+    Err(Diagnostic::error(
+        Code::UnreadableBlueprint,
+        format!("blueprint directory `{}` not found", path.display()),
     )
+    .at(loc)
+    .path("/blueprints")
+    .help("the path is relative to the file that sets it; `gatewright blueprints export DIR` creates one"))
 }
 
 /// Whether `v` reads as a Gateway API release version, `vMAJOR.MINOR.PATCH`.

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::render::{Blueprint, Blueprints, RenderedObject};
 use crate::yaml;
 
@@ -141,7 +141,11 @@ pub fn document(
 /// "blueprint … produced …": what a blueprint made cannot be written.
 fn produced(blueprints: &Blueprints, blueprint: Blueprint, message: &str, help: &str) -> Diagnostic {
     let source = blueprints.source_name(blueprint);
-    Diagnostic::error("GW503", format!("blueprint `{source}` produced {message}")).help(help.to_string())
+    Diagnostic::error(
+        Code::BlueprintOutput,
+        format!("blueprint `{source}` produced {message}"),
+    )
+    .help(help.to_string())
 }
 
 /// A path segment that cannot escape its folder or collide with our files.

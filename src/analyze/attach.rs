@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Context, Lookup};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::model::{Listener, Model};
 
 /// Whether a route hostname and a listener hostname intersect (Gateway API
@@ -77,7 +77,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                     .collect();
                 diags.push(
                     cx.err(
-                        "GW411",
+                        Code::NamespaceNotAdmitted,
                         &r.origin,
                         format!(
                             "gateway `{}` does not admit routes from namespace `{}`",
@@ -103,7 +103,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                         .collect();
                     diags.push(
                         cx.err(
-                            "GW410",
+                            Code::HostnameMatchesNoListener,
                             &ptr,
                             format!(
                                 "hostname `{}` matches no listener of gateway `{}`",

@@ -6,7 +6,7 @@
 //! every number of those CRDs' `spec`s is in it or is one gatewright never writes.
 
 use super::Context;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::driver::version_key;
 use crate::model::{BackendRef, Model};
 use crate::spec::Filter;
@@ -170,7 +170,7 @@ impl Checker<'_> {
         diags.push(
             self.cx
                 .err(
-                    "GW334",
+                    Code::ValueRefused,
                     pointer,
                     format!("{} {value} is out of range: the Gateway API allows {range}", b.what),
                 )
@@ -200,7 +200,7 @@ impl Checker<'_> {
                     diags.push(
                         self.cx
                             .err(
-                                "GW334",
+                                Code::ValueRefused,
                                 &format!("{fo}/requestRedirect/scheme"),
                                 format!(
                                     "redirect `scheme` `{}` is not one the Gateway API allows: http, https",
@@ -228,7 +228,7 @@ impl Checker<'_> {
             diags.push(
                 self.cx
                     .err(
-                        "GW334",
+                        Code::ValueRefused,
                         &format!("{at}/numerator"),
                         format!("mirror fraction {numerator}/{denominator} is more than 1: the Gateway API requires numerator <= denominator"),
                     )
@@ -255,7 +255,7 @@ impl Checker<'_> {
         diags.push(
             self.cx
                 .err(
-                    "GW334",
+                    Code::ValueRefused,
                     pointer,
                     format!(
                         "redirect `statusCode` {code} is not one Gateway API {} allows: {list}",

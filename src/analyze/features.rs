@@ -9,7 +9,7 @@
 //! absent in v1.3.0 and present in v1.6.1).
 
 use super::Context;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::driver::version_key;
 use crate::model::{BackendRef, Model};
 use crate::spec::{Filter, FilterType};
@@ -142,7 +142,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         if version_key(v) > target {
             diags.push(
                 cx.err(
-                    "GW425",
+                    Code::FeatureTooNew,
                     &at,
                     format!(
                         "{what} needs Gateway API {v} (standard channel); this spec targets {}",

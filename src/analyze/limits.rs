@@ -4,7 +4,7 @@
 //! is never refused for size.
 
 use super::Context;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::driver::version_key;
 use crate::model::Model;
 
@@ -29,7 +29,7 @@ impl Limit<'_> {
         if count > max {
             diags.push(
                 self.cx
-                    .err("GW408", pointer, format!("{what}: {count}, more than the {max} Gateway API {} allows", self.version))
+                    .err(Code::OverApiLimit, pointer, format!("{what}: {count}, more than the {max} Gateway API {} allows", self.version))
                     .help("split it in two (e.g. two routes, or two gateways), or target a Gateway API version with a higher limit (`--gateway-api`)"),
             );
         }
@@ -53,7 +53,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         if r.rules.is_empty() {
             diags.push(
                 cx.err(
-                    "GW313",
+                    Code::RouteWithoutBackend,
                     &format!("{o}/rules"),
                     format!("route `{}` has no rules", r.name),
                 )

@@ -17,6 +17,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use gatewright::diagnostic::Code;
 use output::Printer;
 
 /// gatewright compiles a compact app/route spec into Gateway API manifests.
@@ -175,8 +176,10 @@ pub fn main() -> ExitCode {
 
 /// 2 when the failure was reading or writing files (or running Git), 1 for findings.
 pub fn exit_code(diags: &[gatewright::diagnostic::Diagnostic]) -> u8 {
-    let io = diags
-        .iter()
-        .any(|d| d.is_error() && (matches!(d.code, "GW101" | "GW501") || d.code.starts_with("GW7")));
+    let io = diags.iter().any(|d| {
+        d.is_error()
+            && (matches!(d.code, Code::UnreadableFile | Code::UnreadableBlueprint)
+                || d.code.as_str().starts_with("GW7"))
+    });
     if io { FAILURE } else { FINDINGS }
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gatewright::diagnostic::Diagnostic;
+use gatewright::diagnostic::{Code, Diagnostic};
 use gatewright::driver::{Outcome, Target};
 use gatewright::source::Sources;
 use gatewright::{emit, gitops};
@@ -258,7 +258,7 @@ fn failure_injection() -> impl FnMut(usize) -> Result<(), Diagnostic> {
             std::process::abort();
         }
         Err(Diagnostic::error(
-            "GW799",
+            Code::InjectedFailure,
             format!("injected failure after {n} files (GATEWRIGHT_FAIL_AFTER_FILES)"),
         )
         .help("unset GATEWRIGHT_FAIL_AFTER_FILES"))

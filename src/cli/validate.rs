@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gatewright::diagnostic::counted;
+use gatewright::diagnostic::{Code, counted};
 use gatewright::validate::{self, FileOptions};
 
 use super::output::Printer;
@@ -62,7 +62,11 @@ pub fn run(args: Args) -> ExitCode {
     if printer.stdout(&summary) != ExitCode::SUCCESS {
         return ExitCode::from(FAILURE);
     }
-    if report.diagnostics.iter().any(|d| d.is_error() && d.code == "GW101") {
+    if report
+        .diagnostics
+        .iter()
+        .any(|d| d.is_error() && d.code == Code::UnreadableFile)
+    {
         return ExitCode::from(FAILURE);
     }
     if report.diagnostics.iter().any(|d| d.is_error()) {

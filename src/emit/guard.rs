@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::normalize::is_generated;
 use crate::yaml;
 
@@ -105,7 +105,7 @@ pub fn refuse_spec_files(dir: &Path) -> Result<(), Diagnostic> {
     let found = spec_files_under(dir);
     let Some(first) = found.first() else { return Ok(()) };
     Err(Diagnostic::error(
-        "GW706",
+        Code::OutputHoldsSpec,
         format!(
             "the output directory `{}` holds spec files ({}{}); Flux and Argo CD would apply them as manifests",
             dir.display(),

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::lock::{Out, io};
 use super::scan::{Ident, Scan};
 use super::swap::{AfterFile, Entry, Plan, remove_emptied_dirs, rename_noreplace, sync_dir, sync_tree, write_file};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Write `plan` into `out` file by file.
 pub(crate) fn apply(out: &Out, scan: &Scan, plan: &Plan, after_file: &mut AfterFile) -> Result<(), Diagnostic> {
@@ -100,7 +100,7 @@ fn unchanged_since_scan(scan: &Scan, rel: &Path, path: &Path) -> Result<(), Diag
         return Ok(());
     }
     Err(Diagnostic::error(
-        "GW712",
+        Code::OutputChanged,
         format!("`{}` changed while gatewright was rendering", path.display()),
     )
     .help("the output directory is a mount point, written file by file: render again to complete it"))

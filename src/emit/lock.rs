@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use rustix::fs::{FlockOperation, Mode, OFlags, flock};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The output directory, absolute, with its parent and name.
 pub(crate) struct Out {
@@ -67,7 +67,7 @@ impl Drop for Lock {
 
 pub(crate) fn io(what: &str, p: &Path, e: impl Into<std::io::Error>) -> Diagnostic {
     let e: std::io::Error = e.into();
-    Diagnostic::error("GW701", format!("cannot {what} `{}`: {e}", p.display()))
+    Diagnostic::error(Code::OutputIo, format!("cannot {what} `{}`: {e}", p.display()))
         .help("check the output directory's permissions and free space")
 }
 
@@ -76,16 +76,18 @@ pub(crate) fn io(what: &str, p: &Path, e: impl Into<std::io::Error>) -> Diagnost
 pub(crate) fn resolve_out(out: &Path) -> Result<Out, Diagnostic> {
     if let Ok(meta) = std::fs::symlink_metadata(out) {
         if meta.file_type().is_symlink() {
-            return Err(
-                Diagnostic::error("GW702", format!("output directory `{}` is a symlink", out.display()))
-                    .help("pass the real directory: gatewright never writes through symlinks"),
-            );
+            return Err(Diagnostic::error(
+                Code::OutputSymlink,
+                format!("output directory `{}` is a symlink", out.display()),
+            )
+            .help("pass the real directory: gatewright never writes through symlinks"));
         }
         if !meta.is_dir() {
-            return Err(
-                Diagnostic::error("GW702", format!("output path `{}` is not a directory", out.display()))
-                    .help("choose a directory for `--out`"),
-            );
+            return Err(Diagnostic::error(
+                Code::OutputSymlink,
+                format!("output path `{}` is not a directory", out.display()),
+            )
+            .help("choose a directory for `--out`"));
         }
         let dir = std::fs::canonicalize(out).map_err(|e| io("resolve", out, e))?;
         return split(dir, out, Vec::new());
@@ -106,8 +108,11 @@ pub(crate) fn resolve_out(out: &Path) -> Result<Out, Diagnostic> {
 }
 
 fn not_a_dir(given: &Path) -> Diagnostic {
-    Diagnostic::error("GW702", format!("`{}` cannot be an output directory", given.display()))
-        .help("choose a directory below the filesystem root for `--out`")
+    Diagnostic::error(
+        Code::OutputSymlink,
+        format!("`{}` cannot be an output directory", given.display()),
+    )
+    .help("choose a directory below the filesystem root for `--out`")
 }
 
 fn split(dir: PathBuf, given: &Path, made: Vec<PathBuf>) -> Result<Out, Diagnostic> {
@@ -196,7 +201,7 @@ pub(crate) fn names(path: &Path, file: &File) -> bool {
 
 fn busy(out: &Out) -> Diagnostic {
     Diagnostic::error(
-        "GW705",
+        Code::OutputLocked,
         format!("another gatewright render is writing `{}`", out.dir.display()),
     )
     .help("wait for it to finish and run again; renders of one directory never interleave")
