@@ -11,8 +11,8 @@ use std::process::ExitCode;
 use gatewright::diagnostic::{Code, Diagnostic};
 use gatewright::render::Blueprint;
 
-use super::FAILURE;
 use super::output::Printer;
+use super::{FAILURE, exit_code};
 
 /// Subcommands of `blueprints`.
 #[derive(clap::Subcommand)]
@@ -32,8 +32,8 @@ pub fn run(command: Command) -> ExitCode {
     let printer = Printer::new(false);
     let Command::Export { dir, force } = command;
     if let Err(d) = prepare_dir(&dir) {
-        printer.diagnostics(&[d], &Default::default());
-        return ExitCode::from(FAILURE);
+        printer.diagnostics(std::slice::from_ref(&d), &Default::default());
+        return ExitCode::from(exit_code(&[d]));
     }
     let clashes: Vec<Diagnostic> = Blueprint::ALL
         .iter()
@@ -41,7 +41,7 @@ pub fn run(command: Command) -> ExitCode {
         .collect();
     if !clashes.is_empty() {
         printer.diagnostics(&clashes, &Default::default());
-        return ExitCode::from(FAILURE);
+        return ExitCode::from(exit_code(&clashes));
     }
     for bp in Blueprint::ALL {
         let path = dir.join(bp.file_name());

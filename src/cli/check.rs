@@ -64,7 +64,7 @@ pub fn run(args: Args) -> ExitCode {
                 Ok(dir) => trees.push((&c.tree, dir, &outcome.sources)),
                 Err(d) => {
                     printer.diagnostics(std::slice::from_ref(&d), &outcome.sources);
-                    code = FAILURE;
+                    code = code.max(exit_code(&[d]));
                 }
             },
             None => code = code.max(exit_code(&outcome.diagnostics)),
@@ -80,7 +80,7 @@ pub fn run(args: Args) -> ExitCode {
             }
             (_, Err(d)) => {
                 printer.diagnostics(std::slice::from_ref(&d), &g.sources);
-                code = FAILURE;
+                code = code.max(exit_code(&[d]));
             }
         }
     }

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use gatewright::diagnostic::Code;
+use gatewright::diagnostic::Diagnostic;
 use output::Printer;
 
 /// gatewright compiles a compact app/route spec into Gateway API manifests.
@@ -107,8 +107,8 @@ impl CrdArgs {
         match gatewright::validate::load_crds(&self.crds) {
             Ok(set) => Ok(Some(std::sync::Arc::new(set))),
             Err(d) => {
-                printer.diagnostics(&[d], &Default::default());
-                Err(ExitCode::from(FAILURE))
+                printer.diagnostics(std::slice::from_ref(&d), &Default::default());
+                Err(ExitCode::from(exit_code(&[d])))
             }
         }
     }
@@ -174,12 +174,44 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// 2 when the failure was reading or writing files (or running Git), 1 for findings.
-pub fn exit_code(diags: &[gatewright::diagnostic::Diagnostic]) -> u8 {
-    let io = diags.iter().any(|d| {
-        d.is_error()
-            && (matches!(d.code, Code::UnreadableFile | Code::UnreadableBlueprint)
-                || d.code.as_str().starts_with("GW7"))
-    });
-    if io { FAILURE } else { FINDINGS }
+/// The exit code of a run that stopped on `diags`: the highest class of their
+/// errors (1 for findings, 2 for I/O and internal errors); 1 when none is an error.
+pub fn exit_code(diags: &[Diagnostic]) -> u8 {
+    diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code.class().exit_code())
+        .max()
+        .unwrap_or(FINDINGS)
+}
+
+#[cfg(test)]
+mod tests {
+    use gatewright::diagnostic::{Class, Code, Diagnostic};
+
+    use super::{FAILURE, FINDINGS, exit_code};
+
+    /// A run that stops on one error of each code exits as its class says:
+    /// 2 for I/O and internal errors (GW101, GW113, GW299, GW7xx, GW805,
+    /// GW808), 1 for findings; a warning never raises it.
+    #[test]
+    fn the_exit_code_follows_the_class() {
+        for &code in Code::ALL {
+            let expected = match code.class() {
+                Class::Finding => FINDINGS,
+                Class::Io | Class::Internal => FAILURE,
+            };
+            assert_eq!(exit_code(&[Diagnostic::error(code, "x")]), expected, "{code}");
+            let with_warning = [
+                Diagnostic::warning(Code::OutputLocked, "x"),
+                Diagnostic::error(code, "x"),
+            ];
+            assert_eq!(exit_code(&with_warning), expected, "{code} beside an I/O warning");
+        }
+        let mixed = [
+            Diagnostic::error(Code::UnknownField, "x"),
+            Diagnostic::error(Code::SchemaInternal, "x"),
+        ];
+        assert_eq!(exit_code(&mixed), FAILURE, "the highest class wins");
+    }
 }
