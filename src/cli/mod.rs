@@ -1,9 +1,11 @@
 //! Command-line interface: one file per command. Exit codes: 0 ok,
-//! 1 findings (invalid spec, drift, diff), 2 usage or I/O error.
+//! 1 findings (invalid spec, drift, diff), 2 usage, I/O or internal error
+//! (a diagnostic's exit code follows its code's class).
 
 mod blueprints;
 mod check;
 mod diff;
+mod explain;
 mod git;
 mod import;
 mod output;
@@ -47,6 +49,8 @@ enum Command {
     /// Work with blueprints (the templates gatewright renders with).
     #[command(subcommand)]
     Blueprints(blueprints::Command),
+    /// Explain a diagnostic code (e.g. `gatewright explain GW410`): what it means, an example, the fix.
+    Explain(explain::Args),
 }
 
 /// The exit codes of `check`, in its `--help`.
@@ -171,6 +175,7 @@ pub fn main() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Schema => Printer::new(false).stdout(&gatewright::schema::spec_schema_text()),
         Command::Blueprints(command) => blueprints::run(command),
+        Command::Explain(args) => explain::run(args),
     }
 }
 

@@ -286,10 +286,10 @@ pub fn reference() -> String {
     for c in Code::ALL {
         let class = c.class();
         out.push_str(&format!(
-            "\n## {c}\n\n{} ({}, exit {}).\n\n",
-            c.summary(),
+            "\n## {c}\n\n*{}, exit {}:* {}.\n\n",
             class.name(),
-            class.exit_code()
+            class.exit_code(),
+            c.summary()
         ));
         out.push_str(c.explanation());
         out.push('\n');
