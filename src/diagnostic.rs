@@ -9,9 +9,11 @@ use serde::Serialize;
 
 use crate::source::{Loc, Sources};
 
+mod code;
 mod environments;
 mod visible;
 
+pub use code::{Class, Code, reference};
 pub use environments::{Report, merge};
 
 /// How serious a finding is.
@@ -28,7 +30,7 @@ pub enum Severity {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     /// Stable code, e.g. `GW201` (see `docs/diagnostics.md`).
-    pub code: &'static str,
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
     /// What is wrong, and what was expected.
@@ -48,16 +50,16 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error with a code and message.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, message)
     }
 
     /// A warning with a code and message.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, message)
     }
 
-    fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+    fn new(code: Code, severity: Severity, message: impl Into<String>) -> Self {
         Self {
             code,
             severity,
@@ -239,7 +241,7 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<crate::source::FileId> {
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
     }
-    .with_code(d.code)
+    .with_code(d.code.as_str())
     .with_message(&d.message);
     let mut labels = Vec::new();
     if let Some(loc) = &d.loc {
@@ -285,7 +287,7 @@ pub fn dotted(pointer: &str) -> String {
 /// The machine-readable form of one diagnostic (`--format json`).
 #[derive(Serialize)]
 pub struct JsonDiagnostic {
-    code: Option<&'static str>,
+    code: Option<Code>,
     severity: Severity,
     message: String,
     file: Option<String>,

@@ -2,6 +2,7 @@
 //! the way kubectl does), check it is one Kubernetes object with a safe
 //! name, and write it as canonical YAML under the generated-file header.
 
+use crate::diagnostic::Code;
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
@@ -133,7 +134,11 @@ pub fn document(
 /// "blueprint … produced …": what a blueprint made cannot be written.
 fn produced(blueprints: &Blueprints, blueprint: Blueprint, message: &str, help: &str) -> Diagnostic {
     let source = blueprints.source_name(blueprint);
-    Diagnostic::error("GW503", format!("blueprint `{source}` produced {message}")).help(help.to_string())
+    Diagnostic::error(
+        Code::BlueprintOutput,
+        format!("blueprint `{source}` produced {message}"),
+    )
+    .help(help.to_string())
 }
 
 /// A path segment that cannot escape its folder or collide with our files.

@@ -8,7 +8,7 @@ pub use names::{Overlay, check_names};
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::load::{Layer, Provenance};
 use crate::source::Sources;
 use crate::yaml;
@@ -111,7 +111,7 @@ pub fn apply_profiles(spec: &mut Value, prov: &mut Provenance, sources: &mut Sou
         let Some(profile) = PROFILES.iter().find(|p| p.name == profile_name) else {
             let names = PROFILES.iter().map(|p| p.name);
             diags.push(
-                Diagnostic::error("GW201", format!("unknown profile `{profile_name}`"))
+                Diagnostic::error(Code::UnknownProfile, format!("unknown profile `{profile_name}`"))
                     .at(prov.locate(&pointer))
                     .path(pointer)
                     .help(match did_you_mean(profile_name, names.clone()) {

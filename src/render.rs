@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicUsize;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use rayon::prelude::*;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{self, Model};
 use crate::source::Sources;
 
@@ -158,7 +158,7 @@ impl Blueprints {
             {
                 Some(p) => {
                     let text = crate::load::read_text_limited(&p, crate::load::limits().max_bytes).map_err(|e| {
-                        Diagnostic::error("GW501", format!("cannot read blueprint `{}`: {e}", p.display()))
+                        Diagnostic::error(Code::UnreadableBlueprint, format!("cannot read blueprint `{}`: {e}", p.display()))
                             .help("a blueprint is a regular UTF-8 file of at most 16 MiB; remove or replace this entry to use the built-in one")
                     })?;
                     (crate::source::display_path(&p), text, Some(p))
@@ -216,7 +216,10 @@ impl Blueprints {
                 Err(limits::object_too_large(source, what).at(file().map(|f| sources.loc_at(f, 1, 1))))
             }
             Ok(()) => String::from_utf8(out.text).map_err(|_| {
-                Diagnostic::error("GW503", format!("blueprint `{source}` produced text that is not UTF-8"))
+                Diagnostic::error(
+                    Code::BlueprintOutput,
+                    format!("blueprint `{source}` produced text that is not UTF-8"),
+                )
             }),
         }
     }
@@ -249,7 +252,7 @@ impl Blueprints {
 fn check_dir(dir: &Path) -> Result<(), Diagnostic> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         Diagnostic::error(
-            "GW501",
+            Code::UnreadableBlueprint,
             format!("cannot read blueprint directory `{}`: {e}", dir.display()),
         )
         .help("pass a directory of templates; `gatewright blueprints export DIR` writes the built-in ones")
@@ -267,7 +270,7 @@ fn check_dir(dir: &Path) -> Result<(), Diagnostic> {
             None => format!("blueprints: {}", known.join(", ")),
         };
         return Err(Diagnostic::error(
-            "GW504",
+            Code::NotABlueprint,
             format!(
                 "`{}` is not a blueprint gatewright renders",
                 dir.join(unknown).display()

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::load::Provenance;
 use crate::source::Sources;
 use crate::spec::Site;
@@ -137,7 +137,7 @@ pub fn validate(value: &Value, prov: &Provenance, sources: &Sources) -> Vec<Diag
     let compiled = compiled();
     let Some(validator) = &compiled.validator else {
         return vec![Diagnostic::error(
-            "GW299",
+            Code::SchemaInternal,
             "internal error: the spec schema does not compile",
         )];
     };
@@ -181,7 +181,7 @@ fn describe(
                         None if allowed.is_empty() => "remove it".to_string(),
                         None => format!("expected one of: {}", allowed.join(", ")),
                     };
-                    Diagnostic::error("GW202", format!("unknown field `{name}`"))
+                    Diagnostic::error(Code::UnknownField, format!("unknown field `{name}`"))
                         .at(prov.locate_key(&child))
                         .path(child)
                         .help(help)
@@ -190,7 +190,7 @@ fn describe(
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
-            Diagnostic::error("GW203", format!("missing required field `{name}`"))
+            Diagnostic::error(Code::MissingField, format!("missing required field `{name}`"))
                 .at(here.as_ref().map(crate::source::Loc::start))
                 .path(pointer.to_string())
                 .help(format!("add `{name}:` to the mapping that starts here"))
@@ -218,7 +218,7 @@ fn describe(
                 format!("write {} here", article(&expected))
             };
             at(Diagnostic::error(
-                "GW204",
+                Code::WrongType,
                 format!("expected {}, found {found}", article(&expected)),
             ))
             .help(help)
@@ -245,7 +245,7 @@ fn describe(
                 .collect();
             if consts.is_empty() {
                 at(Diagnostic::error(
-                    "GW205",
+                    Code::ValueNotAllowed,
                     format!("`{}` matches none of the allowed forms", short(instance)),
                 ))
             } else {
@@ -269,12 +269,12 @@ fn describe(
             at,
         ),
         ValidationErrorKind::Pattern { pattern } => at(Diagnostic::error(
-            "GW207",
+            Code::SchemaViolation,
             format!("{} does not have the expected form `{pattern}`", short(instance)),
         ))
         .help(pattern_help(pattern)),
         other => at(Diagnostic::error(
-            "GW207",
+            Code::SchemaViolation,
             format!("invalid value {}: {}", short(instance), other.keyword()),
         )),
     };
@@ -295,7 +295,7 @@ fn out_of_range(
         .as_deref()
         .map_or_else(|| limit.to_string(), |r| format!("expected a whole number {r}"));
     let d = at(Diagnostic::error(
-        "GW206",
+        Code::OutOfRange,
         format!("{} is too {too}: {expected}", short(instance)),
     ));
     match range {
@@ -332,7 +332,7 @@ fn enum_error(instance: &Value, options: &[Value], at: impl Fn(Diagnostic) -> Di
         .map(|s| format!("did you mean `{s}`?"))
         .unwrap_or_else(|| format!("use one of {list}"));
     at(Diagnostic::error(
-        "GW205",
+        Code::ValueNotAllowed,
         format!("unexpected value `{found}`, expected one of {list}"),
     ))
     .help(help)

@@ -184,7 +184,7 @@ fn the_library_build_reports_each_finding_once_with_its_environments() {
     let merged: Vec<(&str, &[String])> = report
         .diagnostics
         .iter()
-        .map(|d| (d.code, d.environments.as_slice()))
+        .map(|d| (d.code.as_str(), d.environments.as_slice()))
         .collect();
     assert_eq!(merged, [("GW410", &["dev".to_string(), "prod".to_string()][..])]);
     assert!(report.has_errors());
@@ -246,7 +246,7 @@ fn a_crds_warning_of_every_environment_is_printed_once() {
 
 #[test]
 fn merge_compares_findings_by_file_content_not_by_file_id() {
-    use gatewright::diagnostic::{Diagnostic, merge};
+    use gatewright::diagnostic::{Code, Diagnostic, merge};
     use gatewright::source::Sources;
     let text = "a: 1\nb: 2\n".to_string();
     // `dev` read one more file first, so the spec has another id there.
@@ -259,7 +259,7 @@ fn merge_compares_findings_by_file_content_not_by_file_id() {
     let mut stage = Sources::new();
     let stage_spec = stage.add_named("spec.yaml", "a: 1\nb: 9\n".into());
     let finding = |sources: &Sources, file, env: &str| {
-        Diagnostic::warning("GW410", "the same words")
+        Diagnostic::warning(Code::HostnameMatchesNoListener, "the same words")
             .at(Some(sources.loc_at(file, 2, 4)))
             .in_env(env)
     };

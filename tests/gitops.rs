@@ -334,7 +334,7 @@ fn bad_paths_urls_and_names_are_refused() {
         "gitops:\n  repository: { url: \"git@github.com:o/r.git\" }\n  output: ../deploy\n  name: Bad_Name\n",
         &[],
     );
-    let mut codes: Vec<&str> = errors(dir.path()).iter().map(|d| d.code).collect();
+    let mut codes: Vec<&str> = errors(dir.path()).iter().map(|d| d.code.as_str()).collect();
     codes.sort();
     assert_eq!(codes, ["GW601", "GW604", "GW605"]);
 }

@@ -247,7 +247,7 @@ fn error_codes(spec: &Path) -> Vec<&'static str> {
         .into_iter()
         .flat_map(|(_, o)| o.diagnostics)
         .filter(|d| d.is_error())
-        .map(|d| d.code)
+        .map(|d| d.code.as_str())
         .collect()
 }
 

@@ -87,7 +87,10 @@ fn a_failure_between_files_leaves_the_previous_tree_intact() {
     for fail_at in 1..=2 {
         let err = write_tree_hooked(&changed, &out, &mut |n| {
             if n == fail_at {
-                Err(Diagnostic::error("GW799", "injected"))
+                Err(Diagnostic::error(
+                    gatewright::diagnostic::Code::InjectedFailure,
+                    "injected",
+                ))
             } else {
                 Ok(())
             }

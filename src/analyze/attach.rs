@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Context, Lookup};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::model::{Listener, Model};
 
 /// Whether a route hostname and a listener hostname intersect (Gateway API
@@ -77,7 +77,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                     .collect();
                 let d = cx
                     .err(
-                        "GW411",
+                        Code::NamespaceNotAdmitted,
                         &r.origin,
                         format!(
                             "gateway `{}` does not admit routes from namespace `{}`",
@@ -94,7 +94,9 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                 }));
             }
             for (i, h) in r.hostnames.iter().enumerate() {
-                if !listeners.iter().any(|l| accepts(l, h)) && !model.allow.allows("GW410", &r.origin) {
+                if !listeners.iter().any(|l| accepts(l, h))
+                    && !model.allow.allows(Code::HostnameMatchesNoListener, &r.origin)
+                {
                     let ptr = if r.hostnames.len() == 1 && cx.prov.locate(&format!("{}/host", r.origin)).is_some() {
                         format!("{}/host", r.origin)
                     } else {
@@ -106,7 +108,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                         .collect();
                     let d = cx
                         .err(
-                            "GW410",
+                            Code::HostnameMatchesNoListener,
                             &ptr,
                             format!(
                                 "hostname `{}` matches no listener of gateway `{}`",

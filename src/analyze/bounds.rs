@@ -6,6 +6,7 @@
 //! every number of those CRDs' `spec`s is in it or is one gatewright never writes.
 
 use super::Context;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostics;
 use crate::model::{BackendRef, Model};
 use crate::spec::Filter;
@@ -172,7 +173,7 @@ impl Checker<'_> {
         diags.push(
             self.cx
                 .err(
-                    "GW334",
+                    Code::ValueRefused,
                     pointer,
                     format!("{} {value} is out of range: the Gateway API allows {range}", b.what),
                 )
@@ -202,7 +203,7 @@ impl Checker<'_> {
                     diags.push(
                         self.cx
                             .err(
-                                "GW334",
+                                Code::ValueRefused,
                                 &format!("{fo}/requestRedirect/scheme"),
                                 format!(
                                     "redirect `scheme` `{}` is not one the Gateway API allows: http, https",
@@ -230,7 +231,7 @@ impl Checker<'_> {
             diags.push(
                 self.cx
                     .err(
-                        "GW334",
+                        Code::ValueRefused,
                         &format!("{at}/numerator"),
                         format!("mirror fraction {numerator}/{denominator} is more than 1: the Gateway API requires numerator <= denominator"),
                     )
@@ -257,7 +258,7 @@ impl Checker<'_> {
         diags.push(
             self.cx
                 .err(
-                    "GW334",
+                    Code::ValueRefused,
                     pointer,
                     format!(
                         "redirect `statusCode` {code} is not one Gateway API {} allows: {list}",

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::attach::accepts;
 use super::{Context, Lookup};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::model::{HttpRoute, Listener, Model, RouteMatch, RouteRule};
 
 /// Where a claim was made: the route (index into the model), its rule and the match in it.
@@ -47,14 +47,16 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                                 continue;
                             }
                             let other = &model.routes[first.route];
-                            if model.allow.allows("GW430", &r.origin) || model.allow.allows("GW430", &other.origin) {
+                            if model.allow.allows(Code::HostnameClaimedTwice, &r.origin)
+                                || model.allow.allows(Code::HostnameClaimedTwice, &other.origin)
+                            {
                                 continue;
                             }
                             let pointer = match_pointer(r, rule, mi, cx);
                             let first_pointer = match_pointer(other, &other.rules[first.rule], first.matched, cx);
                             diags.push(
                                 cx.err(
-                                    "GW430",
+                                    Code::HostnameClaimedTwice,
                                     &pointer,
                                     format!(
                                         "routes `{}/{}` and `{}/{}` both claim `{}` {} on listener `{}` of gateway `{}`",

@@ -9,6 +9,7 @@
 //! absent in v1.3.0 and present in v1.6.1).
 
 use super::Context;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostics;
 use crate::model::{BackendRef, Model};
 use crate::spec::{Filter, FilterType};
@@ -138,7 +139,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         if !version::at_least(&model.gateway_api_version, *v) {
             diags.push(
                 cx.err(
-                    "GW425",
+                    Code::FeatureTooNew,
                     &at,
                     format!(
                         "{what} needs Gateway API {v} (standard channel); this spec targets {}",

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use super::Context;
 use super::syntax::{duration_ms, is_cors_origin, is_dns_subdomain, is_group, is_header_name, is_kind};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::model::RouteMatch;
 use crate::model::{BackendRef, Model};
 use crate::spec::{Cors, Filter, FilterType, HeaderModifier, PathModifier, PathModifierType, RequestMirror, Timeouts};
@@ -37,7 +37,11 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn value(&self, diags: &mut Diagnostics, ok: bool, pointer: &str, what: String, help: &str) {
         if !ok {
-            diags.push(self.cx.err("GW335", pointer, what).help(help.to_string()));
+            diags.push(
+                self.cx
+                    .err(Code::FilterValueRefused, pointer, what)
+                    .help(help.to_string()),
+            );
         }
     }
 
@@ -85,7 +89,7 @@ impl Checker<'_> {
                 diags.push(
                     self.cx
                         .err(
-                            "GW408",
+                            Code::OverApiLimit,
                             &format!("{at}/{key}/16"),
                             format!("`{key}` lists {n} headers, more than the 16 the Gateway API allows"),
                         )
@@ -104,7 +108,11 @@ impl Checker<'_> {
         if !first {
             diags.push(
                 self.cx
-                    .err("GW336", pointer, format!("{} is listed twice", what.escape_debug()))
+                    .err(
+                        Code::CombinationRefused,
+                        pointer,
+                        format!("{} is listed twice", what.escape_debug()),
+                    )
                     .help("list it once"),
             );
         }
@@ -123,7 +131,7 @@ impl Checker<'_> {
                 diags.push(
                     self.cx
                         .err(
-                            "GW336",
+                            Code::CombinationRefused,
                             &format!("{at}/{key}"),
                             format!("`{key}` holds `*` beside other values"),
                         )
@@ -224,7 +232,7 @@ impl Checker<'_> {
                 diags.push(
                     self.cx
                         .err(
-                            "GW402",
+                            Code::InvalidHostname,
                             &format!("{at}/{key}/hostname"),
                             format!("`{}` is not a valid hostname", h.escape_debug()),
                         )
@@ -255,7 +263,11 @@ impl Checker<'_> {
         if service && b.port.is_none() {
             diags.push(
                 self.cx
-                    .err("GW333", &to, format!("mirror Service `{}` has no port", b.name))
+                    .err(
+                        Code::BackendWithoutPort,
+                        &to,
+                        format!("mirror Service `{}` has no port", b.name),
+                    )
                     .help("add `port:` (the Service port to send the copies to)"),
             );
         }
@@ -270,7 +282,7 @@ impl Checker<'_> {
         if !fits {
             diags.push(
                 self.cx
-                    .err("GW336", at, format!("path `type: {:?}` needs its own field, and only that one", p.kind))
+                    .err(Code::CombinationRefused, at, format!("path `type: {:?}` needs its own field, and only that one", p.kind))
                     .help("write `{type: ReplaceFullPath, replaceFullPath: /new}` or `{type: ReplacePrefixMatch, replacePrefixMatch: /new}`"),
             );
         }
@@ -295,7 +307,7 @@ impl Checker<'_> {
             diags.push(
                 self.cx
                     .err(
-                        "GW336",
+                        Code::CombinationRefused,
                         &format!("{at}/matches"),
                         "a `ReplacePrefixMatch` in a rule without exactly one `PathPrefix` match",
                     )
@@ -309,7 +321,7 @@ impl Checker<'_> {
     fn combo(&self, diags: &mut Diagnostics, pointer: &str, what: String) {
         diags.push(
             self.cx
-                .err("GW336", pointer, format!("{what}: the Gateway API refuses this combination"))
+                .err(Code::CombinationRefused, pointer, format!("{what}: the Gateway API refuses this combination"))
                 .help("keep one filter of each kind per list; a redirect answers the request itself, so it takes no rewrite and no backends"),
         );
     }
@@ -335,7 +347,7 @@ impl Checker<'_> {
             diags.push(
                 self.cx
                     .err(
-                        "GW401",
+                        Code::InvalidName,
                         &format!("{at}/name"),
                         format!("rule name `{}` is not a valid name", n.escape_debug()),
                     )
@@ -356,7 +368,7 @@ impl Checker<'_> {
             diags.push(
                 self.cx
                     .err(
-                        "GW337",
+                        Code::BackendTimeoutTooLong,
                         &format!("{at}/timeouts/backendRequest"),
                         format!("`backendRequest` {backend} is longer than `request` {request}"),
                     )

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::Context;
 use super::labels::{is_label_key, is_label_value};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::load::escape_token as esc;
 use crate::model::Model;
 
@@ -40,7 +40,7 @@ fn check_map(cx: &Context<'_>, diags: &mut Diagnostics, map: &BTreeMap<String, S
     if map.len() > rule.max {
         diags.push(
             cx.err(
-                "GW408",
+                Code::OverApiLimit,
                 at,
                 format!(
                     "{} entries of {}s, more than the {} the Gateway API allows",
@@ -56,7 +56,7 @@ fn check_map(cx: &Context<'_>, diags: &mut Diagnostics, map: &BTreeMap<String, S
         let p = format!("{at}/{}", esc(k));
         if !is_label_key(k) {
             diags.push(
-                cx.err("GW335", &p, format!("{} key `{}` is not valid", rule.what, k.escape_debug()))
+                cx.err(Code::FilterValueRefused, &p, format!("{} key `{}` is not valid", rule.what, k.escape_debug()))
                     .help("write `[prefix/]name`: an optional DNS subdomain, then 1 to 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit"),
             );
         }
@@ -73,7 +73,7 @@ fn check_map(cx: &Context<'_>, diags: &mut Diagnostics, map: &BTreeMap<String, S
             };
             diags.push(
                 cx.err(
-                    "GW335",
+                    Code::FilterValueRefused,
                     &p,
                     format!("{} `{}` has an invalid value", rule.what, k.escape_debug()),
                 )

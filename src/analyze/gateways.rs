@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use super::Context;
 use super::syntax::is_hostname;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::model::{Gateway, Model};
 
 /// Listeners on one port must share a family: HTTP; HTTPS and TLS (SNI); TCP; UDP (own transport).
@@ -35,7 +35,7 @@ fn listeners(g: &Gateway, cx: &Context<'_>, diags: &mut Diagnostics) {
         if !names.insert(l.name.as_str()) {
             diags.push(
                 cx.err(
-                    "GW420",
+                    Code::ListenerClash,
                     &l.origin,
                     format!("gateway `{}` has two listeners named `{}`", g.name, l.name),
                 )
@@ -46,7 +46,7 @@ fn listeners(g: &Gateway, cx: &Context<'_>, diags: &mut Diagnostics) {
         if let Some(first) = seen.insert((l.port, l.protocol.as_str(), host), &l.name) {
             diags.push(
                 cx.err(
-                    "GW420",
+                    Code::ListenerClash,
                     &l.origin,
                     format!(
                         "listeners `{first}` and `{}` of gateway `{}` both take {} port {} for {}",
@@ -65,7 +65,7 @@ fn listeners(g: &Gateway, cx: &Context<'_>, diags: &mut Diagnostics) {
         match families.get(&(l.port, udp)) {
             Some((other, proto)) if family(proto) != family(&l.protocol) => diags.push(
                 cx.err(
-                    "GW421",
+                    Code::IncompatibleProtocols,
                     &format!("{}/protocol", l.origin),
                     format!("listener `{}` ({}) shares port {} with listener `{other}` ({proto})", l.name, l.protocol, l.port),
                 )
@@ -79,7 +79,7 @@ fn listeners(g: &Gateway, cx: &Context<'_>, diags: &mut Diagnostics) {
         if matches!(l.protocol.as_str(), "TCP" | "UDP") && l.hostname.is_some() {
             diags.push(
                 cx.err(
-                    "GW422",
+                    Code::HostnameOnTcpListener,
                     &format!("{}/hostname", l.origin),
                     format!("{} listener `{}` cannot have a hostname", l.protocol, l.name),
                 )
@@ -89,7 +89,7 @@ fn listeners(g: &Gateway, cx: &Context<'_>, diags: &mut Diagnostics) {
         if l.tls.is_some() && !matches!(l.protocol.as_str(), "HTTPS" | "TLS") {
             diags.push(
                 cx.err(
-                    "GW318",
+                    Code::ListenerTls,
                     &format!("{}/tls", l.origin),
                     format!("{} listener `{}` cannot have `tls`", l.protocol, l.name),
                 )
@@ -110,14 +110,14 @@ fn addresses(g: &Gateway, cx: &Context<'_>, diags: &mut Diagnostics) {
         };
         if let Some(problem) = problem {
             diags.push(
-                cx.err("GW407", &format!("{at}/value"), format!("address `{}` {problem}", a.value.escape_debug()))
+                cx.err(Code::InvalidAddress, &format!("{at}/value"), format!("address `{}` {problem}", a.value.escape_debug()))
                     .help("a `Hostname` address is a DNS name (e.g. the ingress gateway's Service, `aks-istio-ingressgateway-external.aks-istio-ingress.svc.cluster.local`); an `IPAddress` is an IPv4 or IPv6 address"),
             );
         }
         if !seen.insert((a.kind.as_str(), a.value.as_str())) {
             diags.push(
                 cx.err(
-                    "GW407",
+                    Code::InvalidAddress,
                     &at,
                     format!("address `{}` is listed twice", a.value.escape_debug()),
                 )

@@ -4,7 +4,7 @@
 
 use super::Context;
 use super::syntax::is_dns_subdomain;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::load::escape_token as esc;
 use crate::model::Model;
 use crate::resolve::REVISION_LABEL;
@@ -115,7 +115,7 @@ fn report(
     } else {
         return;
     };
-    diags.push(cx.err("GW404", &pointer(), problem).help(
+    diags.push(cx.err(Code::InvalidLabel, &pointer(), problem).help(
         "label names and values have at most 63 characters: letters, digits, `-`, `_`, `.`, starting and ending with a letter or digit (a key may have a DNS prefix, `example.com/name`)",
     ));
 }

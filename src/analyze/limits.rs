@@ -4,6 +4,7 @@
 //! is never refused for size.
 
 use super::Context;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostics;
 use crate::model::Model;
 use crate::version::{self, Version};
@@ -33,7 +34,7 @@ impl Limit<'_> {
         if count > max {
             diags.push(
                 self.cx
-                    .err("GW408", pointer, format!("{what}: {count}, more than the {max} Gateway API {} allows", self.version))
+                    .err(Code::OverApiLimit, pointer, format!("{what}: {count}, more than the {max} Gateway API {} allows", self.version))
                     .help("split it in two (e.g. two routes, or two gateways), or target a Gateway API version with a higher limit (`--gateway-api`)"),
             );
         }
@@ -54,10 +55,10 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             "hostnames of a route",
         );
         limit.at_most(diags, r.parent_refs.len(), 32, o, "gateways a route attaches to");
-        if r.rules.is_empty() && !model.allow.allows("GW313", o) {
+        if r.rules.is_empty() && !model.allow.allows(Code::RouteWithoutBackend, o) {
             diags.push(
                 cx.err(
-                    "GW313",
+                    Code::RouteWithoutBackend,
                     &format!("{o}/rules"),
                     format!("route `{}` has no rules", r.name),
                 )

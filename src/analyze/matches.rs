@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::Context;
 use super::syntax::is_header_name;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::model::{Model, ValueMatch};
 
 /// Check every header and query parameter match of every route.
@@ -45,7 +45,7 @@ fn list(
         if !is_header_name(&v.name) {
             diags.push(
                 cx.err(
-                    "GW405",
+                    Code::InvalidMatch,
                     &format!("{at}/name"),
                     format!("`{}` is not a valid {what} name", v.name.escape_debug()),
                 )
@@ -55,7 +55,7 @@ fn list(
         if v.value.is_empty() || v.value.len() > max_value {
             diags.push(
                 cx.err(
-                    "GW405",
+                    Code::InvalidMatch,
                     &format!("{at}/value"),
                     format!(
                         "the value of {what} `{}` must have 1 to {max_value} characters",
@@ -73,7 +73,7 @@ fn list(
         if !seen.insert(key) {
             diags.push(
                 cx.err(
-                    "GW405",
+                    Code::InvalidMatch,
                     &format!("{at}/name"),
                     format!("{what} `{}` is matched twice in one match", v.name.escape_debug()),
                 )

@@ -17,7 +17,7 @@ pub mod syntax;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::Provenance;
 use crate::model::{Gateway, Model};
 use crate::source::Sources;
@@ -31,13 +31,13 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    pub(crate) fn err(&self, code: &'static str, pointer: &str, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn err(&self, code: Code, pointer: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(code, message)
             .at(self.prov.locate(pointer))
             .path(pointer.to_string())
     }
 
-    pub(crate) fn warn(&self, code: &'static str, pointer: &str, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn warn(&self, code: Code, pointer: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::warning(code, message)
             .at(self.prov.locate(pointer))
             .path(pointer.to_string())

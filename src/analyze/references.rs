@@ -7,7 +7,7 @@
 //! context honest for every model, whoever built it.
 
 use super::{Context, Lookup};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::model::{self, Model};
 
 /// Check parentRefs and cross-namespace references.
@@ -24,7 +24,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                 match lookup.gateway_named(&p.name) {
                     Some(g) => diags.push(
                         cx.err(
-                            "GW412",
+                            Code::ParentRefNamespace,
                             &at,
                             format!(
                                 "route `{}/{}` refers to gateway `{ns}/{}`, which does not exist",
@@ -39,7 +39,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                     // A gateway someone else owns: allowed, but nothing here can check the attachment.
                     None => diags.push(
                         cx.warn(
-                            "GW414",
+                            Code::ForeignGateway,
                             &at,
                             format!(
                                 "route `{}/{}` attaches to gateway `{ns}/{}`, which this spec does not define",
@@ -55,7 +55,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                 if !gw.listeners.iter().any(|l| &l.name == section) {
                     diags.push(
                         cx.err(
-                            "GW315",
+                            Code::UnknownListener,
                             &format!("{}/listener", r.origin),
                             format!("gateway `{}` has no listener `{section}`", gw.name),
                         )
@@ -73,7 +73,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                     {
                         diags.push(
                             cx.err(
-                                "GW413",
+                                Code::MissingReferenceGrant,
                                 &pointer,
                                 format!(
                                     "mirror backend `{to}/{name}` has no ReferenceGrant from HTTPRoutes in `{}`",
@@ -97,7 +97,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                 {
                     diags.push(
                         cx.err(
-                            "GW413",
+                            Code::MissingReferenceGrant,
                             &b.origin,
                             format!(
                                 "backend `{to}/{}` has no ReferenceGrant from HTTPRoutes in `{}`",
@@ -119,7 +119,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                 {
                     diags.push(
                         cx.err(
-                            "GW413",
+                            Code::MissingReferenceGrant,
                             &format!("{}/tls/certificates/{i}", l.origin),
                             format!(
                                 "certificate `{to}/{}` has no ReferenceGrant from Gateways in `{}`",

@@ -7,7 +7,7 @@
 //! namespaces are refused (GW415).
 
 use super::Context;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::Model;
 
 /// What the YAML reader of kustomize (go-yaml v3, which also reads YAML 1.1
@@ -98,7 +98,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         let (loc, pointer) = where_named(cx, &ns.origin);
         diags.push(
             Diagnostic::error(
-                "GW415",
+                Code::NamespaceReadsAsScalar,
                 format!(
                     "namespace `{}` reads as {reading} in YAML: kustomize re-reads a patch's namespace unquoted, so the cluster would receive {reading} instead of the string `{}`",
                     ns.name, ns.name

@@ -1,7 +1,7 @@
 //! Syntax of names, hostnames and paths, as the API server checks them.
 
 use super::Context;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::model::Model;
 
 /// A DNS-1123 label: lower-case alphanumerics and `-`, at most 63 characters,
@@ -162,7 +162,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         if !is_dns_label(&ns.name) {
             diags.push(
                 cx.err(
-                    "GW401",
+                    Code::InvalidName,
                     &ns.origin,
                     format!("namespace `{}` is not a valid name", ns.name.escape_debug()),
                 )
@@ -174,7 +174,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         if !is_dns_label(&g.name) {
             diags.push(
                 cx.err(
-                    "GW401",
+                    Code::InvalidName,
                     &g.origin,
                     format!("gateway name `{}` is not a valid name", g.name.escape_debug()),
                 )
@@ -184,7 +184,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         if g.class_name.is_empty() || g.class_name.len() > 253 {
             diags.push(
                 cx.err(
-                    "GW401",
+                    Code::InvalidName,
                     &format!("{}/className", g.origin),
                     "the gateway class name must have 1 to 253 characters",
                 )
@@ -194,7 +194,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         if !is_dns_label(&g.namespace) {
             diags.push(
                 cx.err(
-                    "GW401",
+                    Code::InvalidName,
                     &format!("{}/namespace", g.origin),
                     format!("namespace `{}` is not a valid name", g.namespace.escape_debug()),
                 )
@@ -205,7 +205,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             if !is_dns_label(&l.name) {
                 diags.push(
                     cx.err(
-                        "GW401",
+                        Code::InvalidName,
                         &l.origin,
                         format!("listener name `{}` is not a valid name", l.name.escape_debug()),
                     )
@@ -222,7 +222,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 if !is_dns_subdomain(&c.name) || bad_ns {
                     diags.push(
                         cx.err(
-                            "GW401",
+                            Code::InvalidName,
                             &format!("{}/tls/certificates/{i}", l.origin),
                             format!("certificate Secret `{}` is not a valid name", c.name.escape_debug()),
                         )
@@ -236,7 +236,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         if !is_dns_subdomain(&r.name) {
             diags.push(
                 cx.err(
-                    "GW401",
+                    Code::InvalidName,
                     &r.origin,
                     format!("route name `{}` is not a valid name", r.name.escape_debug()),
                 )
@@ -265,8 +265,12 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                                 rule.origin.clone()
                             };
                             diags.push(
-                                cx.err("GW403", &ptr, format!("path `{}` {problem}", p.value.escape_debug()))
-                                    .help("write an absolute, normalized path such as `/api`"),
+                                cx.err(
+                                    Code::InvalidPath,
+                                    &ptr,
+                                    format!("path `{}` {problem}", p.value.escape_debug()),
+                                )
+                                .help("write an absolute, normalized path such as `/api`"),
                             );
                         }
                     }
@@ -276,7 +280,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 if let Some(ns) = b.namespace.as_deref().filter(|ns| !is_dns_label(ns)) {
                     diags.push(
                         cx.err(
-                            "GW401",
+                            Code::InvalidName,
                             &b.origin,
                             format!("namespace `{}` is not a valid name", ns.escape_debug()),
                         )
@@ -293,7 +297,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         if !is_dns_label(&p.name) {
             diags.push(
                 cx.err(
-                    "GW401",
+                    Code::InvalidName,
                     &p.origin,
                     format!("Service name `{}` is not a valid name", p.name.escape_debug()),
                 )
@@ -314,7 +318,7 @@ fn backend_name(
     if crate::model::is_service(&b.group, &b.kind) {
         return (!is_dns_label(&b.name)).then(|| {
             cx.err(
-                "GW401",
+                Code::InvalidName,
                 &b.origin,
                 format!("Service name `{}` is not a valid name", b.name.escape_debug()),
             )
@@ -323,7 +327,7 @@ fn backend_name(
     }
     (b.name.is_empty() || b.name.len() > 253).then(|| {
         cx.err(
-            "GW401",
+            Code::InvalidName,
             &b.origin,
             format!("backend name `{}` must have 1 to 253 characters", b.name.escape_debug()),
         )
@@ -332,7 +336,7 @@ fn backend_name(
 }
 
 fn hostname_error(cx: &Context<'_>, ptr: &str, h: &str) -> crate::diagnostic::Diagnostic {
-    cx.err("GW402", ptr, format!("`{}` is not a valid hostname", h.escape_debug()))
+    cx.err(Code::InvalidHostname, ptr, format!("`{}` is not a valid hostname", h.escape_debug()))
         .help("use a DNS name such as `store.example.com` or a wildcard such as `*.example.com` (no IPs, ports or upper case)")
 }
 

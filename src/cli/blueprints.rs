@@ -8,11 +8,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gatewright::diagnostic::Diagnostic;
+use gatewright::diagnostic::{Code, Diagnostic};
 use gatewright::render::Blueprint;
 
-use super::FAILURE;
 use super::output::Printer;
+use super::{FAILURE, exit_code};
 
 /// Subcommands of `blueprints`.
 #[derive(clap::Subcommand)]
@@ -32,8 +32,8 @@ pub fn run(command: Command) -> ExitCode {
     let printer = Printer::new(false);
     let Command::Export { dir, force } = command;
     if let Err(d) = prepare_dir(&dir) {
-        printer.diagnostics(&[d], &Default::default());
-        return ExitCode::from(FAILURE);
+        printer.diagnostics(std::slice::from_ref(&d), &Default::default());
+        return ExitCode::from(exit_code(&[d]));
     }
     let clashes: Vec<Diagnostic> = Blueprint::ALL
         .iter()
@@ -41,7 +41,7 @@ pub fn run(command: Command) -> ExitCode {
         .collect();
     if !clashes.is_empty() {
         printer.diagnostics(&clashes, &Default::default());
-        return ExitCode::from(FAILURE);
+        return ExitCode::from(exit_code(&clashes));
     }
     for bp in Blueprint::ALL {
         let path = dir.join(bp.file_name());
@@ -61,8 +61,11 @@ pub fn run(command: Command) -> ExitCode {
 /// Create `dir` if missing; refuse it when it is a symlink or not a directory.
 fn prepare_dir(dir: &Path) -> Result<(), Diagnostic> {
     let refuse = |what: &str| {
-        Diagnostic::error("GW113", format!("`{}` is {what}; nothing written", dir.display()))
-            .help("pass a real directory: gatewright never writes through symlinks")
+        Diagnostic::error(
+            Code::ExportPathRefused,
+            format!("`{}` is {what}; nothing written", dir.display()),
+        )
+        .help("pass a real directory: gatewright never writes through symlinks")
     };
     match std::fs::symlink_metadata(dir) {
         Ok(meta) if meta.file_type().is_symlink() => return Err(refuse("a symlink")),
@@ -71,7 +74,7 @@ fn prepare_dir(dir: &Path) -> Result<(), Diagnostic> {
         Err(_) => {}
     }
     std::fs::create_dir_all(dir).map_err(|e| {
-        Diagnostic::error("GW101", format!("cannot create `{}`: {e}", dir.display()))
+        Diagnostic::error(Code::UnreadableFile, format!("cannot create `{}`: {e}", dir.display()))
             .help("pass a directory you can write to")
     })?;
     match std::fs::symlink_metadata(dir) {
@@ -92,7 +95,7 @@ fn clash(path: &Path, builtin: &str, force: bool) -> Option<Diagnostic> {
         };
         return Some(
             Diagnostic::error(
-                "GW113",
+                Code::ExportPathRefused,
                 format!("`{}` is {what}; not written, even with --force", path.display()),
             )
             .help("remove it first: gatewright never writes through symlinks"),
@@ -101,7 +104,7 @@ fn clash(path: &Path, builtin: &str, force: bool) -> Option<Diagnostic> {
     let same = gatewright::load::read_limited(path, builtin.len()).is_ok_and(|b| b == builtin.as_bytes());
     (!force && !same).then(|| {
         Diagnostic::error(
-            "GW114",
+            Code::ExportWouldOverwrite,
             format!(
                 "`{}` exists and differs from the built-in blueprint; not overwritten",
                 path.display()

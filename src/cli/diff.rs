@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use gatewright::diagnostic::Diagnostic;
+use gatewright::diagnostic::{Code, Diagnostic};
 use gatewright::diff::{self, EnvReport, Locator, Report, Routing, format};
 use gatewright::driver::Compiled;
 
@@ -100,7 +100,7 @@ fn revisions(args: &Args, printer: &Printer) -> Result<Report, u8> {
     let (repo, rel) = Repo::open(&args.spec.spec).map_err(fail)?;
     let tmp = tempfile::tempdir().map_err(|e| {
         fail(Diagnostic::error(
-            "GW701",
+            Code::OutputIo,
             format!("cannot create a temporary directory: {e}"),
         ))
     })?;

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use gatewright::diagnostic::Diagnostic;
+use gatewright::diagnostic::{Code, Diagnostic};
 
 /// The repository that holds the spec.
 pub struct Repo {
@@ -16,7 +16,7 @@ pub struct Repo {
 }
 
 fn git_error(what: &str, detail: &str) -> Diagnostic {
-    Diagnostic::error("GW710", format!("git: {what}: {}", detail.trim()))
+    Diagnostic::error(Code::GitFailed, format!("git: {what}: {}", detail.trim()))
         .help("run `gatewright diff` on a spec inside a Git repository, with revisions it knows (`git log --oneline`)")
 }
 

@@ -1,9 +1,11 @@
 //! Command-line interface: one file per command. Exit codes: 0 ok,
-//! 1 findings (invalid spec, drift, diff), 2 usage or I/O error.
+//! 1 findings (invalid spec, drift, diff), 2 usage, I/O or internal error
+//! (a diagnostic's exit code follows its code's class).
 
 mod blueprints;
 mod check;
 mod diff;
+mod explain;
 mod git;
 mod import;
 mod output;
@@ -18,6 +20,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use gatewright::diagnostic::Diagnostic;
 use output::Printer;
 
 /// gatewright compiles a compact app/route spec into Gateway API manifests.
@@ -49,6 +52,8 @@ enum Command {
     /// Work with blueprints (the templates gatewright renders with).
     #[command(subcommand)]
     Blueprints(blueprints::Command),
+    /// Explain a diagnostic code (e.g. `gatewright explain GW410`): what it means, an example, the fix.
+    Explain(explain::Args),
 }
 
 /// The exit codes of `check`, in its `--help`.
@@ -109,8 +114,8 @@ impl CrdArgs {
         match gatewright::validate::load_crds(&self.crds) {
             Ok(set) => Ok(Some(std::sync::Arc::new(set))),
             Err(d) => {
-                printer.diagnostics(&[d], &Default::default());
-                Err(ExitCode::from(FAILURE))
+                printer.diagnostics(std::slice::from_ref(&d), &Default::default());
+                Err(ExitCode::from(exit_code(&[d])))
             }
         }
     }
@@ -174,13 +179,48 @@ pub fn main() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Schema => Printer::new(false).stdout(&gatewright::schema::spec_schema_text()),
         Command::Blueprints(command) => blueprints::run(command),
+        Command::Explain(args) => explain::run(args),
     }
 }
 
-/// 2 when the failure was reading or writing files (or running Git), 1 for findings.
-pub fn exit_code(diags: &[gatewright::diagnostic::Diagnostic]) -> u8 {
-    let io = diags
+/// The exit code of a run that stopped on `diags`: the highest class of their
+/// errors (1 for findings, 2 for I/O and internal errors); 1 when none is an error.
+pub fn exit_code(diags: &[Diagnostic]) -> u8 {
+    diags
         .iter()
-        .any(|d| d.is_error() && (matches!(d.code, "GW101" | "GW501") || d.code.starts_with("GW7")));
-    if io { FAILURE } else { FINDINGS }
+        .filter(|d| d.is_error())
+        .map(|d| d.code.class().exit_code())
+        .max()
+        .unwrap_or(FINDINGS)
+}
+
+#[cfg(test)]
+mod tests {
+    use gatewright::diagnostic::{Class, Code, Diagnostic};
+
+    use super::{FAILURE, FINDINGS, exit_code};
+
+    /// A run that stops on one error of each code exits as its class says:
+    /// 2 for I/O and internal errors (GW101, GW113, GW299, GW7xx, GW805,
+    /// GW808), 1 for findings; a warning never raises it.
+    #[test]
+    fn the_exit_code_follows_the_class() {
+        for &code in Code::ALL {
+            let expected = match code.class() {
+                Class::Finding => FINDINGS,
+                Class::Io | Class::Usage | Class::Internal => FAILURE,
+            };
+            assert_eq!(exit_code(&[Diagnostic::error(code, "x")]), expected, "{code}");
+            let with_warning = [
+                Diagnostic::warning(Code::OutputLocked, "x"),
+                Diagnostic::error(code, "x"),
+            ];
+            assert_eq!(exit_code(&with_warning), expected, "{code} beside an I/O warning");
+        }
+        let mixed = [
+            Diagnostic::error(Code::UnknownField, "x"),
+            Diagnostic::error(Code::SchemaInternal, "x"),
+        ];
+        assert_eq!(exit_code(&mixed), FAILURE, "the highest class wins");
+    }
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gatewright::diagnostic::Diagnostic;
+use gatewright::diagnostic::{Code, Diagnostic};
 use gatewright::driver::{Destination, Outcome, Target};
 use gatewright::emit;
 use gatewright::source::Sources;
@@ -222,7 +222,7 @@ fn failure_injection() -> impl FnMut(usize) -> Result<(), Diagnostic> {
             std::process::abort();
         }
         Err(Diagnostic::error(
-            "GW799",
+            Code::InjectedFailure,
             format!("injected failure after {n} files (GATEWRIGHT_FAIL_AFTER_FILES)"),
         )
         .help("unset GATEWRIGHT_FAIL_AFTER_FILES"))

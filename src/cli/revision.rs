@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gatewright::diagnostic::Diagnostic;
+use gatewright::diagnostic::{Code, Diagnostic};
 use gatewright::driver::{Options, Outcome};
 use gatewright::source::{Sources, display_path};
 
@@ -65,7 +65,7 @@ pub fn compile(base: &Options, at: &At<'_>, printer: &Printer) -> Result<Side, u
             // repository that bounds its `manifests:` (never an outer one).
             std::fs::create_dir_all(at.scratch.join(".git")).map_err(|e| {
                 fail(Diagnostic::error(
-                    "GW701",
+                    Code::OutputIo,
                     format!("cannot create a temporary directory: {e}"),
                 ))
             })?;
@@ -105,7 +105,7 @@ fn does_not_compile(label: &str, envs: &[String]) -> Diagnostic {
         many => format!(" (environments `{}`)", many.join("`, `")),
     };
     Diagnostic::error(
-        "GW720",
+        Code::RevisionDoesNotCompile,
         format!("the spec does not compile at {label}{envs}: nothing to compare"),
     )
     .help("fix the errors above (they name the revision): `diff` exits 2 here, so a CI step that accepts exit 1 still fails")
@@ -118,7 +118,7 @@ fn map_under(under: Option<&Path>, repo: &Path, scratch: &Path) -> Result<Option
     };
     let canonical = std::fs::canonicalize(dir).map_err(|e| {
         Diagnostic::error(
-            "GW101",
+            Code::UnreadableFile,
             format!("cannot use `--manifests-under {}`: {e}", dir.display()),
         )
         .help("name an existing directory, e.g. the repository's root")
@@ -127,14 +127,14 @@ fn map_under(under: Option<&Path>, repo: &Path, scratch: &Path) -> Result<Option
         let mapped = scratch.join(rel);
         // Absent at this revision: an empty folder, in which nothing is allowed.
         std::fs::create_dir_all(&mapped)
-            .map_err(|e| Diagnostic::error("GW701", format!("cannot create a temporary directory: {e}")))?;
+            .map_err(|e| Diagnostic::error(Code::OutputIo, format!("cannot create a temporary directory: {e}")))?;
         return Ok(Some(mapped));
     }
     if repo.starts_with(&canonical) {
         return Ok(Some(scratch.to_path_buf()));
     }
     Err(Diagnostic::error(
-        "GW721",
+        Code::ManifestsUnderOutsideRepository,
         format!(
             "`--manifests-under {}` is outside the repository `{}`: at a revision only the repository's files exist",
             dir.display(),

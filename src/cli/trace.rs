@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gatewright::diagnostic::{Diagnostic, did_you_mean};
+use gatewright::diagnostic::{Code, Diagnostic, did_you_mean};
 use gatewright::routing::{Engine, Outcome, Request, RouteError};
 use gatewright::source::Sources;
 use gatewright::trace::{self, requests};
@@ -93,7 +93,7 @@ pub fn run(args: Args) -> ExitCode {
         .problems()
         .iter()
         .map(|p| {
-            Diagnostic::warning("GW629", format!("object left out of routing: {p}"))
+            Diagnostic::warning(Code::TraceObjectLeftOut, format!("object left out of routing: {p}"))
                 .help("fix the field named; the object must parse as its Gateway API kind")
         })
         .collect();
@@ -108,23 +108,24 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn usage(message: &str) -> Diagnostic {
-    Diagnostic::error("GW620", message.to_string()).help("see `gatewright trace --help`")
+    Diagnostic::error(Code::TraceUsage, message.to_string()).help("see `gatewright trace --help`")
 }
 
 fn gateway_arg(text: &str) -> Result<(String, String), Diagnostic> {
     match text.split_once('/') {
         Some((ns, name)) if !ns.is_empty() && !name.is_empty() && !name.contains('/') => Ok((ns.into(), name.into())),
-        _ => Err(
-            Diagnostic::error("GW627", format!("`--gateway {text}` is not `NAMESPACE/NAME`"))
-                .help("name the Gateway with its namespace, e.g. `--gateway aks-istio-ingress/gateway`"),
-        ),
+        _ => Err(Diagnostic::error(
+            Code::TraceGatewayName,
+            format!("`--gateway {text}` is not `NAMESPACE/NAME`"),
+        )
+        .help("name the Gateway with its namespace, e.g. `--gateway aks-istio-ingress/gateway`")),
     }
 }
 
 fn request(args: &Args, url: &str, gateway: Option<(String, String)>) -> Result<Request, Diagnostic> {
     let mut req = Request::get(url).map_err(|e| {
         Diagnostic::error(
-            "GW620",
+            Code::TraceUsage,
             format!(
                 "the URL `{url}` is not a request URL (column {}): {}",
                 e.column, e.message
@@ -132,11 +133,16 @@ fn request(args: &Args, url: &str, gateway: Option<(String, String)>) -> Result<
         )
         .help("write an absolute URL such as `http://store.example.com/path`")
     })?;
-    req.method = requests::method(&args.method)
-        .map_err(|f| Diagnostic::error("GW621", format!("`-X {}`: {}", args.method, f.message)).help(f.help))?;
+    req.method = requests::method(&args.method).map_err(|f| {
+        Diagnostic::error(Code::TraceHeader, format!("`-X {}`: {}", args.method, f.message)).help(f.help)
+    })?;
     for h in &args.headers {
         let pair = requests::header(h).map_err(|f| {
-            Diagnostic::error("GW621", format!("`-H {h}` (column {}): {}", f.column, f.message)).help(f.help)
+            Diagnostic::error(
+                Code::TraceHeader,
+                format!("`-H {h}` (column {}): {}", f.column, f.message),
+            )
+            .help(f.help)
         })?;
         req.headers.push(pair);
     }
@@ -170,10 +176,10 @@ fn run_one(engine: &Engine, args: &Args, url: &str, gateway: Option<(String, Str
 fn route_error(e: &RouteError) -> Diagnostic {
     let list = |g: &[(String, String)]| g.iter().map(|(n, m)| format!("{n}/{m}")).collect::<Vec<_>>().join(", ");
     match e {
-        RouteError::NoGateway => Diagnostic::error("GW624", "the inputs hold no Gateway")
+        RouteError::NoGateway => Diagnostic::error(Code::TraceNoGateway, "the inputs hold no Gateway")
             .help("add the Gateway's YAML (or the spec that declares it) to the inputs"),
         RouteError::NoListener(all) => Diagnostic::error(
-            "GW624",
+            Code::TraceNoGateway,
             format!(
                 "no Gateway has a listener for this request's port and scheme (Gateways: {})",
                 list(all)
@@ -187,10 +193,14 @@ fn route_error(e: &RouteError) -> Diagnostic {
                 Some(s) => format!("did you mean `--gateway {s}`?"),
                 None => format!("pass one of: {}", list(all)),
             };
-            Diagnostic::error("GW622", format!("no Gateway `{wanted}` in the inputs")).help(help)
+            Diagnostic::error(
+                Code::TraceUnknownGateway,
+                format!("no Gateway `{wanted}` in the inputs"),
+            )
+            .help(help)
         }
         RouteError::Ambiguous(able) => Diagnostic::error(
-            "GW623",
+            Code::TraceAmbiguousGateway,
             format!("{} Gateways can take this request: {}", able.len(), list(able)),
         )
         .help(format!(
@@ -211,7 +221,7 @@ fn run_file(
     let text = match gatewright::load::read_text_limited(file, gatewright::load::limits().max_bytes) {
         Ok(t) => t,
         Err(e) => {
-            let d = Diagnostic::error("GW101", format!("cannot read `{}`: {e}", file.display()))
+            let d = Diagnostic::error(Code::UnreadableFile, format!("cannot read `{}`: {e}", file.display()))
                 .help("pass a readable text file with one request per line");
             printer.diagnostics(&[d], &Sources::new());
             return ExitCode::from(FAILURE);
@@ -242,7 +252,7 @@ fn run_file(
                 }
             }
             Err(f) => diags.push(
-                Diagnostic::error("GW625", format!("bad request line: {}", f.message))
+                Diagnostic::error(Code::TraceRequestLine, format!("bad request line: {}", f.message))
                     .at(at(f.column))
                     .help(f.help),
             ),

@@ -9,7 +9,7 @@ use gatewright::diagnostic::counted;
 use gatewright::validate::{self, FileOptions};
 
 use super::output::Printer;
-use super::{FAILURE, FINDINGS, Format, FormatArgs};
+use super::{FAILURE, Format, FormatArgs, exit_code};
 
 /// Arguments of `validate`.
 #[derive(clap::Args)]
@@ -39,8 +39,8 @@ pub fn run(args: Args) -> ExitCode {
     let crds = match validate::load_crds(&args.crds) {
         Ok(set) => set,
         Err(d) => {
-            printer.diagnostics(&[d], &Default::default());
-            return ExitCode::from(FAILURE);
+            printer.diagnostics(std::slice::from_ref(&d), &Default::default());
+            return ExitCode::from(exit_code(&[d]));
         }
     };
     let report = validate::validate_paths(&args.paths, &crds, FileOptions { strict: args.strict });
@@ -62,11 +62,8 @@ pub fn run(args: Args) -> ExitCode {
     if printer.stdout(&summary) != ExitCode::SUCCESS {
         return ExitCode::from(FAILURE);
     }
-    if report.diagnostics.iter().any(|d| d.is_error() && d.code == "GW101") {
-        return ExitCode::from(FAILURE);
-    }
     if report.diagnostics.iter().any(|d| d.is_error()) {
-        return ExitCode::from(FINDINGS);
+        return ExitCode::from(exit_code(&report.diagnostics));
     }
     ExitCode::SUCCESS
 }

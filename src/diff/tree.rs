@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::emit::Tree;
 use crate::emit::read::{self, Blocker, Found, scan};
 
@@ -127,7 +127,7 @@ pub fn read_existing(dir: &Path) -> Result<Tree, Diagnostic> {
     };
     if let Some(problem) = problem {
         return Err(Diagnostic::error(
-            "GW722",
+            Code::UnreadableTree,
             format!("cannot read output tree `{}`: {problem}", dir.display()),
         )
         .help("pass two directories that `gatewright render --out` wrote"));
@@ -151,10 +151,11 @@ pub fn read_generated(dir: &Path) -> Result<(Tree, Vec<String>), Diagnostic> {
 fn read_found(dir: &Path) -> Result<(Tree, BTreeMap<String, Found>), Diagnostic> {
     if let Ok(meta) = std::fs::symlink_metadata(dir) {
         if meta.file_type().is_symlink() {
-            return Err(
-                Diagnostic::error("GW702", format!("output directory `{}` is a symlink", dir.display()))
-                    .help("pass the real directory: gatewright never follows symlinks out of it"),
-            );
+            return Err(Diagnostic::error(
+                Code::OutputSymlink,
+                format!("output directory `{}` is a symlink", dir.display()),
+            )
+            .help("pass the real directory: gatewright never follows symlinks out of it"));
         }
     }
     let mut tree = Tree::default();
@@ -163,7 +164,7 @@ fn read_found(dir: &Path) -> Result<(Tree, BTreeMap<String, Found>), Diagnostic>
         if matches!(f, Found::File { generated: true }) {
             let full = crate::emit::read::join(dir, path);
             let bytes = crate::load::read_limited(&full, crate::load::OUTPUT_FILE_LIMIT).map_err(|e| {
-                Diagnostic::error("GW701", format!("cannot read `{}`: {e}", full.display()))
+                Diagnostic::error(Code::OutputIo, format!("cannot read `{}`: {e}", full.display()))
                     .help("check the output directory's permissions")
             })?;
             tree.files

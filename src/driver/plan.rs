@@ -2,7 +2,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// One tree to produce: the base spec, or one environment of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +28,7 @@ impl Target {
                 Ok(out.join(env))
             }
             _ => Err(Diagnostic::error(
-                "GW704",
+                Code::OutputPathOutside,
                 format!(
                     "refusing to write environment `{env}`: its folder would not be one folder inside `{}`",
                     out.display()
@@ -140,7 +140,7 @@ fn discover(dir: &std::path::Path) -> Result<Vec<Target>, PlanError> {
         };
         return Err((
             Diagnostic::error(
-                "GW112",
+                Code::EnvironmentDefinedTwice,
                 format!(
                     "`{}` and `{}` both define environment `{}`",
                     shown(&w[0]),
@@ -183,7 +183,7 @@ fn check_name(target: &Target, from_env: bool) -> Result<(), PlanError> {
         ),
     };
     Err((Diagnostic::error(
-        "GW111",
+        Code::InvalidEnvironmentName,
         format!(
             "{source} environment `{}`, which is not a DNS-1123 label (at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit)",
             name.escape_debug()
@@ -203,5 +203,5 @@ fn unknown(name: &str, found: &[Target], dir: &std::path::Path) -> Diagnostic {
         ),
         None => format!("environments: {}", names.join(", ")),
     };
-    Diagnostic::error("GW107", format!("unknown environment `{name}`")).help(help)
+    Diagnostic::error(Code::UnknownEnvironment, format!("unknown environment `{name}`")).help(help)
 }

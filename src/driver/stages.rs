@@ -2,6 +2,7 @@
 //! its findings, and [`passed`] is the one checkpoint that stops the compile
 //! after a stage that found an error.
 
+use crate::diagnostic::Code;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -52,8 +53,11 @@ fn load_spec(cx: &mut Run<'_>) -> Option<(Value, Provenance, load::Preloaded)> {
     let spec = Value::Object(load::merge_fragments(&prov, cx.diags));
     if spec.as_object().is_some_and(|m| m.is_empty()) {
         cx.diags.push(
-            Diagnostic::error("GW103", format!("no spec documents in `{}`", cx.opts.spec.display()))
-                .help("a spec starts with `apiVersion: gatewright.dev/v1alpha1` and `kind: Site`"),
+            Diagnostic::error(
+                Code::NoSpecDocuments,
+                format!("no spec documents in `{}`", cx.opts.spec.display()),
+            )
+            .help("a spec starts with `apiVersion: gatewright.dev/v1alpha1` and `kind: Site`"),
         );
         return None;
     }
@@ -82,7 +86,7 @@ fn apply_overlays(cx: &mut Run<'_>, mut spec: Value, mut prov: Provenance) -> Op
         Ok(site) => Some((site, prov)),
         Err(e) => {
             cx.diags.push(Diagnostic::error(
-                "GW299",
+                Code::SchemaInternal,
                 format!("internal error: validated spec does not deserialize: {e}"),
             ));
             None
@@ -167,7 +171,7 @@ fn render_model(cx: &mut Run<'_>, analyzed: Analyzed) -> Option<(Vec<Document>, 
         if !bundles.is_empty() && !bundles.contains(version) {
             cx.diags.push(
                 Diagnostic::warning(
-                    "GW806",
+                    Code::CrdRelease,
                     format!(
                         "the `--crds` are Gateway API {}, but the output targets {version}",
                         bundles.join(", "),
@@ -241,7 +245,7 @@ fn apply_env_overlay(path: &std::path::Path, env: &str, spec: &mut Value, prov: 
     if let Some(second) = docs.get(1) {
         diags.push(
             Diagnostic::error(
-                "GW110",
+                Code::OverlayDocuments,
                 format!(
                     "an overlay is one merge patch, but this file has {} documents",
                     docs.len()
@@ -262,9 +266,12 @@ fn apply_env_overlay(path: &std::path::Path, env: &str, spec: &mut Value, prov: 
             }
         } else {
             diags.push(
-                Diagnostic::error("GW108", "an overlay must be a mapping (a merge patch of the spec)")
-                    .at(Some(crate::load::to_loc(file, node.span)))
-                    .help("write the fields to change, e.g. `apps: { pets: { revision: asm-1-23 } }`; `null` deletes"),
+                Diagnostic::error(
+                    Code::OverlayNotAMapping,
+                    "an overlay must be a mapping (a merge patch of the spec)",
+                )
+                .at(Some(crate::load::to_loc(file, node.span)))
+                .help("write the fields to change, e.g. `apps: { pets: { revision: asm-1-23 } }`; `null` deletes"),
             );
             continue;
         }
@@ -296,12 +303,13 @@ fn spec_blueprints(site: &Site, prov: &Provenance, sources: &Sources) -> Result<
     if path.is_dir() {
         return Ok(Some(path));
     }
-    Err(
-        Diagnostic::error("GW501", format!("blueprint directory `{}` not found", path.display()))
-            .at(loc)
-            .path("/blueprints")
-            .help("the path is relative to the file that sets it; `gatewright blueprints export DIR` creates one"),
+    Err(Diagnostic::error(
+        Code::UnreadableBlueprint,
+        format!("blueprint directory `{}` not found", path.display()),
     )
+    .at(loc)
+    .path("/blueprints")
+    .help("the path is relative to the file that sets it; `gatewright blueprints export DIR` creates one"))
 }
 
 /// The newest Gateway API version any gateway's profile, or the spec's

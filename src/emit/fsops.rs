@@ -3,6 +3,7 @@
 //! exchange two directories, make writes durable; and the GW701 diagnostic
 //! for an operation that failed.
 
+use crate::diagnostic::Code;
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::Write;
@@ -15,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 /// GW701: the file system refused `what` on `p`.
 pub(crate) fn io(what: &str, p: &Path, e: impl Into<std::io::Error>) -> Diagnostic {
     let e: std::io::Error = e.into();
-    Diagnostic::error("GW701", format!("cannot {what} `{}`: {e}", p.display()))
+    Diagnostic::error(Code::OutputIo, format!("cannot {what} `{}`: {e}", p.display()))
         .help("check the output directory's permissions and free space")
 }
 

@@ -2,6 +2,7 @@
 //! YAML file under a Kustomization's path, so a spec there would be sent to
 //! the cluster (and refused, failing the whole reconciliation).
 
+use crate::diagnostic::Code;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -105,7 +106,7 @@ pub fn refuse_spec_files(dir: &Path) -> Result<(), Diagnostic> {
     let found = spec_files_under(dir);
     let Some(first) = found.first() else { return Ok(()) };
     Err(Diagnostic::error(
-        "GW706",
+        Code::OutputHoldsSpec,
         format!(
             "the output directory `{}` holds spec files ({}{}); Flux and Argo CD would apply them as manifests",
             dir.display(),

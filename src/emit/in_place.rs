@@ -6,6 +6,7 @@
 //! them whole, and the next render completes it (a temporary file left
 //! behind carries the generated header, so that render removes it).
 
+use crate::diagnostic::Code;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -101,7 +102,7 @@ fn unchanged_since_scan(scan: &Scan, rel: &Path, path: &Path) -> Result<(), Diag
         return Ok(());
     }
     Err(Diagnostic::error(
-        "GW712",
+        Code::OutputChanged,
         format!("`{}` changed while gatewright was rendering", path.display()),
     )
     .help("the output directory is a mount point, written file by file: render again to complete it"))

@@ -16,6 +16,7 @@
 //! creating and restoring the directory happen under a second `flock`, on the
 //! parent directory, held only for those few system calls.
 
+use crate::diagnostic::Code;
 use std::fs::File;
 use std::path::PathBuf;
 
@@ -91,7 +92,7 @@ pub(crate) fn acquire(out: &Out) -> Result<Lock, Diagnostic> {
 
 fn busy(out: &Out) -> Diagnostic {
     Diagnostic::error(
-        "GW705",
+        Code::OutputLocked,
         format!("another gatewright render is writing `{}`", out.dir.display()),
     )
     .help("wait for it to finish and run again; renders of one directory never interleave")

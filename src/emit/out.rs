@@ -1,6 +1,7 @@
 //! Which directory a render writes: checked (not a symlink, a directory if
 //! it exists), made absolute, its missing parents created.
 
+use crate::diagnostic::Code;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -24,16 +25,18 @@ pub(crate) struct Out {
 pub(crate) fn resolve_out(out: &Path) -> Result<Out, Diagnostic> {
     if let Ok(meta) = std::fs::symlink_metadata(out) {
         if meta.file_type().is_symlink() {
-            return Err(
-                Diagnostic::error("GW702", format!("output directory `{}` is a symlink", out.display()))
-                    .help("pass the real directory: gatewright never writes through symlinks"),
-            );
+            return Err(Diagnostic::error(
+                Code::OutputSymlink,
+                format!("output directory `{}` is a symlink", out.display()),
+            )
+            .help("pass the real directory: gatewright never writes through symlinks"));
         }
         if !meta.is_dir() {
-            return Err(
-                Diagnostic::error("GW702", format!("output path `{}` is not a directory", out.display()))
-                    .help("choose a directory for `--out`"),
-            );
+            return Err(Diagnostic::error(
+                Code::OutputSymlink,
+                format!("output path `{}` is not a directory", out.display()),
+            )
+            .help("choose a directory for `--out`"));
         }
         let dir = std::fs::canonicalize(out).map_err(|e| io("resolve", out, e))?;
         return split(dir, out, Vec::new());
@@ -54,8 +57,11 @@ pub(crate) fn resolve_out(out: &Path) -> Result<Out, Diagnostic> {
 }
 
 fn not_a_dir(given: &Path) -> Diagnostic {
-    Diagnostic::error("GW702", format!("`{}` cannot be an output directory", given.display()))
-        .help("choose a directory below the filesystem root for `--out`")
+    Diagnostic::error(
+        Code::OutputSymlink,
+        format!("`{}` cannot be an output directory", given.display()),
+    )
+    .help("choose a directory below the filesystem root for `--out`")
 }
 
 fn split(dir: PathBuf, given: &Path, made: Vec<PathBuf>) -> Result<Out, Diagnostic> {

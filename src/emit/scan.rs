@@ -4,6 +4,7 @@
 //! A mount inside the output and an immutable or append-only entry are
 //! refused here, before anything is touched.
 
+use crate::diagnostic::Code;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -117,7 +118,7 @@ struct Flags {
 }
 
 fn io_error(p: &Path, e: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::error("GW701", format!("cannot read `{}`: {e}", p.display()))
+    Diagnostic::error(Code::OutputIo, format!("cannot read `{}`: {e}", p.display()))
         .help("check the output directory's permissions")
 }
 
@@ -242,7 +243,7 @@ impl Problems {
         self.pinned.sort();
         if !self.mounts.is_empty() {
             return Err(Diagnostic::error(
-                "GW711",
+                Code::MountInOutput,
                 located(&self.mounts, "is a mount point inside the output directory", "are mount points inside the output directory"),
             )
             .help(
@@ -251,7 +252,7 @@ impl Problems {
         }
         if !self.pinned.is_empty() {
             return Err(Diagnostic::error(
-                "GW713",
+                Code::ImmutableInOutput,
                 located(&self.pinned, "is immutable or append-only (chattr +i/+a)", "are immutable or append-only (chattr +i/+a)"),
             )
             .help(

@@ -25,7 +25,7 @@ use super::out::Out;
 use super::scan::{Found, Ident, Scan, located};
 use super::scratch::Scratch;
 use super::settle::{Rules, settle};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Called after the n-th new file is written (to inject failures in tests).
 pub(crate) type AfterFile<'h> = dyn FnMut(usize) -> Result<(), Diagnostic> + Send + 'h;
@@ -161,7 +161,7 @@ fn undo(out: &Out, scratch: Scratch, previous: &Path, plan: &Plan, conflicts: &[
 fn changed(out: &Out, rels: &[PathBuf]) -> Diagnostic {
     let paths: Vec<PathBuf> = rels.iter().map(|r| out.dir.join(r)).collect();
     Diagnostic::error(
-        "GW712",
+        Code::OutputChanged,
         located(
             &paths,
             "changed while gatewright was rendering, where the new tree has a file",
@@ -173,7 +173,7 @@ fn changed(out: &Out, rels: &[PathBuf]) -> Diagnostic {
 fn exchange_error(out: &Out, e: std::io::Error) -> Diagnostic {
     if e.raw_os_error() == Some(rustix::io::Errno::BUSY.raw_os_error()) {
         return Diagnostic::error(
-            "GW701",
+            Code::OutputIo,
             format!("cannot replace `{}`: it is in use as a mount point", out.dir.display()),
         )
         .help("render into a folder inside the mount, or mount the volume at the output directory itself");
@@ -261,7 +261,7 @@ fn carry(from: &Path, to: &Path) -> Result<(), Diagnostic> {
     }
     if !meta.is_file() {
         return Err(Diagnostic::error(
-            "GW703",
+            Code::OutputInTheWay,
             format!("`{}` is not a regular file and cannot be carried over", from.display()),
         )
         .help("move sockets, FIFOs and devices out of the output directory"));

@@ -18,7 +18,7 @@ use super::out::{Out, resolve_out};
 use super::scan::{self, Blocker, Found, Scan, in_the_way};
 use super::swap::{self, Entry, Plan};
 use super::{in_place, scratch};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// What a write changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -180,11 +180,11 @@ fn check_collisions(tree: &Tree, out: &Path, existing: &Scan) -> Result<(), Diag
             continue;
         };
         problems.push(match blocker {
-            Blocker::Symlink => (prefix, "GW702", "is a symlink"),
-            Blocker::HandWritten => (prefix, "GW703", "exists and was not written by gatewright"),
-            Blocker::FileForFolder => (prefix, "GW703", "is a file where a folder is needed"),
-            Blocker::Folder => (prefix, "GW703", "is a folder"),
-            Blocker::Special => (prefix, "GW703", "is not a regular file"),
+            Blocker::Symlink => (prefix, Code::OutputSymlink, "is a symlink"),
+            Blocker::HandWritten => (prefix, Code::OutputInTheWay, "exists and was not written by gatewright"),
+            Blocker::FileForFolder => (prefix, Code::OutputInTheWay, "is a file where a folder is needed"),
+            Blocker::Folder => (prefix, Code::OutputInTheWay, "is a folder"),
+            Blocker::Special => (prefix, Code::OutputInTheWay, "is not a regular file"),
         });
     }
     problems.sort();
@@ -205,7 +205,7 @@ fn check_collisions(tree: &Tree, out: &Path, existing: &Scan) -> Result<(), Diag
             names.join(", ")
         )
     };
-    Err(Diagnostic::error(code, message).help(
+    Err(Diagnostic::error(*code, message).help(
         "move or rename what is in the way: gatewright never overwrites files without its header \
          and never writes through symlinks",
     ))
@@ -217,7 +217,7 @@ fn check_relative(path: &str) -> Result<(), Diagnostic> {
         Ok(())
     } else {
         Err(Diagnostic::error(
-            "GW704",
+            Code::OutputPathOutside,
             format!("refusing to write `{path}` outside the output directory"),
         )
         .help("output paths are derived from object names; check the blueprint that produced it"))

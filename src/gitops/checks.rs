@@ -3,7 +3,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use super::Resolved;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Model;
 use crate::source::Loc;
 use crate::spec::gitops::GitOps;
@@ -12,7 +12,7 @@ use crate::spec::gitops::GitOps;
 pub fn check(settings: &GitOps, model: &Model, loc: &dyn Fn(&str) -> Option<Loc>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let r = Resolved::new(settings);
-    let err = |code: &'static str, ptr: &str, msg: String, help: &str| {
+    let err = |code: Code, ptr: &str, msg: String, help: &str| {
         Diagnostic::error(code, msg)
             .at(loc(ptr))
             .path(ptr.to_string())
@@ -36,7 +36,7 @@ pub fn check(settings: &GitOps, model: &Model, loc: &dyn Fn(&str) -> Option<Loc>
             || p.split('/').any(|s| s == ".." || s.chars().any(char::is_control));
         if bad {
             out.push(err(
-                "GW601",
+                Code::GitopsPathOutside,
                 ptr,
                 format!("`{p}` is not a path inside the repository"),
                 "write a path relative to the repository root with `/`, e.g. `deploy`",
@@ -50,7 +50,7 @@ pub fn check(settings: &GitOps, model: &Model, loc: &dyn Fn(&str) -> Option<Loc>
             "/gitops/output"
         };
         out.push(err(
-            "GW602",
+            Code::GitopsOverlap,
             ptr,
             format!(
                 "the GitOps objects folder `{}` and the output `{}` overlap",
@@ -64,7 +64,7 @@ pub fn check(settings: &GitOps, model: &Model, loc: &dyn Fn(&str) -> Option<Loc>
         for u in model.upstreams.iter().filter(|u| u.content.is_none()) {
             out.push(
                 Diagnostic::error(
-                    "GW603",
+                    Code::ManifestUrlInPlugin,
                     format!(
                         "app namespace `{}` deploys `{}` by URL, which the Argo CD plugin cannot fetch",
                         u.namespace, u.resource
@@ -80,7 +80,7 @@ pub fn check(settings: &GitOps, model: &Model, loc: &dyn Fn(&str) -> Option<Loc>
     let url = &settings.repository.url;
     if !["https://", "http://", "ssh://"].iter().any(|p| url.starts_with(p)) {
         out.push(err(
-            "GW604",
+            Code::RepositoryUrl,
             "/gitops/repository/url",
             format!("repository URL `{url}` is not an http(s):// or ssh:// URL"),
             "Flux and Argo CD need a URL like `https://github.com/org/repo.git` or `ssh://git@github.com/org/repo.git`",
@@ -88,7 +88,7 @@ pub fn check(settings: &GitOps, model: &Model, loc: &dyn Fn(&str) -> Option<Loc>
     }
     if !crate::analyze::syntax::is_dns_label(r.name) {
         out.push(err(
-            "GW605",
+            Code::InvalidGitopsName,
             "/gitops/name",
             format!("`{}` cannot prefix object names", r.name),
             "use lower-case letters, digits and `-`",
@@ -115,7 +115,7 @@ pub fn objects_dir(out: &Path, settings: &GitOps) -> Result<PathBuf, Diagnostic>
             }
             _ => {
                 return Err(Diagnostic::error(
-                    "GW708",
+                    Code::OutNotGitopsOutput,
                     format!(
                         "`--out {}` is not the spec's `gitops.output: {}`",
                         out.display(),
@@ -133,7 +133,7 @@ pub fn objects_dir(out: &Path, settings: &GitOps) -> Result<PathBuf, Diagnostic>
     // Checked by `check` (GW601) too: never a folder outside the repository root.
     if r.objects.is_empty() || r.objects.split('/').any(|s| s == "..") {
         return Err(Diagnostic::error(
-            "GW704",
+            Code::OutputPathOutside,
             format!(
                 "refusing to write the GitOps objects to `{}`: not a folder inside the repository",
                 r.objects

@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::emit::Tree;
 use crate::model::Model;
 use crate::source::Loc;
@@ -49,7 +49,7 @@ pub fn manifests(
             unfetched.push(u.namespace.as_str());
             errors.push(
                 Diagnostic::error(
-                    "GW603",
+                    Code::ManifestUrlInPlugin,
                     format!(
                         "app namespace `{}` deploys `{}` by URL, which the Argo CD plugin cannot fetch",
                         u.namespace, u.resource
@@ -77,7 +77,7 @@ pub fn manifests(
             }
             Err(e) => errors.push(
                 Diagnostic::error(
-                    "GW324",
+                    Code::InvalidManifestYaml,
                     format!("manifest `{}` is not valid YAML: {}", u.resource, e.message),
                 )
                 .at(locate(&u.origin))
@@ -100,7 +100,7 @@ pub fn manifests(
                 list.extend(docs.into_iter().map(|d| d.to_json()));
             }
             Err(e) => errors.push(Diagnostic::error(
-                "GW503",
+                Code::BlueprintOutput,
                 format!("rendered `{path}` is not valid YAML: {}", e.message),
             )),
         }
@@ -114,7 +114,7 @@ pub fn manifests(
             Some(target) => merge(target, patch),
             None => errors.push(
                 Diagnostic::error(
-                    "GW325",
+                    Code::ServiceNotFound,
                     format!("the patch of {} `{}/{}` matches no object", key.0, key.1, key.2),
                 )
                 .at(model
@@ -129,7 +129,7 @@ pub fn manifests(
     if resources.is_empty() && errors.is_empty() {
         errors.push(
             Diagnostic::error(
-                "GW608",
+                Code::EmptyPluginStream,
                 "the spec renders no objects: refusing to print an empty stream",
             )
             .help("Argo CD prunes everything an empty stream leaves out; add a gateway or an app"),

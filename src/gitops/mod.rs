@@ -35,7 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use minijinja::Value as Ctx;
 use serde_json::{Value, json};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::emit::Tree;
 use crate::model::Model;
 use crate::normalize::file_text;
@@ -220,7 +220,7 @@ impl Out<'_> {
 
 /// Two generated objects with one name: one would replace the other.
 fn duplicate(name: &str) -> Diagnostic {
-    Diagnostic::error("GW609", format!("two GitOps objects would be named `{name}`"))
+    Diagnostic::error(Code::GitopsNameClash, format!("two GitOps objects would be named `{name}`"))
         .help("object names join `gitops.name`, the environment and the namespace with `-`: rename one of them, or change `gitops.name`")
 }
 
@@ -250,7 +250,7 @@ pub fn generate(envs: &[EnvInput<'_>], blueprints: &Blueprints, sources: &Source
         {
             out.errors.push(
                 Diagnostic::error(
-                    "GW606",
+                    Code::OverlayChangesGitops,
                     format!(
                         "environment `{}` changes `gitops` name, repository, output, objects or groups",
                         e.env.unwrap_or_default()
@@ -263,8 +263,11 @@ pub fn generate(envs: &[EnvInput<'_>], blueprints: &Blueprints, sources: &Source
         let folder = e.env.unwrap_or(DEFAULT_CLUSTER);
         if folder == CRDS_FOLDER {
             out.errors.push(
-                Diagnostic::error("GW607", format!("environment `{folder}` collides with the CRDs folder"))
-                    .help(format!("rename `overlays/{folder}.yaml`")),
+                Diagnostic::error(
+                    Code::EnvironmentNamedLikeCrds,
+                    format!("environment `{folder}` collides with the CRDs folder"),
+                )
+                .help(format!("rename `overlays/{folder}.yaml`")),
             );
             continue;
         }
@@ -308,7 +311,7 @@ fn object(bp: Blueprint, ctx: Ctx, blueprints: &Blueprints, sources: &Sources) -
     let text = blueprints.render(bp, ctx, &what, sources)?;
     let source = blueprints.source_name(bp).to_string();
     let bad = |m: String| {
-        Diagnostic::error("GW503", format!("blueprint `{source}` produced {m}"))
+        Diagnostic::error(Code::BlueprintOutput, format!("blueprint `{source}` produced {m}"))
             .help("every blueprint must produce one Kubernetes object")
     };
     let mut docs = yaml::read_documents(&text, &yaml::Limits::default())

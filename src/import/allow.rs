@@ -5,12 +5,13 @@
 //! writes for the spec.
 
 use super::{Cx, Object};
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{FOR_GATEWAYS, FOR_ROUTES};
 use crate::spec::Site;
 
 /// Code of an `allow:` entry import wrote.
-pub const ALLOWED: &str = "GW914";
+pub const ALLOWED: Code = Code::ImportAllowWritten;
 
 /// Rounds of checking: an allowed refusal can uncover one more (a route
 /// without backend, once kept, is checked for its hostnames).
@@ -50,9 +51,9 @@ pub(super) fn settle(objects: &[Object], cx: &mut Cx<'_>) {
 }
 
 /// The spec path of the gateway or route that may allow `code` found at `path`.
-fn owner(code: &str, path: &str) -> Option<String> {
+fn owner(code: Code, path: &str) -> Option<String> {
     let parts: Vec<&str> = path.split('/').collect();
-    let allowable = |list: &[(&str, &str)]| list.iter().any(|(c, _)| *c == code);
+    let allowable = |list: &[(Code, &str)]| list.iter().any(|(c, _)| *c == code);
     match parts.as_slice() {
         ["", "gateways", key, ..] if allowable(FOR_GATEWAYS) => Some(format!("/gateways/{key}")),
         ["", "apps", app, kind @ ("routes" | "grpcRoutes"), name, ..] if allowable(FOR_ROUTES) => {
@@ -63,7 +64,7 @@ fn owner(code: &str, path: &str) -> Option<String> {
 }
 
 /// Add `code` to the `allow` of the gateway or route at `owner`; whether it was new.
-fn add(site: &mut Site, owner: &str, code: &str) -> bool {
+fn add(site: &mut Site, owner: &str, code: Code) -> bool {
     let token = |s: &str| s.replace("~1", "/").replace("~0", "~");
     let parts: Vec<String> = owner.split('/').map(token).collect();
     let list = match parts.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
@@ -81,8 +82,8 @@ fn add(site: &mut Site, owner: &str, code: &str) -> bool {
         _ => None,
     };
     match list {
-        Some(list) if !list.iter().any(|c| c == code) => {
-            list.push(code.to_string());
+        Some(list) if !list.iter().any(|c| c == code.as_str()) => {
+            list.push(code.as_str().to_string());
             list.sort();
             true
         }

@@ -3,6 +3,7 @@
 //! it, and the namespace of a route whose gateway admits namespaces by a
 //! label `Selector` gets those labels.
 
+use crate::diagnostic::Code;
 use std::collections::BTreeMap;
 
 use super::Cx;
@@ -13,9 +14,9 @@ use crate::load::escape_token as esc;
 use crate::spec::{self, FromNamespaces, Protocol};
 
 /// Code of namespace labels added so that a `Selector` listener admits a route.
-pub const SELECTOR_LABELS: &str = "GW912";
+pub const SELECTOR_LABELS: Code = Code::ImportSelectorLabels;
 /// Code of a gateway chosen for a route among several.
-pub const CHOSEN: &str = "GW913";
+pub const CHOSEN: Code = Code::ImportGatewayChosen;
 
 /// Whether listener `l` of `gw` admits routes of namespace `ns` labelled `labels`.
 fn admits(gw: &spec::Gateway, l: &spec::Listener, ns: &str, labels: &BTreeMap<String, String>) -> bool {

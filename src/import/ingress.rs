@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::metadata::HARMLESS;
 use super::{Cx, Object};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::spec::{self, BackendRef, Match, PathMatch, PathType, Rule};
 
 /// An Ingress into routes of its namespace's app; its TLS hosts into `https` listeners.
@@ -52,7 +52,7 @@ pub(super) fn ingress(o: &Object, objects: &[Object], cx: &mut Cx<'_>, https: &m
                     };
                     cx.diags.push(
                         Diagnostic::warning(
-                            "GW902",
+                            Code::IngressNotCarriedOver,
                             format!("pathType `{}` is imported as `{kind:?}`", other.unwrap_or("(none)")),
                         )
                         .at(o.loc(&format!("{at}/pathType")))
@@ -136,7 +136,7 @@ fn annotations(o: &Object, cx: &mut Cx<'_>) {
         let pointer = format!("/metadata/annotations/{}", key.replace('~', "~0").replace('/', "~1"));
         cx.diags.push(
             Diagnostic::warning(
-                "GW902",
+                Code::IngressNotCarriedOver,
                 format!("annotation `{key}` of Ingress `{}` is not carried over", o.name()),
             )
             .at(o.key_loc(&pointer).or_else(|| o.loc(&pointer)))

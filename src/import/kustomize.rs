@@ -12,13 +12,8 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::Sources;
-
-/// Code of a file that kustomizations put in two namespaces.
-pub const TWO_NAMESPACES: &str = "GW905";
-/// Code of a kustomization setting that the imported objects do not get.
-pub const NOT_APPLIED: &str = "GW906";
 
 /// File names kustomize reads as a kustomization.
 const FILES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -139,7 +134,7 @@ impl Walk {
                     let at = self.value_loc(path, "/namespace");
                     diags.push(
                         Diagnostic::warning(
-                            TWO_NAMESPACES,
+                            Code::TwoNamespaces,
                             format!(
                                 "`{}` is a resource of kustomizations with namespaces `{first}` (`{}`) and `{ns}`; importing it into `{first}`",
                                 crate::source::display_path(&resource),
@@ -165,7 +160,7 @@ impl Walk {
         }
         for key in TRANSFORMERS.iter().filter(|k| doc.get(**k).is_some()) {
             diags.push(
-                Diagnostic::warning(NOT_APPLIED, format!("the kustomization's `{key}` is not applied to the imported objects"))
+                Diagnostic::warning(Code::KustomizationNotApplied, format!("the kustomization's `{key}` is not applied to the imported objects"))
                     .at(self.key_loc(path, &format!("/{key}")))
                     .help("the spec names the objects as the manifests spell them: check the imported names and ports, or import the output of `kubectl kustomize`"),
             );

@@ -3,6 +3,7 @@
 //! identity (a later object of the same identity wins, as with `kubectl
 //! apply`), and a warning for each object nothing imports.
 
+use crate::diagnostic::Code;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -11,9 +12,9 @@ use super::{Cx, Object};
 use crate::diagnostic::Diagnostic;
 
 /// Code of a duplicate object (the last one is imported).
-pub const DUPLICATE: &str = "GW910";
+pub const DUPLICATE: Code = Code::ImportDuplicate;
 /// Code of a name shortened to 63 characters.
-pub const SHORTENED: &str = "GW911";
+pub const SHORTENED: Code = Code::ImportNameShortened;
 
 /// Metadata that says nothing about the object's behaviour (`kubectl
 /// apply`'s copy of the object itself).

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, Loc, Sources};
 use crate::spec::{self, Site};
 use crate::yaml;
@@ -123,7 +123,7 @@ impl Cx<'_> {
         if self.defaulted.insert((o.file, o.node.span.start)) {
             self.diags.push(
                 Diagnostic::warning(
-                    "GW903",
+                    Code::DefaultNamespace,
                     format!(
                         "`{}` {} names no namespace; importing it into `default`",
                         o.kind(),
@@ -140,7 +140,7 @@ impl Cx<'_> {
     /// Warn that (part of) an object is not carried over.
     pub fn skip(&mut self, o: &Object, pointer: &str, what: String, help: &str) {
         self.diags.push(
-            Diagnostic::warning("GW901", what)
+            Diagnostic::warning(Code::NotImported, what)
                 .at(o.loc(pointer))
                 .help(help.to_string()),
         );

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::{Cx, Object, PLACEHOLDER_DOMAIN};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::spec;
 
 /// The proposed gateway's name, and its profile unless `--profile` says otherwise.
@@ -109,7 +109,7 @@ pub(super) fn propose_gateway(cx: &mut Cx<'_>, https: BTreeMap<String, spec::Lis
         if !https.is_empty() && !cx.site.gateways.is_empty() {
             cx.diags.push(
                 Diagnostic::warning(
-                    "GW904",
+                    Code::ImportToReview,
                     "the Ingresses' TLS hosts need HTTPS listeners, which were not added",
                 )
                 .help(
@@ -135,7 +135,7 @@ pub(super) fn propose_gateway(cx: &mut Cx<'_>, https: BTreeMap<String, spec::Lis
     if cx.opts.domain.is_none() && all_under {
         cx.diags.push(
             Diagnostic::warning(
-                "GW904",
+                Code::ImportToReview,
                 format!("proposed hostnames use the placeholder domain `{PLACEHOLDER_DOMAIN}`"),
             )
             .help("pass `--domain DOMAIN` (and `--host SERVICE=HOST` for single hostnames), or edit the spec"),
@@ -155,7 +155,7 @@ pub(super) fn propose_gateway(cx: &mut Cx<'_>, https: BTreeMap<String, spec::Lis
     let profile = cx.opts.profile.clone().unwrap_or_else(|| DEFAULT_PROFILE.to_string());
     cx.diags.push(
         Diagnostic::warning(
-            "GW904",
+            Code::ImportToReview,
             format!("the manifests have no Gateway; proposing `{GATEWAY}` with profile `{profile}`"),
         )
         .help("pass `--profile NAME` for another platform (`aks-istio-internal`, `istio`, ...), or edit the spec"),

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The files that make up a spec.
 #[derive(Debug, Clone)]
@@ -28,8 +28,11 @@ const SKIPPED_DIRS: &[&str] = &["overlays"];
 /// it (GW101), where skipping it would compile a spec without it.
 pub fn find_spec_files(path: &Path) -> Result<SpecFiles, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error("GW101", format!("cannot read spec `{}`: {e}", path.display()))
-            .help("pass a spec file or a directory of spec files, e.g. `gatewright render examples/aks-store`")
+        Diagnostic::error(
+            Code::UnreadableFile,
+            format!("cannot read spec `{}`: {e}", path.display()),
+        )
+        .help("pass a spec file or a directory of spec files, e.g. `gatewright render examples/aks-store`")
     })?;
     if !meta.is_dir() {
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -51,7 +54,8 @@ pub fn find_spec_files(path: &Path) -> Result<SpecFiles, Diagnostic> {
                     || (e.depth() == 1 && e.file_type().is_dir() && SKIPPED_DIRS.contains(&name.as_ref())))
         });
     for entry in walker {
-        let entry = entry.map_err(|e| Diagnostic::error("GW101", format!("cannot walk `{}`: {e}", path.display())))?;
+        let entry = entry
+            .map_err(|e| Diagnostic::error(Code::UnreadableFile, format!("cannot walk `{}`: {e}", path.display())))?;
         let p = entry.path();
         let kind = entry.file_type();
         if !kind.is_dir()
@@ -63,7 +67,7 @@ pub fn find_spec_files(path: &Path) -> Result<SpecFiles, Diagnostic> {
     }
     if files.is_empty() {
         return Err(Diagnostic::error(
-            "GW103",
+            Code::NoSpecDocuments,
             format!("no spec files (`*.yaml`) found under `{}`", path.display()),
         )
         .help("a spec starts with `apiVersion: gatewright.dev/v1alpha1` and `kind: Site`"));

@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::load::Provenance;
 use crate::spec::API_VERSION;
 
@@ -54,7 +54,7 @@ pub fn merge_fragments(prov: &Provenance, diags: &mut Diagnostics) -> Map<String
         };
         let Value::Object(doc) = doc else {
             diags.push(
-                Diagnostic::error("GW104", "a spec document must be a mapping")
+                Diagnostic::error(Code::SpecNotAMapping, "a spec document must be a mapping")
                     .at(loc(""))
                     .help("start the document with `apiVersion: gatewright.dev/v1alpha1` and `kind: Site`"),
             );
@@ -76,7 +76,7 @@ pub fn merge_fragments(prov: &Provenance, diags: &mut Diagnostics) -> Map<String
                         .map(|s| super::provenance::to_loc(l.file, s))
                 });
                 diags.push(
-                    Diagnostic::error("GW109", format!("team `{team}`'s app file sets `{key}`, a platform setting"))
+                    Diagnostic::error(Code::PlatformSettingInAppFile, format!("team `{team}`'s app file sets `{key}`, a platform setting"))
                         .at(layer
                             .node
                             .key_span_at(&format!("/{}", escape(&key)))
@@ -106,14 +106,17 @@ pub fn merge_fragments(prov: &Provenance, diags: &mut Diagnostics) -> Map<String
                             continue;
                         }
                         diags.push(
-                            Diagnostic::error("GW106", format!("{} `{name}` is defined twice", singular(&key)))
-                                .at(layer
-                                    .node
-                                    .key_span_at(&ptr)
-                                    .map(|s| super::provenance::to_loc(layer.file, s)))
-                                .path(ptr.clone())
-                                .related(earlier, "first defined here")
-                                .help("each name is owned by one file: merge the two definitions or rename one"),
+                            Diagnostic::error(
+                                Code::DefinedTwice,
+                                format!("{} `{name}` is defined twice", singular(&key)),
+                            )
+                            .at(layer
+                                .node
+                                .key_span_at(&ptr)
+                                .map(|s| super::provenance::to_loc(layer.file, s)))
+                            .path(ptr.clone())
+                            .related(earlier, "first defined here")
+                            .help("each name is owned by one file: merge the two definitions or rename one"),
                         );
                         continue;
                     }
@@ -126,7 +129,7 @@ pub fn merge_fragments(prov: &Provenance, diags: &mut Diagnostics) -> Map<String
                     .rev()
                     .find_map(|l| l.node.key_span_at(&ptr).map(|s| super::provenance::to_loc(l.file, s)));
                 diags.push(
-                    Diagnostic::error("GW106", format!("`{key}` is defined twice"))
+                    Diagnostic::error(Code::DefinedTwice, format!("`{key}` is defined twice"))
                         .at(layer
                             .node
                             .key_span_at(&ptr)
@@ -155,7 +158,7 @@ fn check_header(doc: &Map<String, Value>, loc: &dyn Fn(&str) -> Option<crate::so
     let start = loc("").map(|l| l.start());
     let missing = |field: &str, value: &str| {
         let line = start.as_ref().map_or(1, |l| l.line);
-        Diagnostic::error("GW203", format!("missing required field `{field}`"))
+        Diagnostic::error(Code::MissingField, format!("missing required field `{field}`"))
             .at(start.clone())
             .help(format!(
                 "add the line `{field}: {value}` above line {line}: every spec file starts with `apiVersion: {API_VERSION}` and `kind: {KIND}`"
@@ -168,7 +171,7 @@ fn check_header(doc: &Map<String, Value>, loc: &dyn Fn(&str) -> Option<crate::so
             let shown = v.as_str().map_or_else(|| v.to_string(), str::to_string);
             diags.push(
                 Diagnostic::error(
-                    "GW105",
+                    Code::WrongApiVersion,
                     format!("`apiVersion: {shown}` is not gatewright's `{API_VERSION}`"),
                 )
                 .at(loc("/apiVersion"))
@@ -183,10 +186,13 @@ fn check_header(doc: &Map<String, Value>, loc: &dyn Fn(&str) -> Option<crate::so
         Some(k) => {
             let shown = k.as_str().map_or_else(|| k.to_string(), str::to_string);
             diags.push(
-                Diagnostic::error("GW205", format!("unexpected value `{shown}`, expected one of `{KIND}`"))
-                    .at(loc("/kind"))
-                    .path("/kind")
-                    .help(format!("write `kind: {KIND}` (every spec file has it)")),
+                Diagnostic::error(
+                    Code::ValueNotAllowed,
+                    format!("unexpected value `{shown}`, expected one of `{KIND}`"),
+                )
+                .at(loc("/kind"))
+                .path("/kind")
+                .help(format!("write `kind: {KIND}` (every spec file has it)")),
             );
         }
     }
@@ -212,7 +218,7 @@ fn duplicate_routes(
         let app = app_ptr.rsplit('/').next().unwrap_or_default();
         diags.push(
             Diagnostic::error(
-                "GW106",
+                Code::DefinedTwice,
                 format!("route `{name}` of app `{app}` is defined in two files"),
             )
             .at(at(&prov.layers()[index]))

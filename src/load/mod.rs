@@ -15,11 +15,11 @@ pub use files::{SpecFiles, find_spec_files};
 pub use fragments::{escape as escape_token, is_foreign_document, merge_fragments};
 pub use provenance::{Layer, LayerKind, Provenance, to_loc};
 pub use read::{OUTPUT_FILE_LIMIT, read_head, read_limited, read_text_limited};
-pub use spec_dir::{MIXED_FILE, read_spec};
+pub use spec_dir::read_spec;
 
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::Sources;
 use crate::yaml;
 
@@ -216,7 +216,7 @@ pub fn register(
             let file = sources.add_path(path, String::new());
             diags.push(
                 Diagnostic::error(
-                    "GW102",
+                    Code::InvalidYaml,
                     format!("file is {len} bytes, more than the limit of {max} bytes"),
                 )
                 .at(Some(sources.loc_at(file, 1, 1)))
@@ -245,7 +245,7 @@ pub fn register(
 /// `file:1:1`.
 pub fn unreadable(path: &Path, e: &std::io::Error, sources: &mut Sources) -> Diagnostic {
     let file = sources.add_path(path, String::new());
-    Diagnostic::error("GW101", format!("cannot read `{}`: {e}", path.display()))
+    Diagnostic::error(Code::UnreadableFile, format!("cannot read `{}`: {e}", path.display()))
         .at(Some(sources.loc_at(file, 1, 1)))
         .help("pass a readable regular file of at most 16 MiB (see gatewright's docs/limits.md, \"Limits\")")
 }
@@ -267,7 +267,7 @@ pub fn is_generated_file(path: &Path) -> bool {
 
 /// A YAML syntax or limit error as a diagnostic.
 pub fn yaml_error(sources: &Sources, file: crate::source::FileId, e: &yaml::ReadError) -> Diagnostic {
-    Diagnostic::error("GW102", format!("invalid YAML: {}", e.message))
+    Diagnostic::error(Code::InvalidYaml, format!("invalid YAML: {}", e.message))
         .at(Some(sources.loc_at(file, e.line, e.col)))
         .help(e.help.clone().unwrap_or_else(|| {
             "check this line and the one above: indentation (spaces, not tabs), and unclosed `{`, `[` or quotes"

@@ -10,11 +10,8 @@
 use rayon::prelude::*;
 
 use super::{Layer, ParsedFile, Preloaded, Provenance, SpecFiles, is_foreign_document, register};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::Sources;
-
-/// Code of a Kubernetes object in a file that also holds `Site` fragments.
-pub const MIXED_FILE: &str = "GW130";
 
 /// Read and parse `files` on every core, then register them in path order
 /// (so that file ids stay the same): the spec documents become layers of the
@@ -66,7 +63,7 @@ fn mixed_file(file: crate::source::FileId, node: &crate::yaml::Node) -> Diagnost
     };
     let at = node.get("kind").or_else(|| node.get("apiVersion")).unwrap_or(node);
     Diagnostic::error(
-        MIXED_FILE,
+        Code::MixedSpecFile,
         format!("a Kubernetes {kind} in a spec file: a file of a spec directory holds `Site` fragments or manifests, not both"),
     )
     .at(Some(super::to_loc(file, at.span)))

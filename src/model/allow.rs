@@ -5,21 +5,23 @@
 
 use std::collections::BTreeSet;
 
+use crate::diagnostic::Code;
+
 /// The refusals a gateway may allow: code, and what it lets through.
-pub const FOR_GATEWAYS: &[(&str, &str)] = &[("GW318", "an HTTPS listener without `tls` (no certificate)")];
+pub const FOR_GATEWAYS: &[(Code, &str)] = &[(Code::ListenerTls, "an HTTPS listener without `tls` (no certificate)")];
 
 /// The refusals an app or a route may allow: code, and what it lets through.
-pub const FOR_ROUTES: &[(&str, &str)] = &[
+pub const FOR_ROUTES: &[(Code, &str)] = &[
     (
-        "GW313",
+        Code::RouteWithoutBackend,
         "a route without a backend (the API answers its requests with an error)",
     ),
     (
-        "GW410",
+        Code::HostnameMatchesNoListener,
         "a route hostname that no listener of its gateway serves (the route is not accepted there)",
     ),
     (
-        "GW430",
+        Code::HostnameClaimedTwice,
         "two routes claiming one hostname and match (the older route wins)",
     ),
 ];
@@ -37,13 +39,15 @@ impl Allow {
 
     /// Whether the finding `code` at spec path `pointer` is allowed by the
     /// gateway, app or route that `pointer` lies in.
-    pub fn allows(&self, code: &str, pointer: &str) -> bool {
+    pub fn allows(&self, code: Code, pointer: &str) -> bool {
         if self.0.is_empty() {
             return false;
         }
         let ends = pointer.match_indices('/').map(|(i, _)| i).skip(1);
-        ends.chain([pointer.len()])
-            .any(|end| self.0.contains(&(pointer[..end].to_string(), code.to_string())))
+        ends.chain([pointer.len()]).any(|end| {
+            self.0
+                .contains(&(pointer[..end].to_string(), code.as_str().to_string()))
+        })
     }
 }
 
@@ -54,11 +58,14 @@ mod tests {
     #[test]
     fn allows_below_the_owner_only() {
         let mut a = Allow::default();
-        a.insert("/apps/shop/routes/front".into(), "GW313".into());
-        assert!(a.allows("GW313", "/apps/shop/routes/front"));
-        assert!(a.allows("GW313", "/apps/shop/routes/front/rules/0"));
-        assert!(!a.allows("GW313", "/apps/shop/routes/front-2"));
-        assert!(!a.allows("GW410", "/apps/shop/routes/front"));
-        assert!(!a.allows("GW313", "/apps/shop"));
+        a.insert(
+            "/apps/shop/routes/front".into(),
+            Code::RouteWithoutBackend.as_str().into(),
+        );
+        assert!(a.allows(Code::RouteWithoutBackend, "/apps/shop/routes/front"));
+        assert!(a.allows(Code::RouteWithoutBackend, "/apps/shop/routes/front/rules/0"));
+        assert!(!a.allows(Code::RouteWithoutBackend, "/apps/shop/routes/front-2"));
+        assert!(!a.allows(Code::HostnameMatchesNoListener, "/apps/shop/routes/front"));
+        assert!(!a.allows(Code::RouteWithoutBackend, "/apps/shop"));
     }
 }

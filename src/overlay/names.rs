@@ -10,17 +10,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::load::{escape_token as esc, to_loc};
 use crate::source::FileId;
 use crate::yaml::Node;
-
-/// Code of a name an overlay adds that is a small edit away from one the spec defines.
-pub const NEAR_MISS: &str = "GW132";
-/// Code of an entry an overlay adds that is not complete on its own.
-pub const INCOMPLETE: &str = "GW133";
-/// Code of a `null` that deletes an entry the spec does not define.
-pub const DELETES_NOTHING: &str = "GW134";
 
 /// A named collection of the spec, and the collections inside its entries.
 struct Collection {
@@ -128,7 +121,7 @@ fn finding(
     let at = overlay.node.key_span_at(ptr).map(|s| to_loc(overlay.file, s));
     let d = if value.is_null() {
         Diagnostic::error(
-            DELETES_NOTHING,
+            Code::OverlayDeletesNothing,
             format!("environment `{env}` deletes {what} `{name}`, which the spec does not define"),
         )
         .help(match near {
@@ -137,7 +130,7 @@ fn finding(
         })
     } else if let Some(s) = near {
         Diagnostic::error(
-            NEAR_MISS,
+            Code::OverlayNearMiss,
             format!("environment `{env}` adds {what} `{name}`, which the spec does not define"),
         )
         .help(format!(
@@ -146,7 +139,7 @@ fn finding(
     } else {
         let missing = incomplete(c.key, value)?;
         Diagnostic::error(
-            INCOMPLETE,
+            Code::OverlayEntryIncomplete,
             format!("environment `{env}` adds {what} `{name}`, which the spec does not define, and it lacks {missing}"),
         )
         .help(match did_you_mean(name, names.all.iter().copied()) {

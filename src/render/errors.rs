@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Loc, Sources};
 
 /// GW502 for a template that fails to load or render. An undefined value
@@ -21,7 +21,7 @@ pub(super) fn template_error(e: &minijinja::Error, sources: &Sources, file: impl
         }
         (None, _) => String::new(),
     };
-    let d = Diagnostic::error("GW502", format!("blueprint error: {}{detail}", e.kind()));
+    let d = Diagnostic::error(Code::BlueprintError, format!("blueprint error: {}{detail}", e.kind()));
     let help = "fix the template; `gatewright blueprints export DIR` writes the built-in ones to start from";
     match (span, e.line()) {
         (Some((loc, _)), _) => d.at(Some(loc)).help(help),

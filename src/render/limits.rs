@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use minijinja::{Error, ErrorKind, Output, State, Value};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Fuel of one object's render: one unit per instruction, one per 64 bytes
 /// of data produced (so at most 64 MB of data). The built-in blueprints use
@@ -23,13 +23,6 @@ pub(super) const MAX_OBJECT_BYTES: usize = 3 << 20;
 
 /// Largest output of all the objects of one render, in bytes.
 pub(super) const MAX_TOTAL_BYTES: usize = 256 << 20;
-
-/// Code of a render that ran out of fuel or hit a bound of the engine.
-pub(super) const OUT_OF_BOUNDS: &str = "GW505";
-/// Code of an object whose output exceeds [`MAX_OBJECT_BYTES`].
-pub(super) const OBJECT_TOO_LARGE: &str = "GW506";
-/// Code of a render whose output exceeds [`MAX_TOTAL_BYTES`].
-pub(super) const RENDER_TOO_LARGE: &str = "GW507";
 
 thread_local! {
     /// Whether the render running on this thread has filled its output.
@@ -124,7 +117,7 @@ pub(super) fn mib(bytes: usize) -> String {
 /// A render that hit a bound (`bound` says which).
 pub(super) fn out_of_bounds(source: &str, what: &str, bound: &str) -> Diagnostic {
     Diagnostic::error(
-        OUT_OF_BOUNDS,
+        Code::BlueprintBudget,
         format!("blueprint `{source}` did too much work rendering `{what}`: {bound}"),
     )
     .help("a blueprint's loops, ranges and string operations must stay in proportion to the object (one unit of budget per step, or per 64 bytes of data made); look for nested loops or repeated strings")
@@ -133,7 +126,7 @@ pub(super) fn out_of_bounds(source: &str, what: &str, bound: &str) -> Diagnostic
 /// An object whose output exceeds [`MAX_OBJECT_BYTES`].
 pub(super) fn object_too_large(source: &str, what: &str) -> Diagnostic {
     Diagnostic::error(
-        OBJECT_TOO_LARGE,
+        Code::BlueprintObjectTooLarge,
         format!(
             "blueprint `{source}` wrote more than {} rendering `{what}`",
             mib(MAX_OBJECT_BYTES)
@@ -145,7 +138,7 @@ pub(super) fn object_too_large(source: &str, what: &str) -> Diagnostic {
 /// A render whose output exceeds [`MAX_TOTAL_BYTES`].
 pub(super) fn render_too_large() -> Diagnostic {
     Diagnostic::error(
-        RENDER_TOO_LARGE,
+        Code::BlueprintRenderTooLarge,
         format!(
             "the blueprints wrote more than {} for the objects of this render",
             mib(MAX_TOTAL_BYTES)

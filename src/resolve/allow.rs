@@ -3,16 +3,17 @@
 //! [`model::FOR_ROUTES`]).
 
 use super::Context;
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostics, did_you_mean};
 use crate::load::escape_token as esc;
 use crate::model::{self, Allow};
 use crate::spec::Site;
 
 /// Codes that may be allowed somewhere, with what each lets through.
-type Codes = &'static [(&'static str, &'static str)];
+type Codes = &'static [(Code, &'static str)];
 
 /// Code of an `allow:` entry that names no refusal the place may let through.
-pub const NOT_ALLOWABLE: &str = "GW343";
+pub const NOT_ALLOWABLE: Code = Code::AllowNotAllowable;
 
 /// The refusals the spec allows; GW343 for each entry that cannot be allowed where it is written.
 pub(super) fn read(site: &Site, cx: &Context<'_>, diags: &mut Diagnostics) -> Allow {
@@ -48,15 +49,15 @@ pub(super) fn read(site: &Site, cx: &Context<'_>, diags: &mut Diagnostics) -> Al
     }
     for (owner, list, allowable, place) in lists {
         for (i, code) in list.iter().enumerate() {
-            if allowable.iter().any(|(c, _)| c == code) {
+            if allowable.iter().any(|(c, _)| c.as_str() == code) {
                 allow.insert(owner.clone(), code.clone());
                 continue;
             }
-            let codes: Vec<&str> = allowable.iter().map(|(c, _)| *c).collect();
+            let codes: Vec<&str> = allowable.iter().map(|(c, _)| c.as_str()).collect();
             let elsewhere = model::FOR_GATEWAYS
                 .iter()
                 .chain(model::FOR_ROUTES)
-                .any(|(c, _)| c == code);
+                .any(|(c, _)| c.as_str() == code);
             let message = if elsewhere {
                 format!("`{code}` cannot be allowed on {place}")
             } else {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::Context;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{self, Model};
 use crate::spec::{self, FilterType};
 
@@ -30,7 +30,7 @@ pub(super) fn filters(
         let Some(t) = f.effective_type() else {
             diags.push(
                 cx.err(
-                    "GW330",
+                    Code::FilterFields,
                     &at,
                     "a filter must set exactly one of its fields, matching `type` when given",
                 )
@@ -44,7 +44,7 @@ pub(super) fn filters(
         );
         if kind == Kind::Grpc && http_only {
             diags.push(
-                cx.err("GW331", &at, format!("a GRPCRoute cannot use the `{t:?}` filter"))
+                cx.err(Code::FilterNotForGrpc, &at, format!("a GRPCRoute cannot use the `{t:?}` filter"))
                     .help("GRPCRoutes take `requestHeaderModifier`, `responseHeaderModifier`, `requestMirror` and `extensionRef`"),
             );
             continue;
@@ -70,8 +70,12 @@ pub(super) fn backend_refs(
         let origin = format!("{pointer}/backendRefs/{i}");
         if b.port.is_none() && model::is_service(&b.group, &b.kind) {
             diags.push(
-                cx.err("GW333", &origin, format!("backend Service `{}` has no port", b.name))
-                    .help("add `port:` (the Service port to send traffic to)"),
+                cx.err(
+                    Code::BackendWithoutPort,
+                    &origin,
+                    format!("backend Service `{}` has no port", b.name),
+                )
+                .help("add `port:` (the Service port to send traffic to)"),
             );
             continue;
         }
@@ -170,7 +174,7 @@ pub(super) fn reference_grants(model: &mut Model, cx: &Context<'_>, diags: &mut 
         if !owned.contains(c.to_ns) {
             diags.push(
                 Diagnostic::warning(
-                    "GW316",
+                    Code::BackendNamespaceNotOwned,
                     format!(
                         "backend `{}/{}` is in a namespace this spec does not own",
                         c.to_ns, c.name

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Context, GATEWRIGHT_LABEL_PREFIX, object_ref};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::escape_token as esc;
 use crate::model::{self, Model};
 use crate::spec::{self, FromNamespaces, Protocol, TlsMode};
@@ -29,18 +29,26 @@ pub(super) fn resolve_gateway(
     for (field, value) in [("namespace", &gw.namespace), ("className", &gw.class_name)] {
         if value.is_none() {
             diags.push(
-                cx.err("GW303", &base, format!("gateway `{name}` has no `{field}`"))
-                    .help(format!(
-                        "set `{field}`, or a `profile` that supplies it (gatewright's docs/spec.md, \"Profiles\")"
-                    )),
+                cx.err(
+                    Code::GatewayIncomplete,
+                    &base,
+                    format!("gateway `{name}` has no `{field}`"),
+                )
+                .help(format!(
+                    "set `{field}`, or a `profile` that supplies it (gatewright's docs/spec.md, \"Profiles\")"
+                )),
             );
             ok = false;
         }
     }
     if gw.listeners.is_empty() {
         diags.push(
-            cx.err("GW304", &base, format!("gateway `{name}` has no listeners"))
-                .help("add e.g. `listeners: { http: { hostname: \"*.example.com\", protocol: HTTP, port: 80 } }`"),
+            cx.err(
+                Code::GatewayWithoutListeners,
+                &base,
+                format!("gateway `{name}` has no listeners"),
+            )
+            .help("add e.g. `listeners: { http: { hostname: \"*.example.com\", protocol: HTTP, port: 80 } }`"),
         );
         ok = false;
     }
@@ -52,7 +60,7 @@ pub(super) fn resolve_gateway(
         .any(|a| a.from == FromNamespaces::Selector && a.selector.is_none());
     if auto_selector && label.len() - GATEWRIGHT_LABEL_PREFIX.len() > 63 {
         diags.push(
-            cx.err("GW319", &base, format!("gateway name `{name}` is too long for the label `{label}`"))
+            cx.err(Code::GatewayNameTooLong, &base, format!("gateway name `{name}` is too long for the label `{label}`"))
                 .help("a label name has at most 63 characters: shorten the gateway's name, or give `allowedRoutes.selector: {LABEL: VALUE}`"),
         );
         ok = false;
@@ -74,9 +82,9 @@ pub(super) fn resolve_gateway(
                 kinds: a.kinds.clone(),
             });
         match (l.protocol, &l.tls) {
-            (Protocol::HTTPS, None) if !cx.allow.allows("GW318", &origin) => {
+            (Protocol::HTTPS, None) if !cx.allow.allows(Code::ListenerTls, &origin) => {
                 diags.push(
-                    cx.err("GW318", &origin, format!("HTTPS listener `{lname}` has no certificate"))
+                    cx.err(Code::ListenerTls, &origin, format!("HTTPS listener `{lname}` has no certificate"))
                         .help("add `tls: { certificates: [SECRET] }` (or `NAMESPACE/SECRET`): the gateway terminates TLS with it"),
                 );
                 ok = false;
@@ -86,7 +94,7 @@ pub(super) fn resolve_gateway(
             {
                 diags.push(
                     cx.err(
-                        "GW318",
+                        Code::ListenerTls,
                         &format!("{origin}/tls/certificates"),
                         format!("HTTPS listener `{lname}` has no certificate"),
                     )
@@ -96,15 +104,19 @@ pub(super) fn resolve_gateway(
             }
             (Protocol::TLS, None) => {
                 diags.push(
-                    cx.err("GW318", &origin, format!("TLS listener `{lname}` has no `tls`"))
-                        .help("add `tls: { mode: Passthrough }`, or `tls: { certificates: [SECRET] }` to terminate"),
+                    cx.err(
+                        Code::ListenerTls,
+                        &origin,
+                        format!("TLS listener `{lname}` has no `tls`"),
+                    )
+                    .help("add `tls: { mode: Passthrough }`, or `tls: { certificates: [SECRET] }` to terminate"),
                 );
                 ok = false;
             }
             (Protocol::HTTP | Protocol::TCP | Protocol::UDP, Some(_)) => {
                 diags.push(
                     cx.err(
-                        "GW318",
+                        Code::ListenerTls,
                         &format!("{origin}/tls"),
                         format!("{:?} listener `{lname}` cannot have `tls`", l.protocol),
                     )
@@ -173,7 +185,7 @@ pub(super) fn certificate_grants(model: &mut Model, cx: &Context<'_>, diags: &mu
                     let ptr = format!("{}/tls/certificates/{i}", l.origin);
                     diags.push(
                         Diagnostic::warning(
-                            "GW317",
+                            Code::CertificateNamespaceNotOwned,
                             format!("certificate `{ns}/{}` is in a namespace this spec does not own", c.name),
                         )
                         .at(cx.loc(&ptr))

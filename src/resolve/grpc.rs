@@ -3,7 +3,7 @@
 use super::Context;
 use super::backends::{Kind, backend_refs, filters};
 use super::routes::{Head, parse_to, resolve_head};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostics};
 use crate::model;
 use crate::spec;
 
@@ -22,7 +22,7 @@ pub(super) fn resolve_grpc_route(
         (Some(_), Some(_)) => {
             diags.push(
                 cx.err(
-                    "GW312",
+                    Code::RulesWithShortForm,
                     &format!("{pointer}/rules"),
                     "`rules` cannot be combined with `to`",
                 )
@@ -61,8 +61,12 @@ pub(super) fn resolve_grpc_route(
             let to_ptr = format!("{pointer}/to");
             let Some(backend) = parse_to(to, ns, &to_ptr) else {
                 diags.push(
-                    cx.err("GW314", &to_ptr, format!("`to: {to}` is not `SERVICE:PORT`"))
-                        .help("write the Service and its port, e.g. `to: grpc-echo:50051`"),
+                    cx.err(
+                        Code::NotServicePort,
+                        &to_ptr,
+                        format!("`to: {to}` is not `SERVICE:PORT`"),
+                    )
+                    .help("write the Service and its port, e.g. `to: grpc-echo:50051`"),
                 );
                 return None;
             };
@@ -74,11 +78,15 @@ pub(super) fn resolve_grpc_route(
                 origin: pointer.to_string(),
             }]
         }
-        (None, None) if cx.allow.allows("GW313", pointer) => Vec::new(),
+        (None, None) if cx.allow.allows(Code::RouteWithoutBackend, pointer) => Vec::new(),
         (None, None) => {
             diags.push(
-                cx.err("GW313", pointer, format!("gRPC route `{name}` has no backend"))
-                    .help("add `to: SERVICE:PORT` (short form) or `rules:` (long form)"),
+                cx.err(
+                    Code::RouteWithoutBackend,
+                    pointer,
+                    format!("gRPC route `{name}` has no backend"),
+                )
+                .help("add `to: SERVICE:PORT` (short form) or `rules:` (long form)"),
             );
             return None;
         }

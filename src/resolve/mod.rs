@@ -14,7 +14,7 @@ mod vendored;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::load::{Provenance, escape_token as esc};
 use crate::model::{self, Model};
 use crate::source::Sources;
@@ -50,7 +50,7 @@ impl Context<'_> {
         self.prov.locate(pointer)
     }
 
-    fn err(&self, code: &'static str, pointer: &str, message: impl Into<String>) -> Diagnostic {
+    fn err(&self, code: Code, pointer: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(code, message)
             .at(self.loc(pointer))
             .path(pointer.to_string())
@@ -78,7 +78,7 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
     let mesh = site.mesh.clone().unwrap_or_default();
     if mesh.revision.is_some() && mesh.default_injection == Some(true) {
         diags.push(
-            cx.err("GW301", "/mesh/defaultInjection", "`defaultInjection` and `revision` cannot be combined")
+            cx.err(Code::InjectionWithRevision, "/mesh/defaultInjection", "`defaultInjection` and `revision` cannot be combined")
                 .help("`istio-injection: enabled` wins over `istio.io/rev` and silently disables the revision: remove one of them"),
         );
     }
@@ -91,7 +91,7 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
             {
                 diags.push(
                     cx.err(
-                        "GW344",
+                        Code::SameGatewayTwice,
                         &g.origin,
                         format!(
                             "gateways `{}` and `{name}` are both Gateway `{}/{}`",
@@ -126,7 +126,7 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
         if let Some(first) = owners.insert(ns.clone(), key.clone()) {
             diags.push(
                 cx.err(
-                    "GW310",
+                    Code::SharedNamespace,
                     &base,
                     format!("apps `{first}` and `{key}` both use namespace `{ns}`"),
                 )
@@ -182,7 +182,7 @@ fn namespace(
     if app.revision.is_some() && mesh.default_injection == Some(true) {
         diags.push(
             cx.err(
-                "GW301",
+                Code::InjectionWithRevision,
                 &format!("{base}/revision"),
                 "a namespace revision cannot be combined with `mesh.defaultInjection`",
             )
@@ -199,7 +199,7 @@ fn namespace(
         if k.starts_with(GATEWRIGHT_LABEL_PREFIX) {
             diags.push(
                 cx.err(
-                    "GW302",
+                    Code::ManagedLabel,
                     &format!("{base}/labels/{}", esc(k)),
                     format!("label `{k}` is managed by gatewright"),
                 )
@@ -210,7 +210,7 @@ fn namespace(
         if labels.contains_key(k) {
             diags.push(
                 cx.err(
-                    "GW302",
+                    Code::ManagedLabel,
                     &format!("{base}/labels/{}", esc(k)),
                     format!("label `{k}` is set by the mesh settings"),
                 )
@@ -292,7 +292,10 @@ fn pick_gateway<'m>(
                     site.gateways.keys().cloned().collect::<Vec<_>>().join(", ")
                 ),
             };
-            diags.push(cx.err("GW305", &at, format!("unknown gateway `{name}`")).help(help));
+            diags.push(
+                cx.err(Code::UnknownGateway, &at, format!("unknown gateway `{name}`"))
+                    .help(help),
+            );
             None
         }
         None if site.gateways.len() == 1 => model.gateways.first(),
@@ -306,8 +309,12 @@ fn pick_gateway<'m>(
                 )
             };
             diags.push(
-                cx.err("GW306", pointer, "the route does not say which gateway it attaches to")
-                    .help(help),
+                cx.err(
+                    Code::RouteWithoutGateway,
+                    pointer,
+                    "the route does not say which gateway it attaches to",
+                )
+                .help(help),
             );
             None
         }

@@ -7,7 +7,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Where the manifest root came from (it words GW328).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,7 @@ impl ManifestRoot {
         };
         let folder = std::fs::canonicalize(folder).map_err(|e| {
             Diagnostic::error(
-                "GW101",
+                Code::UnreadableFile,
                 format!("cannot resolve the spec's folder `{}`: {e}", folder.display()),
             )
             .help("pass an existing spec file or folder")
@@ -133,7 +133,7 @@ fn shown(dir: &Path) -> String {
 
 fn bad_under(dir: &Path, why: &str) -> Diagnostic {
     Diagnostic::error(
-        "GW101",
+        Code::UnreadableFile,
         format!("cannot use `--manifests-under {}`: {why}", dir.display()),
     )
     .help("name an existing directory, e.g. the repository's root")

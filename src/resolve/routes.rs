@@ -2,7 +2,7 @@
 
 use super::Context;
 use super::backends::{Kind, backend_refs, filters};
-use crate::diagnostic::{Diagnostics, did_you_mean};
+use crate::diagnostic::{Code, Diagnostics, did_you_mean};
 use crate::model;
 use crate::spec;
 
@@ -52,7 +52,7 @@ pub(super) fn resolve_head(
         (Some(_), Some(_)) => {
             diags.push(
                 cx.err(
-                    "GW311",
+                    Code::HostAndHostnames,
                     &format!("{pointer}/hostnames"),
                     "`host` and `hostnames` cannot both be set",
                 )
@@ -68,7 +68,7 @@ pub(super) fn resolve_head(
         if head.gateway.is_some() || head.listener.is_some() {
             diags.push(
                 cx.err(
-                    "GW332",
+                    Code::ParentRefsWithGateway,
                     &format!("{pointer}/parentRefs"),
                     "`parentRefs` cannot be combined with `gateway` or `listener`",
                 )
@@ -106,7 +106,7 @@ pub(super) fn resolve_head(
             };
             diags.push(
                 cx.err(
-                    "GW315",
+                    Code::UnknownListener,
                     &format!("{pointer}/listener"),
                     format!("gateway `{}` has no listener `{listener}`", gw.name),
                 )
@@ -141,7 +141,7 @@ pub(super) fn resolve_route(
     let rules = match (&route.rules, short) {
         (Some(_), true) => {
             diags.push(
-                cx.err("GW312", &format!("{pointer}/rules"), "`rules` cannot be combined with the short form (`to`, `path`)")
+                cx.err(Code::RulesWithShortForm, &format!("{pointer}/rules"), "`rules` cannot be combined with the short form (`to`, `path`)")
                     .help("move `to` and `path` into a rule: `rules: [{matches: [{path: {value: /}}], backendRefs: [{name: svc, port: 80}]}]`"),
             );
             return None;
@@ -151,22 +151,28 @@ pub(super) fn resolve_route(
             .enumerate()
             .map(|(i, r)| long_rule(r, ns, &format!("{pointer}/rules/{i}"), cx, diags))
             .collect(),
-        (None, _) if route.to.is_none() && cx.allow.allows("GW313", pointer) => Vec::new(),
+        (None, _) if route.to.is_none() && cx.allow.allows(Code::RouteWithoutBackend, pointer) => Vec::new(),
         (None, _) => {
             let Some(to) = &route.to else {
                 diags.push(
-                    cx.err("GW313", pointer, format!("route `{name}` has no backend"))
-                        .help("add `to: SERVICE:PORT` (short form) or `rules:` (long form)"),
+                    cx.err(
+                        Code::RouteWithoutBackend,
+                        pointer,
+                        format!("route `{name}` has no backend"),
+                    )
+                    .help("add `to: SERVICE:PORT` (short form) or `rules:` (long form)"),
                 );
                 return None;
             };
             let to_ptr = format!("{pointer}/to");
             let Some(backend) = parse_to(to, ns, &to_ptr) else {
                 diags.push(
-                    cx.err("GW314", &to_ptr, format!("`to: {to}` is not `SERVICE:PORT`"))
-                        .help(
-                            "write the Service and its port, e.g. `to: store-front:80` (or `other-ns/store-front:80`)",
-                        ),
+                    cx.err(
+                        Code::NotServicePort,
+                        &to_ptr,
+                        format!("`to: {to}` is not `SERVICE:PORT`"),
+                    )
+                    .help("write the Service and its port, e.g. `to: store-front:80` (or `other-ns/store-front:80`)"),
                 );
                 return None;
             };

@@ -7,15 +7,10 @@
 use std::collections::HashMap;
 
 use super::Context;
-use crate::diagnostic::{Diagnostics, did_you_mean};
+use crate::diagnostic::{Code, Diagnostics, did_you_mean};
 use crate::load::Service;
 use crate::model::{self, Model};
 use crate::spec;
-
-/// Code of a backend Service the owning app's manifests do not define.
-pub const UNKNOWN_SERVICE: &str = "GW341";
-/// Code of a backend port the Service does not expose.
-pub const UNKNOWN_PORT: &str = "GW342";
 
 /// Per app namespace whose manifests are all known: the app's name and the manifests' Services.
 pub(super) type Known = HashMap<String, (String, Vec<Service>)>;
@@ -105,7 +100,7 @@ fn check(t: &Target<'_>, known: &Known, cx: &Context<'_>, diags: &mut Diagnostic
         };
         diags.push(
             cx.err(
-                UNKNOWN_SERVICE,
+                Code::UnknownService,
                 &field("name"),
                 format!("backend Service `{}` is not in the manifests of app `{app}`", t.name),
             )
@@ -127,7 +122,7 @@ fn check(t: &Target<'_>, known: &Known, cx: &Context<'_>, diags: &mut Diagnostic
     };
     diags.push(
         cx.err(
-            UNKNOWN_PORT,
+            Code::UnknownServicePort,
             &field("port"),
             format!("Service `{}` of app `{app}` has no port {port}", t.name),
         )

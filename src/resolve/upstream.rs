@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::{Context, prefetch};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{self, Model};
 use crate::spec;
 
@@ -58,7 +58,7 @@ pub(super) fn resolve_app_upstreams(
         if let Some((why, fix)) = file_name_problem(&file_name) {
             diags.push(
                 cx.err(
-                    "GW321",
+                    Code::ManifestFileName,
                     &pointer,
                     format!(
                         "manifest file name `{}` cannot be used in the output: {why}",
@@ -74,7 +74,7 @@ pub(super) fn resolve_app_upstreams(
         if !file_names.insert(file_name.to_ascii_lowercase()) {
             diags.push(
                 cx.err(
-                    "GW322",
+                    Code::DuplicateManifest,
                     &pointer,
                     format!("two manifests of app namespace `{ns}` are named `{file_name}` (letter case aside)"),
                 )
@@ -90,7 +90,7 @@ pub(super) fn resolve_app_upstreams(
             _ => None,
         };
         if let Some((message, help)) = refused {
-            diags.push(cx.err("GW328", &pointer, message).help(help));
+            diags.push(cx.err(Code::ManifestOutsideRoot, &pointer, message).help(help));
             any_refused = true;
             continue;
         }
@@ -115,7 +115,7 @@ pub(super) fn resolve_app_upstreams(
             Err(e) => {
                 diags.push(
                     cx.err(
-                        "GW323",
+                        Code::UnreadableManifest,
                         &pointer,
                         format!("cannot read manifest `{}`: {e}", path.display()),
                     )
@@ -130,7 +130,7 @@ pub(super) fn resolve_app_upstreams(
             Err(e) => {
                 diags.push(
                     cx.err(
-                        "GW324",
+                        Code::InvalidManifestYaml,
                         &pointer,
                         format!("manifest `{}` is not valid YAML: {e}", path.display()),
                     )
@@ -163,7 +163,7 @@ pub(super) fn resolve_app_upstreams(
             };
             diags.push(
                 cx.err(
-                    "GW325",
+                    Code::ServiceNotFound,
                     &pointer,
                     format!("Service `{name}` is not in the app's manifests"),
                 )
@@ -246,8 +246,12 @@ fn file_name_problem(name: &str) -> Option<(&'static str, String)> {
 fn check_url(url: &str, pointer: &str, cx: &Context<'_>, diags: &mut Diagnostics) {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         diags.push(
-            cx.err("GW326", pointer, format!("unsupported manifest URL `{url}`"))
-                .help("use an https:// URL or a path relative to the spec file"),
+            cx.err(
+                Code::UnsupportedManifestUrl,
+                pointer,
+                format!("unsupported manifest URL `{url}`"),
+            )
+            .help("use an https:// URL or a path relative to the spec file"),
         );
         return;
     }
@@ -255,7 +259,7 @@ fn check_url(url: &str, pointer: &str, cx: &Context<'_>, diags: &mut Diagnostics
     let pinned = reference.len() >= 7 && reference.len() <= 40 && reference.chars().all(|c| c.is_ascii_hexdigit());
     if !pinned {
         diags.push(
-            Diagnostic::warning("GW327", format!("manifest URL follows the moving ref `{reference}`"))
+            Diagnostic::warning(Code::MovingManifestUrl, format!("manifest URL follows the moving ref `{reference}`"))
                 .at(cx.loc(pointer))
                 .path(pointer.to_string())
                 .help(format!(

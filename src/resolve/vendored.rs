@@ -3,15 +3,13 @@
 //! nothing would deploy them (GW131). A file an app names by another
 //! spelling of its path (`../site/x.yaml`) is matched by its canonical path.
 
+use crate::diagnostic::Code;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
 use super::{Context, esc};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::spec::Site;
-
-/// Code of a manifest in a spec directory that no app's `manifests:` names.
-pub const UNNAMED: &str = "GW131";
 
 /// Report each preloaded manifest no app names; re-key one an app names by
 /// another spelling of its path under that spelling, so it is read once.
@@ -61,7 +59,7 @@ pub(super) fn check(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) 
 fn unnamed(path: &std::path::Path, file: crate::source::FileId, cx: &Context<'_>) -> Diagnostic {
     let name = crate::source::display_path(path);
     Diagnostic::error(
-        UNNAMED,
+        Code::UnnamedManifestFile,
         format!("`{name}` holds Kubernetes objects, not `Site` fragments, and no app names it under `manifests:`"),
     )
     .at(Some(cx.sources.loc_at(file, 1, 1)))

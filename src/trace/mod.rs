@@ -6,6 +6,7 @@
 
 pub mod requests;
 
+use crate::diagnostic::Code;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -145,7 +146,7 @@ fn expand(paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
                 }
                 Ok(_) => {}
                 Err(e) => diags.push(
-                    Diagnostic::error("GW101", format!("cannot read `{}`: {e}", path.display()))
+                    Diagnostic::error(Code::UnreadableFile, format!("cannot read `{}`: {e}", path.display()))
                         .help("check that the folder is readable"),
                 ),
             }
@@ -169,7 +170,7 @@ fn load_spec(path: &Path, base: &crate::Options, loaded: &mut Loaded) {
     if targets.len() > 1 {
         let envs: Vec<String> = targets.iter().filter_map(|(t, _)| t.env.clone()).collect();
         let d = Diagnostic::error(
-            "GW626",
+            Code::TraceNeedsEnv,
             format!(
                 "the spec `{}` has several environments ({}): trace needs one",
                 path.display(),

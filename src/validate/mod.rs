@@ -5,11 +5,11 @@
 //! the offending field. [`rendered`] does the same for the objects a spec
 //! renders, pointing at the spec line that produced them.
 //!
-//! Codes: [`report::SCHEMA`] (GW801), [`report::CEL`] (GW802),
-//! [`report::NOT_COVERED`] (GW803, a warning unless `strict`: a group the
-//! CRDs do not define), [`report::NO_MATCH`] (GW807: a kind or version the
+//! Codes: [`Code::CrdSchema`] (GW801), [`Code::CrdCelRule`] (GW802),
+//! [`Code::NotCovered`] (GW803, a warning unless `strict`: a group the
+//! CRDs do not define), [`Code::NoMatchForKind`] (GW807: a kind or version the
 //! CRDs of its group do not serve),
-//! [`report::NOT_AN_OBJECT`] (GW804), [`report::BAD_CRDS`] (GW805).
+//! [`Code::NotAnObject`] (GW804), [`Code::UnusableCrds`] (GW805).
 
 pub mod kustomize;
 pub mod rendered;
@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::crd::CrdSet;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::to_loc;
 use crate::source::{FileId, Sources};
 use crate::yaml::Node;
@@ -30,12 +30,12 @@ pub fn load_crds(paths: &[PathBuf]) -> Result<CrdSet, Diagnostic> {
     let mut set = CrdSet::default();
     for path in paths {
         let text = crate::load::read_text_limited(path, crate::load::limits().max_bytes).map_err(|e| {
-            Diagnostic::error("GW101", format!("cannot read CRD file `{}`: {e}", path.display()))
+            Diagnostic::error(Code::UnreadableFile, format!("cannot read CRD file `{}`: {e}", path.display()))
                 .help("pass a Gateway API install file (a regular file of at most 16 MiB), e.g. `standard-install.yaml` of the release you run")
         })?;
         if let Some(e) = crate::yaml::forbidden_char(&text) {
             return Err(Diagnostic::error(
-                report::BAD_CRDS,
+                Code::UnusableCrds,
                 format!(
                     "cannot use the CRDs of `{}`: {}:{}:{}: {}",
                     path.display(),
@@ -48,14 +48,14 @@ pub fn load_crds(paths: &[PathBuf]) -> Result<CrdSet, Diagnostic> {
             .help(e.help.unwrap_or_default()));
         }
         let loaded = CrdSet::from_yaml(&text, &crate::source::display_path(path)).map_err(|e| match e {
-            crate::crd::CrdError::Cost { .. } => Diagnostic::error(report::CRD_COST, format!("cannot use the CRDs of `{}`: {e}", path.display()))
+            crate::crd::CrdError::Cost { .. } => Diagnostic::error(Code::CrdCostTooHigh, format!("cannot use the CRDs of `{}`: {e}", path.display()))
                 .help("bound the lists, maps and strings the rule walks (`maxItems`, `maxProperties`, `maxLength`) or simplify the rule; the API server refuses this CRD as it is"),
-            e => Diagnostic::error(report::BAD_CRDS, format!("cannot use the CRDs of `{}`: {e}", path.display()))
+            e => Diagnostic::error(Code::UnusableCrds, format!("cannot use the CRDs of `{}`: {e}", path.display()))
                 .help("pass an unmodified install file of a Gateway API release (`standard-install.yaml` or `experimental-install.yaml`)"),
         })?;
         if loaded.kinds().is_empty() {
             return Err(Diagnostic::error(
-                report::BAD_CRDS,
+                Code::UnusableCrds,
                 format!("`{}` holds no CustomResourceDefinition", path.display()),
             )
             .help("pass a Gateway API install file, e.g. `standard-install.yaml`"));
@@ -151,7 +151,7 @@ fn validate_node(
     let (Some(api_version), Some(kind)) = (field("/apiVersion"), field("/kind")) else {
         summary.invalid += 1;
         diags.push(
-            Diagnostic::error(report::NOT_AN_OBJECT, "this document is not a Kubernetes object")
+            Diagnostic::error(Code::NotAnObject, "this document is not a Kubernetes object")
                 .at(at(""))
                 .help("a Kubernetes object is a mapping with `apiVersion` and `kind` strings"),
         );
@@ -167,9 +167,9 @@ fn validate_node(
         summary.not_covered += 1;
         let message = format!("the CRDs given do not cover {kind} `{api_version}`");
         let d = if opts.strict {
-            Diagnostic::error(report::NOT_COVERED, message)
+            Diagnostic::error(Code::NotCovered, message)
         } else {
-            Diagnostic::warning(report::NOT_COVERED, message)
+            Diagnostic::warning(Code::NotCovered, message)
         };
         diags.push(d.at(at("/kind")).help(
             "pass the CRD that defines it with another `--crds FILE` (core kinds such as Service are not checked); `--strict` makes this an error",
@@ -239,7 +239,7 @@ fn expand(paths: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
                 Ok(e) if !e.file_type().is_dir() && is_yaml(e.path()) => out.push(e.into_path()),
                 Ok(_) => {}
                 Err(e) => diags.push(
-                    Diagnostic::error("GW101", format!("cannot read `{}`: {e}", path.display()))
+                    Diagnostic::error(Code::UnreadableFile, format!("cannot read `{}`: {e}", path.display()))
                         .help("check that the directory is readable"),
                 ),
             }

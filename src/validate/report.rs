@@ -4,25 +4,7 @@
 use serde_json::Value;
 
 use crate::crd::{NoMatch, Rule, Violation};
-use crate::diagnostic::Diagnostic;
-
-/// Code of a violation of the CRD's structural schema (`maxItems`,
-/// `pattern`, unknown field, list keys, metadata).
-pub const SCHEMA: &str = "GW801";
-/// Code of a violated CEL rule (`x-kubernetes-validations`).
-pub const CEL: &str = "GW802";
-/// Code of an object whose kind the CRDs given do not cover.
-pub const NOT_COVERED: &str = "GW803";
-/// Code of an object of a group the CRDs define, in a kind or version they do not serve.
-pub const NO_MATCH: &str = "GW807";
-/// Code of a CRD whose CEL rules' estimated cost the API server refuses.
-pub const CRD_COST: &str = "GW808";
-/// Code of an object whose CEL rules run out of the API server's cost budget.
-pub const CEL_COST: &str = "GW809";
-/// Code of a document that is not a Kubernetes object.
-pub const NOT_AN_OBJECT: &str = "GW804";
-/// Code of a CRD file that cannot be used.
-pub const BAD_CRDS: &str = "GW805";
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The error of an object whose kind or version the CRDs of its group do not
 /// serve (to be located at `kind`, or at `apiVersion` when only the version is wrong).
@@ -39,15 +21,19 @@ pub fn no_match(nm: &NoMatch) -> Diagnostic {
             nm.kinds.join(", ")
         ),
     };
-    Diagnostic::error(NO_MATCH, format!("the API server would refuse this object: {nm}")).help(help)
+    Diagnostic::error(
+        Code::NoMatchForKind,
+        format!("the API server would refuse this object: {nm}"),
+    )
+    .help(help)
 }
 
 /// The code of a violation.
-pub fn code(rule: &Rule) -> &'static str {
+pub fn code(rule: &Rule) -> Code {
     match rule {
-        Rule::Cel { .. } => CEL,
-        Rule::CelBudget { .. } => CEL_COST,
-        _ => SCHEMA,
+        Rule::Cel { .. } => Code::CrdCelRule,
+        Rule::CelBudget { .. } => Code::CelBudgetExceeded,
+        _ => Code::CrdSchema,
     }
 }
 
@@ -83,7 +69,7 @@ pub fn field_path(pointer: &str) -> String {
     }
 }
 
-/// The violations worth reporting: the note that CEL rules were skipped is
+/// The violations worth reporting: the note that Code::CrdCelRule rules were skipped is
 /// folded into the hints of the violations that caused it.
 pub fn reportable(violations: &[Violation]) -> (Vec<&Violation>, bool) {
     let skipped = violations.iter().any(|v| v.rule == Rule::CelNotEvaluated);
@@ -100,7 +86,7 @@ pub fn message(object: &Value, v: &Violation) -> String {
 }
 
 /// The hint for a violation; `cel_skipped` says the API server skipped the
-/// object's CEL rules because of structural errors.
+/// object's Code::CrdCelRule rules because of structural errors.
 pub fn help(v: &Violation, cel_skipped: bool) -> String {
     let mut help = match &v.rule {
         Rule::Cel { rule } => format!("the CRD's validation rule is `{}`", one_line(rule)),
@@ -134,7 +120,7 @@ pub fn help(v: &Violation, cel_skipped: bool) -> String {
         Rule::InvalidSchema => "the CRD file is broken: use the CRDs of a Gateway API release".to_string(),
     };
     if cel_skipped && !matches!(v.rule, Rule::Cel { .. }) {
-        help.push_str("; the API server skips the CRD's CEL rules until this is fixed");
+        help.push_str("; the API server skips the CRD's Code::CrdCelRule rules until this is fixed");
     }
     help
 }
