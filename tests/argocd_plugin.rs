@@ -8,7 +8,7 @@
 //! `render` writes for that environment, which includes the app's vendored
 //! upstream manifests with the Service patches applied.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -1,13 +1,15 @@
 //! CLI cases: each `tests/cmd/NAME.toml` runs the real binary in a copy of
 //! `tests/cmd/NAME.in/` and pins its exit code, stdout and stderr.
-//! Refresh after a reviewed change with `TRYCMD=overwrite cargo test --test cli`.
+//! Refresh after a reviewed change with `INSTA_UPDATE=always cargo test cli::`
+//! (the one way to accept output, `tests/common/accept.rs`): the cases then
+//! run in a child of this binary with trycmd's `TRYCMD=overwrite`.
 //!
 //! A case whose arguments name the reference data (`../../../../shared/data`,
 //! from `tests/cmd/NAME.in`) runs where it is when the data is there; when
 //! `GATEWRIGHT_TEST_SHARED` puts it elsewhere it runs from a scratch copy whose
 //! arguments name that folder; without the data it is skipped.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +18,9 @@ const DATA_IN_ARGS: &str = "../../../../shared/data";
 
 #[test]
 fn cli_cases() {
+    if common::accept::accepting() && std::env::var_os("TRYCMD").is_none() {
+        return overwrite_in_a_child();
+    }
     // The `check` stamps go to a scratch cache, never to `~/.cache`.
     let cache = tempfile::tempdir().expect("cache dir");
     let scratch = tempfile::tempdir().expect("scratch dir");
@@ -42,6 +47,17 @@ fn cli_cases() {
         }
     }
     cases.run();
+}
+
+/// Run this test again in a child process whose trycmd overwrites the
+/// expected output (trycmd reads its mode from `TRYCMD` only).
+fn overwrite_in_a_child() {
+    let status = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "cli::cli_cases", "--nocapture"])
+        .env("TRYCMD", "overwrite")
+        .status()
+        .expect("run the CLI cases");
+    assert!(status.success(), "the CLI cases failed while overwriting");
 }
 
 /// The cases whose `.toml` names the reference data, sorted.

@@ -2,9 +2,9 @@
 //! are unique, every code is emitted somewhere and explained, no code is
 //! written as a string, and `docs/diagnostics.md` is generated from the table.
 //! After changing a code or its explanation, refresh the page with
-//! `GATEWRIGHT_BLESS=1 cargo test --test codes` and review the diff.
+//! `INSTA_UPDATE=always cargo test codes::` and review the diff.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -171,13 +171,13 @@ fn string_codes_are_found() {
 fn committed_diagnostics_page_matches_the_table() {
     let path = common::root().join("docs/diagnostics.md");
     let generated = gatewright::diagnostic::reference();
-    if std::env::var_os("GATEWRIGHT_BLESS").is_some_and(|v| v == "1") {
+    if common::accept::accepting() {
         std::fs::write(&path, &generated).expect("write docs/diagnostics.md");
     }
     let committed = std::fs::read_to_string(&path).expect("docs/diagnostics.md");
     assert!(
         committed == generated,
-        "docs/diagnostics.md is stale: refresh it with `GATEWRIGHT_BLESS=1 cargo test --test codes` and review the diff"
+        "docs/diagnostics.md is stale: refresh it with `INSTA_UPDATE=always cargo test codes::` and review the diff"
     );
     for c in Code::ALL {
         assert!(

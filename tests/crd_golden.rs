@@ -3,7 +3,7 @@
 //! says it needs (`../shared/data/gateway-api/<version>/standard-install.yaml`),
 //! CEL rules included.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 //! The data lives in `../shared/data` beside the crate (see `shared/data/README.md`),
 //! or where `GATEWRIGHT_TEST_SHARED` says; without it the tests are skipped.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

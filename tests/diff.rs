@@ -2,7 +2,7 @@
 //! routing summary (pinned by snapshots), spec-line annotations, and the
 //! comparison of two output trees.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

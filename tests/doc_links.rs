@@ -4,10 +4,9 @@
 //! of the repository and, for a Markdown file, one of its headings (GitHub's
 //! anchors). External links are not fetched.
 
-mod common;
+use crate::common;
 
-#[path = "common/markdown.rs"]
-mod markdown;
+use crate::common::markdown;
 
 use std::path::PathBuf;
 

@@ -1,10 +1,9 @@
 //! Smaller edges (issue 15, item 10) that a `tests/cmd` case cannot pin:
 //! the documentation sections the sources cite, and `diff` headers per environment.
 
-mod common;
+use crate::common;
 
-#[path = "common/markdown.rs"]
-mod markdown;
+use crate::common::markdown;
 
 use std::path::Path;
 use std::process::Command;

@@ -3,7 +3,7 @@
 //! value an overlay set is pointed at, and `--format json` is one document
 //! per run whose entries carry `environments` (issue 15, items 4 and 5).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

@@ -1,7 +1,7 @@
 //! Environments: overlays as merge patches over the base spec (and over the
 //! profiles), one tree per environment, and `blueprints export`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -6,7 +6,7 @@
 //! The skip is checked end to end: this test binary runs its own probe tests
 //! in a child process, with the shared folder or PATH emptied.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -36,7 +36,7 @@ fn probe_kubectl() {
 /// Run one probe of this binary in a child process, as plain `cargo test` runs it (output captured).
 fn run_probe(probe: &str, env: &[(&str, &std::ffi::OsStr)], strict: bool) -> Output {
     let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
-    cmd.args(["--exact", probe, "--test-threads", "1"])
+    cmd.args(["--exact", &format!("fresh_clone::{probe}"), "--test-threads", "1"])
         .env_remove(STRICT_VAR);
     if strict {
         cmd.env(STRICT_VAR, "1");
@@ -91,7 +91,7 @@ fn a_program_missing_from_path_skips_and_fails_when_strict() {
     assert!(skipped.status.success(), "{}", text(&skipped));
     let stderr = String::from_utf8_lossy(&skipped.stderr);
     assert!(
-        stderr.contains("skipped: kubectl not found on PATH [probe_kubectl]"),
+        stderr.contains("skipped: kubectl not found on PATH [fresh_clone::probe_kubectl]"),
         "{stderr}"
     );
 

@@ -5,7 +5,7 @@
 #[path = "../fuzz/src/lib.rs"]
 mod bodies;
 
-mod common;
+use crate::common;
 
 #[test]
 fn parse_compile_holds_on_the_seeds() {

@@ -1,7 +1,7 @@
 //! GitOps objects: what each `gitops:` setting generates, where `render`
 //! writes them, and what it refuses.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! valid against the upstream CRDs in `../shared/data/flux/` and
 //! `../shared/data/argo-cd/`, checked with the project's CRD validator.
 
-mod common;
+use crate::common;
 
 use common::*;
 use gatewright::crd::CrdSet;

@@ -1,7 +1,7 @@
 //! `gitops.groups`: hashed group roots in the rendered tree, and the engine
 //! objects pointing at them instead of at each namespace folder.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,10 +3,10 @@
 //! environment, byte for byte. A change to the output fails this test with the
 //! files that differ. The GitOps objects of an example with a `gitops:`
 //! section are in `golden/<example>/_gitops/`. To accept a reviewed change, run
-//! `GATEWRIGHT_BLESS=1 cargo test --test golden` and commit the new golden
+//! `INSTA_UPDATE=always cargo test golden::` and commit the new golden
 //! files, saying why in the commit message.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,7 +15,7 @@ use common::*;
 
 #[test]
 fn every_example_matches_its_golden_tree() {
-    let bless = std::env::var_os("GATEWRIGHT_BLESS").is_some_and(|v| v == "1");
+    let bless = common::accept::accepting();
     let mut problems = Vec::new();
     let mut trees = example_trees();
     trees.extend(gitops_trees());
@@ -67,7 +67,7 @@ fn every_example_matches_its_golden_tree() {
     }
     assert!(
         problems.is_empty(),
-        "golden trees differ (GATEWRIGHT_BLESS=1 to accept after review):\n{}",
+        "golden trees differ (INSTA_UPDATE=always cargo test golden:: to accept after review):\n{}",
         problems.join("\n")
     );
 }

@@ -4,7 +4,7 @@
 //! exits 2 when a side does not compile; `diff --trees` with a missing tree
 //! is an I/O error.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

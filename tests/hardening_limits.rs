@@ -7,9 +7,8 @@
 //! Runs that could do unbounded work go through [`limits::run_bounded`], which
 //! turns a hang into a failure (no speed is asserted).
 
-mod common;
-#[path = "common/limits.rs"]
-mod limits;
+use crate::common;
+use crate::common::limits;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

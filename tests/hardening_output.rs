@@ -4,9 +4,8 @@
 //! durability, one lock per output, names that are not UTF-8, folder owners,
 //! and environment names that would leave the output directory.
 
-mod common;
-#[path = "common/hardening.rs"]
-mod hardening;
+use crate::common;
+use crate::common::hardening;
 
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;

@@ -2,9 +2,8 @@
 //! each class than the examples. Every run goes through
 //! [`limits::run_bounded`], so a hang fails the test instead of stalling it.
 
-mod common;
-#[path = "common/limits.rs"]
-mod limits;
+use crate::common;
+use crate::common::limits;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

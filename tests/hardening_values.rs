@@ -4,7 +4,7 @@
 //! kustomize treats specially are refused, and namespaces kustomize would
 //! re-read as numbers, booleans, nulls or dates are refused.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

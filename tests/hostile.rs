@@ -1,7 +1,7 @@
 //! Hostile input end to end: a spec far over the size limit, and values
 //! that try to inject YAML keys or templates into the output.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

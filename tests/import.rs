@@ -2,7 +2,7 @@
 //! and Ingress cases, each pinned by a snapshot of the proposed spec and its
 //! warnings; every proposed spec must also compile.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,9 +2,8 @@
 //! repositories hold, imported and rendered as a user runs the CLI; the
 //! fixtures are in `tests/import/gaps/`.
 
-mod common;
-#[path = "common/imports.rs"]
-mod imports;
+use crate::common;
+use crate::common::imports;
 
 use imports::{import_fixtures, import_texts, render_dir};
 use serde_json::Value;

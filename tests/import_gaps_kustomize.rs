@@ -3,9 +3,8 @@
 //! with `protocol: TCP` and a `nodePort`, and the built Service is one the
 //! API server accepts as `ClusterIP` (no `nodePort`, no LoadBalancer-only field).
 
-mod common;
-#[path = "common/imports.rs"]
-mod imports;
+use crate::common;
+use crate::common::imports;
 
 use common::program;
 use serde_json::Value;

@@ -8,7 +8,7 @@
 //! means without saying it: an object without namespace is in `default`,
 //! and a reference's `namespace` equal to the object's is the same as none.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! (CI jobs, the Argo CD sidecar) builds the locked release into a slim image
 //! with git. The image itself is not built here (that needs the base images).
 
-mod common;
+use crate::common;
 
 fn read(rel: &str) -> String {
     std::fs::read_to_string(common::root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))

@@ -2,7 +2,7 @@
 //! aks-store manifest as the app's manifest: the patched Services come out
 //! `ClusterIP` and acceptable to the API server, the others unchanged.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

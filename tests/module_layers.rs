@@ -9,8 +9,7 @@
 //! file (`x.rs` or `x/mod.rs`) declares and re-exports its files, so it is left
 //! out of the file-level graph; edges between sibling files are checked.
 
-#[path = "common/layers.rs"]
-mod layers;
+use crate::common::layers;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -8,7 +8,7 @@
 //! directory, every Gateway API v1.6.1 example and conformance manifest
 //! imported, and generated specs that use every route feature.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@
 //! The full-disk case mounts a small tmpfs (the tests run as root on the
 //! project's machines and in CI) and fails loudly when it cannot.
 
-mod common;
+use crate::common;
 
 use common::cli::*;
 use std::collections::BTreeMap;

@@ -7,7 +7,7 @@
 //! The read-only case mounts a small tmpfs (the tests run as
 //! root on the project's machines and in CI) and fail loudly when they cannot.
 
-mod common;
+use crate::common;
 
 use common::cli::*;
 use std::time::{Duration, Instant};

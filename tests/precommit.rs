@@ -7,7 +7,7 @@
 //! config points at a release, so pre-commit reads our definition itself;
 //! `repo: local` would only test a copy.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -3,7 +3,7 @@
 //! no spec (well-formed or not) makes the compiler panic.
 //! (`import` round trips and CRD validation wait for those features.)
 
-mod common;
+use crate::common;
 
 use std::path::{Component, Path};
 

@@ -2,7 +2,7 @@
 //! byte; hand-written files survive; symlinks and concurrent renders are
 //! refused; unchanged files keep their mtime.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! headers and mirrors the suite expects. Cases whose answer is not in the
 //! manifests are listed in [`NOT_IN_THE_MANIFESTS`], never skipped silently.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! hostname never changes an answer for this one; and tracing a spec answers
 //! exactly as tracing the tree it renders to.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! After changing the spec types, refresh it with
 //! `cargo run -- schema > schema/gatewright.schema.json` and review the diff.
 
-mod common;
+use crate::common;
 
 #[test]
 fn committed_schema_matches_the_types() {

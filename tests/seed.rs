@@ -1,7 +1,7 @@
 //! The seed scenario: `examples/aks-store` renders exactly the resources the
 //! AKS blog post applies by hand (`../shared/seed/expected/`), field for field.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

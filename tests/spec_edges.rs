@@ -1,7 +1,7 @@
 //! Rough edges of the spec a new user hits, where one CLI case cannot show
 //! it: `import` of kustomize folders, then `render` of the spec it printed.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! objects rendered and files written on every core, and the bytes, the
 //! tree and the diagnostics must be the same with one thread as with many.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

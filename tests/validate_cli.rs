@@ -4,7 +4,7 @@
 //! with the experimental install), every standard example and every
 //! standard-channel conformance object is accepted. The counts are printed.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

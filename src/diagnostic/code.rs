@@ -282,7 +282,7 @@ impl Code {
 pub fn reference() -> String {
     let mut out = String::from(
         "<!-- Generated from src/diagnostic/code.rs and src/diagnostic/codes.md: \
-         refresh with `GATEWRIGHT_BLESS=1 cargo test --test codes`. -->\n\n\
+         refresh with `INSTA_UPDATE=always cargo test codes::`. -->\n\n\
          # Diagnostics\n\n\
          Every finding names `file:line:column`, the spec path, what was expected, and a\n\
          likely fix; all findings of a run are reported, sorted by file and line.\n\

@@ -20,7 +20,7 @@ pub fn tree(spec: &str) -> Tree {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("spec.yaml");
     std::fs::write(&path, spec).expect("write spec");
-    super::common::render(&path)
+    crate::common::render(&path)
 }
 
 /// Run the built binary in `dir` (no stamp cache, no colour).

@@ -1,7 +1,13 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod accept;
 pub mod cli;
+pub mod hardening;
+pub mod imports;
+pub mod layers;
+pub mod limits;
+pub mod markdown;
 pub mod outside;
 
 #[allow(unused_imports)]

@@ -6,8 +6,7 @@
 //! lacks shows up as an accepted spec the CRDs refuse. Specs without a fault
 //! must be accepted. The counts are printed.
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 mod faults;
 
 use std::cell::RefCell;

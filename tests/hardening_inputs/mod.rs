@@ -7,8 +7,7 @@ mod env_names;
 mod files;
 mod spec_guard;
 
-#[path = "../common/limits.rs"]
-mod limits;
+use crate::common::limits;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

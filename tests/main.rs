@@ -1,0 +1,57 @@
+//! The integration tests: one binary (one link, one copy of the dependencies),
+//! one module per area. Run one area with `cargo test --test suite <module>::`.
+
+mod common;
+
+mod analyze_props;
+mod argocd_plugin;
+mod cli;
+mod codes;
+mod crd_golden;
+mod crd_validation;
+mod diff;
+mod diff_grpc;
+mod doc_links;
+mod edges;
+mod environments_report;
+mod envs;
+mod fresh_clone;
+mod fuzz_seeds;
+mod gitops;
+mod gitops_crds;
+mod gitops_groups;
+mod golden;
+mod hardening_diff;
+mod hardening_inputs;
+mod hardening_limits;
+mod hardening_output;
+mod hardening_review;
+mod hardening_values;
+mod hostile;
+mod import;
+mod import_gaps;
+mod import_gaps_kustomize;
+mod import_roundtrip;
+mod install;
+mod kustomize;
+mod load;
+mod module_layers;
+mod native_render;
+mod output_failures;
+mod output_safety;
+mod precommit;
+mod properties;
+mod references;
+mod render_atomic;
+mod routing_conformance;
+mod routing_precedence;
+mod routing_props;
+mod schema;
+mod seed;
+mod spec_edges;
+mod stamp;
+mod threads;
+mod validate_cli;
+mod yaml_props;
+mod yaml_read;
+mod yaml_write;
