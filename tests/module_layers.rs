@@ -9,6 +9,7 @@
 //! file (`x.rs` or `x/mod.rs`) declares and re-exports its files, so it is left
 //! out of the file-level graph; edges between sibling files are checked.
 
+use crate::common;
 use crate::common::layers;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -220,4 +221,29 @@ fn visit<'a>(
     }
     stack.pop();
     done.insert(node);
+}
+
+/// One module style for folders: `x/mod.rs`, never `x.rs` beside `x/`.
+#[test]
+fn folder_modules_use_mod_rs() {
+    let src = common::root().join("src");
+    let mut mixed = Vec::new();
+    let mut dirs = Vec::new();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path.clone());
+                dirs.push(path);
+            }
+        }
+    }
+    for dir in dirs {
+        if dir.with_extension("rs").is_file() {
+            mixed.push(dir.strip_prefix(&src).unwrap_or(&dir).display().to_string());
+        }
+    }
+    mixed.sort();
+    assert!(mixed.is_empty(), "x.rs beside x/ (move x.rs to x/mod.rs): {mixed:?}");
 }

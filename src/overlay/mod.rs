@@ -26,23 +26,23 @@ pub struct Profile {
 pub const PROFILES: &[Profile] = &[
     Profile {
         name: "aks-approuting-istio",
-        text: include_str!("../overlays/aks-approuting-istio.yaml"),
+        text: include_str!("../../overlays/aks-approuting-istio.yaml"),
     },
     Profile {
         name: "aks-istio-automated",
-        text: include_str!("../overlays/aks-istio-automated.yaml"),
+        text: include_str!("../../overlays/aks-istio-automated.yaml"),
     },
     Profile {
         name: "aks-istio-external",
-        text: include_str!("../overlays/aks-istio-external.yaml"),
+        text: include_str!("../../overlays/aks-istio-external.yaml"),
     },
     Profile {
         name: "aks-istio-internal",
-        text: include_str!("../overlays/aks-istio-internal.yaml"),
+        text: include_str!("../../overlays/aks-istio-internal.yaml"),
     },
     Profile {
         name: "istio",
-        text: include_str!("../overlays/istio.yaml"),
+        text: include_str!("../../overlays/istio.yaml"),
     },
 ];
 

@@ -92,16 +92,16 @@ impl Blueprint {
     /// The built-in template text (embedded at build time).
     pub fn builtin(self) -> &'static str {
         match self {
-            Blueprint::Gateway => include_str!("../blueprints/gateway.yaml.j2"),
-            Blueprint::HttpRoute => include_str!("../blueprints/httproute.yaml.j2"),
-            Blueprint::GrpcRoute => include_str!("../blueprints/grpcroute.yaml.j2"),
-            Blueprint::Namespace => include_str!("../blueprints/namespace.yaml.j2"),
-            Blueprint::ReferenceGrant => include_str!("../blueprints/referencegrant.yaml.j2"),
-            Blueprint::ServicePatch => include_str!("../blueprints/service-patch.yaml.j2"),
-            Blueprint::FluxKustomization => include_str!("../blueprints/flux-kustomization.yaml.j2"),
-            Blueprint::FluxGitRepository => include_str!("../blueprints/flux-gitrepository.yaml.j2"),
-            Blueprint::ArgoApplication => include_str!("../blueprints/argocd-application.yaml.j2"),
-            Blueprint::ArgoApplicationSet => include_str!("../blueprints/argocd-applicationset.yaml.j2"),
+            Blueprint::Gateway => include_str!("../../blueprints/gateway.yaml.j2"),
+            Blueprint::HttpRoute => include_str!("../../blueprints/httproute.yaml.j2"),
+            Blueprint::GrpcRoute => include_str!("../../blueprints/grpcroute.yaml.j2"),
+            Blueprint::Namespace => include_str!("../../blueprints/namespace.yaml.j2"),
+            Blueprint::ReferenceGrant => include_str!("../../blueprints/referencegrant.yaml.j2"),
+            Blueprint::ServicePatch => include_str!("../../blueprints/service-patch.yaml.j2"),
+            Blueprint::FluxKustomization => include_str!("../../blueprints/flux-kustomization.yaml.j2"),
+            Blueprint::FluxGitRepository => include_str!("../../blueprints/flux-gitrepository.yaml.j2"),
+            Blueprint::ArgoApplication => include_str!("../../blueprints/argocd-application.yaml.j2"),
+            Blueprint::ArgoApplicationSet => include_str!("../../blueprints/argocd-applicationset.yaml.j2"),
         }
     }
 }
