@@ -59,7 +59,7 @@ fn copy_dir(from: &Path, to: &Path) {
 /// Run the plugin's `generate` in `dir` with `ARGOCD_ENV_GATEWRIGHT_ENV=env`.
 fn generate(dir: &Path, env: Option<&str>) -> Output {
     let argv = generate_argv();
-    let bin_dir = PathBuf::from(env!("CARGO_BIN_EXE_gatewright"))
+    let bin_dir = PathBuf::from(crate::common::cli::BINARY)
         .parent()
         .expect("bin dir")
         .to_path_buf();

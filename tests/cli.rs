@@ -105,3 +105,27 @@ fn stage(case: &Path, data: &Path, scratch: &Path) -> PathBuf {
     }
     staged
 }
+
+/// Every test runs the binary through `common::cli` (one builder), never by
+/// its own `Command::new` of the build path.
+#[test]
+fn the_binary_is_run_through_one_builder() {
+    let needle = concat!("CARGO_BIN_EXE", "_gatewright");
+    let mut stack = vec![common::root().join("tests")];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("tests") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && !path.ends_with("common/cli.rs")
+                && std::fs::read_to_string(&path).unwrap_or_default().contains(needle)
+            {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found.sort();
+    assert!(found.is_empty(), "run the binary through common::cli::bin(): {found:?}");
+}

@@ -68,7 +68,7 @@ fn v2() -> String {
 }
 
 fn diff(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    crate::common::cli::bin()
         .arg("diff")
         .args(args)
         .current_dir(dir)
@@ -164,7 +164,7 @@ fn two_output_trees_compare_without_git() {
     let dir = tempfile::tempdir().expect("tmp");
     for (name, spec) in [("old", V1.to_string()), ("new", v2())] {
         std::fs::write(dir.path().join(format!("{name}.yaml")), spec).expect("spec");
-        let st = Command::new(env!("CARGO_BIN_EXE_gatewright"))
+        let st = crate::common::cli::bin()
             .args(["render", &format!("{name}.yaml"), "--out", name])
             .current_dir(dir.path())
             .env("GATEWRIGHT_NO_CACHE", "1")

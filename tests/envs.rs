@@ -102,7 +102,7 @@ fn exported_blueprints_are_the_builtins_and_render_the_same_tree() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bp = dir.path().join("bp");
     let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_gatewright"))
+        crate::common::cli::bin()
             .args(args)
             .env("GATEWRIGHT_NO_CACHE", "1")
             .output()

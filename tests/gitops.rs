@@ -354,7 +354,7 @@ fn argocd_plugin_with_a_url_manifest_is_refused() {
 }
 
 fn gatewright(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    crate::common::cli::bin()
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")

@@ -340,7 +340,7 @@ fn kustomize_builds_the_same_objects_from_every_group_root_as_from_the_environme
 /// `gatewright ARGS` with the stamp cache `cache` (in the test's working
 /// directory, which the stamp's key names).
 fn gatewright(cache: &Path, args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    let o = crate::common::cli::bin()
         .args(args)
         .env("NO_COLOR", "1")
         .env("GATEWRIGHT_CACHE_DIR", cache)

@@ -67,7 +67,7 @@ fn write(path: &Path, text: &str) {
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    crate::common::cli::bin()
         .args(args)
         .current_dir(dir)
         .env("GATEWRIGHT_NO_CACHE", "1")

@@ -103,7 +103,7 @@ fn a_template_under_a_memory_limit_fails_cleanly() {
     std::fs::write(bp.join("namespace.yaml.j2"), template).expect("write blueprint");
     let mut cmd = std::process::Command::new("sh");
     cmd.args(["-c", "ulimit -v 1500000 && exec \"$0\" \"$@\""])
-        .arg(env!("CARGO_BIN_EXE_gatewright"))
+        .arg(crate::common::cli::BINARY)
         .arg("render")
         .arg(&spec)
         .arg("--blueprints")

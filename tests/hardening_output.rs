@@ -268,7 +268,7 @@ fn the_new_tree_is_synced_before_the_exchange_and_the_parent_after() {
     std::fs::write(dir.path().join("spec.yaml"), changed(PETS)).expect("spec");
     let o = std::process::Command::new(strace)
         .args(["-f", "-o", "trace.txt", "-e", "trace=fsync,fdatasync,syncfs,renameat2"])
-        .arg(env!("CARGO_BIN_EXE_gatewright"))
+        .arg(crate::common::cli::BINARY)
         .args(["render", "spec.yaml", "--out", "out"])
         .current_dir(dir.path())
         .env("GATEWRIGHT_NO_CACHE", "1")

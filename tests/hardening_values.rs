@@ -390,7 +390,7 @@ fn kubectl() -> Option<Command> {
 
 /// `gatewright render SPEC --out OUT`, which must succeed.
 fn render_dir(spec: &Path, out: &Path) {
-    let o = Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    let o = crate::common::cli::bin()
         .env("GATEWRIGHT_NO_CACHE", "1")
         .args(["render".as_ref(), spec.as_os_str(), "--out".as_ref(), out.as_os_str()])
         .output()

@@ -4,7 +4,7 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use gatewright::{Options, compile};
@@ -15,7 +15,7 @@ const GATEWAY: &str = "gateways:\n  gateway:\n    profile: aks-istio-external\n 
 
 /// Run the binary, killing it (and failing) if it runs past `limit`.
 fn run_bounded(args: &[&str], cwd: &Path, limit: Duration) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    let mut child = crate::common::cli::bin()
         .args(args)
         .current_dir(cwd)
         .env("GATEWRIGHT_NO_CACHE", "1")

@@ -56,7 +56,7 @@ fn aks_store_manifest_becomes_the_seed_spec() {
     std::fs::create_dir_all(&data).expect("mkdir");
     let manifest = "aks-store-all-in-one@main.yaml";
     std::fs::copy(shared.join("aks-store-demo").join(manifest), data.join(manifest)).expect("copy");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    let out = crate::common::cli::bin()
         .args(["import", "../shared/data/aks-store-demo/aks-store-all-in-one@main.yaml"])
         .args(["--namespace", "pets", "--domain", "aks.rocks", "--revision", "asm-1-22"])
         .args([

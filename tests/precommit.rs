@@ -97,7 +97,7 @@ fn scratch(hook: &str) -> Option<Scratch> {
         ),
     )
     .expect("config");
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_gatewright")).parent().expect("bin dir");
+    let bin_dir = Path::new(crate::common::cli::BINARY).parent().expect("bin dir");
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
     let s = Scratch {
         git,

@@ -6,7 +6,6 @@ use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::PETS;
 use gatewright::diagnostic::Diagnostic;
@@ -118,7 +117,7 @@ fn a_killed_render_leaves_the_previous_tree_and_the_next_render_cleans_up() {
     let spec = dir.path().join("spec.yaml");
     std::fs::write(&spec, PETS.replace("asm-1-22", "asm-1-23")).expect("spec");
     let before = snapshot(&out);
-    let status = Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    let status = crate::common::cli::bin()
         .args(["render", "spec.yaml", "--out", "out"])
         .current_dir(dir.path())
         .env("GATEWRIGHT_NO_CACHE", "1")
@@ -132,7 +131,7 @@ fn a_killed_render_leaves_the_previous_tree_and_the_next_render_cleans_up() {
     assert_eq!(left.len(), 1, "the killed run's staging dir: {left:?}");
     assert!(left[0].starts_with(".out.gatewright-staging-"), "{left:?}");
 
-    let status = Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    let status = crate::common::cli::bin()
         .args(["render", "spec.yaml", "--out", "out"])
         .current_dir(dir.path())
         .env("GATEWRIGHT_NO_CACHE", "1")
@@ -235,7 +234,7 @@ fn the_spec_directory_cannot_be_the_output_directory() {
     let site = dir.path().join("site");
     std::fs::create_dir(&site).expect("mkdir");
     std::fs::write(site.join("gatewright.yaml"), PETS).expect("spec");
-    let out = Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    let out = crate::common::cli::bin()
         .args(["render", ".", "--out", "."])
         .current_dir(&site)
         .env("GATEWRIGHT_NO_CACHE", "1")

@@ -14,7 +14,7 @@ fn aks_store_renders_the_seed_resources_field_for_field() {
     let base = render(&root().join("examples/aks-store"));
     assert_matches_seed(&seed, &base);
     let dir = tempfile::tempdir().expect("tempdir");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    let status = crate::common::cli::bin()
         .args(["render", "examples/aks-store", "--out"])
         .arg(dir.path())
         .current_dir(root())

@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use gatewright::Options;
 use gatewright::stamp::{Cache, Freshness, Key, Stale};
@@ -67,7 +67,7 @@ impl Case {
     }
 
     fn run(&self, command: &[&str], extra: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_gatewright"))
+        crate::common::cli::bin()
             .args(command)
             .arg(&self.spec)
             .arg("--out")
@@ -355,7 +355,7 @@ fn no_cache_records_nothing() {
     fs::remove_dir_all(&case.cache).expect("clear the render's stamp");
     assert_eq!(case.check(&["--no-cache"]).0, Some(0));
     assert_eq!(case.run(&["render"], &["--no-cache"]).status.code(), Some(0));
-    let o = Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    let o = crate::common::cli::bin()
         .arg("check")
         .arg(&case.spec)
         .arg("--out")

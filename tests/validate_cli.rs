@@ -8,7 +8,7 @@ use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::*;
 use serde_json::Value;
@@ -19,7 +19,7 @@ fn data() -> Option<PathBuf> {
 }
 
 fn validate(crds: &Path, paths: &[PathBuf]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    crate::common::cli::bin()
         .arg("validate")
         .arg("--crds")
         .arg(crds)

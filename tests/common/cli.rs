@@ -5,9 +5,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The one builder of a command that runs the built binary; tests add what they need.
+pub fn bin() -> Command {
+    Command::new(BINARY)
+}
+
+/// The built binary's path.
+pub const BINARY: &str = env!("CARGO_BIN_EXE_gatewright");
+
 /// The built binary, with the `check` stamp cache off (tests never write into `~/.cache`).
 pub fn gatewright() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatewright"));
+    let mut cmd = bin();
     cmd.env("GATEWRIGHT_NO_CACHE", "1");
     cmd
 }

@@ -25,7 +25,7 @@ pub fn tree(spec: &str) -> Tree {
 
 /// Run the built binary in `dir` (no stamp cache, no colour).
 pub fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gatewright"))
+    crate::common::cli::bin()
         .args(args)
         .current_dir(dir)
         .env("GATEWRIGHT_NO_CACHE", "1")

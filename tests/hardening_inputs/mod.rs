@@ -10,7 +10,7 @@ mod spec_guard;
 use crate::common::limits;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use limits::{mkfifo, run_bounded, write};
 
@@ -24,7 +24,7 @@ fn run(args: &[&str], cwd: &Path) -> Output {
 }
 
 fn run_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatewright"));
+    let mut cmd = crate::common::cli::bin();
     cmd.args(args)
         .current_dir(cwd)
         .env("GATEWRIGHT_NO_CACHE", "1")
