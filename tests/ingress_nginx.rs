@@ -236,6 +236,14 @@ fn backend_protocol_grpc_is_a_grpc_route() {
     assert_eq!(rules[0]["backendRefs"][0]["name"], "echo");
     assert!(rules[1].get("matches").is_none(), "{rules:?}");
     assert_eq!(rules[1]["backendRefs"][0]["name"], "fallback");
+    // Paths that are not `/SERVICE` (empty, not starting with `/`) are read without a panic.
+    let text = std::fs::read_to_string(common::root().join("tests/import/nginx/grpc.yaml")).expect("read");
+    let odd = text
+        .replace("path: /echo.Echo", "path: \"\"")
+        .replace("path: /\n", "path: é\n");
+    assert_ne!(odd, text);
+    let run = import_texts(&[("grpc.yaml", &odd)], &[]);
+    assert!(run.spec.contains("grpcRoutes:"), "{}", run.spec);
 }
 
 #[test]

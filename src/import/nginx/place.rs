@@ -106,14 +106,20 @@ fn to_grpc(o: &Object, route: &spec::Route, cx: &mut Cx<'_>) -> GrpcRoute {
         let matches = match path {
             None => None,
             Some(p) if p.value == "/" && p.kind == PathType::PathPrefix => None,
-            Some(p) if p.kind != PathType::RegularExpression && !p.value[1..].contains('/') => Some(vec![GrpcMatch {
-                method: Some(GrpcMethodMatch {
-                    kind: Some(ValueMatchType::Exact),
-                    service: Some(p.value.trim_start_matches('/').to_string()),
-                    method: None,
-                }),
-                headers: None,
-            }]),
+            Some(p)
+                if p.kind != PathType::RegularExpression
+                    && p.value.len() > 1
+                    && !p.value.strip_prefix('/').unwrap_or(&p.value).contains('/') =>
+            {
+                Some(vec![GrpcMatch {
+                    method: Some(GrpcMethodMatch {
+                        kind: Some(ValueMatchType::Exact),
+                        service: Some(p.value.trim_start_matches('/').to_string()),
+                        method: None,
+                    }),
+                    headers: None,
+                }])
+            }
             Some(p) => {
                 super::annotations::warn(
                     o,
