@@ -72,6 +72,19 @@ fn canary_by_header_cookie_and_weight_merges_into_the_main_route() {
 }
 
 #[test]
+fn a_canary_in_another_namespace_than_its_main_ingress_is_a_warning() {
+    let text = std::fs::read_to_string(common::root().join("tests/import/nginx/canary.yaml")).expect("read");
+    let moved = text.replacen(
+        "name: shop-canary\n  namespace: shop",
+        "name: shop-canary\n  namespace: other",
+        1,
+    );
+    assert_ne!(moved, text);
+    let run = import_texts(&[("canary.yaml", &moved)], &[]);
+    assert_eq!(lines(&run, "GW943"), vec![36], "{:?}", run.diagnostics);
+}
+
+#[test]
 fn canary_by_header_pattern_is_a_regular_expression_header_match() {
     let (_, r) = rendered(&["canary-pattern.yaml"], &[]);
     let rules = rules(&r, "HTTPRoute", "api", "api");

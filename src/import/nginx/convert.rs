@@ -68,7 +68,9 @@ pub(crate) fn convert(inputs: &[Input<'_>], objects: &[Object], cx: &mut Cx<'_>)
     }
     for (o, ing) in inputs.iter().filter(|(_, p)| p.nginx.canary.is_some()) {
         for l in &ing.locations {
-            if !served.contains_key(&(l.host.clone(), l.path.clone())) {
+            let main = served.get(&(l.host.clone(), l.path.clone()));
+            // Only a canary of the main Ingress's namespace is merged (its backend is a local Service).
+            if main.is_none_or(|(m, _)| inputs[*m].1.namespace != ing.namespace) {
                 cx.diags.push(
                     Diagnostic::warning(
                         LONE_CANARY,
@@ -78,7 +80,7 @@ pub(crate) fn convert(inputs: &[Input<'_>], objects: &[Object], cx: &mut Cx<'_>)
                         ),
                     )
                     .at(o.loc(&l.pointer))
-                    .help("ingress-nginx ignores such a canary: import the main Ingress too, or drop the canary"),
+                    .help("import the main Ingress too (in the canary's namespace), or add the canary backend to the main route with a `namespace` and a ReferenceGrant"),
                 );
             }
         }
