@@ -100,9 +100,14 @@ fn aks_store_manifest_becomes_the_seed_spec() {
 }
 
 fn ingress_case(name: &str, paths: Vec<PathBuf>, namespace: Option<&str>) {
+    ingress_case_of(name, paths, namespace, &[]);
+}
+
+fn ingress_case_of(name: &str, paths: Vec<PathBuf>, namespace: Option<&str>, classes: &[&str]) {
     let imported = import(&Options {
         paths,
         namespace: namespace.map(str::to_string),
+        ingress_classes: classes.iter().map(|c| c.to_string()).collect(),
         ..Options::default()
     });
     assert!(
@@ -150,5 +155,11 @@ fn ingress_parts_that_do_not_carry_over_are_warnings() {
 fn ingress2gateway_common_input() {
     let Some(data) = shared_data() else { return };
     let input = data.join("ingress2gateway/v1.1.0/common__testdata__input-file.yaml");
-    ingress_case("ingress2gateway_common", vec![input], None);
+    // Its Ingresses name classes of their own: imported with `--ingress-class`.
+    let classes = [
+        "ingressClass-ingress1",
+        "ingressClass-ingress2",
+        "ingressClass-ingress-no-namespace",
+    ];
+    ingress_case_of("ingress2gateway_common", vec![input], None, &classes);
 }

@@ -32,6 +32,7 @@ mod import;
 mod import_gaps;
 mod import_gaps_kustomize;
 mod import_roundtrip;
+mod ingress_nginx;
 mod install;
 mod kustomize;
 mod load;

@@ -29,6 +29,12 @@ pub struct Args {
     /// Mesh revision for the app namespaces (e.g. `asm-1-22`).
     #[arg(long)]
     revision: Option<String>,
+    /// Ingress class to import (repeatable; default: `nginx` and `webapprouting.kubernetes.azure.com`).
+    #[arg(long = "ingress-class", value_name = "CLASS")]
+    ingress_classes: Vec<String>,
+    /// Gateway API version to target when newer than the profile's (e.g. `v1.6.1` for the CORS filter and 308 redirects).
+    #[arg(long = "gateway-api", value_name = "VERSION")]
+    gateway_api: Option<String>,
     #[command(flatten)]
     format: FormatArgs,
 }
@@ -53,6 +59,8 @@ pub fn run(args: Args) -> ExitCode {
         hosts,
         profile: args.profile,
         revision: args.revision,
+        ingress_classes: args.ingress_classes,
+        gateway_api: args.gateway_api,
     });
     printer.diagnostics(&imported.diagnostics, &imported.sources);
     if imported.diagnostics.iter().any(|d| d.is_error()) {

@@ -238,6 +238,16 @@ codes! {
     ImportSelectorLabels = 912, Finding, "`import`: labels put on a route's namespace so that its gateway's `Selector` admits it (warning)";
     ImportGatewayChosen = 913, Finding, "`import`: a route without parent attached to one of several gateways, or to none that admits it (warning)";
     ImportAllowWritten = 914, Finding, "`import`: `allow: [GWnnn]` written for a manifest that needs it (warning)";
+    NginxNoEquivalent = 940, Finding, "`import`: an ingress-nginx annotation with no Gateway API equivalent; the help says what to do (warning)";
+    NginxNotANumber = 941, Finding, "`import`: an ingress-nginx annotation value that is not a number where one is expected (warning)";
+    IngressClassSkipped = 942, Finding, "`import`: an Ingress of a class not imported (`--ingress-class`) (warning)";
+    CanaryWithoutMain = 943, Finding, "`import`: a canary Ingress without a main Ingress for its host and path (warning)";
+    IngressPathServedTwice = 944, Finding, "`import`: an Ingress path another Ingress already serves on that host; the oldest is kept (warning)";
+    NginxNotExpressible = 945, Finding, "`import`: a rewrite, redirect or gRPC path Gateway API cannot express (warning)";
+    RedirectStatusApproximated = 946, Finding, "`import`: a redirect status the target Gateway API version lacks; the nearest is written (warning)";
+    CorsAsHeaders = 947, Finding, "`import`: CORS written as response headers (target older than v1.6.1) (warning)";
+    HttpsRedirectNotAdded = 948, Finding, "`import`: an HTTP-to-HTTPS redirect not added (no TLS host, or the manifests bring a Gateway) (warning)";
+    NginxUnknownAnnotation = 949, Finding, "`import`: an `nginx.ingress.kubernetes.io/*` annotation that is not ingress-nginx's (warning)";
 }
 
 /// The long explanations, one `## GWnnn` section per code.

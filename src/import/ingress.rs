@@ -1,21 +1,56 @@
-//! `networking.k8s.io/v1` Ingresses: one route per host (paths become
-//! rules), the default backend a route without hostnames, TLS hosts HTTPS
-//! listeners of the proposed gateway. Annotations are controller-specific:
-//! each is a warning.
+//! `networking.k8s.io/v1` Ingresses of the imported classes, read as
+//! ingress-nginx reads them (`super::nginx`): one route per Ingress and
+//! host, TLS hosts HTTPS listeners of the proposed gateway.
 
+use crate::diagnostic::Code;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::metadata::HARMLESS;
+use super::nginx::{self, IngressPathType, Location, ParsedIngress, label};
 use super::{Cx, Object};
-use crate::diagnostic::{Code, Diagnostic};
-use crate::spec::{self, BackendRef, Match, PathMatch, PathType, Rule};
+use crate::diagnostic::Diagnostic;
+use crate::spec::{self, BackendRef};
 
-/// An Ingress into routes of its namespace's app; its TLS hosts into `https` listeners.
-pub(super) fn ingress(o: &Object, objects: &[Object], cx: &mut Cx<'_>, https: &mut BTreeMap<String, spec::Listener>) {
+/// Code of an Ingress of a class that is not imported.
+pub const OTHER_CLASS: Code = Code::IngressClassSkipped;
+
+/// The Ingresses into routes of their namespaces' apps; their TLS hosts into `https` listeners.
+pub(super) fn ingresses(objects: &[Object], cx: &mut Cx<'_>, https: &mut BTreeMap<String, spec::Listener>) {
+    let mut inputs: Vec<(&Object, ParsedIngress)> = Vec::new();
+    for o in objects.iter().filter(|o| o.kind() == "Ingress") {
+        if let Some(p) = parse(o, objects, cx) {
+            inputs.push((o, p));
+        }
+    }
+    // ingress-nginx's order: the oldest Ingress first, then by namespace and name.
+    inputs.sort_by(|(a, pa), (b, pb)| {
+        let t = |o: &Object| o.str("/metadata/creationTimestamp").unwrap_or("").to_string();
+        (t(a), &pa.namespace, &pa.name).cmp(&(t(b), &pb.namespace, &pb.name))
+    });
+    let built = nginx::convert(&inputs, objects, cx);
+    let several: BTreeMap<usize, usize> = built.iter().fold(BTreeMap::new(), |mut m, b| {
+        *m.entry(b.ingress).or_default() += 1;
+        m
+    });
+    for b in built {
+        let (o, ing) = &inputs[b.ingress];
+        let key = match (&b.host, several.get(&b.ingress).copied().unwrap_or(0) > 1) {
+            (_, false) => ing.name.clone(),
+            (None, true) => format!("{}-default", ing.name),
+            (Some(h), true) => format!("{}-{}", ing.name, label(h)),
+        };
+        nginx::place(o, ing, &key, b.host.as_deref(), b.route, cx);
+    }
+    for (o, ing) in &inputs {
+        tls(o, &ing.namespace, cx, https);
+    }
+}
+
+/// An Ingress of an imported class as ingress-nginx reads it.
+fn parse(o: &Object, objects: &[Object], cx: &mut Cx<'_>) -> Option<ParsedIngress> {
     if o.str("/apiVersion") != Some("networking.k8s.io/v1") {
-        return cx.skip(
+        cx.skip(
             o,
             "/apiVersion",
             format!(
@@ -24,11 +59,37 @@ pub(super) fn ingress(o: &Object, objects: &[Object], cx: &mut Cx<'_>, https: &m
             ),
             "convert it to `networking.k8s.io/v1` first",
         );
+        return None;
     }
-    let name = o.name().to_string();
+    if let Some(class) = nginx::class_of(&o.value) {
+        let wanted = &cx.opts.ingress_classes;
+        let imported = if wanted.is_empty() {
+            nginx::DEFAULT_CLASSES.contains(&class)
+        } else {
+            wanted.iter().any(|w| w == class)
+        };
+        if !imported {
+            let at = if o.str("/spec/ingressClassName").is_some() {
+                "/spec/ingressClassName"
+            } else {
+                "/metadata/annotations"
+            };
+            cx.diags.push(
+                Diagnostic::warning(
+                    OTHER_CLASS,
+                    format!("Ingress `{}` of class `{class}` is not imported", o.name()),
+                )
+                .at(o.loc(at))
+                .help(format!(
+                    "pass `--ingress-class {class}` to import the Ingresses of that class"
+                )),
+            );
+            return None;
+        }
+    }
     let ns = cx.namespace(o);
-    annotations(o, cx);
-    let mut by_host: BTreeMap<Option<String>, Vec<Rule>> = BTreeMap::new();
+    let nginx = nginx::annotations::parse(o, cx);
+    let mut locations = Vec::new();
     let rules = o.value.pointer("/spec/rules").and_then(Value::as_array);
     for (i, r) in rules.into_iter().flatten().enumerate() {
         let host = r.get("host").and_then(Value::as_str).map(str::to_string);
@@ -38,111 +99,47 @@ pub(super) fn ingress(o: &Object, objects: &[Object], cx: &mut Cx<'_>, https: &m
             let Some(backend) = backend(o, p.get("backend"), &format!("{at}/backend"), &ns, objects, cx) else {
                 continue;
             };
-            let value = p.get("path").and_then(Value::as_str).unwrap_or("/").to_string();
-            let kind = match p.get("pathType").and_then(Value::as_str) {
-                Some("Exact") => PathType::Exact,
-                Some("Prefix") => PathType::PathPrefix,
-                other => {
-                    // Controllers read such paths as regular expressions (ingress-nginx with `use-regex`).
-                    let regex = value.contains(|c: char| "()|$^*+?[]{}\\".contains(c));
-                    let kind = if regex {
-                        PathType::RegularExpression
-                    } else {
-                        PathType::PathPrefix
-                    };
-                    cx.diags.push(
-                        Diagnostic::warning(
-                            Code::IngressNotCarriedOver,
-                            format!("pathType `{}` is imported as `{kind:?}`", other.unwrap_or("(none)")),
-                        )
-                        .at(o.loc(&format!("{at}/pathType")))
-                        .help(
-                            "`ImplementationSpecific` means what the controller says; check the match, or use `Exact`",
-                        ),
-                    );
-                    kind
-                }
+            let path_type = match p.get("pathType").and_then(Value::as_str) {
+                Some("Exact") => IngressPathType::Exact,
+                Some("Prefix") => IngressPathType::Prefix,
+                _ => IngressPathType::ImplementationSpecific,
             };
-            by_host.entry(host.clone()).or_default().push(Rule {
-                matches: vec![Match {
-                    path: Some(PathMatch { kind, value }),
-                    ..Match::default()
-                }],
-                backend_refs: vec![backend],
-                ..Rule::default()
+            let path = p.get("path").and_then(Value::as_str).unwrap_or("/").to_string();
+            locations.push(Location {
+                host: host.clone(),
+                path,
+                path_type,
+                backend,
+                pointer: at,
             });
         }
     }
-    if let Some(b) = backend(
+    let default_backend = backend(
         o,
         o.value.pointer("/spec/defaultBackend"),
         "/spec/defaultBackend",
         &ns,
         objects,
         cx,
-    ) {
-        by_host.entry(None).or_default().push(Rule {
-            backend_refs: vec![b],
-            ..Rule::default()
-        });
-    }
-    let several = by_host.len() > 1;
-    for (host, rules) in by_host {
-        let key = match (&host, several) {
-            (_, false) => name.clone(),
-            (None, true) => format!("{name}-default"),
-            (Some(h), true) => format!("{name}-{}", label(h)),
-        };
-        let key = super::metadata::short_name(o, &key, cx);
-        cx.origins.insert(
-            format!(
-                "/apps/{}/routes/{}",
-                crate::load::escape_token(&ns),
-                crate::load::escape_token(&key)
-            ),
-            o.loc("/metadata/name"),
-        );
-        let route = spec::Route {
-            hostnames: host.map(|h| vec![h]),
-            rules: Some(rules),
-            ..spec::Route::default()
-        };
-        if cx.app(&ns).routes.insert(key.clone(), route).is_some() {
-            cx.skip(
-                o,
-                "/metadata/name",
-                format!("route `{key}` of Ingress `{name}` replaces a route of the same name"),
-                "rename one of the Ingresses",
-            );
-        }
-    }
-    tls(o, &ns, cx, https);
-}
-
-/// A DNS label from a hostname: `*.shop.example.com` → `wildcard-shop-example-com`.
-fn label(host: &str) -> String {
-    let s = host
-        .replacen("*.", "wildcard-", 1)
-        .replace('.', "-")
-        .to_ascii_lowercase();
-    s.chars().take(55).collect::<String>().trim_end_matches('-').to_string()
-}
-
-fn annotations(o: &Object, cx: &mut Cx<'_>) {
-    let Some(map) = o.value.pointer("/metadata/annotations").and_then(Value::as_object) else {
-        return;
-    };
-    for key in map.keys().filter(|k| !HARMLESS.contains(&k.as_str())) {
-        let pointer = format!("/metadata/annotations/{}", key.replace('~', "~0").replace('/', "~1"));
-        cx.diags.push(
-            Diagnostic::warning(
-                Code::IngressNotCarriedOver,
-                format!("annotation `{key}` of Ingress `{}` is not carried over", o.name()),
-            )
-            .at(o.key_loc(&pointer).or_else(|| o.loc(&pointer)))
-            .help("Gateway API has no annotations for controller behaviour: express it with route filters (`requestRedirect`, `urlRewrite`, header modifiers) or the gateway's settings"),
-        );
-    }
+    );
+    let tls_hosts = o
+        .value
+        .pointer("/spec/tls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|t| t.get("secretName").is_some())
+        .flat_map(|t| t.get("hosts").and_then(Value::as_array).cloned().unwrap_or_default())
+        .filter_map(|h| h.as_str().map(str::to_string))
+        .collect();
+    Some(ParsedIngress {
+        namespace: ns,
+        name: o.name().to_string(),
+        locations,
+        default_backend,
+        tls_hosts,
+        nginx,
+    })
 }
 
 /// An Ingress backend as a route backend; named ports are looked up in the

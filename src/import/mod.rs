@@ -12,6 +12,7 @@ mod gateway_api;
 mod ingress;
 mod kustomize;
 mod metadata;
+pub mod nginx;
 mod services;
 
 use std::collections::BTreeMap;
@@ -39,6 +40,10 @@ pub struct Options {
     pub profile: Option<String>,
     /// Mesh revision for the app namespaces.
     pub revision: Option<String>,
+    /// Ingress classes to import (`nginx::DEFAULT_CLASSES` when empty).
+    pub ingress_classes: Vec<String>,
+    /// The Gateway API version to target (the spec's `gatewayApi`).
+    pub gateway_api: Option<String>,
 }
 
 /// The result of an import.
@@ -157,7 +162,10 @@ pub fn import(opts: &Options) -> Imported {
     let mut sources = Sources::new();
     let mut cx = Cx {
         opts,
-        site: Site::default(),
+        site: Site {
+            gateway_api: opts.gateway_api.clone(),
+            ..Site::default()
+        },
         diags: Diagnostics::new(),
         defaulted: std::collections::BTreeSet::new(),
         origins: BTreeMap::new(),
@@ -176,9 +184,7 @@ pub fn import(opts: &Options) -> Imported {
         services::service(o, &mut cx);
     }
     let mut https = BTreeMap::new();
-    for o in by_kind("Ingress") {
-        ingress::ingress(o, &objects, &mut cx, &mut https);
-    }
+    ingress::ingresses(&objects, &mut cx, &mut https);
     services::propose_gateway(&mut cx, https);
     attach::selector_labels(&mut cx);
     attach::pick_gateways(&mut cx);
