@@ -24,6 +24,9 @@
 #                  warm-up (default 1); the aggregate root of gatewright's tree is
 #                  built up to KUSTOMIZE_MAX only, like the flat root
 #   GATEWRIGHT_CACHE_DIR  where `check` keeps its stamps (default: a folder in WORK)
+#   TRACE_AT       N at which benches/trace_requests.sh times `trace --requests`
+#                  (10,000 requests, one process) after the tables (default 10000;
+#                  only when that N is run)
 #   REPORT         file to write (default BENCHMARKS.md beside the repo's README;
 #                  "-" prints the tables only)
 #   WORK           scratch folder (default: a new mktemp -d, removed at the end)
@@ -39,6 +42,7 @@ TIMEOUT="${TIMEOUT:-570}"
 KUSTOMIZE_MAX="${KUSTOMIZE_MAX:-1000}"
 ENVS_AT=" ${ENVS_AT:-1000} "
 ENGINE_MAX="${ENGINE_MAX:-1000}"
+TRACE_AT="${TRACE_AT:-10000}"
 ENGINE_RUNS="${ENGINE_RUNS:-1}"
 GROUP_COUNT="${GROUP_COUNT:-16}"
 SLOW_RUNS="${SLOW_RUNS:-1}"
@@ -226,4 +230,7 @@ done
 
 echo "load at end	$(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/machine.tsv"
 "$PYTHON" "$HERE/report.py" "$WORK/machine.tsv" "$TSV" "$WORK/check.txt" "$REPORT"
+if [[ " ${NS[*]} " == *" $TRACE_AT "* ]]; then
+  REPORT="$REPORT" WORK="$WORK/trace" bash "$HERE/trace_requests.sh" "$TRACE_AT" 10000
+fi
 [ -n "$KEEP_WORK" ] || rm -rf "$WORK"

@@ -1,5 +1,6 @@
 //! `gatewright diff`: compile the spec at two Git revisions (or read two
-//! output trees) and print what changes in routing, then the YAML diff.
+//! output trees) and print what changes in routing, the requests whose
+//! outcome changes, then the YAML diff.
 //! Exit 0 when nothing differs, 1 when something does, 2 on Git or I/O errors.
 
 use std::path::{Path, PathBuf};
@@ -7,8 +8,9 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use gatewright::diagnostic::{Code, Diagnostic};
-use gatewright::diff::{self, EnvReport, Locator, Report, Routing, format};
+use gatewright::diff::{self, EnvReport, Locator, Report, Routing, behaviour, format};
 use gatewright::driver::Compiled;
+use gatewright::trace;
 
 use super::git::Repo;
 use super::output::{Printer, stdout_color};
@@ -87,6 +89,7 @@ fn trees(old: &Path, new: &Path, printer: &Printer) -> Result<Report, u8> {
             env: None,
             changes,
             files: diff::compare_trees(&a, &b),
+            behaviour: behaviour::compare(&trace::tree_inputs(&a), &trace::tree_inputs(&b)),
         }],
     })
 }
@@ -155,5 +158,6 @@ fn compare(env: &Option<String>, base: &Side, head: &Side) -> EnvReport {
         env: env.clone(),
         changes,
         files: diff::compare_trees(&bc.tree, &hc.tree),
+        behaviour: behaviour::compare(&trace::tree_inputs(&bc.tree), &trace::tree_inputs(&hc.tree)),
     }
 }

@@ -8,6 +8,7 @@ mod diff;
 mod explain;
 mod git;
 mod import;
+mod map;
 mod output;
 mod render;
 mod revision;
@@ -38,7 +39,7 @@ enum Command {
     /// Compare the rendered spec with the tree on disk: exit 1 with a diff when they differ.
     #[command(after_help = CHECK_EXIT_CODES)]
     Check(check::Args),
-    /// Summarize what a change does to routing between two Git revisions (or two output trees), then the YAML diff.
+    /// Summarize what a change does to routing between two Git revisions (or two output trees), the requests it re-routes, then the YAML diff.
     #[command(after_help = DIFF_EXIT_CODES)]
     Diff(diff::Args),
     /// Write a spec from existing manifests (Gateway API objects, LoadBalancer Services, Ingresses) on stdout.
@@ -49,6 +50,8 @@ enum Command {
     Validate(validate::Args),
     /// Show what the Gateway does with a request: listener, winning rule, filters, backends (offline, from a spec or YAML).
     Trace(trace::Args),
+    /// Draw the routing map: Gateway → listener → hostname → route → backends (Mermaid, dot or text).
+    Map(map::Args),
     /// Work with blueprints (the templates gatewright renders with).
     #[command(subcommand)]
     Blueprints(blueprints::Command),
@@ -176,6 +179,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Trace(args) => trace::run(args),
+        Command::Map(args) => map::run(args),
         Command::Import(args) => import::run(args),
         Command::Schema => Printer::new(false).stdout(&gatewright::schema::spec_schema_text()),
         Command::Blueprints(command) => blueprints::run(command),

@@ -1,11 +1,13 @@
 //! Printing a comparison: `text` (terminal), `markdown` (a pull-request
 //! comment), `json`, and `github` (workflow annotations at the spec lines).
-//! Each starts with the routing summary, then the YAML diff.
+//! Each starts with the routing summary, then the requests whose outcome
+//! changes, then the YAML diff.
 
 use std::fmt::Write;
 
 use serde_json::json;
 
+use super::behaviour::Behaviour;
 use super::routing::{Change, ChangeKind};
 use super::tree::TreeDiff;
 use super::{EnvReport, Report};
@@ -135,6 +137,44 @@ fn files_line(f: &TreeDiff) -> String {
     )
 }
 
+/// `12 probes of the hostnames changed`, and the cap when it cut them.
+fn probes_line(b: &Behaviour) -> String {
+    let capped = if b.capped() {
+        format!(", capped: the first {} of {}", b.probes, b.candidates)
+    } else {
+        String::new()
+    };
+    format!("{} probes of the hostnames changed{capped}", b.probes)
+}
+
+/// The behaviour table and the Mermaid map of the hostnames changed.
+fn behaviour_markdown(out: &mut String, b: &Behaviour) {
+    let cell = |s: &str| format!("`{}`", s.replace('`', "'").replace('|', "\\|"));
+    let _ = writeln!(out, "**Requests whose outcome changes** ({})\n", probes_line(b));
+    if b.changes.is_empty() {
+        let _ = writeln!(out, "None.\n");
+    } else {
+        let _ = writeln!(out, "| Request | Before | After |\n|---|---|---|");
+        for c in &b.changes {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&c.request),
+                cell(&c.before),
+                cell(&c.after)
+            );
+        }
+        out.push('\n');
+    }
+    if !b.map.is_empty() {
+        let _ = writeln!(
+            out,
+            "**Routing map of the hostnames changed**\n\n```mermaid\n{}```\n",
+            b.map
+        );
+    }
+}
+
 fn env_title(e: &EnvReport) -> String {
     e.env
         .as_deref()
@@ -170,6 +210,13 @@ pub fn text(r: &Report, color: bool) -> String {
             let (sign, line) = describe(c, false);
             let _ = writeln!(out, "  {sign} {line}");
         }
+        let _ = writeln!(out, "Requests whose outcome changes ({}):", probes_line(&e.behaviour));
+        if e.behaviour.changes.is_empty() {
+            let _ = writeln!(out, "  (none)");
+        }
+        for c in &e.behaviour.changes {
+            let _ = writeln!(out, "  ~ {}: {} → {}", c.request, c.before, c.after);
+        }
         let _ = writeln!(out, "Files: {}", files_line(&e.files));
         out.push_str(&env_file_diffs(r, e, color));
     }
@@ -203,6 +250,7 @@ pub fn markdown(r: &Report) -> String {
         if last.is_some() {
             out.push('\n');
         }
+        behaviour_markdown(&mut out, &e.behaviour);
         if e.files.is_empty() {
             let _ = writeln!(out, "Files: no changes.\n");
             continue;
@@ -223,6 +271,13 @@ pub fn json(r: &Report) -> String {
             json!({
                 "env": e.env,
                 "changes": e.changes,
+                "behaviour": {
+                    "probes": e.behaviour.probes,
+                    "candidates": e.behaviour.candidates,
+                    "capped": e.behaviour.capped(),
+                    "hosts": e.behaviour.hosts,
+                    "changes": e.behaviour.changes,
+                },
                 "files": {
                     "changed": e.files.changed.iter().map(|c| &c.path).collect::<Vec<_>>(),
                     "added": e.files.added,
@@ -268,6 +323,15 @@ pub fn github(r: &Report) -> String {
                 "::{level} {}::{}",
                 props.join(","),
                 escape_data(&describe(c, false).1)
+            );
+        }
+        for c in &e.behaviour.changes {
+            let title = format!("gatewright: Request outcome changes{}", env_title(e).replace('`', ""));
+            let _ = writeln!(
+                out,
+                "::notice title={}::{}",
+                escape_property(&title),
+                escape_data(&format!("{}: {} → {}", c.request, c.before, c.after))
             );
         }
     }

@@ -1,8 +1,10 @@
 //! Stage 7b, **compare**: a rendered tree against the tree on disk
 //! (`check`), or two compilations against each other (`diff`): a semantic
-//! routing summary first ([`routing`]), then file-level changes ([`tree`]),
+//! routing summary first ([`routing`]), the requests whose outcome changes
+//! ([`behaviour`]), then file-level changes ([`tree`]),
 //! printed by [`format`](mod@format).
 
+pub mod behaviour;
 pub mod format;
 mod objects;
 pub mod routing;
@@ -37,6 +39,8 @@ pub struct EnvReport {
     pub changes: Vec<Change>,
     /// File changes.
     pub files: TreeDiff,
+    /// Requests whose outcome changes.
+    pub behaviour: behaviour::Behaviour,
 }
 
 /// A whole comparison: labels for both sides and every environment.
@@ -53,7 +57,9 @@ pub struct Report {
 impl Report {
     /// Whether nothing differs.
     pub fn is_empty(&self) -> bool {
-        self.envs.iter().all(|e| e.changes.is_empty() && e.files.is_empty())
+        self.envs
+            .iter()
+            .all(|e| e.changes.is_empty() && e.files.is_empty() && e.behaviour.changes.is_empty())
     }
 }
 

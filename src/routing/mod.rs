@@ -6,7 +6,8 @@
 //! [`Engine::new`] reads the objects once and indexes each listener's routes
 //! by hostname; [`Engine::route`] answers one request without scanning
 //! every route. [`Engine::listeners`] and [`Engine::attached`] enumerate
-//! listeners, hostnames and rules for maps and probes.
+//! listeners, hostnames and rules for the routing [`map`] and the
+//! [`probes`] `diff` sends through two versions.
 
 mod attach;
 mod backends;
@@ -15,9 +16,11 @@ mod filters;
 mod grpc;
 mod hostnames;
 mod listeners;
+pub mod map;
 mod objects;
 mod outcome;
 mod precedence;
+pub mod probes;
 mod request;
 mod routes;
 

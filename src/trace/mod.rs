@@ -217,24 +217,36 @@ fn rendered(compiled: &crate::Compiled, sources: &Sources) -> Vec<Input> {
         origins.insert(("Gateway", &g.namespace, &g.name), (at(&g.origin), Vec::new()));
     }
     let mut out = Vec::new();
-    for (path, text) in &compiled.tree.files {
+    for value in tree_objects(&compiled.tree) {
+        let s = |p: &str| value.pointer(p).and_then(serde_json::Value::as_str).unwrap_or("");
+        let key = (s("/kind"), s("/metadata/namespace"), s("/metadata/name"));
+        let (origin, rule_origins) = origins.get(&key).cloned().unwrap_or_default();
+        out.push(Input {
+            value,
+            origin,
+            rule_origins,
+        });
+    }
+    out
+}
+
+/// The objects of a rendered tree for [`crate::routing::Engine::new`], without
+/// origins (`diff` compares two trees): kustomizations and generated patches
+/// left out, files in path order.
+pub fn tree_inputs(tree: &crate::emit::Tree) -> Vec<Input> {
+    tree_objects(tree).into_iter().map(Input::bare).collect()
+}
+
+fn tree_objects(tree: &crate::emit::Tree) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for (path, text) in &tree.files {
         if path.ends_with("kustomization.yaml") || kustomize::is_generated_patch(Path::new(path), text) {
             continue;
         }
         let Ok(docs) = crate::yaml::read_documents(text, &crate::load::limits()) else {
             continue;
         };
-        for doc in &docs {
-            let value = doc.to_json();
-            let s = |p: &str| value.pointer(p).and_then(serde_json::Value::as_str).unwrap_or("");
-            let key = (s("/kind"), s("/metadata/namespace"), s("/metadata/name"));
-            let (origin, rule_origins) = origins.get(&key).cloned().unwrap_or_default();
-            out.push(Input {
-                value: value.clone(),
-                origin,
-                rule_origins,
-            });
-        }
+        out.extend(docs.iter().map(Node::to_json));
     }
     out
 }

@@ -76,17 +76,31 @@ pub fn run(args: Args) -> ExitCode {
         Ok(g) => g,
         Err(d) => return fail(d, &Sources::new()),
     };
+    let paths: Vec<PathBuf> = inputs.iter().map(PathBuf::from).collect();
+    let engine = match engine(&paths, args.env.clone(), &printer) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    match (&args.requests, url) {
+        (Some(file), _) => run_file(&engine, file, gateway, args.port, &printer),
+        (None, Some(url)) => run_one(&engine, &args, &url, gateway, &printer),
+        (None, None) => ExitCode::from(FAILURE),
+    }
+}
+
+/// The engine of `paths` (read as `trace` reads them), the findings printed;
+/// exit 2 when an input cannot be read.
+pub(super) fn engine(paths: &[PathBuf], env: Option<String>, printer: &Printer) -> Result<Engine, ExitCode> {
     let base = gatewright::Options {
-        env: args.env.clone(),
+        env,
         ..Default::default()
     };
-    let paths: Vec<PathBuf> = inputs.iter().map(PathBuf::from).collect();
-    let loaded = trace::load(&paths, &base);
+    let loaded = trace::load(paths, &base);
     for (sources, diags) in loaded.reports.iter().filter(|(_, d)| !d.is_empty()) {
         printer.diagnostics(diags, sources);
     }
     if loaded.has_errors() {
-        return ExitCode::from(FAILURE);
+        return Err(ExitCode::from(FAILURE));
     }
     let engine = Engine::new(&loaded.inputs);
     let problems: Vec<Diagnostic> = engine
@@ -100,11 +114,7 @@ pub fn run(args: Args) -> ExitCode {
     if !problems.is_empty() {
         printer.diagnostics(&problems, &Sources::new());
     }
-    match (&args.requests, url) {
-        (Some(file), _) => run_file(&engine, file, gateway, args.port, &printer),
-        (None, Some(url)) => run_one(&engine, &args, &url, gateway, &printer),
-        (None, None) => ExitCode::from(FAILURE),
-    }
+    Ok(engine)
 }
 
 fn usage(message: &str) -> Diagnostic {
