@@ -4,8 +4,6 @@
 //! capped and say so; and (a property) adding a route for another hostname
 //! changes no probe of this hostname, nor its answer.
 
-mod common;
-
 use gatewright::diff::behaviour::{self, PROBE_CAP};
 use gatewright::routing::probes::{self, concrete_host};
 use gatewright::routing::{Engine, Input};

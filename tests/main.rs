@@ -5,6 +5,7 @@ mod common;
 
 mod analyze_props;
 mod argocd_plugin;
+mod behaviour;
 mod cli;
 mod codes;
 mod crd_golden;
