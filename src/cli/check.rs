@@ -76,7 +76,7 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(FAILURE);
     }
     if code == 0 {
-        super::stamp::record(recorder, &options, &args.crds.crds, &args.out, &build);
+        super::stamp::record(recorder, &options, &args.crds.crds, &args.out, &build, false);
     }
     if let Some(note) = closing_note(&args, code, files, blocked, !report.is_empty()) {
         printer.note(&note);

@@ -1,7 +1,7 @@
 //! `gatewright render`: write one kustomize root per environment, or print
 //! one environment as a YAML stream.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use gatewright::diagnostic::{Code, Diagnostic};
@@ -32,7 +32,7 @@ pub struct Args {
     /// the environment taken from `ARGOCD_ENV_GATEWRIGHT_ENV` unless `--env` is given.
     #[arg(long, requires = "stdout")]
     argocd_plugin: bool,
-    /// Do not record the stamp that lets `check` skip the compile when nothing changed (also `GATEWRIGHT_NO_CACHE=1`).
+    /// Always compile and compare: neither trust nor record the stamp that lets `render` and `check` skip both when no input or output changed (also `GATEWRIGHT_NO_CACHE=1`).
     #[arg(long)]
     no_cache: bool,
 }
@@ -48,6 +48,9 @@ pub fn run(args: Args) -> ExitCode {
     options.lean = !args.argocd_plugin;
     // The Argo CD plugin builds the tree's kustomizations; a plain `--stdout` prints only the objects.
     options.objects_only = args.stdout && !args.argocd_plugin;
+    if !args.stdout && unchanged(&args, &options, &printer) {
+        return ExitCode::SUCCESS;
+    }
     let recorder = super::stamp::begin(args.no_cache || args.stdout);
     options.crds = match args.crds.load(&printer) {
         Ok(crds) => crds,
@@ -93,7 +96,7 @@ pub fn run(args: Args) -> ExitCode {
     if !write_all(writes, &printer) {
         return ExitCode::from(FAILURE);
     }
-    super::stamp::record(recorder, &options, &args.crds.crds, out, &build);
+    super::stamp::record(recorder, &options, &args.crds.crds, out, &build, true);
     ExitCode::from(0)
 }
 
@@ -115,20 +118,56 @@ fn several_environments(compiled: &[(Target, Outcome)], argocd_plugin: bool) -> 
     )
 }
 
+/// Whether a stamp that an earlier render recorded vouches that every tree
+/// is as this render would write it: then its notes are printed (every file
+/// unchanged) and nothing is compiled, read or locked.
+fn unchanged(args: &Args, options: &gatewright::Options, printer: &Printer) -> bool {
+    let Some(out) = &args.out else { return false };
+    let cache = super::stamp::cache(args.no_cache);
+    let Some(summary) = super::stamp::fresh(cache.as_ref(), options, &args.crds.crds, out) else {
+        return false;
+    };
+    if !summary.rendered || Some(summary.out.as_str()) != out.to_str() {
+        return false;
+    }
+    for t in &summary.trees {
+        let report = emit::WriteReport {
+            unchanged: t.files,
+            ..Default::default()
+        };
+        printer.note(&note(noun(t.gitops), t.files, Path::new(&t.dir), &report));
+    }
+    true
+}
+
+/// The note's verb and noun (one, many) for a tree.
+fn noun(gitops: bool) -> (&'static str, &'static str, &'static str) {
+    if gitops {
+        ("wrote", "GitOps file", "GitOps files")
+    } else {
+        ("rendered", "file", "files")
+    }
+}
+
+/// `rendered 8 files into OUT (0 written, 8 unchanged, 0 removed)`.
+fn note(what: (&str, &str, &str), files: usize, shown: &Path, report: &emit::WriteReport) -> String {
+    format!(
+        "{} {} into {} ({} written, {} unchanged, {} removed)",
+        what.0,
+        gatewright::diagnostic::counted(files, what.1, what.2),
+        shown.display(),
+        report.written.len(),
+        report.unchanged,
+        report.removed.len()
+    )
+}
+
 /// Write every checked tree, stopping at the first error; whether all were written.
 fn write_all(writes: Vec<Write>, printer: &Printer) -> bool {
     let mut hook = failure_injection();
     for write in writes {
         match write.pending.commit(&mut hook) {
-            Ok(report) => printer.note(&format!(
-                "{} {} into {} ({} written, {} unchanged, {} removed)",
-                write.what.0,
-                gatewright::diagnostic::counted(write.files, write.what.1, write.what.2),
-                write.shown.display(),
-                report.written.len(),
-                report.unchanged,
-                report.removed.len()
-            )),
+            Ok(report) => printer.note(&note(write.what, write.files, &write.shown, &report)),
             Err(d) => {
                 printer.diagnostics(std::slice::from_ref(&d), write.sources);
                 return false;
@@ -180,11 +219,7 @@ fn prepare_all<'a>(trees: Vec<Destination<'a>>, printer: &Printer) -> Option<Vec
     let mut writes = Vec::new();
     let mut failed = false;
     for t in trees {
-        let what = if t.gitops {
-            ("wrote", "GitOps file", "GitOps files")
-        } else {
-            ("rendered", "file", "files")
-        };
+        let what = noun(t.gitops);
         let prepared = t.dir.and_then(|dir| {
             emit::refuse_spec_files(&dir)?;
             emit::prepare(t.tree, &dir).map(|p| (p, dir))

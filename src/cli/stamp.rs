@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use gatewright::driver::Build;
-use gatewright::stamp::{Cache, Freshness, Key, Recorder, Summary, Watch};
+use gatewright::stamp::{Cache, Freshness, Key, Recorder, Summary, TreeSummary, Watch};
 
 /// The stamp cache, unless `--no-cache` or `GATEWRIGHT_NO_CACHE` disables it.
 pub fn cache(no_cache: bool) -> Option<Cache> {
@@ -23,10 +23,17 @@ pub fn fresh(cache: Option<&Cache>, options: &gatewright::Options, crds: &[PathB
     }
 }
 
-/// Record the stamp after a render wrote the trees, or a full check found
-/// them up to date; only when no target printed a finding (the fast path
-/// prints none). Failures are ignored: the next check is a full one.
-pub fn record(recorder: Option<Recorder>, options: &gatewright::Options, crds: &[PathBuf], out: &Path, build: &Build) {
+/// Record the stamp after a render committed the trees (`rendered`), or a
+/// full check found them up to date; only when no target printed a finding
+/// (the fast path prints none). Failures are ignored: the next run is a full one.
+pub fn record(
+    recorder: Option<Recorder>,
+    options: &gatewright::Options,
+    crds: &[PathBuf],
+    out: &Path,
+    build: &Build,
+    rendered: bool,
+) {
     let Some(recorder) = recorder else { return };
     if !build.complete() || build.targets.iter().any(|(_, o)| !o.diagnostics.is_empty()) {
         return;
@@ -35,21 +42,29 @@ pub fn record(recorder: Option<Recorder>, options: &gatewright::Options, crds: &
     for (_, outcome) in &build.targets {
         watch.add_outcome(outcome);
     }
-    let mut files = 0;
+    let mut trees = Vec::new();
     for t in build.trees(out) {
         let Ok(dir) = t.dir else { return };
         if t.gitops {
             watch.add_sources(t.sources);
         }
         watch.add_tree(&dir);
-        files += t.tree.files.len();
+        let Some(shown) = dir.to_str() else { return };
+        trees.push(TreeSummary {
+            dir: shown.to_string(),
+            files: t.tree.files.len(),
+            gitops: t.gitops,
+        });
     }
-    let Some(key) = Key::new(options, crds, out) else {
+    let (Some(key), Some(out)) = (Key::new(options, crds, out), out.to_str()) else {
         return;
     };
     let summary = Summary {
-        files,
+        files: trees.iter().map(|t| t.files).sum(),
         targets: build.targets.len(),
+        rendered,
+        out: out.to_string(),
+        trees,
     };
     recorder.finish(key, &watch, summary);
 }

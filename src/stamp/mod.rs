@@ -1,7 +1,9 @@
 //! The `check` fast path: a *stamp* records the `stat` fingerprint (type,
 //! size, mtime, ctime, inode, device, mode) of every input a compile read and
 //! every path of the output trees, after a full check found them up to date
-//! (or a render found nothing to write). When the key (version, embedded templates and
+//! (or a render found nothing to write). `check` and `render` both skip their
+//! work when it vouches for the trees; `render` only trusts a stamp that a
+//! render recorded ([`Summary::rendered`]). When the key (version, embedded templates and
 //! profiles, working directory, every option that changes output) matches
 //! and every recorded path still stats the same, the trees are up to date
 //! without compiling or reading them.
@@ -10,7 +12,9 @@
 //! disposable cache: anything unexpected means [`Freshness::Stale`], and the
 //! caller runs the full check. Like Git's index, a path whose mtime or ctime
 //! is not older than the moment recording started is *racy* and not trusted
-//! (an edit in the same timestamp tick would keep its fingerprint); the
+//! (an edit in the same timestamp tick would keep its fingerprint), nor is
+//! one within twice its apparent granularity of that moment (a timestamp in
+//! whole seconds may come from a filesystem that truncates to 1 or 2 s); the
 //! moment is the mtime of the stamp's temporary file, created before the
 //! compile reads anything, so no clock is read. Limit shared with Git: an
 //! edit that restores size and mtime is only seen through ctime and inode.
@@ -27,7 +31,7 @@ use crate::source::Sources;
 use stat::{Group, walk};
 
 /// Bumped whenever the stamp file's layout or meaning changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What a stamp is valid for: a stamp is only used when its key is equal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,13 +107,32 @@ fn embedded_hash() -> u64 {
         })
 }
 
-/// What the up-to-date message needs, recorded with the stamp.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// What the up-to-date messages of `check` and `render` need, recorded with the stamp.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Files in the compared trees.
     pub files: usize,
     /// Compiled targets (environments).
     pub targets: usize,
+    /// Whether a render recorded it (after writing nothing): `check` also
+    /// vouches for trees that `render` would refuse to write (e.g. a spec
+    /// file inside the output), so `render` trusts only its own stamps.
+    pub rendered: bool,
+    /// The output directory as the command line named it.
+    pub out: String,
+    /// Each tree, as `render` reports it.
+    pub trees: Vec<TreeSummary>,
+}
+
+/// One output tree of a [`Summary`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeSummary {
+    /// Its folder as the command line would name it (`OUT` or `OUT/<env>`, or the GitOps objects' folder).
+    pub dir: String,
+    /// Files in the tree.
+    pub files: usize,
+    /// Whether it holds the GitOps objects.
+    pub gitops: bool,
 }
 
 /// The answer of [`Cache::probe`].
@@ -233,11 +256,7 @@ impl Recorder {
     /// render that wrote anything replaces it) would make the stamp racy, so
     /// none is written then, and nothing else is stat'ed.
     pub fn finish(self, key: Key, watch: &Watch, summary: Summary) -> bool {
-        if watch
-            .trees
-            .iter()
-            .any(|t| stat::newest(t).is_none_or(|n| n >= self.since))
-        {
+        if watch.trees.iter().any(|t| stat::changed_since(t, self.since)) {
             return false;
         }
         let Some(groups) = watch.groups() else {
@@ -337,7 +356,7 @@ impl Watch {
             return None;
         }
         // Inputs first: an edited spec, the usual change, is found after few stats.
-        let mut groups = stat::record(&self.paths, &self.roots)?;
+        let mut groups = stat::record(&stat::with_link_targets(&self.paths)?, &self.roots)?;
         let mut outputs = Vec::new();
         for tree in &self.trees {
             walk(tree, false, &mut outputs)?;

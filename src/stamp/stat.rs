@@ -51,13 +51,38 @@ pub(super) fn record(paths: &[PathBuf], dirs: &[PathBuf]) -> Option<Vec<Group>> 
         .collect()
 }
 
+/// `paths` with every symlink among them followed, hop by hop: each link
+/// and what it points at are recorded (an edit of a linked spec or manifest
+/// changes only the target, a swapped link only the link). `None` when a
+/// chain is longer than the kernel allows.
+pub(super) fn with_link_targets(paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    let mut all = paths.to_vec();
+    for path in paths {
+        let mut hop = path.clone();
+        let mut hops = 0;
+        while std::fs::symlink_metadata(&hop).is_ok_and(|m| m.file_type().is_symlink()) {
+            hops += 1;
+            let target = std::fs::read_link(&hop).ok().filter(|_| hops <= 40)?;
+            hop = match hop.parent() {
+                Some(dir) => dir.join(target),
+                None => target,
+            };
+            all.push(hop.clone());
+        }
+    }
+    Some(all)
+}
+
 /// The first recorded path that is racy (changed at or after `since`, the
 /// start of recording) or whose fingerprint differs now: `(path, racy)`.
 /// Large stamps are stat'ed on a few threads; the answer is the first change
 /// in recorded order whatever the thread count.
 pub(super) fn first_change(groups: &[Group], since: i64) -> Option<(String, bool)> {
     for Group(dir, entries) in groups {
-        if let Some((name, _)) = entries.iter().find(|(_, r)| r.0 != 0 && r.2.max(r.3) >= since) {
+        if let Some((name, _)) = entries
+            .iter()
+            .find(|(_, r)| r.0 != 0 && (racy(r.2, since) || racy(r.3, since)))
+        {
             return Some((join(dir, name), true));
         }
     }
@@ -85,6 +110,20 @@ pub(super) fn first_change(groups: &[Group], since: i64) -> Option<(String, bool
     })
 }
 
+/// Whether a path with timestamp `t` (ns) may have changed again since
+/// `since` without `t` changing: `t` is not older than `since` by twice its
+/// apparent granularity (the largest power of ten, up to 1 s, that divides
+/// it). A filesystem that truncates timestamps to 1 s (2 s on FAT) or 10 ms
+/// gives an edit just after `since` a timestamp before it; the stamp's own
+/// clock may be finer than the tree's.
+pub(super) fn racy(t: i64, since: i64) -> bool {
+    let mut grain = 1i64;
+    while grain < 1_000_000_000 && t % (grain * 10) == 0 {
+        grain *= 10;
+    }
+    t >= since.saturating_sub(2 * grain)
+}
+
 /// The first path of `groups` whose fingerprint differs now.
 fn changed(groups: &[Group]) -> Option<(String, bool)> {
     for Group(dir, entries) in groups {
@@ -102,11 +141,12 @@ fn join(dir: &str, name: &str) -> String {
     Path::new(dir).join(name).to_string_lossy().into_owned()
 }
 
-/// The newer of the modification and status-change times of a directory
-/// (through a symlink), in nanoseconds; `None` when it cannot be stat'ed.
-pub(super) fn newest(dir: &Path) -> Option<i64> {
-    let f = sys::Dir::open(dir)?.stat(".")?;
-    (f.0 != 0).then_some(f.2.max(f.3))
+/// Whether a directory (through a symlink) changed since `since` ([`racy`]),
+/// or cannot be stat'ed.
+pub(super) fn changed_since(dir: &Path, since: i64) -> bool {
+    sys::Dir::open(dir)
+        .and_then(|d| d.stat("."))
+        .is_none_or(|f| f.0 == 0 || racy(f.2, since) || racy(f.3, since))
 }
 
 /// A path as `(parent directory, name)`; `.` stands for the directory itself.
@@ -264,5 +304,23 @@ mod tests {
         let root = tmp.path().join(".").to_string_lossy().into_owned();
         let first = first_change(&groups, i64::MAX).expect("changed").0;
         assert_eq!(Path::new(&first), Path::new(&root));
+    }
+
+    #[test]
+    fn a_timestamp_is_racy_within_twice_its_granularity() {
+        let since = 10_500_000_000;
+        // Whole seconds: a filesystem that truncates to 2 s gives an edit at
+        // 10.5 s the timestamp 10 s, one made just before 10 s recorded 8 s.
+        assert!(racy(10_000_000_000, since));
+        assert!(racy(9_000_000_000, since));
+        assert!(!racy(8_000_000_000, since));
+        // 10 ms granularity.
+        assert!(racy(10_490_000_000, since));
+        assert!(!racy(10_470_000_000, since));
+        // Nanoseconds: only the moment itself and later.
+        assert!(racy(10_500_000_001, since));
+        assert!(racy(since, since) && racy(since + 7, since));
+        assert!(!racy(since - 3, since));
+        assert!(racy(0, 1) && !racy(1, 1_000_000_000));
     }
 }
