@@ -45,6 +45,7 @@ mod precommit;
 mod properties;
 mod references;
 mod render_atomic;
+mod render_stamp;
 mod routing_conformance;
 mod routing_precedence;
 mod routing_props;

@@ -75,7 +75,7 @@ impl Case {
     }
 
     fn run(&self, command: &str, extra: &[&str], env: &[(&str, &str)]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_gatewright"))
+        crate::common::cli::bin()
             .arg(command)
             .arg(&self.spec)
             .arg("--out")
