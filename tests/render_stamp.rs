@@ -8,6 +8,7 @@
 
 #![cfg(unix)]
 
+use crate::common;
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::PathBuf;
@@ -309,14 +310,14 @@ fn changed_permissions_or_a_replaced_output_directory_mean_the_full_render() {
     case.settle();
     fs::remove_dir_all(&case.out).expect("remove");
     std::os::unix::fs::symlink(&old, &case.out).expect("link");
+    let before = common::cli::snapshot(&old);
     let (code, notes) = case.render(&[]);
-    assert_eq!(code, Some(0), "{notes}");
-    assert_eq!(notes, full);
-    assert_eq!(
-        case.stamps().len(),
-        2,
-        "the linked directory is another output: rendered in full"
+    assert_eq!(code, Some(2), "{notes}");
+    assert!(
+        notes.contains("error[GW702]") && notes.contains("is a symlink"),
+        "a symlinked --out is refused, with environments too: {notes}"
     );
+    assert_eq!(common::cli::snapshot(&old), before, "nothing written through the link");
 }
 
 #[test]

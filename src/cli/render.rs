@@ -81,6 +81,10 @@ pub fn run(args: Args) -> ExitCode {
     if !build.complete() {
         return ExitCode::from(exit_code(&report.diagnostics));
     }
+    if let Err(d) = emit::refuse_symlinked_out(out) {
+        printer.diagnostics(std::slice::from_ref(&d), &report.sources);
+        return ExitCode::from(exit_code(std::slice::from_ref(&d)));
+    }
     let trees = build.trees(out);
     if let Some(Destination {
         dir: Err(d), sources, ..

@@ -23,14 +23,8 @@ pub(crate) struct Out {
 /// Check `out` (not a symlink, a directory if it exists), create its parent,
 /// and make it absolute.
 pub(crate) fn resolve_out(out: &Path) -> Result<Out, Diagnostic> {
+    refuse_symlinked_out(out)?;
     if let Ok(meta) = std::fs::symlink_metadata(out) {
-        if meta.file_type().is_symlink() {
-            return Err(Diagnostic::error(
-                Code::OutputSymlink,
-                format!("output directory `{}` is a symlink", out.display()),
-            )
-            .help("pass the real directory: gatewright never writes through symlinks"));
-        }
         if !meta.is_dir() {
             return Err(Diagnostic::error(
                 Code::OutputSymlink,
@@ -54,6 +48,19 @@ pub(crate) fn resolve_out(out: &Path) -> Result<Out, Diagnostic> {
     std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
     let parent = std::fs::canonicalize(parent).map_err(|e| io("resolve", parent, e))?;
     split(parent.join(name), out, made)
+}
+
+/// Refuse an `--out` that is itself a symlink: also when the trees go to
+/// folders inside it (one per environment), nothing is written through it.
+pub fn refuse_symlinked_out(out: &Path) -> Result<(), Diagnostic> {
+    match std::fs::symlink_metadata(out) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(Diagnostic::error(
+            Code::OutputSymlink,
+            format!("output directory `{}` is a symlink", out.display()),
+        )
+        .help("pass the real directory: gatewright never writes through symlinks")),
+        _ => Ok(()),
+    }
 }
 
 fn not_a_dir(given: &Path) -> Diagnostic {
