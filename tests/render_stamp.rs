@@ -17,32 +17,7 @@ use std::process::{Command, Output};
 use gatewright::Options;
 use gatewright::stamp::{Cache, Freshness, Key};
 
-const SPEC: &str = "apiVersion: gatewright.dev/v1alpha1
-kind: Site
-mesh:
-  revision: asm-1-22
-gateways:
-  gateway:
-    profile: aks-istio-external
-    listeners:
-      http: { hostname: \"*.example.com\", protocol: HTTP, port: 80 }
-apps:
-  app-1:
-    services: [front-1]
-    manifests: [manifests/app-1.yaml]
-    routes:
-      front-1: { host: front-1.example.com, to: front-1:80 }
-";
-
-const MANIFEST: &str = "apiVersion: v1
-kind: Service
-metadata:
-  name: front-1
-spec:
-  type: LoadBalancer
-  ports:
-  - port: 80
-";
+use crate::stamp::{MANIFEST, SPEC};
 
 /// A spec with a vendored manifest and two environments (dev, prod),
 /// rendered once, with its own cache directory.

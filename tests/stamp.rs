@@ -9,7 +9,8 @@ use std::process::Output;
 use gatewright::Options;
 use gatewright::stamp::{Cache, Freshness, Key, Stale};
 
-const SPEC: &str = "apiVersion: gatewright.dev/v1alpha1
+/// A spec with one app whose Service comes from a vendored manifest (also `render_stamp`'s).
+pub(crate) const SPEC: &str = "apiVersion: gatewright.dev/v1alpha1
 kind: Site
 mesh:
   revision: asm-1-22
@@ -26,7 +27,8 @@ apps:
       front-1: { host: front-1.example.com, to: front-1:80 }
 ";
 
-const MANIFEST: &str = "apiVersion: v1
+/// The vendored manifest `SPEC` names.
+pub(crate) const MANIFEST: &str = "apiVersion: v1
 kind: Service
 metadata:
   name: front-1
