@@ -219,12 +219,14 @@ pub(super) fn certificate_grants(model: &mut Model, cx: &Context<'_>, diags: &mu
 }
 
 /// Stamp the label of each `Selector` listener that gatewright chose
-/// ([`selector_label`]) on the app namespaces whose routes attach to it.
+/// ([`selector_label`]) on the app namespaces whose HTTP or gRPC routes attach to it.
 pub(super) fn stamp_selector_labels(model: &mut Model) {
     let mut stamps: Vec<(String, String)> = Vec::new();
-    for r in &model.routes {
-        for p in &r.parent_refs {
-            let ns = p.namespace.as_deref().unwrap_or(&r.namespace);
+    let http = model.routes.iter().map(|r| (&r.namespace, &r.parent_refs));
+    let grpc = model.grpc_routes.iter().map(|r| (&r.namespace, &r.parent_refs));
+    for (route_ns, parents) in http.chain(grpc) {
+        for p in parents {
+            let ns = p.namespace.as_deref().unwrap_or(route_ns);
             let Some(gw) = model.gateways.iter().find(|g| g.name == p.name && g.namespace == ns) else {
                 continue;
             };
@@ -236,7 +238,7 @@ pub(super) fn stamp_selector_labels(model: &mut Model) {
                 .filter_map(|l| l.allowed_routes.as_ref())
                 .any(|a| a.from == "Selector" && a.selector.as_ref().is_some_and(|s| s.contains_key(&label)));
             if uses_label {
-                stamps.push((r.namespace.clone(), label));
+                stamps.push((route_ns.clone(), label));
             }
         }
     }

@@ -42,7 +42,9 @@ impl Route {
             .rules
             .iter()
             .map(|r| {
-                if r.matches.is_empty() {
+                if r.matches.is_empty() && grpc {
+                    vec![Matcher::compile(&Default::default(), true)]
+                } else if r.matches.is_empty() {
                     vec![Matcher::any()]
                 } else {
                     r.matches.iter().map(|m| Matcher::compile(m, grpc)).collect()

@@ -7,8 +7,8 @@ use regex::Regex;
 use super::request::Request;
 use super::routes::anchored;
 
-/// The gRPC `service`/`method` of a GRPCRoute match.
-#[derive(Clone, Debug)]
+/// The gRPC `service`/`method` of a GRPCRoute match (the default: any call).
+#[derive(Clone, Debug, Default)]
 pub struct GrpcMethod {
     /// Service (any when absent).
     pub service: Option<String>,

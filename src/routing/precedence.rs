@@ -72,6 +72,8 @@ impl Matcher {
         let (method, grpc_method) = match (&spec.method, grpc) {
             (Some(serde_json::Value::String(m)), false) => (Some(m.clone()), None),
             (Some(m), true) => (None, Some(super::grpc::GrpcMethod::parse(m))),
+            // A GRPCRoute match without `method` matches every call, ranked as a gRPC match.
+            (None, true) => (None, Some(super::grpc::GrpcMethod::default())),
             _ => (None, None),
         };
         Matcher {
