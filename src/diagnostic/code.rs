@@ -248,6 +248,7 @@ codes! {
     CorsAsHeaders = 947, Finding, "`import`: CORS written as response headers (target older than v1.6.1) (warning)";
     HttpsRedirectNotAdded = 948, Finding, "`import`: an HTTP-to-HTTPS redirect not added (no TLS host, or the manifests bring a Gateway) (warning)";
     NginxUnknownAnnotation = 949, Finding, "`import`: an `nginx.ingress.kubernetes.io/*` annotation that is not ingress-nginx's (warning)";
+    RewriteMatchesCase = 950, Finding, "`import`: a `rewrite-target` path that ingress-nginx matches without case now matches with case (warning)";
 }
 
 /// The long explanations, one `## GWnnn` section per code.

@@ -239,6 +239,21 @@ fn path_and_filters(
     if let Some(target) = &ing.nginx.rewrite_target {
         match redirects::rewrite(l, target) {
             Some((m, p)) => {
+                if m.kind == spec::PathType::PathPrefix && m.value.chars().any(|c| c.is_ascii_alphabetic()) {
+                    super::annotations::warn(
+                        o,
+                        "rewrite-target",
+                        Code::RewriteMatchesCase,
+                        format!(
+                            "the rewrite of `{}` of Ingress `{}` matches `{}` with case; ingress-nginx matches it without case",
+                            l.path,
+                            o.name(),
+                            m.value
+                        ),
+                        "keep the clients on the path's own case, or add a route for each other spelling they use",
+                        cx,
+                    );
+                }
                 path = m;
                 rewrite_path = Some(p);
             }

@@ -153,10 +153,17 @@ pub(crate) fn https_redirect(route: &spec::Route, code: u32) -> spec::Route {
         .rules
         .iter()
         .flatten()
-        .map(|r| Rule {
-            matches: r.matches.clone(),
-            filters: vec![redirects::redirect(redirect.clone())],
-            ..Rule::default()
+        .map(|r| {
+            // nginx answers `app-root` (server level) and `permanent-redirect`/`temporal-redirect`
+            // (the location's `return`) before the HTTPS redirect (`rewrite_by_lua`, last).
+            if r.filters.iter().any(|f| f.request_redirect.is_some()) {
+                return r.clone();
+            }
+            Rule {
+                matches: r.matches.clone(),
+                filters: vec![redirects::redirect(redirect.clone())],
+                ..Rule::default()
+            }
         })
         .collect();
     spec::Route {
