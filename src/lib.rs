@@ -35,6 +35,7 @@ pub mod spec;
 pub mod stamp;
 pub mod trace;
 pub mod validate;
+pub mod verify;
 pub mod version;
 pub mod yaml;
 

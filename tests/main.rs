@@ -33,6 +33,7 @@ mod import;
 mod import_gaps;
 mod import_gaps_kustomize;
 mod import_roundtrip;
+mod import_verify;
 mod ingress_nginx;
 mod install;
 mod kustomize;

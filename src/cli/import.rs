@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::output::Printer;
-use super::{FAILURE, Format, FormatArgs};
+use super::{FAILURE, FINDINGS, Format, FormatArgs};
 
 /// Arguments of `import`.
 #[derive(clap::Args)]
@@ -35,6 +35,9 @@ pub struct Args {
     /// Gateway API version to target when newer than the profile's (e.g. `v1.6.1` for the CORS filter and 308 redirects).
     #[arg(long = "gateway-api", value_name = "VERSION")]
     gateway_api: Option<String>,
+    /// Instead of printing the spec, send every Ingress rule (and the requests beside it) through a model of ingress-nginx and through the rendered routes, and print each request they answer differently (exit 1 if any).
+    #[arg(long)]
+    verify: bool,
     #[command(flatten)]
     format: FormatArgs,
 }
@@ -66,5 +69,48 @@ pub fn run(args: Args) -> ExitCode {
     if imported.diagnostics.iter().any(|d| d.is_error()) {
         return ExitCode::from(super::exit_code(&imported.diagnostics));
     }
+    if args.verify {
+        return verify(&imported, &printer, args.format.format == Format::Json);
+    }
     printer.stdout(&imported.text)
+}
+
+/// `--verify`: the report on stdout (text, or one JSON object); exit 1 when a request differs.
+fn verify(imported: &gatewright::import::Imported, printer: &Printer, json: bool) -> ExitCode {
+    let report = match gatewright::verify::verify(imported) {
+        Ok(r) => r,
+        Err(diags) => {
+            printer.diagnostics(&diags, &imported.sources);
+            return ExitCode::from(super::exit_code(&diags));
+        }
+    };
+    let text = if json {
+        serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+    } else {
+        report_text(&report)
+    };
+    let code = printer.stdout(&text);
+    if code == ExitCode::SUCCESS && !report.differences.is_empty() {
+        return ExitCode::from(FINDINGS);
+    }
+    code
+}
+
+fn report_text(report: &gatewright::verify::Report) -> String {
+    let mut out = String::new();
+    for d in &report.differences {
+        out.push_str(&format!(
+            "{}: ingress-nginx: {}; gateway: {}\n",
+            d.request, d.nginx, d.gateway
+        ));
+        for k in &d.known {
+            out.push_str(&format!("  known limitation: {k}\n"));
+        }
+    }
+    out.push_str(&format!(
+        "verify: {} probes, {} differ\n",
+        report.probes,
+        report.differences.len()
+    ));
+    out
 }

@@ -1,8 +1,9 @@
-//! A spec checked in memory, for `import`.
+//! A spec checked (and rendered) in memory, for `import` and `import --verify`.
 
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::emit::Tree;
 use crate::load::Provenance;
 use crate::model::Model;
 use crate::source::Sources;
@@ -43,4 +44,24 @@ pub fn check_site(site: &Site) -> (Model, Vec<Diagnostic>) {
     );
     let found = diags.sorted(&sources);
     (model, found)
+}
+
+/// Render a typed spec in memory with the built-in blueprints: the objects
+/// (no kustomizations), or every finding when one is an error.
+///
+/// # Errors
+/// The findings, when the spec does not check or an object does not render.
+pub fn render_site(site: &Site) -> Result<Tree, Vec<Diagnostic>> {
+    let (model, found) = check_site(site);
+    if found.iter().any(Diagnostic::is_error) {
+        return Err(found);
+    }
+    let sources = Sources::new();
+    let blueprints = crate::render::Blueprints::load(None, &mut Sources::new()).map_err(|d| vec![d])?;
+    let docs = super::stages::render_documents(&model, &blueprints, &sources, false)?;
+    Ok(crate::emit::layout_objects(
+        docs,
+        &model.upstreams,
+        &model.gateway_api_version,
+    ))
 }

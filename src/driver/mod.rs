@@ -15,7 +15,7 @@ mod plan;
 mod stages;
 
 pub use build::{Build, Destination, build, gitops_objects};
-pub use memory::check_site;
+pub use memory::{check_site, render_site};
 pub use plan::{Target, plan};
 
 /// What to compile.

@@ -216,7 +216,7 @@ fn lay_out(opts: &Options, docs: Vec<Document>, analyzed: Analyzed) -> Compiled 
 /// thread: a rendered text lives only until its document is written. An
 /// object whose built-in blueprint is built as a value ([`render::native_value`])
 /// skips the template and the reading back.
-fn render_documents(
+pub(super) fn render_documents(
     model: &Model,
     blueprints: &Blueprints,
     sources: &Sources,

@@ -15,8 +15,14 @@ use crate::spec::{self, BackendRef};
 /// Code of an Ingress of a class that is not imported.
 pub const OTHER_CLASS: Code = Code::IngressClassSkipped;
 
-/// The Ingresses into routes of their namespaces' apps; their TLS hosts into `https` listeners.
-pub(super) fn ingresses(objects: &[Object], cx: &mut Cx<'_>, https: &mut BTreeMap<String, spec::Listener>) {
+/// The Ingresses into routes of their namespaces' apps; their TLS hosts
+/// into `https` listeners. Returns the Ingresses of the imported classes
+/// as ingress-nginx reads them, in its order.
+pub(super) fn ingresses(
+    objects: &[Object],
+    cx: &mut Cx<'_>,
+    https: &mut BTreeMap<String, spec::Listener>,
+) -> Vec<ParsedIngress> {
     let mut inputs: Vec<(&Object, ParsedIngress)> = Vec::new();
     for o in objects.iter().filter(|o| o.kind() == "Ingress") {
         if let Some(p) = parse(o, objects, cx) {
@@ -45,6 +51,7 @@ pub(super) fn ingresses(objects: &[Object], cx: &mut Cx<'_>, https: &mut BTreeMa
     for (o, ing) in &inputs {
         tls(o, &ing.namespace, cx, https);
     }
+    inputs.into_iter().map(|(_, p)| p).collect()
 }
 
 /// An Ingress of an imported class as ingress-nginx reads it.
@@ -139,6 +146,7 @@ fn parse(o: &Object, objects: &[Object], cx: &mut Cx<'_>) -> Option<ParsedIngres
         default_backend,
         tls_hosts,
         nginx,
+        at: Some((o.file, o.node.span.start..o.node.span.end)),
     })
 }
 

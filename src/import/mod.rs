@@ -57,6 +57,10 @@ pub struct Imported {
     pub sources: Sources,
     /// Warnings (what was not carried over) and errors (unreadable input).
     pub diagnostics: Vec<Diagnostic>,
+    /// The Ingresses of the imported classes as ingress-nginx reads them, in its order.
+    pub ingresses: Vec<nginx::ParsedIngress>,
+    /// Where each imported route came from, by its spec path (`/apps/NS/routes/NAME`).
+    pub origins: BTreeMap<String, Option<Loc>>,
 }
 
 /// Placeholder domain when `--domain` is not given.
@@ -184,7 +188,7 @@ pub fn import(opts: &Options) -> Imported {
         services::service(o, &mut cx);
     }
     let mut https = BTreeMap::new();
-    ingress::ingresses(&objects, &mut cx, &mut https);
+    let ingresses = ingress::ingresses(&objects, &mut cx, &mut https);
     services::propose_gateway(&mut cx, https);
     attach::selector_labels(&mut cx);
     attach::pick_gateways(&mut cx);
@@ -197,6 +201,8 @@ pub fn import(opts: &Options) -> Imported {
         text,
         diagnostics: cx.diags.sorted(&sources),
         sources,
+        ingresses,
+        origins: cx.origins,
     }
 }
 

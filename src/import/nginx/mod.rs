@@ -62,6 +62,8 @@ pub struct ParsedIngress {
     pub tls_hosts: Vec<String>,
     /// The `nginx.ingress.kubernetes.io/*` annotations.
     pub nginx: Nginx,
+    /// Where the Ingress was read: its file and byte range (to tell which findings are about it).
+    pub at: Option<(crate::source::FileId, std::ops::Range<usize>)>,
 }
 
 impl ParsedIngress {
