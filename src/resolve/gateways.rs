@@ -103,7 +103,7 @@ pub(super) fn resolve_gateway(
             .collect(),
         listeners,
         infrastructure: gw.infrastructure.clone(),
-        allowed_listeners: super::listenersets::allowed_listeners(name, gw),
+        allowed_listeners: None, // set by `listenersets::allowed_listeners`
         origin: base,
     })
 }

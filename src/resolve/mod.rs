@@ -87,7 +87,8 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
         );
     }
     for (name, gw) in &site.gateways {
-        if let Some(g) = gateways::resolve_gateway(name, gw, cx, diags) {
+        if let Some(mut g) = gateways::resolve_gateway(name, gw, cx, diags) {
+            g.allowed_listeners = listenersets::allowed_listeners(name, gw);
             if let Some(first) = model
                 .gateways
                 .iter()
