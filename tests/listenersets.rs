@@ -337,3 +337,47 @@ fn kustomize_builds(dir: &Path) {
         .collect();
     assert_eq!(kinds.iter().filter(|k| *k == "ListenerSet").count(), 2, "{kinds:?}");
 }
+
+fn import(text: &str) -> gatewright::import::Imported {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("gateway.yaml");
+    std::fs::write(&path, text).expect("write");
+    gatewright::import::import(&gatewright::import::Options {
+        paths: vec![path],
+        ..Default::default()
+    })
+}
+
+const GATEWAY: &str = "apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: public, namespace: gateways }
+spec:
+  gatewayClassName: istio
+  allowedListeners: { namespaces: NAMESPACES }
+  listeners: [{ name: http, protocol: HTTP, port: 80 }]
+";
+
+#[test]
+fn import_carries_allowed_listeners_over_and_refuses_what_the_spec_cannot_say() {
+    let imported = import(&GATEWAY.replace(
+        "NAMESPACES",
+        "{ from: Selector, selector: { matchLabels: { team: web } } }",
+    ));
+    let site: Value = parse_stream(&imported.text).remove(0);
+    let allowed = &site["gateways"]["public"]["allowedListeners"];
+    assert_eq!(allowed["from"], "Selector", "{}", imported.text);
+    assert_eq!(allowed["selector"]["team"], "web");
+    assert_eq!(site["gatewayApi"], "v1.6.1", "allowedListeners needs v1.6.1");
+    for refused in [
+        "{ from: Selector, selector: { matchExpressions: [{ key: team, operator: Exists }] } }",
+        "{ from: Selector }",
+    ] {
+        let imported = import(&GATEWAY.replace("NAMESPACES", refused));
+        let site: Value = parse_stream(&imported.text).remove(0);
+        assert!(site["gateways"].get("public").is_none(), "{refused}: {}", imported.text);
+        assert!(
+            imported.diagnostics.iter().any(|d| d.code.as_str() == "GW901"),
+            "{refused}"
+        );
+    }
+}
