@@ -381,3 +381,29 @@ fn import_carries_allowed_listeners_over_and_refuses_what_the_spec_cannot_say() 
         );
     }
 }
+
+#[test]
+fn validate_checks_the_listenersets_against_the_crds_given() {
+    let Some(data) = shared_data() else { return };
+    let golden = golden_dir("listenersets", None);
+    let crds = |v: &str| data.join(format!("gateway-api/{v}/standard-install.yaml"));
+    let run = |v: &str| {
+        crate::common::cli::bin()
+            .arg("validate")
+            .arg(&golden)
+            .arg("--crds")
+            .arg(crds(v))
+            .output()
+            .expect("run")
+    };
+    let ok = run("v1.6.1");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        String::from_utf8_lossy(&ok.stdout).contains("6 valid"),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    // v1.3.0's CRDs have no ListenerSet: the API server would refuse it.
+    let old = run("v1.3.0");
+    assert!(String::from_utf8_lossy(&old.stderr).contains("no matches for kind \"ListenerSet\""));
+}
