@@ -90,6 +90,7 @@ fn resolve_site(site: &mut Site, prov: &Provenance, sources: &mut Sources) -> Mo
         preloaded: Default::default(),
         manifests_under: None,
         allow: Default::default(),
+        listener_set: None,
     };
     let model = resolve::resolve(site, &mut cx, &mut diags);
     assert!(!diags.has_errors(), "the workload resolves");

@@ -26,7 +26,7 @@ pub(super) fn accepts(l: &Listener, host: &str) -> bool {
 
 /// Whether a listener of a gateway in `gw_ns` admits routes from `route_ns`
 /// (`labels`: that namespace's labels, `None` when the spec does not own it).
-fn admits(l: &Listener, gw_ns: &str, route_ns: &str, labels: Option<&BTreeMap<String, String>>) -> bool {
+pub(super) fn admits(l: &Listener, gw_ns: &str, route_ns: &str, labels: Option<&BTreeMap<String, String>>) -> bool {
     match l
         .allowed_routes
         .as_ref()
@@ -48,7 +48,11 @@ fn admits(l: &Listener, gw_ns: &str, route_ns: &str, labels: Option<&BTreeMap<St
 /// Check that each route attaches to at least one listener.
 pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
     for r in &model.routes {
-        for p in &r.parent_refs {
+        for p in r
+            .parent_refs
+            .iter()
+            .filter(|p| p.kind.as_deref().is_none_or(|k| k == "Gateway"))
+        {
             let Some(gw) = lookup.gateway(p.namespace.as_ref().unwrap_or(&r.namespace), &p.name) else {
                 continue;
             };

@@ -22,7 +22,11 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
     let mut claims: HashMap<String, Claim> = HashMap::new();
     let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (ri, r) in model.routes.iter().enumerate() {
-        for p in &r.parent_refs {
+        for p in r
+            .parent_refs
+            .iter()
+            .filter(|p| p.kind.as_deref().is_none_or(|k| k == "Gateway"))
+        {
             let gw_ns = p.namespace.as_ref().unwrap_or(&r.namespace);
             let Some(gw) = lookup.gateway(gw_ns, &p.name) else {
                 continue;

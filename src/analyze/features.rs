@@ -33,6 +33,10 @@ pub enum Feature {
     Infrastructure,
     /// A redirect `statusCode` of 303, 307 or 308 (see [`super::bounds`]).
     RedirectStatusCode,
+    /// A ListenerSet (an app's `listeners`).
+    ListenerSet,
+    /// `allowedListeners` of a Gateway.
+    AllowedListeners,
 }
 
 /// `(feature, first version whose standard channel has it, what it is called in the spec)`.
@@ -54,6 +58,16 @@ pub const FEATURES: &[(Feature, Version, &str)] = &[
         Feature::RedirectStatusCode,
         Version::new(1, 6, 1),
         "redirect `statusCode` 303, 307 or 308",
+    ),
+    (
+        Feature::ListenerSet,
+        Version::new(1, 6, 1),
+        "an app's `listeners` (a ListenerSet)",
+    ),
+    (
+        Feature::AllowedListeners,
+        Version::new(1, 6, 1),
+        "gateway `allowedListeners`",
     ),
 ];
 
@@ -105,6 +119,12 @@ pub fn used(model: &Model) -> Vec<(Feature, String)> {
         if g.infrastructure.is_some() {
             out.push((Feature::Infrastructure, format!("{}/infrastructure", g.origin)));
         }
+        if g.allowed_listeners.is_some() {
+            out.push((Feature::AllowedListeners, format!("{}/allowedListeners", g.origin)));
+        }
+    }
+    for s in &model.listener_sets {
+        out.push((Feature::ListenerSet, s.origin.clone()));
     }
     for r in &model.routes {
         for rule in &r.rules {

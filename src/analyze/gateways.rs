@@ -12,7 +12,7 @@ use crate::diagnostic::{Code, Diagnostics};
 use crate::model::{Gateway, Model};
 
 /// Listeners on one port must share a family: HTTP; HTTPS and TLS (SNI); TCP; UDP (own transport).
-fn family(protocol: &str) -> &str {
+pub(super) fn family(protocol: &str) -> &str {
     match protocol {
         "HTTPS" | "TLS" => "TLS",
         other => other,

@@ -10,6 +10,7 @@ mod gateway_values;
 mod gateways;
 pub mod labels;
 pub mod limits;
+mod listenersets;
 mod matches;
 mod references;
 pub mod scalars;
@@ -140,5 +141,6 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     references::check(model, &lookup, cx, diags);
     attach::check(model, &lookup, cx, diags);
     conflicts::check(model, &lookup, cx, diags);
+    listenersets::check(model, &lookup, cx, diags);
     features::check(model, cx, diags);
 }

@@ -202,34 +202,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             );
         }
         for l in &g.listeners {
-            if !is_dns_label(&l.name) {
-                diags.push(
-                    cx.err(
-                        Code::InvalidName,
-                        &l.origin,
-                        format!("listener name `{}` is not a valid name", l.name.escape_debug()),
-                    )
-                    .help(name_help),
-                );
-            }
-            if let Some(h) = &l.hostname {
-                if !is_hostname(h) {
-                    diags.push(hostname_error(cx, &format!("{}/hostname", l.origin), h));
-                }
-            }
-            for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
-                let bad_ns = c.namespace.as_deref().is_some_and(|ns| !is_dns_label(ns));
-                if !is_dns_subdomain(&c.name) || bad_ns {
-                    diags.push(
-                        cx.err(
-                            Code::InvalidName,
-                            &format!("{}/tls/certificates/{i}", l.origin),
-                            format!("certificate Secret `{}` is not a valid name", c.name.escape_debug()),
-                        )
-                        .help("write `SECRET` or `NAMESPACE/SECRET` with DNS-1123 names, e.g. `shop/shop-tls`"),
-                    );
-                }
-            }
+            listener(l, cx, diags);
         }
     }
     for r in &model.routes {
@@ -333,6 +306,39 @@ fn backend_name(
         )
         .help("name the backend object as its kind spells it")
     })
+}
+
+/// Check the name, hostname and certificate names of a Gateway's or ListenerSet's listener.
+pub(super) fn listener(l: &crate::model::Listener, cx: &Context<'_>, diags: &mut Diagnostics) {
+    let name_help = "use lower-case letters, digits and `-` (a DNS-1123 label), e.g. `store-front`";
+    if !is_dns_label(&l.name) {
+        diags.push(
+            cx.err(
+                Code::InvalidName,
+                &l.origin,
+                format!("listener name `{}` is not a valid name", l.name.escape_debug()),
+            )
+            .help(name_help),
+        );
+    }
+    if let Some(h) = &l.hostname {
+        if !is_hostname(h) {
+            diags.push(hostname_error(cx, &format!("{}/hostname", l.origin), h));
+        }
+    }
+    for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
+        let bad_ns = c.namespace.as_deref().is_some_and(|ns| !is_dns_label(ns));
+        if !is_dns_subdomain(&c.name) || bad_ns {
+            diags.push(
+                cx.err(
+                    Code::InvalidName,
+                    &format!("{}/tls/certificates/{i}", l.origin),
+                    format!("certificate Secret `{}` is not a valid name", c.name.escape_debug()),
+                )
+                .help("write `SECRET` or `NAMESPACE/SECRET` with DNS-1123 names, e.g. `shop/shop-tls`"),
+            );
+        }
+    }
 }
 
 fn hostname_error(cx: &Context<'_>, ptr: &str, h: &str) -> crate::diagnostic::Diagnostic {

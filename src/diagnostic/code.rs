@@ -160,6 +160,9 @@ codes! {
     UnknownServicePort = 342, Finding, "a backend port that the Service does not expose";
     AllowNotAllowable = 343, Finding, "an `allow:` entry that names no refusal that place may let through";
     SameGatewayTwice = 344, Finding, "two gateways that are the same Gateway object (`name` and `namespace`)";
+    ListenerSetNotAdmitted = 350, Finding, "a ListenerSet whose gateway's `allowedListeners` does not admit its namespace";
+    ListenerSetWithoutListeners = 351, Finding, "`listenerSet` without `listeners`";
+    ListenerSetSelector = 352, Finding, "an app listener that admits routes by `Selector` without a `selector`";
     InvalidName = 401, Finding, "invalid name (DNS-1123)";
     InvalidHostname = 402, Finding, "invalid hostname";
     InvalidPath = 403, Finding, "invalid path value";

@@ -31,6 +31,7 @@ pub fn check_site(site: &Site) -> (Model, Vec<Diagnostic>) {
             preloaded: Default::default(),
             manifests_under: None,
             allow: Default::default(),
+            listener_set: None,
         };
         resolve::resolve(&mut site, &mut cx, &mut diags)
     };

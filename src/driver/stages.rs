@@ -111,6 +111,7 @@ fn resolve_site(
         preloaded,
         manifests_under: Some(manifests_under),
         allow: Default::default(),
+        listener_set: None,
     };
     let model = resolve::resolve(&mut site, &mut rcx, cx.diags);
     Some((model, site))

@@ -37,7 +37,7 @@ pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
     let name = super::metadata::short_name(o, o.name(), cx);
     let mut spec = o.value.get("spec").cloned().unwrap_or(Value::Null);
     crate::overlay::strip_nulls(&mut spec);
-    for field in ["allowedListeners", "tls"] {
+    for field in ["tls"] {
         if spec.get(field).is_some() {
             return cx.skip(
                 o,
@@ -65,6 +65,10 @@ pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
         return;
     };
     gw.addresses = addresses;
+    let Ok(allowed_listeners) = super::listenersets::allowed_listeners(o, &spec, cx) else {
+        return;
+    };
+    gw.allowed_listeners = allowed_listeners;
     if let Some(infra) = spec.get("infrastructure") {
         gw.infrastructure = parse(o, "/spec/infrastructure", infra.clone(), cx);
         if gw.infrastructure.is_none() {

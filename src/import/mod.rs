@@ -11,6 +11,7 @@ mod compact;
 mod gateway_api;
 mod ingress;
 mod kustomize;
+mod listenersets;
 mod metadata;
 pub mod nginx;
 mod services;

@@ -11,7 +11,9 @@ use serde::Serialize;
 use crate::spec;
 
 mod allow;
+mod listenersets;
 pub use allow::{Allow, FOR_GATEWAYS, FOR_ROUTES};
+pub use listenersets::{AllowedListeners, ListenerSet, ListenerSetParent};
 
 /// Everything a render produces, before templates run.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -23,6 +25,8 @@ pub struct Model {
     pub gateways: Vec<Gateway>,
     /// Namespaces gatewright writes (app namespaces, and gateway namespaces a profile creates).
     pub namespaces: Vec<Namespace>,
+    /// ListenerSets (apps' `listeners`).
+    pub listener_sets: Vec<ListenerSet>,
     /// HTTPRoutes.
     pub routes: Vec<HttpRoute>,
     /// GRPCRoutes.
@@ -52,6 +56,8 @@ pub struct Gateway {
     pub addresses: Vec<Address>,
     /// Listeners, sorted by name.
     pub listeners: Vec<Listener>,
+    /// `allowedListeners`, if set (the API's default admits no ListenerSet).
+    pub allowed_listeners: Option<AllowedListeners>,
     /// `infrastructure` (labels, annotations, parametersRef), if set.
     pub infrastructure: Option<spec::Infrastructure>,
     /// Labels of the object.
@@ -309,7 +315,7 @@ pub struct ReferenceGrant {
     pub name: String,
     /// Namespace of the referred objects.
     pub namespace: String,
-    /// Kind of the referring objects: `HTTPRoute`, `GRPCRoute` or `Gateway`
+    /// Kind of the referring objects: `HTTPRoute`, `GRPCRoute`, `Gateway` or `ListenerSet`
     /// (group `gateway.networking.k8s.io`).
     pub from_kind: String,
     /// Namespace of the referring objects.

@@ -27,6 +27,8 @@ pub enum Blueprint {
     HttpRoute,
     /// `grpcroute.yaml.j2`, context `route`.
     GrpcRoute,
+    /// `listenerset.yaml.j2`, context `listenerSet`.
+    ListenerSet,
     /// `namespace.yaml.j2`, context `namespace`.
     Namespace,
     /// `referencegrant.yaml.j2`, context `grant`.
@@ -45,10 +47,11 @@ pub enum Blueprint {
 
 impl Blueprint {
     /// Every blueprint.
-    pub const ALL: [Blueprint; 10] = [
+    pub const ALL: [Blueprint; 11] = [
         Blueprint::Gateway,
         Blueprint::HttpRoute,
         Blueprint::GrpcRoute,
+        Blueprint::ListenerSet,
         Blueprint::Namespace,
         Blueprint::ReferenceGrant,
         Blueprint::ServicePatch,
@@ -64,6 +67,7 @@ impl Blueprint {
             Blueprint::Gateway => "gateway.yaml.j2",
             Blueprint::HttpRoute => "httproute.yaml.j2",
             Blueprint::GrpcRoute => "grpcroute.yaml.j2",
+            Blueprint::ListenerSet => "listenerset.yaml.j2",
             Blueprint::Namespace => "namespace.yaml.j2",
             Blueprint::ReferenceGrant => "referencegrant.yaml.j2",
             Blueprint::ServicePatch => "service-patch.yaml.j2",
@@ -79,6 +83,7 @@ impl Blueprint {
         match self {
             Blueprint::Gateway => "gateway",
             Blueprint::HttpRoute | Blueprint::GrpcRoute => "route",
+            Blueprint::ListenerSet => "listenerSet",
             Blueprint::Namespace => "namespace",
             Blueprint::ReferenceGrant => "grant",
             Blueprint::ServicePatch => "patch",
@@ -95,6 +100,7 @@ impl Blueprint {
             Blueprint::Gateway => include_str!("../../blueprints/gateway.yaml.j2"),
             Blueprint::HttpRoute => include_str!("../../blueprints/httproute.yaml.j2"),
             Blueprint::GrpcRoute => include_str!("../../blueprints/grpcroute.yaml.j2"),
+            Blueprint::ListenerSet => include_str!("../../blueprints/listenerset.yaml.j2"),
             Blueprint::Namespace => include_str!("../../blueprints/namespace.yaml.j2"),
             Blueprint::ReferenceGrant => include_str!("../../blueprints/referencegrant.yaml.j2"),
             Blueprint::ServicePatch => include_str!("../../blueprints/service-patch.yaml.j2"),
@@ -295,6 +301,7 @@ enum Item<'m> {
     Namespace(&'m model::Namespace),
     HttpRoute(&'m model::HttpRoute),
     GrpcRoute(&'m model::GrpcRoute),
+    ListenerSet(&'m model::ListenerSet),
     ReferenceGrant(&'m model::ReferenceGrant),
     ServicePatch(&'m model::ServicePatch),
 }
@@ -307,6 +314,7 @@ impl Job<'_> {
             Item::Namespace(_) => Blueprint::Namespace,
             Item::HttpRoute(_) => Blueprint::HttpRoute,
             Item::GrpcRoute(_) => Blueprint::GrpcRoute,
+            Item::ListenerSet(_) => Blueprint::ListenerSet,
             Item::ReferenceGrant(_) => Blueprint::ReferenceGrant,
             Item::ServicePatch(_) => Blueprint::ServicePatch,
         }
@@ -319,6 +327,7 @@ impl Job<'_> {
             Item::Namespace(i) => &i.origin,
             Item::HttpRoute(i) => &i.origin,
             Item::GrpcRoute(i) => &i.origin,
+            Item::ListenerSet(i) => &i.origin,
             Item::ReferenceGrant(i) => &i.origin,
             Item::ServicePatch(i) => &i.origin,
         }
@@ -330,6 +339,7 @@ impl Job<'_> {
             Item::Namespace(i) => to_value(i),
             Item::HttpRoute(i) => to_value(i),
             Item::GrpcRoute(i) => to_value(i),
+            Item::ListenerSet(i) => to_value(i),
             Item::ReferenceGrant(i) => to_value(i),
             Item::ServicePatch(i) => to_value(i),
         }
@@ -337,10 +347,11 @@ impl Job<'_> {
 }
 
 /// Every object of the model to render, in a stable order: gateways,
-/// namespaces, HTTPRoutes, GRPCRoutes, ReferenceGrants, Service patches.
+/// namespaces, ListenerSets, HTTPRoutes, GRPCRoutes, ReferenceGrants, Service patches.
 pub fn jobs(model: &Model) -> Vec<Job<'_>> {
     let items = (model.gateways.iter().map(Item::Gateway))
         .chain(model.namespaces.iter().map(Item::Namespace))
+        .chain(model.listener_sets.iter().map(Item::ListenerSet))
         .chain(model.routes.iter().map(Item::HttpRoute))
         .chain(model.grpc_routes.iter().map(Item::GrpcRoute))
         .chain(model.reference_grants.iter().map(Item::ReferenceGrant))
@@ -375,7 +386,7 @@ pub fn native_value(job: Job<'_>, blueprints: &Blueprints) -> Option<serde_json:
         Item::HttpRoute(i) => native::http_route(i),
         Item::ReferenceGrant(i) => native::reference_grant(i),
         Item::ServicePatch(i) => native::service_patch(i),
-        Item::Gateway(_) | Item::GrpcRoute(_) => None,
+        Item::Gateway(_) | Item::GrpcRoute(_) | Item::ListenerSet(_) => None,
     }
 }
 

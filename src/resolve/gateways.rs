@@ -69,84 +69,18 @@ pub(super) fn resolve_gateway(
     let mut listeners = Vec::new();
     for (lname, l) in &gw.listeners {
         let origin = format!("{base}/listeners/{}", esc(lname));
-        let allowed_routes = l
-            .allowed_routes
-            .as_ref()
-            .or(gw.allowed_routes.as_ref())
-            .map(|a| model::AllowedRoutes {
-                from: format!("{:?}", a.from),
-                selector: match (a.from, &a.selector) {
-                    (FromNamespaces::Selector, None) => Some(BTreeMap::from([(selector_label(name), "true".into())])),
-                    (_, selector) => selector.clone(),
-                },
-                kinds: a.kinds.clone(),
-            });
-        match (l.protocol, &l.tls) {
-            (Protocol::HTTPS, None) if !cx.allow.allows(Code::ListenerTls, &origin) => {
-                diags.push(
-                    cx.err(Code::ListenerTls, &origin, format!("HTTPS listener `{lname}` has no certificate"))
-                        .help("add `tls: { certificates: [SECRET] }` (or `NAMESPACE/SECRET`): the gateway terminates TLS with it"),
-                );
-                ok = false;
-            }
-            (Protocol::HTTPS | Protocol::TLS, Some(t))
-                if t.certificates.is_empty() && t.mode != Some(TlsMode::Passthrough) && t.options.is_empty() =>
-            {
-                diags.push(
-                    cx.err(
-                        Code::ListenerTls,
-                        &format!("{origin}/tls/certificates"),
-                        format!("HTTPS listener `{lname}` has no certificate"),
-                    )
-                    .help("list at least one Secret: `certificates: [SECRET]` (or `NAMESPACE/SECRET`)"),
-                );
-                ok = false;
-            }
-            (Protocol::TLS, None) => {
-                diags.push(
-                    cx.err(
-                        Code::ListenerTls,
-                        &origin,
-                        format!("TLS listener `{lname}` has no `tls`"),
-                    )
-                    .help("add `tls: { mode: Passthrough }`, or `tls: { certificates: [SECRET] }` to terminate"),
-                );
-                ok = false;
-            }
-            (Protocol::HTTP | Protocol::TCP | Protocol::UDP, Some(_)) => {
-                diags.push(
-                    cx.err(
-                        Code::ListenerTls,
-                        &format!("{origin}/tls"),
-                        format!("{:?} listener `{lname}` cannot have `tls`", l.protocol),
-                    )
-                    .help("use `protocol: HTTPS` (usually with `port: 443`) to terminate TLS, or remove `tls`"),
-                );
-                ok = false;
-            }
-            _ => {}
-        }
-        listeners.push(model::Listener {
-            name: lname.clone(),
-            hostname: l.hostname.clone(),
-            protocol: format!("{:?}", l.protocol),
-            port: l.port,
-            allowed_routes,
-            tls: l.tls.as_ref().map(|t| model::ListenerTls {
-                mode: format!("{:?}", t.mode.unwrap_or(TlsMode::Terminate)),
-                options: t.options.clone(),
-                certificate_refs: t
-                    .certificates
-                    .iter()
-                    .map(|c| {
-                        let mut r = object_ref(c);
-                        r.namespace = r.namespace.filter(|n| n != &namespace);
-                        r
-                    })
-                    .collect(),
-            }),
+        let (listener, fine) = resolve_listener(
+            lname,
+            l,
+            gw.allowed_routes.as_ref(),
+            name,
+            &namespace,
             origin,
-        });
+            cx,
+            diags,
+        );
+        ok &= fine;
+        listeners.push(listener);
     }
     if !ok {
         return None;
@@ -169,20 +103,139 @@ pub(super) fn resolve_gateway(
             .collect(),
         listeners,
         infrastructure: gw.infrastructure.clone(),
+        allowed_listeners: None, // set by `listenersets::allowed_listeners`
         origin: base,
     })
 }
 
+/// Resolve one listener of a Gateway or ListenerSet in `namespace` (its TLS
+/// settings checked; `default_routes` applies when it sets no
+/// `allowedRoutes`, a bare `Selector` matches [`selector_label`] of
+/// `gateway_key`); the flag is false when it lacks what the API needs.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn resolve_listener(
+    lname: &str,
+    l: &spec::Listener,
+    default_routes: Option<&spec::AllowedRoutes>,
+    gateway_key: &str,
+    namespace: &str,
+    origin: String,
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+) -> (model::Listener, bool) {
+    let allowed_routes = l
+        .allowed_routes
+        .as_ref()
+        .or(default_routes)
+        .map(|a| model::AllowedRoutes {
+            from: format!("{:?}", a.from),
+            selector: match (a.from, &a.selector) {
+                (FromNamespaces::Selector, None) => {
+                    Some(BTreeMap::from([(selector_label(gateway_key), "true".into())]))
+                }
+                (_, selector) => selector.clone(),
+            },
+            kinds: a.kinds.clone(),
+        });
+    let ok = tls_complete(lname, l, &origin, cx, diags);
+    let listener = model::Listener {
+        name: lname.to_string(),
+        hostname: l.hostname.clone(),
+        protocol: format!("{:?}", l.protocol),
+        port: l.port,
+        allowed_routes,
+        tls: l.tls.as_ref().map(|t| model::ListenerTls {
+            mode: format!("{:?}", t.mode.unwrap_or(TlsMode::Terminate)),
+            options: t.options.clone(),
+            certificate_refs: t
+                .certificates
+                .iter()
+                .map(|c| {
+                    let mut r = object_ref(c);
+                    r.namespace = r.namespace.filter(|n| n != namespace);
+                    r
+                })
+                .collect(),
+        }),
+        origin,
+    };
+    (listener, ok)
+}
+
+/// Whether a listener's TLS settings suit its protocol (findings otherwise).
+fn tls_complete(lname: &str, l: &spec::Listener, origin: &str, cx: &Context<'_>, diags: &mut Diagnostics) -> bool {
+    let mut ok = true;
+    match (l.protocol, &l.tls) {
+        (Protocol::HTTPS, None) if !cx.allow.allows(Code::ListenerTls, origin) => {
+            diags.push(
+                cx.err(
+                    Code::ListenerTls,
+                    origin,
+                    format!("HTTPS listener `{lname}` has no certificate"),
+                )
+                .help(
+                    "add `tls: { certificates: [SECRET] }` (or `NAMESPACE/SECRET`): the gateway terminates TLS with it",
+                ),
+            );
+            ok = false;
+        }
+        (Protocol::HTTPS | Protocol::TLS, Some(t))
+            if t.certificates.is_empty() && t.mode != Some(TlsMode::Passthrough) && t.options.is_empty() =>
+        {
+            diags.push(
+                cx.err(
+                    Code::ListenerTls,
+                    &format!("{origin}/tls/certificates"),
+                    format!("HTTPS listener `{lname}` has no certificate"),
+                )
+                .help("list at least one Secret: `certificates: [SECRET]` (or `NAMESPACE/SECRET`)"),
+            );
+            ok = false;
+        }
+        (Protocol::TLS, None) => {
+            diags.push(
+                cx.err(
+                    Code::ListenerTls,
+                    origin,
+                    format!("TLS listener `{lname}` has no `tls`"),
+                )
+                .help("add `tls: { mode: Passthrough }`, or `tls: { certificates: [SECRET] }` to terminate"),
+            );
+            ok = false;
+        }
+        (Protocol::HTTP | Protocol::TCP | Protocol::UDP, Some(_)) => {
+            diags.push(
+                cx.err(
+                    Code::ListenerTls,
+                    &format!("{origin}/tls"),
+                    format!("{:?} listener `{lname}` cannot have `tls`", l.protocol),
+                )
+                .help("use `protocol: HTTPS` (usually with `port: 443`) to terminate TLS, or remove `tls`"),
+            );
+            ok = false;
+        }
+        _ => {}
+    }
+    ok
+}
+
 /// A ReferenceGrant for each namespace holding certificate Secrets of
-/// Gateways in another namespace, when the spec owns it; a warning otherwise.
+/// Gateways or ListenerSets in another namespace, when the spec owns it; a
+/// warning otherwise.
 pub(super) fn certificate_grants(model: &mut Model, cx: &Context<'_>, diags: &mut Diagnostics) {
-    let mut grants: BTreeMap<(String, String), (Vec<String>, String)> = BTreeMap::new();
-    for gw in &model.gateways {
-        for l in &gw.listeners {
+    let mut grants: BTreeMap<(String, &str, String), (Vec<String>, String)> = BTreeMap::new();
+    let holders = (model.gateways.iter().map(|g| ("Gateway", &g.namespace, &g.listeners))).chain(
+        model
+            .listener_sets
+            .iter()
+            .map(|s| ("ListenerSet", &s.namespace, &s.listeners)),
+    );
+    for (kind, from_ns, listeners) in holders {
+        for l in listeners {
             for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
                 let Some(ns) = &c.namespace else { continue };
+                let ptr = format!("{}/tls/certificates/{i}", l.origin);
                 if !model.namespaces.iter().any(|n| &n.name == ns) {
-                    let ptr = format!("{}/tls/certificates/{i}", l.origin);
                     diags.push(
                         Diagnostic::warning(
                             Code::CertificateNamespaceNotOwned,
@@ -191,26 +244,27 @@ pub(super) fn certificate_grants(model: &mut Model, cx: &Context<'_>, diags: &mu
                         .at(cx.loc(&ptr))
                         .path(ptr)
                         .help(format!(
-                            "the owner of `{ns}` must create a ReferenceGrant from Gateways in `{}` to Secret `{}`, or the listener stays unprogrammed",
-                            gw.namespace, c.name
+                            "the owner of `{ns}` must create a ReferenceGrant from {kind}s in `{from_ns}` to Secret `{}`, or the listener stays unprogrammed",
+                            c.name
                         )),
                     );
                     continue;
                 }
                 let (names, _) = grants
-                    .entry((ns.clone(), gw.namespace.clone()))
-                    .or_insert_with(|| (Vec::new(), format!("{}/tls/certificates/{i}", l.origin)));
+                    .entry((ns.clone(), kind, from_ns.clone()))
+                    .or_insert_with(|| (Vec::new(), ptr));
                 if !names.contains(&c.name) {
                     names.push(c.name.clone());
                 }
             }
         }
     }
-    for ((namespace, from_namespace), (names, origin)) in grants {
+    for ((namespace, kind, from_namespace), (names, origin)) in grants {
+        let prefix = if kind == "Gateway" { "gateways" } else { "listenersets" };
         model.reference_grants.extend(super::backends::split_grant(
-            &format!("gateways-from-{from_namespace}"),
+            &format!("{prefix}-from-{from_namespace}"),
             &namespace,
-            ("Gateway", &from_namespace),
+            (kind, &from_namespace),
             "Secret",
             names,
             &origin,

@@ -5,6 +5,7 @@ mod allow;
 mod backends;
 mod gateways;
 mod grpc;
+mod listenersets;
 mod prefetch;
 mod root;
 mod routes;
@@ -19,6 +20,7 @@ use crate::load::{Provenance, escape_token as esc};
 use crate::model::{self, Model};
 use crate::source::Sources;
 use crate::spec::{self, Site};
+pub use listenersets::listeners_label;
 pub use root::{ManifestRoot, RootKind, resolved, work_tree};
 
 /// Label that puts a namespace on an Istio revision.
@@ -43,6 +45,8 @@ pub struct Context<'a> {
     pub manifests_under: Option<ManifestRoot>,
     /// The refusals the spec allows (filled from its `allow:` lists by [`resolve`]).
     pub allow: model::Allow,
+    /// The ListenerSet of the app whose routes are resolving.
+    pub listener_set: Option<listenersets::Scope>,
 }
 
 impl Context<'_> {
@@ -83,7 +87,8 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
         );
     }
     for (name, gw) in &site.gateways {
-        if let Some(g) = gateways::resolve_gateway(name, gw, cx, diags) {
+        if let Some(mut g) = gateways::resolve_gateway(name, gw, cx, diags) {
+            g.allowed_listeners = listenersets::allowed_listeners(name, gw);
             if let Some(first) = model
                 .gateways
                 .iter()
@@ -136,6 +141,8 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
             continue;
         }
         model.namespaces.push(namespace(&ns, app, &mesh, &base, cx, diags));
+        let set = listenersets::resolve_set((key, app, &ns), site, &model, cx, diags);
+        model.listener_sets.extend(set);
         let gateway = app.gateway.clone();
         let mut http = Vec::new();
         let mut grpc = Vec::new();
@@ -155,6 +162,7 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
             };
             grpc.extend(grpc::resolve_grpc_route(rname, route, &ns, gw, &pointer, cx, diags));
         }
+        cx.listener_set = None;
         model.routes.extend(http);
         model.grpc_routes.extend(grpc);
         if let Some(found) = upstream::resolve_app_upstreams(&ns, app, &base, cx, &mut prefetched, diags, &mut model) {
@@ -165,6 +173,7 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
     backends::reference_grants(&mut model, cx, diags);
     gateways::certificate_grants(&mut model, cx, diags);
     gateways::stamp_selector_labels(&mut model);
+    listenersets::stamp_listener_labels(&mut model);
     model.allow = std::mem::take(&mut cx.allow);
     model
 }

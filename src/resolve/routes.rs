@@ -89,6 +89,13 @@ pub(super) fn resolve_head(
             .collect();
         return Some((hostnames, parents));
     }
+    if let Some(parent) = head
+        .listener
+        .as_deref()
+        .and_then(|l| super::listenersets::route_parent(cx.listener_set.as_ref(), head.gateway.as_deref(), l))
+    {
+        return Some((hostnames, vec![parent]));
+    }
     let gw = gw?;
     if let Some(listener) = head.listener {
         if !gw.listeners.iter().any(|l| &l.name == listener) {

@@ -33,6 +33,9 @@ pub struct Gateway {
     /// Which namespaces may attach routes to listeners that don't say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_routes: Option<AllowedRoutes>,
+    /// Which namespaces may attach ListenerSets (apps' `listeners`; v1.6.1 or later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_listeners: Option<super::AllowedListeners>,
     /// Whether gatewright writes a Namespace manifest for the gateway's namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_namespace: Option<bool>,

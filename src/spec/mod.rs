@@ -14,10 +14,12 @@ mod filters;
 mod gateway;
 pub mod gitops;
 mod grpc;
+mod listenersets;
 
 pub use filters::*;
 pub use gateway::*;
 pub use grpc::*;
+pub use listenersets::*;
 
 /// The spec's API version.
 pub const API_VERSION: &str = "gatewright.dev/v1alpha1";
@@ -118,6 +120,15 @@ pub struct App {
     /// Extra labels for the app's Namespace.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
+    /// Listeners the app owns by name (Gateway API v1.6.1 or later): one
+    /// ListenerSet in the app's namespace attached to the app's gateway,
+    /// whose `allowedListeners` must admit the namespace. A route's
+    /// `listener` naming one of them attaches to it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub listeners: BTreeMap<String, Listener>,
+    /// The ListenerSet of `listeners` spelt out (name, gateway, labels, annotations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listener_set: Option<ListenerSetSettings>,
     /// Routes by name; each becomes one HTTPRoute.
     #[serde(default)]
     pub routes: BTreeMap<String, Route>,
