@@ -5,8 +5,9 @@
 //! profiles target and of the newest release (`shared/data/gateway-api/<v>/`):
 //! a feature's version is the first of v1.1.0, v1.2.1, v1.3.0 and v1.6.1
 //! whose schema has the field (timeouts and `infrastructure` became standard
-//! in v1.2.0, mirror fractions in v1.3.0; rule names and the CORS filter are
-//! absent in v1.3.0 and present in v1.6.1).
+//! in v1.2.0, mirror fractions in v1.3.0; rule names, the CORS filter,
+//! Gateway `tls` and BackendTLSPolicy are absent in v1.3.0 and present in
+//! v1.6.1).
 
 use super::Context;
 use crate::diagnostic::Code;
@@ -33,6 +34,10 @@ pub enum Feature {
     Infrastructure,
     /// A redirect `statusCode` of 303, 307 or 308 (see [`super::bounds`]).
     RedirectStatusCode,
+    /// `tls` of a Gateway (frontend validation, backend client certificate).
+    GatewayTls,
+    /// BackendTLSPolicy (`v1` in the standard channel).
+    BackendTlsPolicy,
 }
 
 /// `(feature, first version whose standard channel has it, what it is called in the spec)`.
@@ -54,6 +59,12 @@ pub const FEATURES: &[(Feature, Version, &str)] = &[
         Feature::RedirectStatusCode,
         Version::new(1, 6, 1),
         "redirect `statusCode` 303, 307 or 308",
+    ),
+    (Feature::GatewayTls, Version::new(1, 6, 1), "gateway `tls`"),
+    (
+        Feature::BackendTlsPolicy,
+        Version::new(1, 6, 1),
+        "`backendTls` (BackendTLSPolicy)",
     ),
 ];
 
@@ -105,6 +116,12 @@ pub fn used(model: &Model) -> Vec<(Feature, String)> {
         if g.infrastructure.is_some() {
             out.push((Feature::Infrastructure, format!("{}/infrastructure", g.origin)));
         }
+        if g.tls.is_some() {
+            out.push((Feature::GatewayTls, format!("{}/tls", g.origin)));
+        }
+    }
+    for p in &model.backend_tls_policies {
+        out.push((Feature::BackendTlsPolicy, p.origin.clone()));
     }
     for r in &model.routes {
         for rule in &r.rules {

@@ -14,6 +14,7 @@ mod matches;
 mod references;
 pub mod scalars;
 pub mod syntax;
+mod tls;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -140,5 +141,6 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     references::check(model, &lookup, cx, diags);
     attach::check(model, &lookup, cx, diags);
     conflicts::check(model, &lookup, cx, diags);
+    tls::check(model, cx, diags);
     features::check(model, cx, diags);
 }

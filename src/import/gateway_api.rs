@@ -1,4 +1,5 @@
-//! Gateway API objects into the spec: Gateways, HTTPRoutes, GRPCRoutes;
+//! Gateway API objects into the spec: Gateways, HTTPRoutes, GRPCRoutes
+//! (BackendTLSPolicies in [`super::tls`]);
 //! ReferenceGrants are checked against the ones gatewright writes itself.
 
 use serde_json::{Map, Value};
@@ -11,7 +12,12 @@ const GROUP: &str = "gateway.networking.k8s.io";
 
 /// Deserialize part of a manifest into a spec type; `None` with a warning
 /// naming the field when the spec cannot say it.
-fn parse<T: serde::de::DeserializeOwned>(o: &Object, pointer: &str, value: Value, cx: &mut Cx<'_>) -> Option<T> {
+pub(super) fn parse<T: serde::de::DeserializeOwned>(
+    o: &Object,
+    pointer: &str,
+    value: Value,
+    cx: &mut Cx<'_>,
+) -> Option<T> {
     match serde_json::from_value(value) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -37,7 +43,7 @@ pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
     let name = super::metadata::short_name(o, o.name(), cx);
     let mut spec = o.value.get("spec").cloned().unwrap_or(Value::Null);
     crate::overlay::strip_nulls(&mut spec);
-    for field in ["allowedListeners", "tls"] {
+    for field in ["allowedListeners"] {
         if spec.get(field).is_some() {
             return cx.skip(
                 o,
@@ -65,6 +71,10 @@ pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
         return;
     };
     gw.addresses = addresses;
+    let Some(tls) = super::tls::gateway_tls(o, &spec, &ns, cx) else {
+        return;
+    };
+    gw.tls = tls;
     if let Some(infra) = spec.get("infrastructure") {
         gw.infrastructure = parse(o, "/spec/infrastructure", infra.clone(), cx);
         if gw.infrastructure.is_none() {

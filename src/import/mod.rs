@@ -14,6 +14,7 @@ mod kustomize;
 mod metadata;
 pub mod nginx;
 mod services;
+mod tls;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -179,6 +180,9 @@ pub fn import(opts: &Options) -> Imported {
     }
     for o in objects.iter().filter(|o| matches!(o.kind(), "HTTPRoute" | "GRPCRoute")) {
         gateway_api::route(o, &mut cx);
+    }
+    for o in by_kind("BackendTLSPolicy") {
+        tls::backend_tls_policy(o, &mut cx);
     }
     for o in by_kind("Service") {
         services::service(o, &mut cx);

@@ -31,6 +31,8 @@ pub enum Blueprint {
     Namespace,
     /// `referencegrant.yaml.j2`, context `grant`.
     ReferenceGrant,
+    /// `backendtlspolicy.yaml.j2`, context `policy`.
+    BackendTlsPolicy,
     /// `service-patch.yaml.j2`, context `patch`.
     ServicePatch,
     /// `flux-kustomization.yaml.j2`, context `kustomization` (GitOps objects).
@@ -45,12 +47,13 @@ pub enum Blueprint {
 
 impl Blueprint {
     /// Every blueprint.
-    pub const ALL: [Blueprint; 10] = [
+    pub const ALL: [Blueprint; 11] = [
         Blueprint::Gateway,
         Blueprint::HttpRoute,
         Blueprint::GrpcRoute,
         Blueprint::Namespace,
         Blueprint::ReferenceGrant,
+        Blueprint::BackendTlsPolicy,
         Blueprint::ServicePatch,
         Blueprint::FluxKustomization,
         Blueprint::FluxGitRepository,
@@ -66,6 +69,7 @@ impl Blueprint {
             Blueprint::GrpcRoute => "grpcroute.yaml.j2",
             Blueprint::Namespace => "namespace.yaml.j2",
             Blueprint::ReferenceGrant => "referencegrant.yaml.j2",
+            Blueprint::BackendTlsPolicy => "backendtlspolicy.yaml.j2",
             Blueprint::ServicePatch => "service-patch.yaml.j2",
             Blueprint::FluxKustomization => "flux-kustomization.yaml.j2",
             Blueprint::FluxGitRepository => "flux-gitrepository.yaml.j2",
@@ -81,6 +85,7 @@ impl Blueprint {
             Blueprint::HttpRoute | Blueprint::GrpcRoute => "route",
             Blueprint::Namespace => "namespace",
             Blueprint::ReferenceGrant => "grant",
+            Blueprint::BackendTlsPolicy => "policy",
             Blueprint::ServicePatch => "patch",
             Blueprint::FluxKustomization => "kustomization",
             Blueprint::FluxGitRepository => "repository",
@@ -97,6 +102,7 @@ impl Blueprint {
             Blueprint::GrpcRoute => include_str!("../../blueprints/grpcroute.yaml.j2"),
             Blueprint::Namespace => include_str!("../../blueprints/namespace.yaml.j2"),
             Blueprint::ReferenceGrant => include_str!("../../blueprints/referencegrant.yaml.j2"),
+            Blueprint::BackendTlsPolicy => include_str!("../../blueprints/backendtlspolicy.yaml.j2"),
             Blueprint::ServicePatch => include_str!("../../blueprints/service-patch.yaml.j2"),
             Blueprint::FluxKustomization => include_str!("../../blueprints/flux-kustomization.yaml.j2"),
             Blueprint::FluxGitRepository => include_str!("../../blueprints/flux-gitrepository.yaml.j2"),
@@ -296,6 +302,7 @@ enum Item<'m> {
     HttpRoute(&'m model::HttpRoute),
     GrpcRoute(&'m model::GrpcRoute),
     ReferenceGrant(&'m model::ReferenceGrant),
+    BackendTlsPolicy(&'m model::BackendTlsPolicy),
     ServicePatch(&'m model::ServicePatch),
 }
 
@@ -308,6 +315,7 @@ impl Job<'_> {
             Item::HttpRoute(_) => Blueprint::HttpRoute,
             Item::GrpcRoute(_) => Blueprint::GrpcRoute,
             Item::ReferenceGrant(_) => Blueprint::ReferenceGrant,
+            Item::BackendTlsPolicy(_) => Blueprint::BackendTlsPolicy,
             Item::ServicePatch(_) => Blueprint::ServicePatch,
         }
     }
@@ -320,6 +328,7 @@ impl Job<'_> {
             Item::HttpRoute(i) => &i.origin,
             Item::GrpcRoute(i) => &i.origin,
             Item::ReferenceGrant(i) => &i.origin,
+            Item::BackendTlsPolicy(i) => &i.origin,
             Item::ServicePatch(i) => &i.origin,
         }
     }
@@ -331,18 +340,21 @@ impl Job<'_> {
             Item::HttpRoute(i) => to_value(i),
             Item::GrpcRoute(i) => to_value(i),
             Item::ReferenceGrant(i) => to_value(i),
+            Item::BackendTlsPolicy(i) => to_value(i),
             Item::ServicePatch(i) => to_value(i),
         }
     }
 }
 
 /// Every object of the model to render, in a stable order: gateways,
-/// namespaces, HTTPRoutes, GRPCRoutes, ReferenceGrants, Service patches.
+/// namespaces, HTTPRoutes, GRPCRoutes, BackendTLSPolicies, ReferenceGrants,
+/// Service patches.
 pub fn jobs(model: &Model) -> Vec<Job<'_>> {
     let items = (model.gateways.iter().map(Item::Gateway))
         .chain(model.namespaces.iter().map(Item::Namespace))
         .chain(model.routes.iter().map(Item::HttpRoute))
         .chain(model.grpc_routes.iter().map(Item::GrpcRoute))
+        .chain(model.backend_tls_policies.iter().map(Item::BackendTlsPolicy))
         .chain(model.reference_grants.iter().map(Item::ReferenceGrant))
         .chain(model.service_patches.iter().map(Item::ServicePatch));
     items.map(|item| Job { item }).collect()
@@ -375,7 +387,7 @@ pub fn native_value(job: Job<'_>, blueprints: &Blueprints) -> Option<serde_json:
         Item::HttpRoute(i) => native::http_route(i),
         Item::ReferenceGrant(i) => native::reference_grant(i),
         Item::ServicePatch(i) => native::service_patch(i),
-        Item::Gateway(_) | Item::GrpcRoute(_) => None,
+        Item::Gateway(_) | Item::GrpcRoute(_) | Item::BackendTlsPolicy(_) => None,
     }
 }
 

@@ -169,6 +169,7 @@ pub(super) fn resolve_gateway(
             .collect(),
         listeners,
         infrastructure: gw.infrastructure.clone(),
+        tls: super::tls::gateway_tls(gw.tls.as_ref()),
         origin: base,
     })
 }

@@ -9,6 +9,7 @@ mod prefetch;
 mod root;
 mod routes;
 mod services;
+pub mod tls;
 mod upstream;
 mod vendored;
 
@@ -157,13 +158,17 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
         }
         model.routes.extend(http);
         model.grpc_routes.extend(grpc);
-        if let Some(found) = upstream::resolve_app_upstreams(&ns, app, &base, cx, &mut prefetched, diags, &mut model) {
+        let found = upstream::resolve_app_upstreams(&ns, app, &base, cx, &mut prefetched, diags, &mut model);
+        let policies = tls::policies(&ns, app, &base, found.as_deref(), cx, diags);
+        model.backend_tls_policies.extend(policies);
+        if let Some(found) = found {
             known.insert(ns, (key.clone(), found));
         }
     }
     services::check_backends(&model, &known, cx, diags);
     backends::reference_grants(&mut model, cx, diags);
     gateways::certificate_grants(&mut model, cx, diags);
+    tls::certificate_grants(&mut model, cx, diags);
     gateways::stamp_selector_labels(&mut model);
     model.allow = std::mem::take(&mut cx.allow);
     model
