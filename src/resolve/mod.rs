@@ -159,7 +159,7 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
         model.routes.extend(http);
         model.grpc_routes.extend(grpc);
         let found = upstream::resolve_app_upstreams(&ns, app, &base, cx, &mut prefetched, diags, &mut model);
-        let policies = tls::policies(&ns, app, &base, found.as_deref(), cx, diags);
+        let policies = tls::policies(&ns, app, &base, found.as_deref(), &model, cx, diags);
         model.backend_tls_policies.extend(policies);
         if let Some(found) = found {
             known.insert(ns, (key.clone(), found));

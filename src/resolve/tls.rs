@@ -64,15 +64,18 @@ pub(super) fn gateway_tls(tls: Option<&spec::GatewayTls>) -> Option<model::Gatew
 }
 
 /// The app's BackendTLSPolicies; a warning for each target Service the app
-/// does not know (`services:` or, when all read, its manifests' Services).
+/// does not know: not a backend of its routes, not in `services:`, and not
+/// among its manifests' Services (when they are all read).
 pub(super) fn policies(
     ns: &str,
     app: &spec::App,
     base: &str,
     manifests: Option<&[Service]>,
+    model: &Model,
     cx: &Context<'_>,
     diags: &mut Diagnostics,
 ) -> Vec<model::BackendTlsPolicy> {
+    let routed = routed_services(model, ns);
     let mut out = Vec::new();
     for (key, p) in &app.backend_tls {
         let origin = format!("{base}/backendTls/{}", esc(key));
@@ -96,7 +99,7 @@ pub(super) fn policies(
         let no_manifests = app.manifests.is_empty();
         for (i, t) in target_refs.iter().enumerate() {
             let is_service = t.group.is_empty() && t.kind == "Service";
-            let listed = app.services.contains(&t.name);
+            let listed = app.services.contains(&t.name) || routed.contains(t.name.as_str());
             let in_manifests = manifests.is_some_and(|s| s.iter().any(|s| s.name == t.name));
             if is_service && !listed && !in_manifests && (no_manifests || manifests.is_some()) {
                 let at = target_pointer(&origin, p, i);
@@ -123,6 +126,28 @@ pub(super) fn policies(
     out
 }
 
+/// The Services in `ns` that the model's routes send requests to.
+fn routed_services<'m>(model: &'m Model, ns: &str) -> std::collections::BTreeSet<&'m str> {
+    let mut out = std::collections::BTreeSet::new();
+    let http = model
+        .routes
+        .iter()
+        .map(|r| (r.namespace.as_str(), r.rules.iter().flat_map(|x| &x.backend_refs)));
+    let http: Vec<(&str, Vec<&model::BackendRef>)> = http.map(|(n, b)| (n, b.collect())).collect();
+    let grpc = model.grpc_routes.iter().map(|r| {
+        let b: Vec<&model::BackendRef> = r.rules.iter().flat_map(|x| &x.backend_refs).collect();
+        (r.namespace.as_str(), b)
+    });
+    for (route_ns, backends) in http.into_iter().chain(grpc) {
+        for b in backends {
+            if model::is_service(&b.group, &b.kind) && b.namespace.as_deref().unwrap_or(route_ns) == ns {
+                out.insert(b.name.as_str());
+            }
+        }
+    }
+    out
+}
+
 /// Where target `i` of a policy is written.
 fn target_pointer(origin: &str, p: &spec::BackendTls, i: usize) -> String {
     match (&p.target_refs, &p.service) {
@@ -134,7 +159,7 @@ fn target_pointer(origin: &str, p: &spec::BackendTls, i: usize) -> String {
 
 fn unknown_target(cx: &Context<'_>, at: &str, ns: &str, name: &str, no_manifests: bool) -> Diagnostic {
     let help = if no_manifests {
-        format!("list `{name}` under the app's `services:` or `manifests:`, or fix the Service name")
+        format!("fix the Service name, route to `{name}`, or add the manifest that deploys it under `manifests:`")
     } else {
         format!("the app's manifests define no Service `{name}`: fix the name, or add the manifest that defines it")
     };
