@@ -61,7 +61,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                     ),
                 )
                 .related(cx.prov.locate(&first.origin), "the other policy")
-                .help("the API keeps the older policy and ignores this one: merge them, or give each its own `sectionName`"),
+                .help("the API applies one (the older, or the first by name) and marks the other conflicted: merge them, or give each its own `sectionName`"),
             );
         }
     }

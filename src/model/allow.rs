@@ -40,7 +40,7 @@ pub const FOR_ROUTES: &[(Code, &str)] = &[
     ),
     (
         Code::TlsPolicyConflict,
-        "two BackendTLSPolicies for one Service port (the older policy wins)",
+        "two BackendTLSPolicies for one Service port (the API applies one of them)",
     ),
 ];
 
