@@ -351,3 +351,33 @@ spec:
         "Service"
     );
 }
+
+#[test]
+fn a_crd_violation_in_a_policy_or_gateway_tls_points_at_its_spec_line() {
+    let Some(data) = crate::common::shared_data() else {
+        return;
+    };
+    let crds = data.join("gateway-api/v1.6.1/standard-install.yaml");
+    let long = "x".repeat(5000);
+    let spec = valid().replace(
+        "        hostname: auth.shop.svc\n",
+        &format!("        hostname: auth.shop.svc\n        options: {{ example.com/x: {long} }}\n"),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("gatewright.yaml");
+    std::fs::write(&path, &spec).expect("write spec");
+    let out = crate::common::cli::gatewright()
+        .args([
+            "render".as_ref(),
+            path.as_os_str(),
+            "--stdout".as_ref(),
+            "--crds".as_ref(),
+            crds.as_os_str(),
+        ])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let at = format!("gatewright.yaml:{}:", line_of(&spec, "options:"));
+    assert!(stderr.contains(&at), "expected {at} in {stderr}");
+}

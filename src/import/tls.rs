@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::gateway_api::parse;
-use super::{Cx, Object};
+use super::{Cx, Object, parse};
 use crate::load::escape_token as esc;
 use crate::resolve::tls::{CA_KIND, CLIENT_CERT_KIND};
 use crate::spec;
