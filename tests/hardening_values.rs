@@ -127,6 +127,7 @@ const INTEGER_FIELDS: &[(&str, &str)] = &[
     ),
     ("ParentRef.port", "PARENT"),
     ("GitOps.groups", "GITOPS"),
+    ("PerPortTls.port", "PERPORT"),
 ];
 
 fn integer_field_spec(template: &str, n: &str) -> String {
@@ -141,6 +142,12 @@ fn integer_field_spec(template: &str, n: &str) -> String {
         "GITOPS" => format!(
             "{}gitops:\n  repository: {{ url: \"https://example.com/r.git\" }}\n  output: deploy\n  flux: {{}}\n  groups: {n}\n",
             route_spec("v1.6.1", "{ backendRefs: [{name: a, port: 80}] }")
+        ),
+        "PERPORT" => route_spec("v1.6.1", "{ backendRefs: [{name: a, port: 80}] }").replace(
+            "    listeners:\n",
+            &format!(
+                "    tls: {{ frontend: {{ default: {{}}, perPort: [{{ port: {n}, tls: {{}} }}] }} }}\n    listeners:\n"
+            ),
         ),
         t => route_spec("v1.6.1", &t.replace('N', n)),
     }

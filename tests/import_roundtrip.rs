@@ -1,4 +1,5 @@
-//! Round trip: every standard-channel HTTPRoute, GRPCRoute and Gateway of
+//! Round trip: every standard-channel HTTPRoute, GRPCRoute, Gateway and
+//! BackendTLSPolicy of
 //! the Gateway API v1.6.1 examples and conformance manifests, imported and
 //! rendered again, is the original object field for field, after defaults.
 //!
@@ -18,7 +19,6 @@ use gatewright::crd::CrdSet;
 use serde_json::Value;
 
 // Missing features that keep an object from round-tripping.
-const GATEWAY_TLS: &str = "Gateway `spec.tls` (frontend client validation, backend client certificate)";
 const GATEWAY_LISTENER_IN_A_SET: &str = "a route names as the Gateway's `sectionName` a listener only its ListenerSet has (conformance negative case, GW315 fails the file)";
 const OTHER_PROTOCOLS: &str = "listener protocols beyond HTTP, HTTPS, TLS, TCP, UDP (the test's `INVALID`)";
 const NON_SECRET_CERTIFICATES: &str = "certificate references to kinds other than core Secrets";
@@ -30,24 +30,6 @@ const EMPTY_BACKEND_LIST: &str = "an explicit empty `backendRefs: []` (written a
 /// Objects that cannot round-trip: file, kind, `namespace/name`, the missing feature.
 const CANNOT: &[(&str, &str, &str, &str)] = &[
     (
-        "standard__backend-tls.yaml",
-        "Gateway",
-        "default/backend-tls",
-        GATEWAY_TLS,
-    ),
-    (
-        "standard__frontend-cert-validation.yaml",
-        "Gateway",
-        "default/client-validation-basic",
-        GATEWAY_TLS,
-    ),
-    (
-        "tests__gateway-invalid-default-frontend-client-certificate-validation.yaml",
-        "Gateway",
-        "gateway-conformance-infra/invalid-default-client-validation-config",
-        GATEWAY_TLS,
-    ),
-    (
         "tests__gateway-invalid-listeners-unsupported-protocol.yaml",
         "Gateway",
         "gateway-conformance-infra/gateway-only-unsupported-protocols",
@@ -58,36 +40,6 @@ const CANNOT: &[(&str, &str, &str, &str)] = &[
         "Gateway",
         "gateway-conformance-infra/gateway-supported-and-unsupported-protocols",
         OTHER_PROTOCOLS,
-    ),
-    (
-        "tests__gateway-invalid-tls-backend-configuration.yaml",
-        "Gateway",
-        "gateway-conformance-infra/gateway-client-certificate-malformed-secret",
-        GATEWAY_TLS,
-    ),
-    (
-        "tests__gateway-invalid-tls-backend-configuration.yaml",
-        "Gateway",
-        "gateway-conformance-infra/gateway-client-certificate-missing-reference-grant",
-        GATEWAY_TLS,
-    ),
-    (
-        "tests__gateway-invalid-tls-backend-configuration.yaml",
-        "Gateway",
-        "gateway-conformance-infra/gateway-client-certificate-nonexistent-secret",
-        GATEWAY_TLS,
-    ),
-    (
-        "tests__gateway-invalid-tls-backend-configuration.yaml",
-        "Gateway",
-        "gateway-conformance-infra/gateway-client-certificate-unsupported-group",
-        GATEWAY_TLS,
-    ),
-    (
-        "tests__gateway-invalid-tls-backend-configuration.yaml",
-        "Gateway",
-        "gateway-conformance-infra/gateway-client-certificate-unsupported-kind",
-        GATEWAY_TLS,
     ),
     (
         "tests__gateway-invalid-tls-configuration.yaml",
@@ -112,30 +64,6 @@ const CANNOT: &[(&str, &str, &str, &str)] = &[
         "Gateway",
         "gateway-conformance-infra/gateway-static-addresses",
         OTHER_ADDRESS_TYPES,
-    ),
-    (
-        "tests__gateway-tls-backend-client-certificate.yaml",
-        "Gateway",
-        "gateway-conformance-infra/gateway-tls-backend-client-certificate",
-        GATEWAY_TLS,
-    ),
-    (
-        "tests__gateway-with-clientcertificate-validation-insecure-fallback.yaml",
-        "Gateway",
-        "gateway-conformance-infra/client-validation-insecure-fallback",
-        GATEWAY_TLS,
-    ),
-    (
-        "tests__gateway-with-clientcertificate-validation.yaml",
-        "Gateway",
-        "gateway-conformance-infra/client-validation-default",
-        GATEWAY_TLS,
-    ),
-    (
-        "tests__gateway-with-invalid-clientcertificate-validation.yaml",
-        "Gateway",
-        "gateway-conformance-infra/gateway-with-invalid-client-cert-validation",
-        GATEWAY_TLS,
     ),
     (
         "tests__httproute-omitted-backendrefs.yaml",
@@ -187,7 +115,7 @@ const CANNOT: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-const KINDS: &[&str] = &["Gateway", "HTTPRoute", "GRPCRoute"];
+const KINDS: &[&str] = &["Gateway", "HTTPRoute", "GRPCRoute", "BackendTLSPolicy"];
 
 #[test]
 fn gateway_api_examples_and_conformance_round_trip() {
@@ -329,16 +257,18 @@ fn normalized(v: &Value, crds: &BTreeMap<String, Value>, set: &CrdSet) -> Value 
 fn drop_own_namespace(v: &mut Value, ns: &Value) {
     match v {
         Value::Object(m) => {
-            for key in ["parentRefs", "backendRefs", "certificateRefs"] {
+            for key in ["parentRefs", "backendRefs", "certificateRefs", "caCertificateRefs"] {
                 for r in m.get_mut(key).and_then(Value::as_array_mut).into_iter().flatten() {
                     if r.get("namespace") == Some(ns) {
                         r.as_object_mut().map(|o| o.remove("namespace"));
                     }
                 }
             }
-            if let Some(b) = m.get_mut("backendRef").and_then(Value::as_object_mut) {
-                if b.get("namespace") == Some(ns) {
-                    b.remove("namespace");
+            for key in ["backendRef", "clientCertificateRef"] {
+                if let Some(b) = m.get_mut(key).and_then(Value::as_object_mut) {
+                    if b.get("namespace") == Some(ns) {
+                        b.remove("namespace");
+                    }
                 }
             }
             m.values_mut().for_each(|x| drop_own_namespace(x, ns));

@@ -56,6 +56,7 @@ mod seed;
 mod spec_edges;
 mod stamp;
 mod threads;
+mod tls_policies;
 mod validate_cli;
 mod yaml_props;
 mod yaml_read;

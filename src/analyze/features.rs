@@ -5,8 +5,9 @@
 //! profiles target and of the newest release (`shared/data/gateway-api/<v>/`):
 //! a feature's version is the first of v1.1.0, v1.2.1, v1.3.0 and v1.6.1
 //! whose schema has the field (timeouts and `infrastructure` became standard
-//! in v1.2.0, mirror fractions in v1.3.0; rule names and the CORS filter are
-//! absent in v1.3.0 and present in v1.6.1).
+//! in v1.2.0, mirror fractions in v1.3.0; rule names, the CORS filter,
+//! Gateway `tls` and BackendTLSPolicy are absent in v1.3.0 and present in
+//! v1.6.1).
 
 use super::Context;
 use crate::diagnostic::Code;
@@ -37,6 +38,10 @@ pub enum Feature {
     ListenerSet,
     /// `allowedListeners` of a Gateway.
     AllowedListeners,
+    /// `tls` of a Gateway (frontend validation, backend client certificate).
+    GatewayTls,
+    /// BackendTLSPolicy (`v1` in the standard channel).
+    BackendTlsPolicy,
 }
 
 /// `(feature, first version whose standard channel has it, what it is called in the spec)`.
@@ -68,6 +73,12 @@ pub const FEATURES: &[(Feature, Version, &str)] = &[
         Feature::AllowedListeners,
         Version::new(1, 6, 1),
         "gateway `allowedListeners`",
+    ),
+    (Feature::GatewayTls, Version::new(1, 6, 1), "gateway `tls`"),
+    (
+        Feature::BackendTlsPolicy,
+        Version::new(1, 6, 1),
+        "`backendTls` (BackendTLSPolicy)",
     ),
 ];
 
@@ -122,9 +133,15 @@ pub fn used(model: &Model) -> Vec<(Feature, String)> {
         if g.allowed_listeners.is_some() {
             out.push((Feature::AllowedListeners, format!("{}/allowedListeners", g.origin)));
         }
+        if g.tls.is_some() {
+            out.push((Feature::GatewayTls, format!("{}/tls", g.origin)));
+        }
     }
     for s in &model.listener_sets {
         out.push((Feature::ListenerSet, s.origin.clone()));
+    }
+    for p in &model.backend_tls_policies {
+        out.push((Feature::BackendTlsPolicy, p.origin.clone()));
     }
     for r in &model.routes {
         for rule in &r.rules {

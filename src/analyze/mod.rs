@@ -15,6 +15,7 @@ mod matches;
 mod references;
 pub mod scalars;
 pub mod syntax;
+mod tls;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -142,5 +143,6 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     attach::check(model, &lookup, cx, diags);
     conflicts::check(model, &lookup, cx, diags);
     listenersets::check(model, &lookup, cx, diags);
+    tls::check(model, cx, diags);
     features::check(model, cx, diags);
 }

@@ -163,6 +163,16 @@ codes! {
     ListenerSetNotAdmitted = 350, Finding, "a ListenerSet whose gateway's `allowedListeners` does not admit its namespace";
     ListenerSetWithoutListeners = 351, Finding, "`listenerSet` without `listeners`";
     ListenerSetSelector = 352, Finding, "an app listener that admits routes by `Selector` without a `selector`";
+    TlsRefKind = 370, Finding, "a certificate reference of a kind the Gateway API does not define as core (ConfigMap CA, Secret client certificate)";
+    TlsRefNamespace = 371, Finding, "a BackendTLSPolicy CA certificate in another namespace (the API has no field for it)";
+    TlsRefNamespaceNotOwned = 372, Finding, "a Gateway `tls` certificate in a namespace the spec does not own (warning)";
+    TlsPolicyUnknownService = 373, Finding, "a BackendTLSPolicy targets a Service the app does not know (warning)";
+    TlsHostname = 374, Finding, "an invalid BackendTLSPolicy hostname, subject alternative name or name";
+    TlsPolicyConflict = 375, Finding, "two BackendTLSPolicies target the same Service and port";
+    TlsOverLimit = 376, Finding, "over a Gateway API limit of Gateway `tls` or BackendTLSPolicy";
+    TlsPerPortNoListener = 377, Finding, "a `tls.frontend.perPort` port with no TLS listener of the gateway";
+    TlsPerPortTwice = 378, Finding, "one port twice in `tls.frontend.perPort`";
+    TlsValidationFields = 379, Finding, "BackendTLSPolicy `validation` fields the API refuses together or without each other";
     InvalidName = 401, Finding, "invalid name (DNS-1123)";
     InvalidHostname = 402, Finding, "invalid hostname";
     InvalidPath = 403, Finding, "invalid path value";

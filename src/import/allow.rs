@@ -56,9 +56,14 @@ fn owner(code: Code, path: &str) -> Option<String> {
     let allowable = |list: &[(Code, &str)]| list.iter().any(|(c, _)| *c == code);
     match parts.as_slice() {
         ["", "gateways", key, ..] if allowable(FOR_GATEWAYS) => Some(format!("/gateways/{key}")),
-        ["", "apps", app, kind @ ("routes" | "grpcRoutes"), name, ..] if allowable(FOR_ROUTES) => {
-            Some(format!("/apps/{app}/{kind}/{name}"))
-        }
+        [
+            "",
+            "apps",
+            app,
+            kind @ ("routes" | "grpcRoutes" | "backendTls"),
+            name,
+            ..,
+        ] if allowable(FOR_ROUTES) => Some(format!("/apps/{app}/{kind}/{name}")),
         _ => None,
     }
 }
@@ -79,6 +84,11 @@ fn add(site: &mut Site, owner: &str, code: Code) -> bool {
             .get_mut(*app)
             .and_then(|a| a.grpc_routes.get_mut(*name))
             .map(|r| &mut r.allow),
+        ["", "apps", app, "backendTls", name] => site
+            .apps
+            .get_mut(*app)
+            .and_then(|a| a.backend_tls.get_mut(*name))
+            .map(|p| &mut p.allow),
         _ => None,
     };
     match list {

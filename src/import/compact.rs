@@ -75,8 +75,14 @@ fn needed_version(site: &spec::Site) -> Option<Version> {
         if g.allowed_listeners.is_some() {
             used.push(Feature::AllowedListeners);
         }
+        if g.tls.is_some() {
+            used.push(Feature::GatewayTls);
+        }
     }
     for app in site.apps.values() {
+        if !app.backend_tls.is_empty() {
+            used.push(Feature::BackendTlsPolicy);
+        }
         for rule in app.routes.values().flat_map(|r| r.rules.iter().flatten()) {
             if rule.timeouts.is_some() {
                 used.push(Feature::Timeouts);

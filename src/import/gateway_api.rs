@@ -1,35 +1,14 @@
-//! Gateway API objects into the spec: Gateways, HTTPRoutes, GRPCRoutes;
+//! Gateway API objects into the spec: Gateways, HTTPRoutes, GRPCRoutes
+//! (BackendTLSPolicies in [`super::tls`]);
 //! ReferenceGrants are checked against the ones gatewright writes itself.
 
 use serde_json::{Map, Value};
 
-use super::{Cx, Object};
+use super::{Cx, Object, parse};
 use crate::load::escape_token as esc;
 use crate::spec::{self, AddressType};
 
 const GROUP: &str = "gateway.networking.k8s.io";
-
-/// Deserialize part of a manifest into a spec type; `None` with a warning
-/// naming the field when the spec cannot say it.
-fn parse<T: serde::de::DeserializeOwned>(o: &Object, pointer: &str, value: Value, cx: &mut Cx<'_>) -> Option<T> {
-    match serde_json::from_value(value) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let help = if e.to_string().starts_with("unknown field") {
-                "gatewright writes the standard channel only; keep this object as a hand-written manifest"
-            } else {
-                "the value does not have the Gateway API's shape: fix the manifest, or keep this object as a hand-written manifest"
-            };
-            cx.skip(
-                o,
-                pointer,
-                format!("{} `{}` is not imported: {e}", o.kind(), o.name()),
-                help,
-            );
-            None
-        }
-    }
-}
 
 /// A Gateway into `gateways.<name>`.
 pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
@@ -37,16 +16,6 @@ pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
     let name = super::metadata::short_name(o, o.name(), cx);
     let mut spec = o.value.get("spec").cloned().unwrap_or(Value::Null);
     crate::overlay::strip_nulls(&mut spec);
-    for field in ["tls"] {
-        if spec.get(field).is_some() {
-            return cx.skip(
-                o,
-                &format!("/spec/{field}"),
-                format!("Gateway `{name}` is not imported: the spec has no `{field}` yet"),
-                "keep this Gateway as a hand-written manifest, and attach routes to it with `parentRefs`",
-            );
-        }
-    }
     // A Gateway of the same name in another namespace: both are kept, this one under `<name>-<namespace>`.
     let key = if cx.site.gateways.contains_key(&name) {
         super::metadata::short_name(o, &format!("{name}-{ns}"), cx)
@@ -69,6 +38,10 @@ pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
         return;
     };
     gw.allowed_listeners = allowed_listeners;
+    let Some(tls) = super::tls::gateway_tls(o, &spec, &ns, cx) else {
+        return;
+    };
+    gw.tls = tls;
     if let Some(infra) = spec.get("infrastructure") {
         gw.infrastructure = parse(o, "/spec/infrastructure", infra.clone(), cx);
         if gw.infrastructure.is_none() {

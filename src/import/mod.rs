@@ -15,6 +15,7 @@ mod listenersets;
 mod metadata;
 pub mod nginx;
 mod services;
+mod tls;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -162,6 +163,33 @@ impl Cx<'_> {
     }
 }
 
+/// Deserialize part of a manifest into a spec type; `None` with a warning
+/// naming the field when the spec cannot say it.
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    o: &Object,
+    pointer: &str,
+    value: Value,
+    cx: &mut Cx<'_>,
+) -> Option<T> {
+    match serde_json::from_value(value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let help = if e.to_string().starts_with("unknown field") {
+                "gatewright writes the standard channel only; keep this object as a hand-written manifest"
+            } else {
+                "the value does not have the Gateway API's shape: fix the manifest, or keep this object as a hand-written manifest"
+            };
+            cx.skip(
+                o,
+                pointer,
+                format!("{} `{}` is not imported: {e}", o.kind(), o.name()),
+                help,
+            );
+            None
+        }
+    }
+}
+
 /// Import manifests into a spec.
 pub fn import(opts: &Options) -> Imported {
     let mut sources = Sources::new();
@@ -184,6 +212,9 @@ pub fn import(opts: &Options) -> Imported {
     }
     for o in objects.iter().filter(|o| matches!(o.kind(), "HTTPRoute" | "GRPCRoute")) {
         gateway_api::route(o, &mut cx);
+    }
+    for o in by_kind("BackendTLSPolicy") {
+        tls::backend_tls_policy(o, &mut cx);
     }
     for o in by_kind("Service") {
         services::service(o, &mut cx);

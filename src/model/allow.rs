@@ -8,7 +8,17 @@ use std::collections::BTreeSet;
 use crate::diagnostic::Code;
 
 /// The refusals a gateway may allow: code, and what it lets through.
-pub const FOR_GATEWAYS: &[(Code, &str)] = &[(Code::ListenerTls, "an HTTPS listener without `tls` (no certificate)")];
+pub const FOR_GATEWAYS: &[(Code, &str)] = &[
+    (Code::ListenerTls, "an HTTPS listener without `tls` (no certificate)"),
+    (
+        Code::TlsRefKind,
+        "a certificate reference of an implementation-specific kind",
+    ),
+    (
+        Code::TlsPerPortNoListener,
+        "a `tls.frontend.perPort` port without an HTTPS or TLS listener",
+    ),
+];
 
 /// The refusals an app or a route may allow: code, and what it lets through.
 pub const FOR_ROUTES: &[(Code, &str)] = &[
@@ -23,6 +33,14 @@ pub const FOR_ROUTES: &[(Code, &str)] = &[
     (
         Code::HostnameClaimedTwice,
         "two routes claiming one hostname and match (the older route wins)",
+    ),
+    (
+        Code::TlsRefKind,
+        "a BackendTLSPolicy CA certificate of an implementation-specific kind",
+    ),
+    (
+        Code::TlsPolicyConflict,
+        "two BackendTLSPolicies for one Service port (the API applies one of them)",
     ),
 ];
 

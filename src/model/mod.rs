@@ -14,6 +14,8 @@ mod allow;
 mod listenersets;
 pub use allow::{Allow, FOR_GATEWAYS, FOR_ROUTES};
 pub use listenersets::{AllowedListeners, ListenerSet, ListenerSetParent};
+mod tls;
+pub use tls::*;
 
 /// Everything a render produces, before templates run.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -31,6 +33,8 @@ pub struct Model {
     pub routes: Vec<HttpRoute>,
     /// GRPCRoutes.
     pub grpc_routes: Vec<GrpcRoute>,
+    /// BackendTLSPolicies.
+    pub backend_tls_policies: Vec<BackendTlsPolicy>,
     /// ReferenceGrants for cross-namespace backends.
     pub reference_grants: Vec<ReferenceGrant>,
     /// Patches that switch app Services to `ClusterIP`.
@@ -60,6 +64,8 @@ pub struct Gateway {
     pub allowed_listeners: Option<AllowedListeners>,
     /// `infrastructure` (labels, annotations, parametersRef), if set.
     pub infrastructure: Option<spec::Infrastructure>,
+    /// `tls` (frontend validation, backend client certificate), if set.
+    pub tls: Option<GatewayTls>,
     /// Labels of the object.
     pub labels: BTreeMap<String, String>,
     /// Annotations of the object.

@@ -33,6 +33,8 @@ pub enum Blueprint {
     Namespace,
     /// `referencegrant.yaml.j2`, context `grant`.
     ReferenceGrant,
+    /// `backendtlspolicy.yaml.j2`, context `policy`.
+    BackendTlsPolicy,
     /// `service-patch.yaml.j2`, context `patch`.
     ServicePatch,
     /// `flux-kustomization.yaml.j2`, context `kustomization` (GitOps objects).
@@ -47,13 +49,14 @@ pub enum Blueprint {
 
 impl Blueprint {
     /// Every blueprint.
-    pub const ALL: [Blueprint; 11] = [
+    pub const ALL: [Blueprint; 12] = [
         Blueprint::Gateway,
         Blueprint::HttpRoute,
         Blueprint::GrpcRoute,
         Blueprint::ListenerSet,
         Blueprint::Namespace,
         Blueprint::ReferenceGrant,
+        Blueprint::BackendTlsPolicy,
         Blueprint::ServicePatch,
         Blueprint::FluxKustomization,
         Blueprint::FluxGitRepository,
@@ -70,6 +73,7 @@ impl Blueprint {
             Blueprint::ListenerSet => "listenerset.yaml.j2",
             Blueprint::Namespace => "namespace.yaml.j2",
             Blueprint::ReferenceGrant => "referencegrant.yaml.j2",
+            Blueprint::BackendTlsPolicy => "backendtlspolicy.yaml.j2",
             Blueprint::ServicePatch => "service-patch.yaml.j2",
             Blueprint::FluxKustomization => "flux-kustomization.yaml.j2",
             Blueprint::FluxGitRepository => "flux-gitrepository.yaml.j2",
@@ -86,6 +90,7 @@ impl Blueprint {
             Blueprint::ListenerSet => "listenerSet",
             Blueprint::Namespace => "namespace",
             Blueprint::ReferenceGrant => "grant",
+            Blueprint::BackendTlsPolicy => "policy",
             Blueprint::ServicePatch => "patch",
             Blueprint::FluxKustomization => "kustomization",
             Blueprint::FluxGitRepository => "repository",
@@ -103,6 +108,7 @@ impl Blueprint {
             Blueprint::ListenerSet => include_str!("../../blueprints/listenerset.yaml.j2"),
             Blueprint::Namespace => include_str!("../../blueprints/namespace.yaml.j2"),
             Blueprint::ReferenceGrant => include_str!("../../blueprints/referencegrant.yaml.j2"),
+            Blueprint::BackendTlsPolicy => include_str!("../../blueprints/backendtlspolicy.yaml.j2"),
             Blueprint::ServicePatch => include_str!("../../blueprints/service-patch.yaml.j2"),
             Blueprint::FluxKustomization => include_str!("../../blueprints/flux-kustomization.yaml.j2"),
             Blueprint::FluxGitRepository => include_str!("../../blueprints/flux-gitrepository.yaml.j2"),
@@ -303,6 +309,7 @@ enum Item<'m> {
     GrpcRoute(&'m model::GrpcRoute),
     ListenerSet(&'m model::ListenerSet),
     ReferenceGrant(&'m model::ReferenceGrant),
+    BackendTlsPolicy(&'m model::BackendTlsPolicy),
     ServicePatch(&'m model::ServicePatch),
 }
 
@@ -316,6 +323,7 @@ impl Job<'_> {
             Item::GrpcRoute(_) => Blueprint::GrpcRoute,
             Item::ListenerSet(_) => Blueprint::ListenerSet,
             Item::ReferenceGrant(_) => Blueprint::ReferenceGrant,
+            Item::BackendTlsPolicy(_) => Blueprint::BackendTlsPolicy,
             Item::ServicePatch(_) => Blueprint::ServicePatch,
         }
     }
@@ -329,6 +337,7 @@ impl Job<'_> {
             Item::GrpcRoute(i) => &i.origin,
             Item::ListenerSet(i) => &i.origin,
             Item::ReferenceGrant(i) => &i.origin,
+            Item::BackendTlsPolicy(i) => &i.origin,
             Item::ServicePatch(i) => &i.origin,
         }
     }
@@ -341,19 +350,22 @@ impl Job<'_> {
             Item::GrpcRoute(i) => to_value(i),
             Item::ListenerSet(i) => to_value(i),
             Item::ReferenceGrant(i) => to_value(i),
+            Item::BackendTlsPolicy(i) => to_value(i),
             Item::ServicePatch(i) => to_value(i),
         }
     }
 }
 
 /// Every object of the model to render, in a stable order: gateways,
-/// namespaces, ListenerSets, HTTPRoutes, GRPCRoutes, ReferenceGrants, Service patches.
+/// namespaces, ListenerSets, HTTPRoutes, GRPCRoutes, BackendTLSPolicies,
+/// ReferenceGrants, Service patches.
 pub fn jobs(model: &Model) -> Vec<Job<'_>> {
     let items = (model.gateways.iter().map(Item::Gateway))
         .chain(model.namespaces.iter().map(Item::Namespace))
         .chain(model.listener_sets.iter().map(Item::ListenerSet))
         .chain(model.routes.iter().map(Item::HttpRoute))
         .chain(model.grpc_routes.iter().map(Item::GrpcRoute))
+        .chain(model.backend_tls_policies.iter().map(Item::BackendTlsPolicy))
         .chain(model.reference_grants.iter().map(Item::ReferenceGrant))
         .chain(model.service_patches.iter().map(Item::ServicePatch));
     items.map(|item| Job { item }).collect()
@@ -386,7 +398,7 @@ pub fn native_value(job: Job<'_>, blueprints: &Blueprints) -> Option<serde_json:
         Item::HttpRoute(i) => native::http_route(i),
         Item::ReferenceGrant(i) => native::reference_grant(i),
         Item::ServicePatch(i) => native::service_patch(i),
-        Item::Gateway(_) | Item::GrpcRoute(_) | Item::ListenerSet(_) => None,
+        Item::Gateway(_) | Item::GrpcRoute(_) | Item::ListenerSet(_) | Item::BackendTlsPolicy(_) => None,
     }
 }
 

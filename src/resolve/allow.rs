@@ -46,6 +46,14 @@ pub(super) fn read(site: &Site, cx: &Context<'_>, diags: &mut Diagnostics) -> Al
                 "a route",
             ));
         }
+        for (name, p) in &app.backend_tls {
+            lists.push((
+                format!("{base}/backendTls/{}", esc(name)),
+                &p.allow,
+                model::FOR_ROUTES,
+                "a `backendTls` entry",
+            ));
+        }
     }
     for (owner, list, allowable, place) in lists {
         for (i, code) in list.iter().enumerate() {

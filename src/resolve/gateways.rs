@@ -104,6 +104,7 @@ pub(super) fn resolve_gateway(
         listeners,
         infrastructure: gw.infrastructure.clone(),
         allowed_listeners: None, // set by `listenersets::allowed_listeners`
+        tls: super::tls::gateway_tls(gw.tls.as_ref()),
         origin: base,
     })
 }

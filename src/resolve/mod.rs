@@ -10,6 +10,7 @@ mod prefetch;
 mod root;
 mod routes;
 mod services;
+pub mod tls;
 mod upstream;
 mod vendored;
 
@@ -165,13 +166,17 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
         cx.listener_set = None;
         model.routes.extend(http);
         model.grpc_routes.extend(grpc);
-        if let Some(found) = upstream::resolve_app_upstreams(&ns, app, &base, cx, &mut prefetched, diags, &mut model) {
+        let found = upstream::resolve_app_upstreams(&ns, app, &base, cx, &mut prefetched, diags, &mut model);
+        let policies = tls::policies(&ns, app, &base, found.as_deref(), &model, cx, diags);
+        model.backend_tls_policies.extend(policies);
+        if let Some(found) = found {
             known.insert(ns, (key.clone(), found));
         }
     }
     services::check_backends(&model, &known, cx, diags);
     backends::reference_grants(&mut model, cx, diags);
     gateways::certificate_grants(&mut model, cx, diags);
+    tls::certificate_grants(&mut model, cx, diags);
     gateways::stamp_selector_labels(&mut model);
     listenersets::stamp_listener_labels(&mut model);
     model.allow = std::mem::take(&mut cx.allow);

@@ -42,6 +42,9 @@ pub struct Gateway {
     /// Labels, annotations and parameters for what the implementation deploys (v1.2.0 or later).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infrastructure: Option<Infrastructure>,
+    /// Client certificate validation and the backend client certificate (v1.6.1 or later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<super::GatewayTls>,
     /// Listeners by name.
     #[serde(default)]
     pub listeners: BTreeMap<String, Listener>,

@@ -15,11 +15,13 @@ mod gateway;
 pub mod gitops;
 mod grpc;
 mod listenersets;
+mod tls;
 
 pub use filters::*;
 pub use gateway::*;
 pub use grpc::*;
 pub use listenersets::*;
+pub use tls::*;
 
 /// The spec's API version.
 pub const API_VERSION: &str = "gatewright.dev/v1alpha1";
@@ -135,6 +137,9 @@ pub struct App {
     /// gRPC routes by name; each becomes one GRPCRoute.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub grpc_routes: BTreeMap<String, GrpcRoute>,
+    /// BackendTLSPolicies by Service name (Gateway API v1.6.1 or later).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub backend_tls: BTreeMap<String, BackendTls>,
     /// Deliberate refusals to let through for every route of the app:
     /// `GW313`, `GW410`, `GW430` (see docs/spec.md, "Allowing a refusal").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -54,10 +54,34 @@ pub fn spec_pointer(doc: &Document, model: &Model, prov: &Provenance, pointer: &
     let kind = doc.value.get("kind").and_then(serde_json::Value::as_str).unwrap_or("");
     let mapped = match kind {
         "HTTPRoute" => route_pointer(doc, model, prov, pointer),
+        "Gateway" if pointer.starts_with("/spec/tls/") => {
+            Some(deepest(prov, &doc.origin, "/tls", &tokens(pointer)[2..]))
+        }
         "Gateway" => gateway_pointer(doc, model, pointer),
+        "BackendTLSPolicy" => match tokens(pointer).as_slice() {
+            ["spec", "validation", rest @ ..] => Some(deepest(prov, &doc.origin, "", rest)),
+            ["spec", field @ ("targetRefs" | "options"), rest @ ..] => {
+                Some(deepest(prov, &doc.origin, &format!("/{field}"), rest))
+            }
+            _ => None,
+        },
         _ => None,
     };
     mapped.unwrap_or_else(|| doc.origin.clone())
+}
+
+/// `origin` + `head` + as many of `rest` as the spec spells out (the long
+/// form mirrors the API's field names; a short form stops where it starts).
+fn deepest(prov: &Provenance, origin: &str, head: &str, rest: &[&str]) -> String {
+    let mut p = format!("{origin}{head}");
+    for token in rest {
+        let next = format!("{p}/{token}");
+        if prov.locate(&next).is_none() {
+            break;
+        }
+        p = next;
+    }
+    p
 }
 
 /// `/a/3/b` -> `["a", "3", "b"]`.
