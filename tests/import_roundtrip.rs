@@ -1,4 +1,5 @@
-//! Round trip: every standard-channel HTTPRoute, GRPCRoute and Gateway of
+//! Round trip: every standard-channel HTTPRoute, GRPCRoute, TLSRoute,
+//! TCPRoute, UDPRoute and Gateway of
 //! the Gateway API v1.6.1 examples and conformance manifests, imported and
 //! rendered again, is the original object field for field, after defaults.
 //!
@@ -229,7 +230,7 @@ const CANNOT: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-const KINDS: &[&str] = &["Gateway", "HTTPRoute", "GRPCRoute"];
+const KINDS: &[&str] = &["Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"];
 
 #[test]
 fn gateway_api_examples_and_conformance_round_trip() {
@@ -253,6 +254,7 @@ fn gateway_api_examples_and_conformance_round_trip() {
     files.sort();
     let tmp = tempfile::tempdir().expect("tempdir");
     let (mut total, mut ok) = (0, 0);
+    let mut seen_kinds = std::collections::BTreeSet::new();
     let mut failures: BTreeMap<(String, String, String), String> = BTreeMap::new();
     for file in &files {
         let text = std::fs::read_to_string(file)
@@ -273,6 +275,7 @@ fn gateway_api_examples_and_conformance_round_trip() {
         let (rendered, why) = import_and_render(&input, &tmp.path().join(format!("{name}.spec")));
         for original in originals {
             total += 1;
+            seen_kinds.insert(original["kind"].as_str().unwrap_or_default().to_string());
             let mut original = original;
             default_namespace(&mut original);
             let (kind, ns, oname) = key(&original);
@@ -310,6 +313,11 @@ fn gateway_api_examples_and_conformance_round_trip() {
     );
     assert_eq!(ok + CANNOT.len(), total);
     assert!(total > 100, "expected the whole corpus, read {total} objects");
+    let kinds: Vec<&str> = seen_kinds.iter().map(String::as_str).collect();
+    assert_eq!(
+        kinds,
+        ["GRPCRoute", "Gateway", "HTTPRoute", "TCPRoute", "TLSRoute", "UDPRoute"]
+    );
 }
 
 /// Import one manifest file, render the spec; the rendered objects by key,

@@ -36,6 +36,7 @@ mod import_roundtrip;
 mod ingress_nginx;
 mod install;
 mod kustomize;
+mod l4_routes;
 mod load;
 mod module_layers;
 mod native_render;

@@ -26,7 +26,7 @@ pub(super) fn accepts(l: &Listener, host: &str) -> bool {
 
 /// Whether a listener of a gateway in `gw_ns` admits routes from `route_ns`
 /// (`labels`: that namespace's labels, `None` when the spec does not own it).
-fn admits(l: &Listener, gw_ns: &str, route_ns: &str, labels: Option<&BTreeMap<String, String>>) -> bool {
+pub(super) fn admits(l: &Listener, gw_ns: &str, route_ns: &str, labels: Option<&BTreeMap<String, String>>) -> bool {
     match l
         .allowed_routes
         .as_ref()

@@ -6,12 +6,13 @@
 //! a feature's version is the first of v1.1.0, v1.2.1, v1.3.0 and v1.6.1
 //! whose schema has the field (timeouts and `infrastructure` became standard
 //! in v1.2.0, mirror fractions in v1.3.0; rule names and the CORS filter are
-//! absent in v1.3.0 and present in v1.6.1).
+//! absent in v1.3.0 and present in v1.6.1; so are TLSRoutes, TCPRoutes and
+//! UDPRoutes, which the older standard channels lack altogether).
 
 use super::Context;
 use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostics;
-use crate::model::{BackendRef, Model};
+use crate::model::{BackendRef, L4Kind, Model};
 use crate::spec::{Filter, FilterType};
 use crate::version::{self, Version};
 
@@ -33,6 +34,8 @@ pub enum Feature {
     Infrastructure,
     /// A redirect `statusCode` of 303, 307 or 308 (see [`super::bounds`]).
     RedirectStatusCode,
+    /// A TLSRoute, TCPRoute or UDPRoute (the kinds themselves).
+    L4Route(crate::model::L4Kind),
 }
 
 /// `(feature, first version whose standard channel has it, what it is called in the spec)`.
@@ -54,6 +57,21 @@ pub const FEATURES: &[(Feature, Version, &str)] = &[
         Feature::RedirectStatusCode,
         Version::new(1, 6, 1),
         "redirect `statusCode` 303, 307 or 308",
+    ),
+    (
+        Feature::L4Route(L4Kind::Tls),
+        Version::new(1, 6, 1),
+        "a TLS route (TLSRoute)",
+    ),
+    (
+        Feature::L4Route(L4Kind::Tcp),
+        Version::new(1, 6, 1),
+        "a TCP route (TCPRoute)",
+    ),
+    (
+        Feature::L4Route(L4Kind::Udp),
+        Version::new(1, 6, 1),
+        "a UDP route (UDPRoute)",
     ),
 ];
 
@@ -126,6 +144,9 @@ pub fn used(model: &Model) -> Vec<(Feature, String)> {
             filters(&mut out, &rule.filters, &rule.origin);
             backends(&mut out, &rule.backend_refs);
         }
+    }
+    for r in &model.l4_routes {
+        out.push((Feature::L4Route(r.kind), r.origin.clone()));
     }
     out
 }

@@ -8,6 +8,7 @@ pub mod features;
 pub mod filter_values;
 mod gateway_values;
 mod gateways;
+mod l4;
 pub mod labels;
 pub mod limits;
 mod matches;
@@ -133,6 +134,7 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     labels::check(model, cx, diags);
     matches::check(model, cx, diags);
     limits::check(model, cx, diags);
+    l4::limits(model, cx, diags);
     bounds::check(model, cx, diags);
     filter_values::check(model, cx, diags);
     gateway_values::check(model, cx, diags);
@@ -140,5 +142,6 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     references::check(model, &lookup, cx, diags);
     attach::check(model, &lookup, cx, diags);
     conflicts::check(model, &lookup, cx, diags);
+    l4::check(model, &lookup, cx, diags);
     features::check(model, cx, diags);
 }

@@ -160,6 +160,9 @@ codes! {
     UnknownServicePort = 342, Finding, "a backend port that the Service does not expose";
     AllowNotAllowable = 343, Finding, "an `allow:` entry that names no refusal that place may let through";
     SameGatewayTwice = 344, Finding, "two gateways that are the same Gateway object (`name` and `namespace`)";
+    L4RouteAttachesNowhere = 360, Finding, "a TLS, TCP or UDP route that no listener of its protocol takes (protocol, `allowedRoutes.kinds`, hostname, port)";
+    L4ListenerClaimedTwice = 361, Finding, "two TCP or UDP routes on one listener, or two TLS routes with one SNI hostname on one listener";
+    TlsRouteWithoutHostname = 362, Finding, "a TLS route without a hostname";
     InvalidName = 401, Finding, "invalid name (DNS-1123)";
     InvalidHostname = 402, Finding, "invalid hostname";
     InvalidPath = 403, Finding, "invalid path value";

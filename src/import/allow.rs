@@ -56,9 +56,14 @@ fn owner(code: Code, path: &str) -> Option<String> {
     let allowable = |list: &[(Code, &str)]| list.iter().any(|(c, _)| *c == code);
     match parts.as_slice() {
         ["", "gateways", key, ..] if allowable(FOR_GATEWAYS) => Some(format!("/gateways/{key}")),
-        ["", "apps", app, kind @ ("routes" | "grpcRoutes"), name, ..] if allowable(FOR_ROUTES) => {
-            Some(format!("/apps/{app}/{kind}/{name}"))
-        }
+        [
+            "",
+            "apps",
+            app,
+            kind @ ("routes" | "grpcRoutes" | "tlsRoutes" | "tcpRoutes" | "udpRoutes"),
+            name,
+            ..,
+        ] if allowable(FOR_ROUTES) => Some(format!("/apps/{app}/{kind}/{name}")),
         _ => None,
     }
 }
@@ -78,6 +83,22 @@ fn add(site: &mut Site, owner: &str, code: Code) -> bool {
             .apps
             .get_mut(*app)
             .and_then(|a| a.grpc_routes.get_mut(*name))
+            .map(|r| &mut r.allow),
+        ["", "apps", app, "tlsRoutes", name] => site
+            .apps
+            .get_mut(*app)
+            .and_then(|a| a.tls_routes.get_mut(*name))
+            .map(|r| &mut r.allow),
+        ["", "apps", app, field @ ("tcpRoutes" | "udpRoutes"), name] => site
+            .apps
+            .get_mut(*app)
+            .and_then(|a| {
+                if *field == "tcpRoutes" {
+                    a.tcp_routes.get_mut(*name)
+                } else {
+                    a.udp_routes.get_mut(*name)
+                }
+            })
             .map(|r| &mut r.allow),
         _ => None,
     };

@@ -11,7 +11,12 @@ const GROUP: &str = "gateway.networking.k8s.io";
 
 /// Deserialize part of a manifest into a spec type; `None` with a warning
 /// naming the field when the spec cannot say it.
-fn parse<T: serde::de::DeserializeOwned>(o: &Object, pointer: &str, value: Value, cx: &mut Cx<'_>) -> Option<T> {
+pub(super) fn parse<T: serde::de::DeserializeOwned>(
+    o: &Object,
+    pointer: &str,
+    value: Value,
+    cx: &mut Cx<'_>,
+) -> Option<T> {
     match serde_json::from_value(value) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -263,7 +268,7 @@ pub(super) fn route(o: &Object, cx: &mut Cx<'_>) {
 }
 
 /// Parent references to a Gateway or listener imported under another name (shortened) follow it.
-fn rename_parents(spec: &mut Value, ns: &str, cx: &Cx<'_>) {
+pub(super) fn rename_parents(spec: &mut Value, ns: &str, cx: &Cx<'_>) {
     let parents = spec.get_mut("parentRefs").and_then(Value::as_array_mut);
     for p in parents.into_iter().flatten() {
         let kind = p.get("kind").and_then(Value::as_str).unwrap_or("Gateway");

@@ -11,6 +11,7 @@ mod compact;
 mod gateway_api;
 mod ingress;
 mod kustomize;
+mod l4;
 mod metadata;
 pub mod nginx;
 mod services;
@@ -180,6 +181,9 @@ pub fn import(opts: &Options) -> Imported {
     for o in objects.iter().filter(|o| matches!(o.kind(), "HTTPRoute" | "GRPCRoute")) {
         gateway_api::route(o, &mut cx);
     }
+    for o in objects.iter().filter(|o| l4::KINDS.contains(&o.kind())) {
+        l4::route(o, &mut cx);
+    }
     for o in by_kind("Service") {
         services::service(o, &mut cx);
     }
@@ -189,6 +193,7 @@ pub fn import(opts: &Options) -> Imported {
     attach::selector_labels(&mut cx);
     attach::pick_gateways(&mut cx);
     metadata::not_imported(&objects, &mut cx);
+    l4::compact(&mut cx);
     compact::finish(&mut cx);
     allow::settle(&objects, &mut cx);
     let text = to_text(&cx.site, &opts.paths);

@@ -24,6 +24,14 @@ pub const FOR_ROUTES: &[(Code, &str)] = &[
         Code::HostnameClaimedTwice,
         "two routes claiming one hostname and match (the older route wins)",
     ),
+    (
+        Code::L4RouteAttachesNowhere,
+        "a TLS, TCP or UDP route that no listener takes (the route is not accepted there)",
+    ),
+    (
+        Code::L4ListenerClaimedTwice,
+        "two TCP or UDP routes on one listener, or two TLS routes with one SNI hostname (the older route wins)",
+    ),
 ];
 
 /// The refusals allowed, by the spec path of what allows them

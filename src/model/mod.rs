@@ -11,7 +11,9 @@ use serde::Serialize;
 use crate::spec;
 
 mod allow;
+mod l4;
 pub use allow::{Allow, FOR_GATEWAYS, FOR_ROUTES};
+pub use l4::{L4Kind, L4Route, L4Rule};
 
 /// Everything a render produces, before templates run.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -27,6 +29,8 @@ pub struct Model {
     pub routes: Vec<HttpRoute>,
     /// GRPCRoutes.
     pub grpc_routes: Vec<GrpcRoute>,
+    /// TLSRoutes, TCPRoutes and UDPRoutes.
+    pub l4_routes: Vec<L4Route>,
     /// ReferenceGrants for cross-namespace backends.
     pub reference_grants: Vec<ReferenceGrant>,
     /// Patches that switch app Services to `ClusterIP`.

@@ -27,6 +27,12 @@ pub enum Blueprint {
     HttpRoute,
     /// `grpcroute.yaml.j2`, context `route`.
     GrpcRoute,
+    /// `tlsroute.yaml.j2`, context `route`.
+    TlsRoute,
+    /// `tcproute.yaml.j2`, context `route`.
+    TcpRoute,
+    /// `udproute.yaml.j2`, context `route`.
+    UdpRoute,
     /// `namespace.yaml.j2`, context `namespace`.
     Namespace,
     /// `referencegrant.yaml.j2`, context `grant`.
@@ -45,10 +51,13 @@ pub enum Blueprint {
 
 impl Blueprint {
     /// Every blueprint.
-    pub const ALL: [Blueprint; 10] = [
+    pub const ALL: [Blueprint; 13] = [
         Blueprint::Gateway,
         Blueprint::HttpRoute,
         Blueprint::GrpcRoute,
+        Blueprint::TlsRoute,
+        Blueprint::TcpRoute,
+        Blueprint::UdpRoute,
         Blueprint::Namespace,
         Blueprint::ReferenceGrant,
         Blueprint::ServicePatch,
@@ -64,6 +73,9 @@ impl Blueprint {
             Blueprint::Gateway => "gateway.yaml.j2",
             Blueprint::HttpRoute => "httproute.yaml.j2",
             Blueprint::GrpcRoute => "grpcroute.yaml.j2",
+            Blueprint::TlsRoute => "tlsroute.yaml.j2",
+            Blueprint::TcpRoute => "tcproute.yaml.j2",
+            Blueprint::UdpRoute => "udproute.yaml.j2",
             Blueprint::Namespace => "namespace.yaml.j2",
             Blueprint::ReferenceGrant => "referencegrant.yaml.j2",
             Blueprint::ServicePatch => "service-patch.yaml.j2",
@@ -78,7 +90,11 @@ impl Blueprint {
     pub fn context_name(self) -> &'static str {
         match self {
             Blueprint::Gateway => "gateway",
-            Blueprint::HttpRoute | Blueprint::GrpcRoute => "route",
+            Blueprint::HttpRoute
+            | Blueprint::GrpcRoute
+            | Blueprint::TlsRoute
+            | Blueprint::TcpRoute
+            | Blueprint::UdpRoute => "route",
             Blueprint::Namespace => "namespace",
             Blueprint::ReferenceGrant => "grant",
             Blueprint::ServicePatch => "patch",
@@ -95,6 +111,9 @@ impl Blueprint {
             Blueprint::Gateway => include_str!("../../blueprints/gateway.yaml.j2"),
             Blueprint::HttpRoute => include_str!("../../blueprints/httproute.yaml.j2"),
             Blueprint::GrpcRoute => include_str!("../../blueprints/grpcroute.yaml.j2"),
+            Blueprint::TlsRoute => include_str!("../../blueprints/tlsroute.yaml.j2"),
+            Blueprint::TcpRoute => include_str!("../../blueprints/tcproute.yaml.j2"),
+            Blueprint::UdpRoute => include_str!("../../blueprints/udproute.yaml.j2"),
             Blueprint::Namespace => include_str!("../../blueprints/namespace.yaml.j2"),
             Blueprint::ReferenceGrant => include_str!("../../blueprints/referencegrant.yaml.j2"),
             Blueprint::ServicePatch => include_str!("../../blueprints/service-patch.yaml.j2"),
@@ -295,6 +314,7 @@ enum Item<'m> {
     Namespace(&'m model::Namespace),
     HttpRoute(&'m model::HttpRoute),
     GrpcRoute(&'m model::GrpcRoute),
+    L4Route(&'m model::L4Route),
     ReferenceGrant(&'m model::ReferenceGrant),
     ServicePatch(&'m model::ServicePatch),
 }
@@ -307,6 +327,11 @@ impl Job<'_> {
             Item::Namespace(_) => Blueprint::Namespace,
             Item::HttpRoute(_) => Blueprint::HttpRoute,
             Item::GrpcRoute(_) => Blueprint::GrpcRoute,
+            Item::L4Route(i) => match i.kind {
+                model::L4Kind::Tls => Blueprint::TlsRoute,
+                model::L4Kind::Tcp => Blueprint::TcpRoute,
+                model::L4Kind::Udp => Blueprint::UdpRoute,
+            },
             Item::ReferenceGrant(_) => Blueprint::ReferenceGrant,
             Item::ServicePatch(_) => Blueprint::ServicePatch,
         }
@@ -319,6 +344,7 @@ impl Job<'_> {
             Item::Namespace(i) => &i.origin,
             Item::HttpRoute(i) => &i.origin,
             Item::GrpcRoute(i) => &i.origin,
+            Item::L4Route(i) => &i.origin,
             Item::ReferenceGrant(i) => &i.origin,
             Item::ServicePatch(i) => &i.origin,
         }
@@ -330,6 +356,7 @@ impl Job<'_> {
             Item::Namespace(i) => to_value(i),
             Item::HttpRoute(i) => to_value(i),
             Item::GrpcRoute(i) => to_value(i),
+            Item::L4Route(i) => to_value(i),
             Item::ReferenceGrant(i) => to_value(i),
             Item::ServicePatch(i) => to_value(i),
         }
@@ -337,12 +364,13 @@ impl Job<'_> {
 }
 
 /// Every object of the model to render, in a stable order: gateways,
-/// namespaces, HTTPRoutes, GRPCRoutes, ReferenceGrants, Service patches.
+/// namespaces, HTTPRoutes, GRPCRoutes, TLS/TCP/UDP routes, ReferenceGrants, Service patches.
 pub fn jobs(model: &Model) -> Vec<Job<'_>> {
     let items = (model.gateways.iter().map(Item::Gateway))
         .chain(model.namespaces.iter().map(Item::Namespace))
         .chain(model.routes.iter().map(Item::HttpRoute))
         .chain(model.grpc_routes.iter().map(Item::GrpcRoute))
+        .chain(model.l4_routes.iter().map(Item::L4Route))
         .chain(model.reference_grants.iter().map(Item::ReferenceGrant))
         .chain(model.service_patches.iter().map(Item::ServicePatch));
     items.map(|item| Job { item }).collect()
@@ -375,7 +403,7 @@ pub fn native_value(job: Job<'_>, blueprints: &Blueprints) -> Option<serde_json:
         Item::HttpRoute(i) => native::http_route(i),
         Item::ReferenceGrant(i) => native::reference_grant(i),
         Item::ServicePatch(i) => native::service_patch(i),
-        Item::Gateway(_) | Item::GrpcRoute(_) => None,
+        Item::Gateway(_) | Item::GrpcRoute(_) | Item::L4Route(_) => None,
     }
 }
 

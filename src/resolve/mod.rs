@@ -5,6 +5,7 @@ mod allow;
 mod backends;
 mod gateways;
 mod grpc;
+mod l4;
 mod prefetch;
 mod root;
 mod routes;
@@ -157,6 +158,8 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
         }
         model.routes.extend(http);
         model.grpc_routes.extend(grpc);
+        let l4 = l4::resolve_app(app, &ns, &base, site, &model, cx, diags);
+        model.l4_routes.extend(l4);
         if let Some(found) = upstream::resolve_app_upstreams(&ns, app, &base, cx, &mut prefetched, diags, &mut model) {
             known.insert(ns, (key.clone(), found));
         }
