@@ -284,7 +284,7 @@ fn trace_routes_a_tls_connection_by_sni_and_tcp_by_port() {
     assert_eq!(code, Some(0), "{err}");
     assert!(out.starts_with("tls://b.aks.rocks:443\n"), "{out}");
     assert!(out.contains("listener tls"), "{out}");
-    assert!(out.contains("TLSRoute db/split rule 0 `main`"), "{out}");
+    assert!(out.contains("TLSRoute db/split rule 0 `main` (site.yaml:21)"), "{out}");
     assert!(out.contains("postgres-canary"), "{out}");
     let (_, out, _) = run(&["trace", "site.yaml", "tls://db.aks.rocks:443"]);
     assert!(out.contains("TLSRoute db/secure rule 0"), "{out}");
@@ -303,4 +303,37 @@ fn trace_routes_a_tls_connection_by_sni_and_tcp_by_port() {
     let (code, _, err) = run(&["trace", "site.yaml", "tcp://anything"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("expected `:PORT` after the host"), "{err}");
+}
+
+#[test]
+fn validate_checks_the_kinds_against_the_crds_given() {
+    let Some(data) = shared_data() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out, err) = run(&["render", "site.yaml", "--stdout"]);
+    assert_eq!(code, Some(0), "{err}");
+    let rendered = dir.path().join("out.yaml");
+    std::fs::write(&rendered, out).expect("write");
+    let crds = |v: &str| data.join(format!("gateway-api/{v}/standard-install.yaml"));
+    let validate = |v: &str| {
+        let o = gatewright()
+            .arg("validate")
+            .arg(&rendered)
+            .arg("--crds")
+            .arg(crds(v))
+            .output()
+            .expect("run");
+        (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (code, err) = validate("v1.6.1");
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = validate("v1.3.0");
+    assert_eq!(code, Some(1), "{err}");
+    for kind in ["TLSRoute", "TCPRoute", "UDPRoute"] {
+        assert!(
+            err.contains(&format!(
+                "error[GW807]: the API server would refuse this object: no matches for kind \"{kind}\""
+            )),
+            "{kind}: {err}"
+        );
+    }
 }
