@@ -126,6 +126,11 @@ const INTEGER_FIELDS: &[(&str, &str)] = &[
         "{ filters: [{cors: {allowOrigins: [\"https://a.example\"], maxAge: N}}] }",
     ),
     ("ParentRef.port", "PARENT"),
+    ("L4BackendRef.port", "L4 { backendRefs: [{name: a, port: N}] }"),
+    (
+        "L4BackendRef.weight",
+        "L4 { backendRefs: [{name: a, port: 80, weight: N}] }",
+    ),
     ("GitOps.groups", "GITOPS"),
 ];
 
@@ -141,6 +146,13 @@ fn integer_field_spec(template: &str, n: &str) -> String {
         "GITOPS" => format!(
             "{}gitops:\n  repository: {{ url: \"https://example.com/r.git\" }}\n  output: deploy\n  flux: {{}}\n  groups: {n}\n",
             route_spec("v1.6.1", "{ backendRefs: [{name: a, port: 80}] }")
+        ),
+        t if t.starts_with("L4 ") => format!(
+            "{}      r:\n        rules:\n          - {}\n",
+            HEAD.replace("VERSION", "v1.6.1")
+                .replace("    routes:\n", "    tcpRoutes:\n")
+                .replace("port: 80 }\n", "port: 80 }\n      tcp: { protocol: TCP, port: 9000 }\n"),
+            t["L4 ".len()..].replace('N', n)
         ),
         t => route_spec("v1.6.1", &t.replace('N', n)),
     }

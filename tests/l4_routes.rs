@@ -337,3 +337,21 @@ fn validate_checks_the_kinds_against_the_crds_given() {
         );
     }
 }
+
+#[test]
+fn backend_ports_and_weights_out_of_the_api_bounds_are_located() {
+    let spec = std::fs::read_to_string(fixture("site.yaml"))
+        .expect("read")
+        .replace("port: 5432, weight: 90", "port: 0, weight: 2000000");
+    let (code, _, err) = render_text(&spec);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("spec.yaml:23:41"), "{err}");
+    assert!(
+        err.contains("at apps.db.tlsRoutes.split.rules.0.backendRefs.0.port"),
+        "{err}"
+    );
+    assert!(
+        err.contains("at apps.db.tlsRoutes.split.rules.0.backendRefs.0.weight"),
+        "{err}"
+    );
+}
