@@ -126,6 +126,11 @@ const INTEGER_FIELDS: &[(&str, &str)] = &[
         "{ filters: [{cors: {allowOrigins: [\"https://a.example\"], maxAge: N}}] }",
     ),
     ("ParentRef.port", "PARENT"),
+    ("L4BackendRef.port", "L4 { backendRefs: [{name: a, port: N}] }"),
+    (
+        "L4BackendRef.weight",
+        "L4 { backendRefs: [{name: a, port: 80, weight: N}] }",
+    ),
     ("GitOps.groups", "GITOPS"),
     ("PerPortTls.port", "PERPORT"),
 ];
@@ -148,6 +153,13 @@ fn integer_field_spec(template: &str, n: &str) -> String {
             &format!(
                 "    tls: {{ frontend: {{ default: {{}}, perPort: [{{ port: {n}, tls: {{}} }}] }} }}\n    listeners:\n"
             ),
+        ),
+        t if t.starts_with("L4 ") => format!(
+            "{}      r:\n        rules:\n          - {}\n",
+            HEAD.replace("VERSION", "v1.6.1")
+                .replace("    routes:\n", "    tcpRoutes:\n")
+                .replace("port: 80 }\n", "port: 80 }\n      tcp: { protocol: TCP, port: 9000 }\n"),
+            t["L4 ".len()..].replace('N', n)
         ),
         t => route_spec("v1.6.1", &t.replace('N', n)),
     }

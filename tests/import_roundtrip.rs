@@ -1,5 +1,5 @@
-//! Round trip: every standard-channel HTTPRoute, GRPCRoute, Gateway and
-//! BackendTLSPolicy of
+//! Round trip: every standard-channel HTTPRoute, GRPCRoute, TLSRoute,
+//! TCPRoute, UDPRoute, Gateway and BackendTLSPolicy of
 //! the Gateway API v1.6.1 examples and conformance manifests, imported and
 //! rendered again, is the original object field for field, after defaults.
 //!
@@ -115,7 +115,15 @@ const CANNOT: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-const KINDS: &[&str] = &["Gateway", "HTTPRoute", "GRPCRoute", "BackendTLSPolicy"];
+const KINDS: &[&str] = &[
+    "Gateway",
+    "HTTPRoute",
+    "GRPCRoute",
+    "TLSRoute",
+    "TCPRoute",
+    "UDPRoute",
+    "BackendTLSPolicy",
+];
 
 #[test]
 fn gateway_api_examples_and_conformance_round_trip() {
@@ -139,6 +147,7 @@ fn gateway_api_examples_and_conformance_round_trip() {
     files.sort();
     let tmp = tempfile::tempdir().expect("tempdir");
     let (mut total, mut ok) = (0, 0);
+    let mut seen_kinds = std::collections::BTreeSet::new();
     let mut failures: BTreeMap<(String, String, String), String> = BTreeMap::new();
     for file in &files {
         let text = std::fs::read_to_string(file)
@@ -159,6 +168,7 @@ fn gateway_api_examples_and_conformance_round_trip() {
         let (rendered, why) = import_and_render(&input, &tmp.path().join(format!("{name}.spec")));
         for original in originals {
             total += 1;
+            seen_kinds.insert(original["kind"].as_str().unwrap_or_default().to_string());
             let mut original = original;
             default_namespace(&mut original);
             let (kind, ns, oname) = key(&original);
@@ -196,6 +206,10 @@ fn gateway_api_examples_and_conformance_round_trip() {
     );
     assert_eq!(ok + CANNOT.len(), total);
     assert!(total > 100, "expected the whole corpus, read {total} objects");
+    let kinds: Vec<&str> = seen_kinds.iter().map(String::as_str).collect();
+    let mut every_kind = KINDS.to_vec();
+    every_kind.sort_unstable();
+    assert_eq!(kinds, every_kind, "every counted kind occurs in the corpus");
 }
 
 /// Import one manifest file, render the spec; the rendered objects by key,

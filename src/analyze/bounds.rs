@@ -46,6 +46,9 @@ pub const BACKEND_PORT: Bound = bound(
     &[
         ("HTTPRoute", "spec.rules[].backendRefs[].port"),
         ("GRPCRoute", "spec.rules[].backendRefs[].port"),
+        ("TLSRoute", "spec.rules[].backendRefs[].port"),
+        ("TCPRoute", "spec.rules[].backendRefs[].port"),
+        ("UDPRoute", "spec.rules[].backendRefs[].port"),
     ],
     1,
     65535,
@@ -56,6 +59,9 @@ pub const WEIGHT: Bound = bound(
     &[
         ("HTTPRoute", "spec.rules[].backendRefs[].weight"),
         ("GRPCRoute", "spec.rules[].backendRefs[].weight"),
+        ("TLSRoute", "spec.rules[].backendRefs[].weight"),
+        ("TCPRoute", "spec.rules[].backendRefs[].weight"),
+        ("UDPRoute", "spec.rules[].backendRefs[].weight"),
     ],
     0,
     1_000_000,
@@ -66,6 +72,9 @@ pub const PARENT_PORT: Bound = bound(
     &[
         ("HTTPRoute", "spec.parentRefs[].port"),
         ("GRPCRoute", "spec.parentRefs[].port"),
+        ("TLSRoute", "spec.parentRefs[].port"),
+        ("TCPRoute", "spec.parentRefs[].port"),
+        ("UDPRoute", "spec.parentRefs[].port"),
     ],
     1,
     65535,
@@ -305,6 +314,12 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
         parents(diags, &r.parent_refs, &r.origin);
         for rule in &r.rules {
             c.filters(diags, &rule.filters, &rule.origin);
+            c.backends(diags, &rule.backend_refs);
+        }
+    }
+    for r in &model.l4_routes {
+        parents(diags, &r.parent_refs, &r.origin);
+        for rule in &r.rules {
             c.backends(diags, &rule.backend_refs);
         }
     }

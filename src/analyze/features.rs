@@ -6,13 +6,14 @@
 //! a feature's version is the first of v1.1.0, v1.2.1, v1.3.0 and v1.6.1
 //! whose schema has the field (timeouts and `infrastructure` became standard
 //! in v1.2.0, mirror fractions in v1.3.0; rule names, the CORS filter,
-//! Gateway `tls` and BackendTLSPolicy are absent in v1.3.0 and present in
-//! v1.6.1).
+//! ListenerSets, Gateway `tls` and BackendTLSPolicy are absent in v1.3.0 and
+//! present in v1.6.1; so are TLSRoutes, TCPRoutes and UDPRoutes, which the
+//! older standard channels lack altogether).
 
 use super::Context;
 use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostics;
-use crate::model::{BackendRef, Model};
+use crate::model::{BackendRef, L4Kind, Model};
 use crate::spec::{Filter, FilterType};
 use crate::version::{self, Version};
 
@@ -42,6 +43,8 @@ pub enum Feature {
     GatewayTls,
     /// BackendTLSPolicy (`v1` in the standard channel).
     BackendTlsPolicy,
+    /// A TLSRoute, TCPRoute or UDPRoute (the kinds themselves).
+    L4Route(crate::model::L4Kind),
 }
 
 /// `(feature, first version whose standard channel has it, what it is called in the spec)`.
@@ -79,6 +82,21 @@ pub const FEATURES: &[(Feature, Version, &str)] = &[
         Feature::BackendTlsPolicy,
         Version::new(1, 6, 1),
         "`backendTls` (BackendTLSPolicy)",
+    ),
+    (
+        Feature::L4Route(L4Kind::Tls),
+        Version::new(1, 6, 1),
+        "a TLS route (TLSRoute)",
+    ),
+    (
+        Feature::L4Route(L4Kind::Tcp),
+        Version::new(1, 6, 1),
+        "a TCP route (TCPRoute)",
+    ),
+    (
+        Feature::L4Route(L4Kind::Udp),
+        Version::new(1, 6, 1),
+        "a UDP route (UDPRoute)",
     ),
 ];
 
@@ -163,6 +181,9 @@ pub fn used(model: &Model) -> Vec<(Feature, String)> {
             filters(&mut out, &rule.filters, &rule.origin);
             backends(&mut out, &rule.backend_refs);
         }
+    }
+    for r in &model.l4_routes {
+        out.push((Feature::L4Route(r.kind), r.origin.clone()));
     }
     out
 }

@@ -51,6 +51,12 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 .grpc_routes
                 .iter()
                 .map(|r| (&r.origin, &r.labels, &r.annotations, "gRPC route", &r.name)),
+        )
+        .chain(
+            model
+                .l4_routes
+                .iter()
+                .map(|r| (&r.origin, &r.labels, &r.annotations, r.kind.kind(), &r.name)),
         );
     for (origin, labels, annotations, what, name) in objects {
         let owner = || format!("{what} `{name}`");

@@ -8,6 +8,7 @@ pub mod features;
 pub mod filter_values;
 mod gateway_values;
 mod gateways;
+mod l4;
 pub mod labels;
 pub mod limits;
 mod listenersets;
@@ -135,6 +136,7 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     labels::check(model, cx, diags);
     matches::check(model, cx, diags);
     limits::check(model, cx, diags);
+    l4::limits(model, cx, diags);
     bounds::check(model, cx, diags);
     filter_values::check(model, cx, diags);
     gateway_values::check(model, cx, diags);
@@ -144,5 +146,6 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     conflicts::check(model, &lookup, cx, diags);
     listenersets::check(model, &lookup, cx, diags);
     tls::check(model, cx, diags);
+    l4::check(model, &lookup, cx, diags);
     features::check(model, cx, diags);
 }

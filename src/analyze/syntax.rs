@@ -283,7 +283,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
 /// A Service backend's name is a DNS-1123 label; another kind's (an
 /// HTTPRoute for delegation, Istio's `Hostname`, `name@provider`) is any
 /// name of 1 to 253 characters, as the CRD's `ObjectName` allows.
-fn backend_name(
+pub(super) fn backend_name(
     cx: &Context<'_>,
     b: &crate::model::BackendRef,
     name_help: &str,
@@ -341,7 +341,7 @@ pub(super) fn listener(l: &crate::model::Listener, cx: &Context<'_>, diags: &mut
     }
 }
 
-fn hostname_error(cx: &Context<'_>, ptr: &str, h: &str) -> crate::diagnostic::Diagnostic {
+pub(super) fn hostname_error(cx: &Context<'_>, ptr: &str, h: &str) -> crate::diagnostic::Diagnostic {
     cx.err(Code::InvalidHostname, ptr, format!("`{}` is not a valid hostname", h.escape_debug()))
         .help("use a DNS name such as `store.example.com` or a wildcard such as `*.example.com` (no IPs, ports or upper case)")
 }

@@ -95,7 +95,8 @@ pub fn folders(tree: &Tree, model: &Model) -> Vec<Folder> {
         .routes
         .iter()
         .map(|r| (&r.namespace, &r.parent_refs))
-        .chain(model.grpc_routes.iter().map(|r| (&r.namespace, &r.parent_refs)));
+        .chain(model.grpc_routes.iter().map(|r| (&r.namespace, &r.parent_refs)))
+        .chain(model.l4_routes.iter().map(|r| (&r.namespace, &r.parent_refs)));
     let mut attaches: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (ns, refs) in parents {
         for p in refs.iter().filter(|p| p.kind.as_deref().is_none_or(|k| k == "Gateway")) {

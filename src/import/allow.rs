@@ -60,7 +60,7 @@ fn owner(code: Code, path: &str) -> Option<String> {
             "",
             "apps",
             app,
-            kind @ ("routes" | "grpcRoutes" | "backendTls"),
+            kind @ ("routes" | "grpcRoutes" | "backendTls" | "tlsRoutes" | "tcpRoutes" | "udpRoutes"),
             name,
             ..,
         ] if allowable(FOR_ROUTES) => Some(format!("/apps/{app}/{kind}/{name}")),
@@ -89,6 +89,22 @@ fn add(site: &mut Site, owner: &str, code: Code) -> bool {
             .get_mut(*app)
             .and_then(|a| a.backend_tls.get_mut(*name))
             .map(|p| &mut p.allow),
+        ["", "apps", app, "tlsRoutes", name] => site
+            .apps
+            .get_mut(*app)
+            .and_then(|a| a.tls_routes.get_mut(*name))
+            .map(|r| &mut r.allow),
+        ["", "apps", app, field @ ("tcpRoutes" | "udpRoutes"), name] => site
+            .apps
+            .get_mut(*app)
+            .and_then(|a| {
+                if *field == "tcpRoutes" {
+                    a.tcp_routes.get_mut(*name)
+                } else {
+                    a.udp_routes.get_mut(*name)
+                }
+            })
+            .map(|r| &mut r.allow),
         _ => None,
     };
     match list {

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::Cx;
 use super::gateway_api::is_gateway_ref;
 use crate::analyze::features::{self, Feature, since};
+use crate::model::L4Kind;
 use crate::overlay::{PROFILES, profile_target};
 use crate::spec::{self, FromNamespaces, PathType};
 use crate::version::{DEFAULT_GATEWAY_API, Version};
@@ -83,6 +84,12 @@ fn needed_version(site: &spec::Site) -> Option<Version> {
         if !app.backend_tls.is_empty() {
             used.push(Feature::BackendTlsPolicy);
         }
+        let l4 = [
+            (!app.tls_routes.is_empty(), L4Kind::Tls),
+            (!app.tcp_routes.is_empty(), L4Kind::Tcp),
+            (!app.udp_routes.is_empty(), L4Kind::Udp),
+        ];
+        used.extend(l4.into_iter().filter(|(any, _)| *any).map(|(_, k)| Feature::L4Route(k)));
         for rule in app.routes.values().flat_map(|r| r.rules.iter().flatten()) {
             if rule.timeouts.is_some() {
                 used.push(Feature::Timeouts);
@@ -143,7 +150,7 @@ fn recognise_profile(gw: &mut spec::Gateway) {
     }
 }
 
-fn none_if(v: &mut Option<String>, default: &str) {
+pub(super) fn none_if(v: &mut Option<String>, default: &str) {
     if v.as_deref() == Some(default) {
         *v = None;
     }
@@ -173,7 +180,7 @@ fn backend(b: &mut spec::BackendRef, ns: &str) {
 }
 
 /// `gateway`/`listener` instead of a single `parentRefs` entry naming a gateway of the spec.
-fn parents(
+pub(super) fn parents(
     refs: &mut Option<Vec<spec::ParentRef>>,
     gateway: &mut Option<String>,
     listener: &mut Option<String>,
@@ -217,7 +224,7 @@ pub(super) fn gateway_namespace(gw: &spec::Gateway) -> Option<String> {
     })
 }
 
-fn hosts(host: &mut Option<String>, hostnames: &mut Option<Vec<String>>) {
+pub(super) fn hosts(host: &mut Option<String>, hostnames: &mut Option<Vec<String>>) {
     match hostnames.as_deref() {
         Some([one]) => {
             *host = Some(one.clone());

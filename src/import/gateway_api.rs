@@ -240,7 +240,7 @@ pub(super) fn route(o: &Object, cx: &mut Cx<'_>) {
 }
 
 /// Parent references to a Gateway or listener imported under another name (shortened) follow it.
-fn rename_parents(spec: &mut Value, ns: &str, cx: &Cx<'_>) {
+pub(super) fn rename_parents(spec: &mut Value, ns: &str, cx: &Cx<'_>) {
     let parents = spec.get_mut("parentRefs").and_then(Value::as_array_mut);
     for p in parents.into_iter().flatten() {
         let kind = p.get("kind").and_then(Value::as_str).unwrap_or("Gateway");

@@ -11,6 +11,7 @@ mod compact;
 mod gateway_api;
 mod ingress;
 mod kustomize;
+mod l4;
 mod listenersets;
 mod metadata;
 pub mod nginx;
@@ -216,6 +217,9 @@ pub fn import(opts: &Options) -> Imported {
     for o in by_kind("BackendTLSPolicy") {
         tls::backend_tls_policy(o, &mut cx);
     }
+    for o in objects.iter().filter(|o| l4::KINDS.contains(&o.kind())) {
+        l4::route(o, &mut cx);
+    }
     for o in by_kind("Service") {
         services::service(o, &mut cx);
     }
@@ -225,6 +229,7 @@ pub fn import(opts: &Options) -> Imported {
     attach::selector_labels(&mut cx);
     attach::pick_gateways(&mut cx);
     metadata::not_imported(&objects, &mut cx);
+    l4::compact(&mut cx);
     compact::finish(&mut cx);
     allow::settle(&objects, &mut cx);
     let text = to_text(&cx.site, &opts.paths);

@@ -42,6 +42,14 @@ pub const FOR_ROUTES: &[(Code, &str)] = &[
         Code::TlsPolicyConflict,
         "two BackendTLSPolicies for one Service port (the API applies one of them)",
     ),
+    (
+        Code::L4RouteAttachesNowhere,
+        "a TLS, TCP or UDP route that no listener takes (the route is not accepted there)",
+    ),
+    (
+        Code::L4ListenerClaimedTwice,
+        "two TCP or UDP routes on one listener, or two TLS routes with one SNI hostname (the older route wins)",
+    ),
 ];
 
 /// The refusals allowed, by the spec path of what allows them

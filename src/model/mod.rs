@@ -16,6 +16,8 @@ pub use allow::{Allow, FOR_GATEWAYS, FOR_ROUTES};
 pub use listenersets::{AllowedListeners, ListenerSet, ListenerSetParent};
 mod tls;
 pub use tls::*;
+mod l4;
+pub use l4::{L4Kind, L4Route, L4Rule};
 
 /// Everything a render produces, before templates run.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -35,6 +37,8 @@ pub struct Model {
     pub grpc_routes: Vec<GrpcRoute>,
     /// BackendTLSPolicies.
     pub backend_tls_policies: Vec<BackendTlsPolicy>,
+    /// TLSRoutes, TCPRoutes and UDPRoutes.
+    pub l4_routes: Vec<L4Route>,
     /// ReferenceGrants for cross-namespace backends.
     pub reference_grants: Vec<ReferenceGrant>,
     /// Patches that switch app Services to `ClusterIP`.

@@ -46,6 +46,21 @@ const SPEC: &[Collection] = &[
                 what: "gRPC route",
                 children: &[],
             },
+            Collection {
+                key: "tlsRoutes",
+                what: "TLS route",
+                children: &[],
+            },
+            Collection {
+                key: "tcpRoutes",
+                what: "TCP route",
+                children: &[],
+            },
+            Collection {
+                key: "udpRoutes",
+                what: "UDP route",
+                children: &[],
+            },
         ],
     },
 ];
@@ -185,10 +200,26 @@ fn incomplete(key: &str, value: &Value) -> Option<String> {
             .filter(|k| !has(k))
             .map(|k| if k == "port" { "`port`" } else { "`protocol`" })
             .collect(),
-        "apps" if !["routes", "grpcRoutes", "services", "manifests"].iter().any(|k| has(k)) => {
-            vec!["something to serve (`routes`, `grpcRoutes`, `services` or `manifests`)"]
+        "apps"
+            if ![
+                "routes",
+                "grpcRoutes",
+                "tlsRoutes",
+                "tcpRoutes",
+                "udpRoutes",
+                "services",
+                "manifests",
+            ]
+            .iter()
+            .any(|k| has(k)) =>
+        {
+            vec![
+                "something to serve (`routes`, `grpcRoutes`, `tlsRoutes`, `tcpRoutes`, `udpRoutes`, `services` or `manifests`)",
+            ]
         }
-        "routes" | "grpcRoutes" if !has("to") && !has("rules") => vec!["a backend (`to:` or `rules:`)"],
+        "routes" | "grpcRoutes" | "tlsRoutes" | "tcpRoutes" | "udpRoutes" if !has("to") && !has("rules") => {
+            vec!["a backend (`to:` or `rules:`)"]
+        }
         _ => Vec::new(),
     };
     (!missing.is_empty()).then(|| missing.join(" and "))

@@ -29,6 +29,12 @@ pub enum Blueprint {
     GrpcRoute,
     /// `listenerset.yaml.j2`, context `listenerSet`.
     ListenerSet,
+    /// `tlsroute.yaml.j2`, context `route`.
+    TlsRoute,
+    /// `tcproute.yaml.j2`, context `route`.
+    TcpRoute,
+    /// `udproute.yaml.j2`, context `route`.
+    UdpRoute,
     /// `namespace.yaml.j2`, context `namespace`.
     Namespace,
     /// `referencegrant.yaml.j2`, context `grant`.
@@ -49,11 +55,14 @@ pub enum Blueprint {
 
 impl Blueprint {
     /// Every blueprint.
-    pub const ALL: [Blueprint; 12] = [
+    pub const ALL: [Blueprint; 15] = [
         Blueprint::Gateway,
         Blueprint::HttpRoute,
         Blueprint::GrpcRoute,
         Blueprint::ListenerSet,
+        Blueprint::TlsRoute,
+        Blueprint::TcpRoute,
+        Blueprint::UdpRoute,
         Blueprint::Namespace,
         Blueprint::ReferenceGrant,
         Blueprint::BackendTlsPolicy,
@@ -71,6 +80,9 @@ impl Blueprint {
             Blueprint::HttpRoute => "httproute.yaml.j2",
             Blueprint::GrpcRoute => "grpcroute.yaml.j2",
             Blueprint::ListenerSet => "listenerset.yaml.j2",
+            Blueprint::TlsRoute => "tlsroute.yaml.j2",
+            Blueprint::TcpRoute => "tcproute.yaml.j2",
+            Blueprint::UdpRoute => "udproute.yaml.j2",
             Blueprint::Namespace => "namespace.yaml.j2",
             Blueprint::ReferenceGrant => "referencegrant.yaml.j2",
             Blueprint::BackendTlsPolicy => "backendtlspolicy.yaml.j2",
@@ -86,8 +98,12 @@ impl Blueprint {
     pub fn context_name(self) -> &'static str {
         match self {
             Blueprint::Gateway => "gateway",
-            Blueprint::HttpRoute | Blueprint::GrpcRoute => "route",
             Blueprint::ListenerSet => "listenerSet",
+            Blueprint::HttpRoute
+            | Blueprint::GrpcRoute
+            | Blueprint::TlsRoute
+            | Blueprint::TcpRoute
+            | Blueprint::UdpRoute => "route",
             Blueprint::Namespace => "namespace",
             Blueprint::ReferenceGrant => "grant",
             Blueprint::BackendTlsPolicy => "policy",
@@ -106,6 +122,9 @@ impl Blueprint {
             Blueprint::HttpRoute => include_str!("../../blueprints/httproute.yaml.j2"),
             Blueprint::GrpcRoute => include_str!("../../blueprints/grpcroute.yaml.j2"),
             Blueprint::ListenerSet => include_str!("../../blueprints/listenerset.yaml.j2"),
+            Blueprint::TlsRoute => include_str!("../../blueprints/tlsroute.yaml.j2"),
+            Blueprint::TcpRoute => include_str!("../../blueprints/tcproute.yaml.j2"),
+            Blueprint::UdpRoute => include_str!("../../blueprints/udproute.yaml.j2"),
             Blueprint::Namespace => include_str!("../../blueprints/namespace.yaml.j2"),
             Blueprint::ReferenceGrant => include_str!("../../blueprints/referencegrant.yaml.j2"),
             Blueprint::BackendTlsPolicy => include_str!("../../blueprints/backendtlspolicy.yaml.j2"),
@@ -308,6 +327,7 @@ enum Item<'m> {
     HttpRoute(&'m model::HttpRoute),
     GrpcRoute(&'m model::GrpcRoute),
     ListenerSet(&'m model::ListenerSet),
+    L4Route(&'m model::L4Route),
     ReferenceGrant(&'m model::ReferenceGrant),
     BackendTlsPolicy(&'m model::BackendTlsPolicy),
     ServicePatch(&'m model::ServicePatch),
@@ -322,6 +342,11 @@ impl Job<'_> {
             Item::HttpRoute(_) => Blueprint::HttpRoute,
             Item::GrpcRoute(_) => Blueprint::GrpcRoute,
             Item::ListenerSet(_) => Blueprint::ListenerSet,
+            Item::L4Route(i) => match i.kind {
+                model::L4Kind::Tls => Blueprint::TlsRoute,
+                model::L4Kind::Tcp => Blueprint::TcpRoute,
+                model::L4Kind::Udp => Blueprint::UdpRoute,
+            },
             Item::ReferenceGrant(_) => Blueprint::ReferenceGrant,
             Item::BackendTlsPolicy(_) => Blueprint::BackendTlsPolicy,
             Item::ServicePatch(_) => Blueprint::ServicePatch,
@@ -336,6 +361,7 @@ impl Job<'_> {
             Item::HttpRoute(i) => &i.origin,
             Item::GrpcRoute(i) => &i.origin,
             Item::ListenerSet(i) => &i.origin,
+            Item::L4Route(i) => &i.origin,
             Item::ReferenceGrant(i) => &i.origin,
             Item::BackendTlsPolicy(i) => &i.origin,
             Item::ServicePatch(i) => &i.origin,
@@ -349,6 +375,7 @@ impl Job<'_> {
             Item::HttpRoute(i) => to_value(i),
             Item::GrpcRoute(i) => to_value(i),
             Item::ListenerSet(i) => to_value(i),
+            Item::L4Route(i) => to_value(i),
             Item::ReferenceGrant(i) => to_value(i),
             Item::BackendTlsPolicy(i) => to_value(i),
             Item::ServicePatch(i) => to_value(i),
@@ -357,14 +384,15 @@ impl Job<'_> {
 }
 
 /// Every object of the model to render, in a stable order: gateways,
-/// namespaces, ListenerSets, HTTPRoutes, GRPCRoutes, BackendTLSPolicies,
-/// ReferenceGrants, Service patches.
+/// namespaces, ListenerSets, HTTPRoutes, GRPCRoutes, TLS/TCP/UDP routes,
+/// BackendTLSPolicies, ReferenceGrants, Service patches.
 pub fn jobs(model: &Model) -> Vec<Job<'_>> {
     let items = (model.gateways.iter().map(Item::Gateway))
         .chain(model.namespaces.iter().map(Item::Namespace))
         .chain(model.listener_sets.iter().map(Item::ListenerSet))
         .chain(model.routes.iter().map(Item::HttpRoute))
         .chain(model.grpc_routes.iter().map(Item::GrpcRoute))
+        .chain(model.l4_routes.iter().map(Item::L4Route))
         .chain(model.backend_tls_policies.iter().map(Item::BackendTlsPolicy))
         .chain(model.reference_grants.iter().map(Item::ReferenceGrant))
         .chain(model.service_patches.iter().map(Item::ServicePatch));
@@ -398,7 +426,9 @@ pub fn native_value(job: Job<'_>, blueprints: &Blueprints) -> Option<serde_json:
         Item::HttpRoute(i) => native::http_route(i),
         Item::ReferenceGrant(i) => native::reference_grant(i),
         Item::ServicePatch(i) => native::service_patch(i),
-        Item::Gateway(_) | Item::GrpcRoute(_) | Item::ListenerSet(_) | Item::BackendTlsPolicy(_) => None,
+        Item::Gateway(_) | Item::GrpcRoute(_) | Item::ListenerSet(_) | Item::L4Route(_) | Item::BackendTlsPolicy(_) => {
+            None
+        }
     }
 }
 

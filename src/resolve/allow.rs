@@ -54,6 +54,17 @@ pub(super) fn read(site: &Site, cx: &Context<'_>, diags: &mut Diagnostics) -> Al
                 "a `backendTls` entry",
             ));
         }
+        let tls = app.tls_routes.iter().map(|(n, r)| ("tlsRoutes", n, &r.allow));
+        let tcp = app.tcp_routes.iter().map(|(n, r)| ("tcpRoutes", n, &r.allow));
+        let udp = app.udp_routes.iter().map(|(n, r)| ("udpRoutes", n, &r.allow));
+        for (field, name, list) in tls.chain(tcp).chain(udp) {
+            lists.push((
+                format!("{base}/{field}/{}", esc(name)),
+                list,
+                model::FOR_ROUTES,
+                "a route",
+            ));
+        }
     }
     for (owner, list, allowable, place) in lists {
         for (i, code) in list.iter().enumerate() {

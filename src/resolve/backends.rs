@@ -8,6 +8,9 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{self, Model};
 use crate::spec::{self, FilterType};
 
+/// The filters of a TLS, TCP or UDP rule: none.
+const NO_FILTERS: &Vec<spec::Filter> = &Vec::new();
+
 /// The route kind a rule belongs to (they take different filters).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -127,8 +130,19 @@ fn cross_refs(model: &Model) -> Vec<CrossRef<'_>> {
             )
         })
     });
+    let l4 = model.l4_routes.iter().flat_map(|r| {
+        r.rules.iter().map(move |rule| {
+            (
+                r.kind.kind(),
+                r.namespace.as_str(),
+                NO_FILTERS,
+                &rule.backend_refs,
+                &rule.origin,
+            )
+        })
+    });
     let mut out = Vec::new();
-    for (from_kind, from_ns, filters, backends, origin) in http.chain(grpc) {
+    for (from_kind, from_ns, filters, backends, origin) in http.chain(grpc).chain(l4) {
         mirrors(&mut out, from_kind, from_ns, filters, origin);
         for b in backends {
             mirrors(&mut out, from_kind, from_ns, &b.filters, &b.origin);
@@ -195,13 +209,9 @@ pub(super) fn reference_grants(model: &mut Model, cx: &Context<'_>, diags: &mut 
         services.insert(c.name.to_string());
     }
     for ((namespace, from_kind, from_namespace), (names, origin)) in grants {
-        let prefix = if from_kind == "HTTPRoute" {
-            "httproutes"
-        } else {
-            "grpcroutes"
-        };
+        let prefix = from_kind.to_ascii_lowercase();
         model.reference_grants.extend(split_grant(
-            &format!("{prefix}-from-{from_namespace}"),
+            &format!("{prefix}s-from-{from_namespace}"),
             &namespace,
             (from_kind, &from_namespace),
             "Service",

@@ -5,6 +5,7 @@ mod allow;
 mod backends;
 mod gateways;
 mod grpc;
+mod l4;
 mod listenersets;
 mod prefetch;
 mod root;
@@ -166,6 +167,8 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
         cx.listener_set = None;
         model.routes.extend(http);
         model.grpc_routes.extend(grpc);
+        let l4 = l4::resolve_app(app, &ns, &base, site, &model, cx, diags);
+        model.l4_routes.extend(l4);
         let found = upstream::resolve_app_upstreams(&ns, app, &base, cx, &mut prefetched, diags, &mut model);
         let policies = tls::policies(&ns, app, &base, found.as_deref(), &model, cx, diags);
         model.backend_tls_policies.extend(policies);

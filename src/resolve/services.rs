@@ -12,6 +12,9 @@ use crate::load::Service;
 use crate::model::{self, Model};
 use crate::spec;
 
+/// The filters of a TLS, TCP or UDP rule: none.
+const NO_FILTERS: &Vec<spec::Filter> = &Vec::new();
+
 /// Per app namespace whose manifests are all known: the app's name and the manifests' Services.
 pub(super) type Known = HashMap<String, (String, Vec<Service>)>;
 
@@ -39,7 +42,12 @@ pub(super) fn check_backends(model: &Model, known: &Known, cx: &Context<'_>, dia
             .iter()
             .map(move |rule| (r.namespace.as_str(), &rule.filters, &rule.backend_refs, &rule.origin))
     });
-    for (ns, filters, backends, origin) in http.chain(grpc) {
+    let l4 = model.l4_routes.iter().flat_map(|r| {
+        r.rules
+            .iter()
+            .map(move |rule| (r.namespace.as_str(), NO_FILTERS, &rule.backend_refs, &rule.origin))
+    });
+    for (ns, filters, backends, origin) in http.chain(grpc).chain(l4) {
         let mut targets = mirrors(ns, filters, origin);
         for b in backends {
             targets.extend(mirrors(ns, &b.filters, &b.origin));

@@ -11,10 +11,11 @@ use super::outcome::RouteRef;
 use super::precedence::Matcher;
 use super::routes::RouteSpec;
 
-/// An HTTPRoute or GRPCRoute with its compiled matches.
+/// An HTTPRoute or GRPCRoute with its compiled matches; a TLSRoute, TCPRoute
+/// or UDPRoute (whose one rule matches every connection).
 #[derive(Clone, Debug)]
 pub struct Route {
-    /// `HTTPRoute` or `GRPCRoute`.
+    /// `HTTPRoute`, `GRPCRoute`, `TLSRoute`, `TCPRoute` or `UDPRoute`.
     pub kind: String,
     /// The object.
     pub obj: Object<RouteSpec>,
@@ -133,7 +134,12 @@ fn refers_to(r: &Reference, route_ns: &str, l: &Listener) -> bool {
 fn kind_allowed(l: &Listener, kind: &str) -> bool {
     let kinds = &l.spec.allowed_routes.kinds;
     if kinds.is_empty() {
-        return kind == "HTTPRoute" || kind == "GRPCRoute";
+        return match l.spec.protocol.to_ascii_uppercase().as_str() {
+            "TLS" => kind == "TLSRoute",
+            "TCP" => kind == "TCPRoute",
+            "UDP" => kind == "UDPRoute",
+            _ => kind == "HTTPRoute" || kind == "GRPCRoute",
+        };
     }
     kinds
         .iter()

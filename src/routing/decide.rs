@@ -124,8 +124,14 @@ impl Engine {
                 .copied()
                 .collect::<Vec<_>>()
         };
-        let mut pool = if req.grpc { wanted("GRPCRoute") } else { Vec::new() };
-        if pool.is_empty() {
+        let mut pool = match req.scheme.as_str() {
+            "tls" => wanted("TLSRoute"),
+            "tcp" => wanted("TCPRoute"),
+            "udp" => wanted("UDPRoute"),
+            _ if req.grpc => wanted("GRPCRoute"),
+            _ => Vec::new(),
+        };
+        if pool.is_empty() && matches!(req.scheme.as_str(), "http" | "https") {
             pool = wanted("HTTPRoute");
         }
         let mut hits = Vec::new();

@@ -117,7 +117,7 @@ pub fn collect(
 pub fn serves(protocol: &str, scheme: &str) -> bool {
     matches!(
         (protocol.to_ascii_uppercase().as_str(), scheme),
-        ("HTTP", "http") | ("HTTPS", "https")
+        ("HTTP", "http") | ("HTTPS", "https") | ("TLS", "tls") | ("TCP", "tcp") | ("UDP", "udp")
     )
 }
 

@@ -80,9 +80,11 @@ impl Engine {
             let result = match (gateway_api, group.as_str(), kind.as_str()) {
                 (true, _, "Gateway") => parse(input, order).map(|o| gateways.push(o)),
                 (true, _, "ListenerSet" | "XListenerSet") => parse(input, order).map(|o| sets.push(o)),
-                (true, _, "HTTPRoute" | "GRPCRoute") => parse(input, order).map(|o| {
-                    routes.push(Route::new(&kind, o, input.rule_origins.clone()));
-                }),
+                (true, _, "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute") => {
+                    parse(input, order).map(|o| {
+                        routes.push(Route::new(&kind, o, input.rule_origins.clone()));
+                    })
+                }
                 (true, _, "ReferenceGrant") => parse(input, order).map(|o| catalog.grants.push(o)),
                 (false, "", "Service") => parse::<objects::ServiceSpec>(input, order).map(|o| {
                     catalog.services_known = true;

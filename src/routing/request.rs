@@ -5,7 +5,7 @@
 pub struct Request {
     /// The Gateway (`namespace`, `name`); `None` lets the engine find the only one that can take it.
     pub gateway: Option<(String, String)>,
-    /// `http` or `https`.
+    /// `http` or `https`; `tls` (a TLS connection, `host` its SNI hostname), `tcp` or `udp`.
     pub scheme: String,
     /// The `Host` header (or `:authority`), without a port.
     pub host: String,
@@ -34,9 +34,13 @@ pub struct UrlError {
 
 impl Request {
     /// A `GET` of `url` (`http://host[:port]/path?query`); the port defaults to the scheme's.
+    /// `tls://sni-host[:port]` (port 443 by default) is a TLS connection with
+    /// that SNI hostname, `tcp://host:port` and `udp://host:port` a connection
+    /// (datagram) to that port; TLS, TCP and UDP routes answer them.
     ///
     /// # Errors
-    /// A URL without `http://` or `https://`, without a host, or with a bad port.
+    /// A URL without `http://`, `https://`, `tls://`, `tcp://` or `udp://`, without
+    /// a host, or with a bad port (TCP and UDP need one).
     pub fn get(url: &str) -> Result<Request, UrlError> {
         let err = |message: &str, column: usize| UrlError {
             message: message.to_string(),
@@ -48,8 +52,9 @@ impl Request {
         let scheme = scheme.to_ascii_lowercase();
         let default_port = match scheme.as_str() {
             "http" => 80,
-            "https" => 443,
-            _ => return Err(err("expected the scheme `http` or `https`", 1)),
+            "https" | "tls" => 443,
+            "tcp" | "udp" => 0,
+            _ => return Err(err("expected the scheme `http`, `https`, `tls`, `tcp` or `udp`", 1)),
         };
         let start = scheme.len() + 3;
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -65,6 +70,12 @@ impl Request {
                     .filter(|p| *p > 0)
                     .ok_or_else(|| err("expected a port number from 1 to 65535 after `:`", start + h.len() + 2))?;
                 (h, port)
+            }
+            None if default_port == 0 => {
+                return Err(err(
+                    "expected `:PORT` after the host (TCP and UDP have no default port)",
+                    start + authority.len() + 1,
+                ));
             }
             None => (authority, default_port),
         };

@@ -14,12 +14,14 @@ mod filters;
 mod gateway;
 pub mod gitops;
 mod grpc;
+mod l4;
 mod listenersets;
 mod tls;
 
 pub use filters::*;
 pub use gateway::*;
 pub use grpc::*;
+pub use l4::*;
 pub use listenersets::*;
 pub use tls::*;
 
@@ -140,6 +142,15 @@ pub struct App {
     /// BackendTLSPolicies by Service name (Gateway API v1.6.1 or later).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub backend_tls: BTreeMap<String, BackendTls>,
+    /// TLS routes by name; each becomes one TLSRoute (Gateway API v1.6.1 or later).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tls_routes: BTreeMap<String, TlsRoute>,
+    /// TCP routes by name; each becomes one TCPRoute (Gateway API v1.6.1 or later).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tcp_routes: BTreeMap<String, L4Route>,
+    /// UDP routes by name; each becomes one UDPRoute (Gateway API v1.6.1 or later).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub udp_routes: BTreeMap<String, L4Route>,
     /// Deliberate refusals to let through for every route of the app:
     /// `GW313`, `GW410`, `GW430` (see docs/spec.md, "Allowing a refusal").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

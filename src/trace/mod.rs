@@ -213,6 +213,10 @@ fn rendered(compiled: &crate::Compiled, sources: &Sources) -> Vec<Input> {
         let rules = r.rules.iter().map(|x| at(&x.origin)).collect();
         origins.insert(("GRPCRoute", &r.namespace, &r.name), (at(&r.origin), rules));
     }
+    for r in &model.l4_routes {
+        let rules = r.rules.iter().map(|x| at(&x.origin)).collect();
+        origins.insert((r.kind.kind(), &r.namespace, &r.name), (at(&r.origin), rules));
+    }
     for g in &model.gateways {
         origins.insert(("Gateway", &g.namespace, &g.name), (at(&g.origin), Vec::new()));
     }

@@ -141,7 +141,7 @@ fn request(args: &Args, url: &str, gateway: Option<(String, String)>) -> Result<
                 e.column, e.message
             ),
         )
-        .help("write an absolute URL such as `http://store.example.com/path`")
+        .help("write an absolute URL such as `http://store.example.com/path` (`tls://HOST[:PORT]` for a TLS connection by SNI, `tcp://HOST:PORT`, `udp://HOST:PORT`)")
     })?;
     req.method = requests::method(&args.method).map_err(|f| {
         Diagnostic::error(Code::TraceHeader, format!("`-X {}`: {}", args.method, f.message)).help(f.help)

@@ -14,10 +14,14 @@ fn route(r: &RouteRef) -> String {
 
 /// The trace of `req`.
 pub fn render(req: &Request, out: &Outcome) -> String {
-    let mut s = format!(
-        "{} {}://{}:{}{}\n",
-        req.method, req.scheme, req.host, req.port, req.path
-    );
+    let mut s = if matches!(req.scheme.as_str(), "tls" | "tcp" | "udp") {
+        format!("{}://{}:{}\n", req.scheme, req.host, req.port)
+    } else {
+        format!(
+            "{} {}://{}:{}{}\n",
+            req.method, req.scheme, req.host, req.port, req.path
+        )
+    };
     let listener = out.listener.as_deref().unwrap_or("none takes this request");
     s.push_str(&format!(
         "  gateway   {}/{}, listener {listener}\n",
