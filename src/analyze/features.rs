@@ -33,6 +33,8 @@ pub enum Feature {
     Infrastructure,
     /// A redirect `statusCode` of 303, 307 or 308 (see [`super::bounds`]).
     RedirectStatusCode,
+    /// A Gateway address without `value`.
+    AddressWithoutValue,
 }
 
 /// `(feature, first version whose standard channel has it, what it is called in the spec)`.
@@ -47,6 +49,11 @@ pub const FEATURES: &[(Feature, Version, &str)] = &[
         Feature::MirrorFraction,
         Version::new(1, 3, 0),
         "`requestMirror` `percent`/`fraction`",
+    ),
+    (
+        Feature::AddressWithoutValue,
+        Version::new(1, 3, 0),
+        "an address without `value`",
     ),
     (Feature::RuleName, Version::new(1, 6, 1), "rule `name`"),
     (Feature::Cors, Version::new(1, 6, 1), "the `cors` filter"),
@@ -104,6 +111,11 @@ pub fn used(model: &Model) -> Vec<(Feature, String)> {
     for g in &model.gateways {
         if g.infrastructure.is_some() {
             out.push((Feature::Infrastructure, format!("{}/infrastructure", g.origin)));
+        }
+        for (i, a) in g.addresses.iter().enumerate() {
+            if a.value.is_none() {
+                out.push((Feature::AddressWithoutValue, format!("{}/addresses/{i}", g.origin)));
+            }
         }
     }
     for r in &model.routes {

@@ -160,6 +160,7 @@ codes! {
     UnknownServicePort = 342, Finding, "a backend port that the Service does not expose";
     AllowNotAllowable = 343, Finding, "an `allow:` entry that names no refusal that place may let through";
     SameGatewayTwice = 344, Finding, "two gateways that are the same Gateway object (`name` and `namespace`)";
+    UnknownProtocol = 380, Finding, "a listener protocol gatewright does not analyze (warning)";
     InvalidName = 401, Finding, "invalid name (DNS-1123)";
     InvalidHostname = 402, Finding, "invalid hostname";
     InvalidPath = 403, Finding, "invalid path value";

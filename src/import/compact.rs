@@ -72,6 +72,9 @@ fn needed_version(site: &spec::Site) -> Option<Version> {
         if g.infrastructure.is_some() {
             used.push(Feature::Infrastructure);
         }
+        if g.addresses.iter().flatten().any(|a| a.value.is_none()) {
+            used.push(Feature::AddressWithoutValue);
+        }
     }
     for app in site.apps.values() {
         for rule in app.routes.values().flat_map(|r| r.rules.iter().flatten()) {

@@ -69,11 +69,11 @@ pub struct Gateway {
 /// A Gateway address.
 #[derive(Debug, Clone, Serialize)]
 pub struct Address {
-    /// `Hostname` or `IPAddress`.
+    /// `Hostname`, `IPAddress` or another type the API allows.
     #[serde(rename = "type")]
     pub kind: String,
-    /// The address.
-    pub value: String,
+    /// The address; none lets the implementation choose.
+    pub value: Option<String>,
 }
 
 /// A Gateway listener.
@@ -114,8 +114,8 @@ pub struct AllowedRoutes {
 pub struct ListenerTls {
     /// `Terminate` or `Passthrough`.
     pub mode: String,
-    /// Secrets with the certificates.
-    pub certificate_refs: Vec<ObjectRef>,
+    /// The certificates: Secrets, or objects of another kind.
+    pub certificate_refs: Vec<CertificateRef>,
     /// Implementation-specific options.
     pub options: BTreeMap<String, String>,
 }
@@ -127,6 +127,26 @@ pub struct ObjectRef {
     pub name: String,
     /// Namespace, when it differs from the referrer's.
     pub namespace: Option<String>,
+}
+
+/// A listener's certificate reference.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CertificateRef {
+    /// API group (`""` for a Secret).
+    pub group: String,
+    /// Kind (`Secret`).
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Namespace, when it differs from the Gateway's.
+    pub namespace: Option<String>,
+}
+
+impl CertificateRef {
+    /// Whether this is a core Secret, the kind gatewright checks.
+    pub fn is_secret(&self) -> bool {
+        self.group.is_empty() && self.kind == "Secret"
+    }
 }
 
 /// A Namespace manifest.

@@ -14,10 +14,12 @@ mod filters;
 mod gateway;
 pub mod gitops;
 mod grpc;
+mod open;
 
 pub use filters::*;
 pub use gateway::*;
 pub use grpc::*;
+pub use open::*;
 
 /// The spec's API version.
 pub const API_VERSION: &str = "gatewright.dev/v1alpha1";
