@@ -20,7 +20,6 @@ use serde_json::Value;
 // Missing features that keep an object from round-tripping.
 const GATEWAY_TLS: &str = "Gateway `spec.tls` (frontend client validation, backend client certificate)";
 const LISTENER_SETS: &str = "ListenerSets: Gateway `spec.allowedListeners`";
-const EMPTY_BACKEND_LIST: &str = "an explicit empty `backendRefs: []` (written as none, same meaning)";
 
 /// Objects that cannot round-trip: file, kind, `namespace/name`, the missing feature.
 const CANNOT: &[(&str, &str, &str, &str)] = &[
@@ -101,12 +100,6 @@ const CANNOT: &[(&str, &str, &str, &str)] = &[
         "Gateway",
         "gateway-conformance-infra/gateway-with-invalid-client-cert-validation",
         GATEWAY_TLS,
-    ),
-    (
-        "tests__httproute-omitted-backendrefs.yaml",
-        "HTTPRoute",
-        "gateway-conformance-infra/omitted-backendrefs",
-        EMPTY_BACKEND_LIST,
     ),
     (
         "tests__listenerset-allowed-namespace-none.yaml",

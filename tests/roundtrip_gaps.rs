@@ -185,3 +185,41 @@ fn imported_gateways_with_these_values_render_as_written() {
         serde_json::json!({"group": "wrong.example.com", "kind": "Secret", "name": "c"})
     );
 }
+
+/// The rules of the rendered object of `kind`.
+fn rendered_rules(spec: &str, kind: &str) -> Vec<Value> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("gatewright.yaml"), spec).expect("write");
+    let outcome = gatewright::compile(&gatewright::Options {
+        spec: dir.path().to_path_buf(),
+        ..Default::default()
+    });
+    let Some(out) = outcome.output else {
+        panic!("not rendered: {:?}", codes(&outcome.diagnostics.to_vec()))
+    };
+    let route = tree_objects(&out.tree)
+        .into_iter()
+        .map(|(_, v)| v)
+        .find(|v| v["kind"] == kind);
+    let route = route.unwrap_or_else(|| panic!("no {kind}"));
+    route["spec"]["rules"].as_array().expect("rules").clone()
+}
+
+#[test]
+fn an_explicit_empty_backend_list_stays_apart_from_none() {
+    let rules = "        rules:\n          - { matches: [{ path: { type: Exact, value: /omitted } }] }\n          - { matches: [{ path: { type: Exact, value: /empty } }], backendRefs: [] }\n";
+    let spec = format!(
+        "apiVersion: gatewright.dev/v1alpha1\nkind: Site\ngateways:\n  web: {{ namespace: shop, className: istio, listeners: {{ http: {{ protocol: HTTP, port: 80 }} }} }}\napps:\n  shop:\n    routes:\n      r:\n{rules}    grpcRoutes:\n      g:\n        rules:\n          - {{ matches: [{{ method: {{ service: a.A }} }}] }}\n          - {{ matches: [{{ method: {{ service: b.B }} }}], backendRefs: [] }}\n"
+    );
+    for kind in ["HTTPRoute", "GRPCRoute"] {
+        let rules = rendered_rules(&spec, kind);
+        assert_eq!(rules.len(), 2, "{kind}: {rules:?}");
+        assert!(rules[0].get("backendRefs").is_none(), "{kind}: {:?}", rules[0]);
+        assert_eq!(
+            rules[1].get("backendRefs"),
+            Some(&serde_json::json!([])),
+            "{kind}: {:?}",
+            rules[1]
+        );
+    }
+}

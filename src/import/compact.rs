@@ -85,7 +85,7 @@ fn needed_version(site: &spec::Site) -> Option<Version> {
                 used.push(Feature::RuleName);
             }
             filters(&mut used, &rule.filters);
-            for b in &rule.backend_refs {
+            for b in rule.backend_refs.iter().flatten() {
                 filters(&mut used, &b.filters);
             }
         }
@@ -235,7 +235,7 @@ fn short_to(b: &spec::BackendRef) -> Option<String> {
 fn http_route(r: &mut spec::Route, ns: &str, gateways: &std::collections::BTreeMap<String, spec::Gateway>) {
     for rule in r.rules.iter_mut().flatten() {
         filters(&mut rule.filters, ns);
-        for b in &mut rule.backend_refs {
+        for b in rule.backend_refs.iter_mut().flatten() {
             backend(b, ns);
         }
     }
@@ -252,8 +252,8 @@ fn http_route(r: &mut spec::Route, ns: &str, gateways: &std::collections::BTreeM
             .map(|p| p.value.clone()),
         _ => None,
     };
-    let to = match rule.backend_refs.as_slice() {
-        [b] => short_to(b),
+    let to = match rule.backend_refs.as_deref() {
+        Some([b]) => short_to(b),
         _ => None,
     };
     if let (true, Some(path), Some(to)) = (plain_rule, path, to) {

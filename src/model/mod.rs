@@ -214,6 +214,8 @@ pub struct RouteRule {
     pub filters: Vec<spec::Filter>,
     /// Backends.
     pub backend_refs: Vec<BackendRef>,
+    /// Whether the spec writes `backendRefs: []` (rendered so; none otherwise).
+    pub empty_backend_refs: bool,
     /// Timeouts, if set.
     pub timeouts: Option<spec::Timeouts>,
     /// Spec path.
@@ -314,6 +316,8 @@ pub struct GrpcRule {
     pub filters: Vec<spec::Filter>,
     /// Backends.
     pub backend_refs: Vec<BackendRef>,
+    /// Whether the spec writes `backendRefs: []` (rendered so; none otherwise).
+    pub empty_backend_refs: bool,
     /// Spec path.
     #[serde(skip)]
     pub origin: String,
