@@ -11,7 +11,9 @@ use serde::Serialize;
 use crate::spec;
 
 mod allow;
+mod certificates;
 pub use allow::{Allow, FOR_GATEWAYS, FOR_ROUTES};
+pub use certificates::CertificateRef;
 
 /// Everything a render produces, before templates run.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -127,26 +129,6 @@ pub struct ObjectRef {
     pub name: String,
     /// Namespace, when it differs from the referrer's.
     pub namespace: Option<String>,
-}
-
-/// A listener's certificate reference.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CertificateRef {
-    /// API group (`""` for a Secret).
-    pub group: String,
-    /// Kind (`Secret`).
-    pub kind: String,
-    /// Name.
-    pub name: String,
-    /// Namespace, when it differs from the Gateway's.
-    pub namespace: Option<String>,
-}
-
-impl CertificateRef {
-    /// Whether this is a core Secret, the kind gatewright checks.
-    pub fn is_secret(&self) -> bool {
-        self.group.is_empty() && self.kind == "Secret"
-    }
 }
 
 /// A Namespace manifest.
