@@ -49,6 +49,7 @@ mod properties;
 mod references;
 mod render_atomic;
 mod render_stamp;
+mod roundtrip_gaps;
 mod routing_conformance;
 mod routing_precedence;
 mod routing_props;

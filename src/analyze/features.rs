@@ -45,6 +45,8 @@ pub enum Feature {
     BackendTlsPolicy,
     /// A TLSRoute, TCPRoute or UDPRoute (the kinds themselves).
     L4Route(crate::model::L4Kind),
+    /// A Gateway address without `value`.
+    AddressWithoutValue,
 }
 
 /// `(feature, first version whose standard channel has it, what it is called in the spec)`.
@@ -59,6 +61,11 @@ pub const FEATURES: &[(Feature, Version, &str)] = &[
         Feature::MirrorFraction,
         Version::new(1, 3, 0),
         "`requestMirror` `percent`/`fraction`",
+    ),
+    (
+        Feature::AddressWithoutValue,
+        Version::new(1, 3, 0),
+        "an address without `value`",
     ),
     (Feature::RuleName, Version::new(1, 6, 1), "rule `name`"),
     (Feature::Cors, Version::new(1, 6, 1), "the `cors` filter"),
@@ -153,6 +160,11 @@ pub fn used(model: &Model) -> Vec<(Feature, String)> {
         }
         if g.tls.is_some() {
             out.push((Feature::GatewayTls, format!("{}/tls", g.origin)));
+        }
+        for (i, a) in g.addresses.iter().enumerate() {
+            if a.value.is_none() {
+                out.push((Feature::AddressWithoutValue, format!("{}/addresses/{i}", g.origin)));
+            }
         }
     }
     for s in &model.listener_sets {

@@ -19,6 +19,9 @@ pub(super) fn family(protocol: &str) -> &str {
     }
 }
 
+/// The protocols the analysis understands; routes cannot be checked against others.
+const KNOWN_PROTOCOLS: &[&str] = &["HTTP", "HTTPS", "TLS", "TCP", "UDP"];
+
 /// Check every gateway's listeners and addresses.
 pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     for g in &model.gateways {
@@ -60,6 +63,17 @@ fn listeners(g: &Gateway, cx: &Context<'_>, diags: &mut Diagnostics) {
                 .related(cx.prov.locate(&format!("{}/listeners/{first}", g.origin)), "the other listener")
                 .help("the API refuses a Gateway whose listeners repeat port, protocol and hostname: merge them, or change the hostname or port of one"),
             );
+        }
+        if !KNOWN_PROTOCOLS.contains(&l.protocol.as_str()) {
+            diags.push(
+                cx.warn(
+                    Code::UnknownProtocol,
+                    &format!("{}/protocol", l.origin),
+                    format!("listener `{}` has protocol `{}`, which gatewright does not analyze", l.name, l.protocol.escape_debug()),
+                )
+                .help("routes attached to it, its TLS settings and its port sharing are not checked; the implementation must support the protocol (else it refuses the listener): use HTTP, HTTPS, TLS, TCP or UDP to have them checked"),
+            );
+            continue;
         }
         let udp = l.protocol == "UDP";
         match families.get(&(l.port, udp)) {
@@ -103,23 +117,24 @@ fn addresses(g: &Gateway, cx: &Context<'_>, diags: &mut Diagnostics) {
     let mut seen = BTreeSet::new();
     for (i, a) in g.addresses.iter().enumerate() {
         let at = format!("{}/addresses/{i}", g.origin);
+        let Some(value) = &a.value else { continue };
         let problem = match a.kind.as_str() {
-            "IPAddress" if a.value.parse::<IpAddr>().is_err() => Some("is not an IP address"),
-            "Hostname" if !is_hostname(&a.value) => Some("is not a valid hostname"),
+            "IPAddress" if value.parse::<IpAddr>().is_err() => Some("is not an IP address"),
+            "Hostname" if !is_hostname(value) => Some("is not a valid hostname"),
             _ => None,
         };
         if let Some(problem) = problem {
             diags.push(
-                cx.err(Code::InvalidAddress, &format!("{at}/value"), format!("address `{}` {problem}", a.value.escape_debug()))
+                cx.err(Code::InvalidAddress, &format!("{at}/value"), format!("address `{}` {problem}", value.escape_debug()))
                     .help("a `Hostname` address is a DNS name (e.g. the ingress gateway's Service, `aks-istio-ingressgateway-external.aks-istio-ingress.svc.cluster.local`); an `IPAddress` is an IPv4 or IPv6 address"),
             );
         }
-        if !seen.insert((a.kind.as_str(), a.value.as_str())) {
+        if !seen.insert((a.kind.as_str(), value.as_str())) {
             diags.push(
                 cx.err(
                     Code::InvalidAddress,
                     &at,
-                    format!("address `{}` is listed twice", a.value.escape_debug()),
+                    format!("address `{}` is listed twice", value.escape_debug()),
                 )
                 .help("remove the duplicate"),
             );

@@ -113,7 +113,9 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
     for g in &model.gateways {
         for l in &g.listeners {
             for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
-                let Some(to) = c.namespace.as_deref() else { continue };
+                let Some(to) = c.namespace.as_deref().filter(|_| c.is_secret()) else {
+                    continue;
+                };
                 if lookup.namespace_labels(to).is_some()
                     && !lookup.granted(to, "Gateway", &g.namespace, "Secret", &c.name)
                 {

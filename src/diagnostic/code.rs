@@ -176,6 +176,7 @@ codes! {
     TlsPerPortNoListener = 377, Finding, "a `tls.frontend.perPort` port with no TLS listener of the gateway";
     TlsPerPortTwice = 378, Finding, "one port twice in `tls.frontend.perPort`";
     TlsValidationFields = 379, Finding, "BackendTLSPolicy `validation` fields the API refuses together or without each other";
+    UnknownProtocol = 380, Finding, "a listener protocol gatewright does not analyze (warning)";
     InvalidName = 401, Finding, "invalid name (DNS-1123)";
     InvalidHostname = 402, Finding, "invalid hostname";
     InvalidPath = 403, Finding, "invalid path value";

@@ -79,6 +79,9 @@ fn needed_version(site: &spec::Site) -> Option<Version> {
         if g.tls.is_some() {
             used.push(Feature::GatewayTls);
         }
+        if g.addresses.iter().flatten().any(|a| a.value.is_none()) {
+            used.push(Feature::AddressWithoutValue);
+        }
     }
     for app in site.apps.values() {
         if !app.backend_tls.is_empty() {
@@ -98,7 +101,7 @@ fn needed_version(site: &spec::Site) -> Option<Version> {
                 used.push(Feature::RuleName);
             }
             filters(&mut used, &rule.filters);
-            for b in &rule.backend_refs {
+            for b in rule.backend_refs.iter().flatten() {
                 filters(&mut used, &b.filters);
             }
         }
@@ -248,7 +251,7 @@ fn short_to(b: &spec::BackendRef) -> Option<String> {
 fn http_route(r: &mut spec::Route, ns: &str, gateways: &std::collections::BTreeMap<String, spec::Gateway>) {
     for rule in r.rules.iter_mut().flatten() {
         filters(&mut rule.filters, ns);
-        for b in &mut rule.backend_refs {
+        for b in rule.backend_refs.iter_mut().flatten() {
             backend(b, ns);
         }
     }
@@ -265,8 +268,8 @@ fn http_route(r: &mut spec::Route, ns: &str, gateways: &std::collections::BTreeM
             .map(|p| p.value.clone()),
         _ => None,
     };
-    let to = match rule.backend_refs.as_slice() {
-        [b] => short_to(b),
+    let to = match rule.backend_refs.as_deref() {
+        Some([b]) => short_to(b),
         _ => None,
     };
     if let (true, Some(path), Some(to)) = (plain_rule, path, to) {

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::{Cx, Object, parse};
 use crate::load::escape_token as esc;
-use crate::spec::{self, AddressType};
+use crate::spec;
 
 const GROUP: &str = "gateway.networking.k8s.io";
 
@@ -30,7 +30,7 @@ pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
         class_name: spec.get("gatewayClassName").and_then(Value::as_str).map(str::to_string),
         ..spec::Gateway::default()
     };
-    let Some(addresses) = addresses(o, &spec, &name, cx) else {
+    let Some(addresses) = addresses(o, &spec, cx) else {
         return;
     };
     gw.addresses = addresses;
@@ -71,38 +71,16 @@ pub(super) fn gateway(o: &Object, cx: &mut Cx<'_>) {
 }
 
 /// The Gateway's `addresses`; `None` (with a warning) when one cannot be imported.
-fn addresses(o: &Object, spec: &Value, name: &str, cx: &mut Cx<'_>) -> Option<Option<Vec<spec::Address>>> {
+fn addresses(o: &Object, spec: &Value, cx: &mut Cx<'_>) -> Option<Option<Vec<spec::Address>>> {
     let Some(addresses) = spec.get("addresses").and_then(Value::as_array) else {
         return Some(None);
     };
     let mut list = Vec::new();
-    for a in addresses {
-        let kind = match a.get("type").and_then(Value::as_str).unwrap_or("IPAddress") {
-            "IPAddress" => AddressType::IPAddress,
-            "Hostname" => AddressType::Hostname,
-            other => {
-                cx.skip(
-                    o,
-                    "/spec/addresses",
-                    format!("Gateway `{name}` is not imported: address type `{other}` is not supported"),
-                    "the spec takes `Hostname` and `IPAddress` addresses",
-                );
-                return None;
-            }
-        };
-        let Some(value) = a.get("value").and_then(Value::as_str) else {
-            cx.skip(
-                o,
-                "/spec/addresses",
-                format!("Gateway `{name}` is not imported: an address without `value` is not supported"),
-                "give the address a value",
-            );
-            return None;
-        };
-        list.push(spec::Address {
-            kind,
-            value: value.to_string(),
-        });
+    for (i, a) in addresses.iter().enumerate() {
+        let kind = a.get("type").cloned().unwrap_or_else(|| "IPAddress".into());
+        let kind = parse(o, &format!("/spec/addresses/{i}/type"), kind, cx)?;
+        let value = a.get("value").and_then(Value::as_str).map(str::to_string);
+        list.push(spec::Address { kind, value });
     }
     Some(Some(list))
 }
@@ -161,30 +139,31 @@ fn listener(o: &Object, i: usize, l: &Value, cx: &mut Cx<'_>) -> Option<spec::Li
                 cx,
             )?,
         };
-        for c in t.get("certificateRefs").and_then(Value::as_array).into_iter().flatten() {
-            let secret = c.get("kind").and_then(Value::as_str).unwrap_or("Secret") == "Secret"
-                && c.get("group").and_then(Value::as_str).unwrap_or("").is_empty();
-            let name = c.get("name").and_then(Value::as_str).unwrap_or_default();
-            if !secret {
-                cx.skip(
-                    o,
-                    &format!("{at}/tls/certificateRefs"),
-                    format!(
-                        "Gateway `{}` is not imported: certificates other than Secrets are not supported",
-                        o.name()
-                    ),
-                    "reference the certificate as a Secret",
-                );
-                return None;
-            }
-            out.certificates.push(match c.get("namespace").and_then(Value::as_str) {
-                Some(ns) => format!("{ns}/{name}"),
-                None => name.to_string(),
-            });
+        for (j, c) in t
+            .get("certificateRefs")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            out.certificates
+                .push(certificate(o, &format!("{at}/tls/certificateRefs/{j}"), c, cx)?);
         }
         listener.tls = Some(out);
     }
     Some(listener)
+}
+
+/// A certificate reference: `name` or `namespace/name` for a Secret, the long form otherwise.
+fn certificate(o: &Object, at: &str, c: &Value, cx: &mut Cx<'_>) -> Option<spec::CertificateRef> {
+    let object: spec::CertificateObject = parse(o, at, c.clone(), cx)?;
+    if object.group.is_empty() && object.kind == "Secret" {
+        return Some(spec::CertificateRef::Secret(match object.namespace {
+            Some(ns) => format!("{ns}/{}", object.name),
+            None => object.name,
+        }));
+    }
+    Some(spec::CertificateRef::Object(object))
 }
 
 /// An HTTPRoute or GRPCRoute into its namespace's app.

@@ -266,7 +266,7 @@ fn tls(o: &Object, ns: &str, cx: &mut Cx<'_>, https: &mut BTreeMap<String, spec:
                     allowed_routes: None,
                     tls: Some(spec::ListenerTls {
                         mode: None,
-                        certificates: vec![format!("{ns}/{secret}")],
+                        certificates: vec![spec::CertificateRef::Secret(format!("{ns}/{secret}"))],
                         options: BTreeMap::new(),
                     }),
                 },

@@ -11,13 +11,15 @@ use serde::Serialize;
 use crate::spec;
 
 mod allow;
-mod listenersets;
-pub use allow::{Allow, FOR_GATEWAYS, FOR_ROUTES};
-pub use listenersets::{AllowedListeners, ListenerSet, ListenerSetParent};
-mod tls;
-pub use tls::*;
+mod certificates;
 mod l4;
+mod listenersets;
+mod tls;
+pub use allow::{Allow, FOR_GATEWAYS, FOR_ROUTES};
+pub use certificates::CertificateRef;
 pub use l4::{L4Kind, L4Route, L4Rule};
+pub use listenersets::{AllowedListeners, ListenerSet, ListenerSetParent};
+pub use tls::*;
 
 /// Everything a render produces, before templates run.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -85,11 +87,11 @@ pub struct Gateway {
 /// A Gateway address.
 #[derive(Debug, Clone, Serialize)]
 pub struct Address {
-    /// `Hostname` or `IPAddress`.
+    /// `Hostname`, `IPAddress` or another type the API allows.
     #[serde(rename = "type")]
     pub kind: String,
-    /// The address.
-    pub value: String,
+    /// The address; none lets the implementation choose.
+    pub value: Option<String>,
 }
 
 /// A Gateway listener.
@@ -130,8 +132,8 @@ pub struct AllowedRoutes {
 pub struct ListenerTls {
     /// `Terminate` or `Passthrough`.
     pub mode: String,
-    /// Secrets with the certificates.
-    pub certificate_refs: Vec<ObjectRef>,
+    /// The certificates: Secrets, or objects of another kind.
+    pub certificate_refs: Vec<CertificateRef>,
     /// Implementation-specific options.
     pub options: BTreeMap<String, String>,
 }
@@ -210,6 +212,8 @@ pub struct RouteRule {
     pub filters: Vec<spec::Filter>,
     /// Backends.
     pub backend_refs: Vec<BackendRef>,
+    /// Whether the spec writes `backendRefs: []` (rendered so; none otherwise).
+    pub empty_backend_refs: bool,
     /// Timeouts, if set.
     pub timeouts: Option<spec::Timeouts>,
     /// Spec path.
@@ -310,6 +314,8 @@ pub struct GrpcRule {
     pub filters: Vec<spec::Filter>,
     /// Backends.
     pub backend_refs: Vec<BackendRef>,
+    /// Whether the spec writes `backendRefs: []` (rendered so; none otherwise).
+    pub empty_backend_refs: bool,
     /// Spec path.
     #[serde(skip)]
     pub origin: String,

@@ -139,7 +139,7 @@ fn rule(r: &model::RouteRule) -> Option<Value> {
     if !r.filters.is_empty() {
         m.insert("filters".into(), json(&r.filters)?);
     }
-    if !r.backend_refs.is_empty() {
+    if !r.backend_refs.is_empty() || r.empty_backend_refs {
         let refs = r.backend_refs.iter().map(backend_ref).collect::<Option<_>>()?;
         m.insert("backendRefs".into(), Value::Array(refs));
     }

@@ -97,7 +97,7 @@ pub(super) fn resolve_gateway(
             .iter()
             .flatten()
             .map(|a| model::Address {
-                kind: format!("{:?}", a.kind),
+                kind: a.kind.as_str().to_string(),
                 value: a.value.clone(),
             })
             .collect(),
@@ -142,21 +142,13 @@ pub(super) fn resolve_listener(
     let listener = model::Listener {
         name: lname.to_string(),
         hostname: l.hostname.clone(),
-        protocol: format!("{:?}", l.protocol),
+        protocol: l.protocol.to_string(),
         port: l.port,
         allowed_routes,
         tls: l.tls.as_ref().map(|t| model::ListenerTls {
             mode: format!("{:?}", t.mode.unwrap_or(TlsMode::Terminate)),
             options: t.options.clone(),
-            certificate_refs: t
-                .certificates
-                .iter()
-                .map(|c| {
-                    let mut r = object_ref(c);
-                    r.namespace = r.namespace.filter(|n| n != namespace);
-                    r
-                })
-                .collect(),
+            certificate_refs: t.certificates.iter().map(|c| certificate_ref(c, namespace)).collect(),
         }),
         origin,
     };
@@ -166,7 +158,7 @@ pub(super) fn resolve_listener(
 /// Whether a listener's TLS settings suit its protocol (findings otherwise).
 fn tls_complete(lname: &str, l: &spec::Listener, origin: &str, cx: &Context<'_>, diags: &mut Diagnostics) -> bool {
     let mut ok = true;
-    match (l.protocol, &l.tls) {
+    match (&l.protocol, &l.tls) {
         (Protocol::HTTPS, None) if !cx.allow.allows(Code::ListenerTls, origin) => {
             diags.push(
                 cx.err(
@@ -209,7 +201,7 @@ fn tls_complete(lname: &str, l: &spec::Listener, origin: &str, cx: &Context<'_>,
                 cx.err(
                     Code::ListenerTls,
                     &format!("{origin}/tls"),
-                    format!("{:?} listener `{lname}` cannot have `tls`", l.protocol),
+                    format!("{} listener `{lname}` cannot have `tls`", l.protocol),
                 )
                 .help("use `protocol: HTTPS` (usually with `port: 443`) to terminate TLS, or remove `tls`"),
             );
@@ -218,6 +210,23 @@ fn tls_complete(lname: &str, l: &spec::Listener, origin: &str, cx: &Context<'_>,
         _ => {}
     }
     ok
+}
+
+/// A certificate reference of the model; a namespace equal to the Gateway's is dropped.
+fn certificate_ref(c: &spec::CertificateRef, gateway_namespace: &str) -> model::CertificateRef {
+    let (group, kind, name, namespace) = match c {
+        spec::CertificateRef::Secret(s) => {
+            let r = object_ref(s);
+            (String::new(), "Secret".to_string(), r.name, r.namespace)
+        }
+        spec::CertificateRef::Object(o) => (o.group.clone(), o.kind.clone(), o.name.clone(), o.namespace.clone()),
+    };
+    model::CertificateRef {
+        group,
+        kind,
+        name,
+        namespace: namespace.filter(|n| n != gateway_namespace),
+    }
 }
 
 /// A ReferenceGrant for each namespace holding certificate Secrets of
@@ -234,7 +243,9 @@ pub(super) fn certificate_grants(model: &mut Model, cx: &Context<'_>, diags: &mu
     for (kind, from_ns, listeners) in holders {
         for l in listeners {
             for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
-                let Some(ns) = &c.namespace else { continue };
+                let Some(ns) = c.namespace.as_ref().filter(|_| c.is_secret()) else {
+                    continue;
+                };
                 let ptr = format!("{}/tls/certificates/{i}", l.origin);
                 if !model.namespaces.iter().any(|n| &n.name == ns) {
                     diags.push(

@@ -45,6 +45,7 @@ pub(super) fn resolve_grpc_route(
                         cx,
                         diags,
                     ),
+                    empty_backend_refs: r.backend_refs.as_ref().is_some_and(Vec::is_empty),
                     backend_refs: backend_refs(
                         r.backend_refs.as_deref().unwrap_or_default(),
                         ns,
@@ -75,6 +76,7 @@ pub(super) fn resolve_grpc_route(
                 matches: None,
                 filters: Vec::new(),
                 backend_refs: vec![backend],
+                empty_backend_refs: false,
                 origin: pointer.to_string(),
             }]
         }

@@ -197,6 +197,7 @@ pub(super) fn resolve_route(
                     method: None,
                 }],
                 backend_refs: vec![backend],
+                empty_backend_refs: false,
                 origin: pointer.to_string(),
             }]
         }
@@ -238,7 +239,15 @@ fn long_rule(
         name: rule.name.clone(),
         matches,
         filters: filters(&rule.filters, Kind::Http, &format!("{pointer}/filters"), cx, diags),
-        backend_refs: backend_refs(&rule.backend_refs, ns, Kind::Http, pointer, cx, diags),
+        backend_refs: backend_refs(
+            rule.backend_refs.as_deref().unwrap_or_default(),
+            ns,
+            Kind::Http,
+            pointer,
+            cx,
+            diags,
+        ),
+        empty_backend_refs: rule.backend_refs.as_ref().is_some_and(Vec::is_empty),
         timeouts: rule.timeouts.clone(),
         origin: pointer.to_string(),
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Infrastructure, RouteKind};
+use super::{CertificateRef, Infrastructure, RouteKind};
 
 /// A Gateway. `profile` supplies the platform defaults (namespace, class, address).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
@@ -65,11 +65,14 @@ pub struct Gateway {
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Address {
-    /// `Hostname` or `IPAddress`.
+    /// `Hostname`, `IPAddress`, `NamedAddress` or an implementation-specific
+    /// `example.com/type`.
     #[serde(rename = "type", default = "default_address_type")]
     pub kind: AddressType,
-    /// The hostname or IP.
-    pub value: String,
+    /// The hostname or IP; none lets the implementation choose one of the
+    /// type (Gateway API v1.3.0 or later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 fn default_address_type() -> AddressType {
@@ -77,12 +80,16 @@ fn default_address_type() -> AddressType {
 }
 
 /// Kind of a Gateway address.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(try_from = "String", into = "String")]
 pub enum AddressType {
     /// A DNS name, e.g. the Service of a managed ingress gateway.
     Hostname,
     /// An IP address.
     IPAddress,
+    /// `NamedAddress` or an implementation-specific `example.com/type`,
+    /// carried as written.
+    Other(String),
 }
 
 /// A listener: a port, a protocol and optionally a hostname.
@@ -106,7 +113,8 @@ pub struct Listener {
 }
 
 /// Listener protocol.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(try_from = "String", into = "String")]
 pub enum Protocol {
     /// Plain HTTP (and gRPC over h2c).
     HTTP,
@@ -118,6 +126,9 @@ pub enum Protocol {
     TCP,
     /// UDP (for UDPRoutes, which gatewright does not write).
     UDP,
+    /// Any other protocol the API's pattern allows (`example.com/proto`,
+    /// implementation-specific), carried as written and not analyzed.
+    Other(String),
 }
 
 /// TLS settings of a listener.
@@ -127,9 +138,10 @@ pub struct ListenerTls {
     /// `Terminate` (default) or `Passthrough` (TLS listeners only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<TlsMode>,
-    /// Secrets holding the certificates, as `name` or `namespace/name`.
+    /// Secrets holding the certificates, as `name` or `namespace/name`, or
+    /// `{group, kind, name, namespace}` for another kind.
     #[serde(default)]
-    pub certificates: Vec<String>,
+    pub certificates: Vec<CertificateRef>,
     /// Implementation-specific TLS options.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,

@@ -16,6 +16,7 @@ pub mod gitops;
 mod grpc;
 mod l4;
 mod listenersets;
+mod open;
 mod tls;
 
 pub use filters::*;
@@ -23,6 +24,7 @@ pub use gateway::*;
 pub use grpc::*;
 pub use l4::*;
 pub use listenersets::*;
+pub use open::*;
 pub use tls::*;
 
 /// The spec's API version.
@@ -212,9 +214,10 @@ pub struct Rule {
     /// Filters applied to matching requests (header modifiers, redirect, rewrite, mirror, CORS, extension).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<Filter>,
-    /// Where matching requests go.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub backend_refs: Vec<BackendRef>,
+    /// Where matching requests go; `[]` is written as `backendRefs: []`,
+    /// kept apart from none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend_refs: Option<Vec<BackendRef>>,
     /// Request timeouts (Gateway API v1.2.0 or later).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeouts: Option<Timeouts>,

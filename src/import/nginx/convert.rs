@@ -175,7 +175,7 @@ fn rule(base: &Match, headers: Vec<ValueMatch>, filters: Vec<Filter>, backend_re
             ..base.clone()
         }],
         filters,
-        backend_refs,
+        backend_refs: (!backend_refs.is_empty()).then_some(backend_refs),
         ..Rule::default()
     }
 }
@@ -307,7 +307,7 @@ fn default_backend(ing: &ParsedIngress, by_host: &mut BTreeMap<Option<String>, V
         let has_root = ing.locations.iter().any(|l| l.host == host && l.path == "/");
         if !has_root {
             by_host.entry(host).or_default().push(Rule {
-                backend_refs: vec![b.clone()],
+                backend_refs: Some(vec![b.clone()]),
                 ..Rule::default()
             });
         }
@@ -330,7 +330,10 @@ fn finish(
     if let Some(cm) = &ing.nginx.custom_headers {
         extra.extend(custom_headers(o, ing, cm, objects, cx));
     }
-    for r in rules.iter_mut().filter(|r| !r.backend_refs.is_empty()) {
+    for r in rules
+        .iter_mut()
+        .filter(|r| r.backend_refs.as_ref().is_some_and(|b| !b.is_empty()))
+    {
         r.filters.extend(extra.iter().cloned());
     }
     if let Some(root) = &ing.nginx.app_root {

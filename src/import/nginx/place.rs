@@ -140,7 +140,7 @@ fn to_grpc(o: &Object, route: &spec::Route, cx: &mut Cx<'_>) -> GrpcRoute {
             name: None,
             matches,
             filters: None,
-            backend_refs: Some(r.backend_refs.clone()),
+            backend_refs: r.backend_refs.clone(),
         });
     }
     if route.rules.iter().flatten().any(|r| !r.filters.is_empty()) {
