@@ -29,6 +29,9 @@ K_ROOTS = "kubectl kustomize, every engine root"
 K_EMPTY = "kubectl kustomize, empty root × roots"
 K_PATCH = "kubectl kustomize, one-patch root × roots"
 K_GROUPS = "kubectl kustomize, every group root"  # then " (16 groups)"
+READ = "floor: read the inputs"
+WRITE_STREAM = "floor: write the stream"
+WRITE_TREE = "floor: write the tree"
 HEADLINE = [STDOUT, FRESH, UNCHANGED, CHECK, HELM, JINJA, K_GW, K_ONE, K_APP, K_ROOTS]
 
 
@@ -82,6 +85,32 @@ def fmt_x(v):
     return f"{v:.2f}×" if v < 1 else (f"{v:.1f}×" if v < 100 else f"{v:.0f}×")
 
 
+def plus(a, b):
+    return None if a is None or b is None else a + b
+
+
+def floors(ns, get):
+    """The floors table: each gatewright row as a multiple of reading its inputs and writing its bytes."""
+    out = ["", "### Floors (same invocation)", ""]
+    out.append("| N | read the inputs | write the stream | write the tree | --stdout ÷ (read + write stream) "
+               "| fresh dir ÷ (read + write tree) | unchanged ÷ read |")
+    out.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n in ns:
+        read, stream, tree = get(n, READ), get(n, WRITE_STREAM), get(n, WRITE_TREE)
+        out.append(
+            f"| {n:,} | {fmt_s(read)} | {fmt_s(stream)} | {fmt_s(tree)} "
+            f"| {fmt_x(ratio(get(n, STDOUT), plus(read, stream)))} "
+            f"| {fmt_x(ratio(get(n, FRESH), plus(read, tree)))} "
+            f"| {fmt_x(ratio(get(n, UNCHANGED), read))} |"
+        )
+    out += ["", "A floor is what no tool can beat on this machine: `cat` of the spec and every manifest to "
+            "`/dev/null` (reading the inputs), `cat` of the `--stdout` output into a new file (writing the "
+            "stream's bytes), `tar -x` of the rendered tree into a new folder (creating the tree's files). "
+            "A ratio of 1× would mean gatewright costs nothing beyond its I/O; an unchanged render by stamp "
+            "reads no input at all, so it can come out below its floor."]
+    return out
+
+
 def generated(machine, rows, checks):
     ns = sorted({n for n, _ in rows})
     get = lambda n, t, k="wall": rows.get((n, t), {}).get(k)  # noqa: E731
@@ -126,6 +155,7 @@ def generated(machine, rows, checks):
             "a one-Service, one-patch root (kustomize parses its OpenAPI schema once per process before the "
             "first patch)." " Group roots: the same objects through `gitops.groups`, each hashed group root "
             "and the gateways root built alone, one `kubectl kustomize` each."]
+    out += floors(ns, get)
     out += ["", "### Targets", ""]
     out.append("| target | measured | met |")
     out.append("| --- | --- | :---: |")

@@ -15,6 +15,10 @@
 #                  folder built alone, one `kubectl kustomize` each (~0.1-0.3 s per
 #                  folder, mostly process start), and the same count of empty and
 #                  one-patch roots (benches/kustomize_roots.sh)
+#   NAMESPACE_ROOTS  1 (default) or 0: 0 skips the per-namespace engine-root rows (every
+#                  namespace folder, and as many empty and one-patch roots: ~6 minutes at
+#                  N=1000) but keeps the group-root rows; `NAMESPACE_ROOTS=0` makes the
+#                  whole default run fit in about 12 minutes
 #   GROUP_COUNT    with ENGINE_MAX: also render the workload with `gitops.groups: GROUP_COUNT`
 #                  (default 16; 0 skips) and build every group root, one kubectl each
 #                  (and as many empty roots: the process start of those builds)
@@ -45,6 +49,7 @@ ENGINE_MAX="${ENGINE_MAX:-1000}"
 TRACE_AT="${TRACE_AT:-10000}"
 ENGINE_RUNS="${ENGINE_RUNS:-1}"
 GROUP_COUNT="${GROUP_COUNT:-16}"
+NAMESPACE_ROOTS="${NAMESPACE_ROOTS:-1}"
 SLOW_RUNS="${SLOW_RUNS:-1}"
 REPORT="${REPORT:-$REPO/BENCHMARKS.md}"
 KEEP_WORK="${WORK:+1}"
@@ -135,6 +140,13 @@ for n in "${NS[@]}"; do
     sh -c 'exec "$0" render "$1" --stdout > "$2"' "$GW" "$spec" "$stream"
   sed -i "\$s/\t\$/\t$(docs_in "$stream") docs/" "$TSV"
 
+  # the floors: reading the inputs, and writing the output bytes (the stream; the tree's files)
+  time_row "floor: read the inputs" "$n" "cat of the spec and the $n manifests to /dev/null" -- \
+    sh -c 'exec cat "$0" "$1"/*.yaml > /dev/null' "$spec" "$in/gw/manifests"
+  time_row "floor: write the stream" "$n" "cat of the --stdout output into a new file" -- \
+    sh -c "$(fresh "$WORK/floor-stream-$n" 'mkdir "$D" && exec cat "$0" > "$D/all.yaml"')" "$stream"
+  sweep "$WORK/floor-stream-$n"
+
   # gatewright: a kustomize tree into a fresh folder, then re-rendered unchanged
   time_row "gatewright render, fresh dir" "$n" "" -- \
     sh -c "$(fresh "$gwout" 'exec "$0" render "$1" --out "$D" 2>/dev/null')" "$GW" "$spec"
@@ -148,6 +160,11 @@ for n in "${NS[@]}"; do
   time_row "cp -r of that tree" "$n" "$files files" -- \
     sh -c "$(fresh "$WORK/cp-$n" 'exec cp -r "$0" "$D"')" "$gwout"
   sweep "$WORK/cp-$n"
+  tar -cf "$WORK/tree-$n.tar" -C "$gwout" .
+  time_row "floor: write the tree" "$n" "tar -x of the same $files files into a new folder" -- \
+    sh -c "$(fresh "$WORK/tar-$n" 'mkdir "$D" && exec tar -xf "$0" -C "$D"')" "$WORK/tree-$n.tar"
+  sweep "$WORK/tar-$n"
+  rm -f "$WORK/tree-$n.tar"
 
   if [[ "$ENVS_AT" == *" $n "* ]]; then
     envout="$WORK/gw-envs-$n"
@@ -180,7 +197,7 @@ for n in "${NS[@]}"; do
   fi
   time_row "kubectl kustomize, one app folder" "$n" "app-1/ alone: what an engine builds per namespace root" -- \
     sh -c 'exec kubectl kustomize "$0" > /dev/null' "$gwout/app-1"
-  if [ "$n" -le "$ENGINE_MAX" ]; then
+  if [ "$n" -le "$ENGINE_MAX" ] && [ "$NAMESPACE_ROOTS" != 0 ]; then
     # what the generated Flux Kustomizations / Argo CD Applications build: every
     # namespace folder alone; then kubectl's fixed cost for as many roots
     roots="$(find "$gwout" -mindepth 2 -maxdepth 2 -name kustomization.yaml | wc -l)"
@@ -196,6 +213,8 @@ for n in "${NS[@]}"; do
     RUNS_OVERRIDE="$r" WARMUP_OVERRIDE="$w" time_row "kubectl kustomize, one-patch root × roots" "$n" \
       "process start + kustomize's once-per-process patch setup, $roots times" -- \
       bash "$HERE/kustomize_roots.sh" --one-patch "$gwout"
+  fi
+  if [ "$n" -le "$ENGINE_MAX" ]; then
     if [ "$GROUP_COUNT" -gt 0 ]; then
       # the same objects through `gitops.groups`: GROUP_COUNT hashed app groups and
       # the gateways group, each root built alone (the group roots' engine objects)

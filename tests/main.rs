@@ -44,6 +44,7 @@ mod module_layers;
 mod native_render;
 mod output_failures;
 mod output_safety;
+mod perf_paths;
 mod precommit;
 mod properties;
 mod references;

@@ -17,10 +17,16 @@ use crate::yaml;
 pub(super) type Manifest = Result<(String, Result<Vec<Service>, yaml::ReadError>), std::io::Error>;
 
 /// Read one manifest (within the YAML limits) and keep its text and Services.
+/// Plain block YAML is read by [`yaml::read_plain`], without spans (only the
+/// Services' values are kept); anything else by the full reader, which locates every error.
 pub(super) fn read_manifest(path: &Path) -> Manifest {
     let limits = yaml::Limits::default();
     let bytes = read_limited(path, limits.max_bytes)?;
-    let services = yaml::read_bytes(&bytes, &limits).map(|docs| services_of(&docs));
+    let plain = std::str::from_utf8(&bytes).ok().and_then(yaml::read_plain);
+    let services = match plain {
+        Some(docs) => Ok(services_of(&docs)),
+        None => yaml::read_bytes(&bytes, &limits).map(|docs| services_of(&docs)),
+    };
     Ok((String::from_utf8_lossy(&bytes).into_owned(), services))
 }
 

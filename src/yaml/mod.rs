@@ -70,6 +70,7 @@ mod diag;
 mod frame;
 mod map;
 mod node;
+mod plain;
 mod read;
 mod resolve;
 mod source;
@@ -77,5 +78,6 @@ pub mod write;
 
 pub use diag::forbidden_char;
 pub use node::{Entry, Limits, Node, ReadError, Span, Value};
+pub use plain::read_plain;
 pub use read::{read_bytes, read_documents};
 pub use write::{to_canonical_yaml, write_canonical_yaml};
