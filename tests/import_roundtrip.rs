@@ -1,4 +1,4 @@
-//! Round trip: every standard-channel HTTPRoute, GRPCRoute and Gateway of
+//! Round trip: every standard-channel HTTPRoute, GRPCRoute, ListenerSet and Gateway of
 //! the Gateway API v1.6.1 examples and conformance manifests, imported and
 //! rendered again, is the original object field for field, after defaults.
 //!
@@ -25,6 +25,9 @@ const NON_SECRET_CERTIFICATES: &str = "certificate references to kinds other tha
 const ADDRESS_WITHOUT_VALUE: &str = "addresses without a value";
 const OTHER_ADDRESS_TYPES: &str = "implementation-specific address types";
 const EXPERIMENTAL_RETRY: &str = "`retry` (experimental channel)";
+const SEVERAL_SETS: &str =
+    "a second ListenerSet in one namespace: an app holds one ListenerSet (import warns GW901 at it)";
+const REFUSED_SET: &str = "a ListenerSet gatewright refuses on purpose (conformance negative case: not admitted GW350, routes it does not admit GW411, listener conflicts GW420/GW421), which `allow:` cannot let through yet (import warns GW901 quoting the refusal)";
 const EMPTY_BACKEND_LIST: &str = "an explicit empty `backendRefs: []` (written as none, same meaning)";
 
 /// Objects that cannot round-trip: file, kind, `namespace/name`, the missing feature.
@@ -150,6 +153,36 @@ const CANNOT: &[(&str, &str, &str, &str)] = &[
         EXPERIMENTAL_RETRY,
     ),
     (
+        "tests__listenerset-allowed-namespace-none.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/listenerset-not-allowed",
+        REFUSED_SET,
+    ),
+    (
+        "tests__listenerset-allowed-namespace-same.yaml",
+        "ListenerSet",
+        "gateway-api-listenerset-not-allowed-ns/listenerset-in-different-namespace",
+        REFUSED_SET,
+    ),
+    (
+        "tests__listenerset-allowed-namespace-selector.yaml",
+        "ListenerSet",
+        "gateway-api-listenerset-selector-not-allowed-ns/listenerset-not-in-selected-namespace",
+        REFUSED_SET,
+    ),
+    (
+        "tests__listenerset-allowed-routes-namespaces.yaml",
+        "ListenerSet",
+        "gateway-api-ls-cross-ns/listenerset-test-allowed-routes-cross-ns",
+        REFUSED_SET,
+    ),
+    (
+        "tests__listenerset-default-not-allowed.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/listenerset-default-not-allowed",
+        REFUSED_SET,
+    ),
+    (
         "tests__listenerset-dual-parentref-independence.yaml",
         "Gateway",
         "gateway-conformance-infra/gateway-dual-parentref",
@@ -165,6 +198,12 @@ const CANNOT: &[(&str, &str, &str, &str)] = &[
         "tests__listenerset-dual-parentref-independence.yaml",
         "HTTPRoute",
         "gateway-conformance-infra/route-dual-parentref-one",
+        GATEWAY_LISTENER_IN_A_SET,
+    ),
+    (
+        "tests__listenerset-dual-parentref-independence.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/ls-dual-parentref",
         GATEWAY_LISTENER_IN_A_SET,
     ),
     (
@@ -185,9 +224,69 @@ const CANNOT: &[(&str, &str, &str, &str)] = &[
         "gateway-conformance-infra/route-via-listenerset",
         GATEWAY_LISTENER_IN_A_SET,
     ),
+    (
+        "tests__listenerset-gateway-parent-section-name-not-found.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/listenerset-section-name",
+        GATEWAY_LISTENER_IN_A_SET,
+    ),
+    (
+        "tests__listenerset-hostname-conflict.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/listenerset-with-hostname-conflict-with-gateway-1",
+        REFUSED_SET,
+    ),
+    (
+        "tests__listenerset-hostname-conflict.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/listenerset-with-hostname-conflict-with-gateway-2",
+        SEVERAL_SETS,
+    ),
+    (
+        "tests__listenerset-hostname-conflict.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/listenerset-with-hostname-conflict-with-listener-set-1",
+        SEVERAL_SETS,
+    ),
+    (
+        "tests__listenerset-hostname-conflict.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/listenerset-with-hostname-conflict-with-listener-set-2",
+        SEVERAL_SETS,
+    ),
+    (
+        "tests__listenerset-http-routing.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/listener-set-http-routing-2",
+        SEVERAL_SETS,
+    ),
+    (
+        "tests__listenerset-protocol-conflict.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/listenerset-with-protocol-conflict-with-gateway-1",
+        REFUSED_SET,
+    ),
+    (
+        "tests__listenerset-protocol-conflict.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/listenerset-with-protocol-conflict-with-gateway-2",
+        SEVERAL_SETS,
+    ),
+    (
+        "tests__listenerset-protocol-conflict.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/listenerset-with-protocol-conflict-with-listener-set-1",
+        SEVERAL_SETS,
+    ),
+    (
+        "tests__listenerset-protocol-conflict.yaml",
+        "ListenerSet",
+        "gateway-conformance-infra/listenerset-with-protocol-conflict-with-listener-set-2",
+        SEVERAL_SETS,
+    ),
 ];
 
-const KINDS: &[&str] = &["Gateway", "HTTPRoute", "GRPCRoute"];
+const KINDS: &[&str] = &["Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute"];
 
 #[test]
 fn gateway_api_examples_and_conformance_round_trip() {
@@ -336,9 +435,11 @@ fn drop_own_namespace(v: &mut Value, ns: &Value) {
                     }
                 }
             }
-            if let Some(b) = m.get_mut("backendRef").and_then(Value::as_object_mut) {
-                if b.get("namespace") == Some(ns) {
-                    b.remove("namespace");
+            for key in ["backendRef", "parentRef"] {
+                if let Some(b) = m.get_mut(key).and_then(Value::as_object_mut) {
+                    if b.get("namespace") == Some(ns) {
+                        b.remove("namespace");
+                    }
                 }
             }
             m.values_mut().for_each(|x| drop_own_namespace(x, ns));

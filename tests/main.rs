@@ -37,6 +37,7 @@ mod import_verify;
 mod ingress_nginx;
 mod install;
 mod kustomize;
+mod listenerset_import;
 mod listenersets;
 mod load;
 mod module_layers;

@@ -134,7 +134,8 @@ fn addresses(o: &Object, spec: &Value, name: &str, cx: &mut Cx<'_>) -> Option<Op
     Some(Some(list))
 }
 
-fn listener(o: &Object, i: usize, l: &Value, cx: &mut Cx<'_>) -> Option<spec::Listener> {
+/// One listener of a Gateway or ListenerSet (`None`, after a warning, when the spec cannot say it).
+pub(super) fn listener(o: &Object, i: usize, l: &Value, cx: &mut Cx<'_>) -> Option<spec::Listener> {
     let at = format!("/spec/listeners/{i}");
     let mut l = l.as_object().cloned().unwrap_or_default();
     l.remove("name");
@@ -158,10 +159,11 @@ fn listener(o: &Object, i: usize, l: &Value, cx: &mut Cx<'_>) -> Option<spec::Li
                     o,
                     &format!("{at}/allowedRoutes/namespaces/selector"),
                     format!(
-                        "Gateway `{}` is not imported: a selector with `matchExpressions` is not supported",
+                        "{} `{}` is not imported: a selector with `matchExpressions` is not supported",
+                        o.kind(),
                         o.name()
                     ),
-                    "use `matchLabels`, or keep this Gateway as a hand-written manifest",
+                    "use `matchLabels`, or keep this object as a hand-written manifest",
                 );
                 return None;
             }
@@ -197,7 +199,8 @@ fn listener(o: &Object, i: usize, l: &Value, cx: &mut Cx<'_>) -> Option<spec::Li
                     o,
                     &format!("{at}/tls/certificateRefs"),
                     format!(
-                        "Gateway `{}` is not imported: certificates other than Secrets are not supported",
+                        "{} `{}` is not imported: certificates other than Secrets are not supported",
+                        o.kind(),
                         o.name()
                     ),
                     "reference the certificate as a Secret",

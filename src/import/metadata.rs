@@ -132,7 +132,7 @@ pub(super) fn not_imported(objects: &[Object], cx: &mut Cx<'_>) {
     for o in objects {
         let in_manifests = cx.site.apps.values().any(|a| a.manifests.contains(&o.path));
         let (what, help) = match o.kind() {
-            "Gateway" | "HTTPRoute" | "GRPCRoute" | "ReferenceGrant" | "Ingress" => continue,
+            "Gateway" | "ListenerSet" | "HTTPRoute" | "GRPCRoute" | "ReferenceGrant" | "Ingress" => continue,
             "Service" if o.str("/spec/type") == Some("LoadBalancer") => continue,
             _ if in_manifests => continue,
             "Namespace" if cx.site.apps.contains_key(o.name()) => {

@@ -182,6 +182,9 @@ pub fn import(opts: &Options) -> Imported {
     for o in by_kind("Gateway") {
         gateway_api::gateway(o, &mut cx);
     }
+    for o in by_kind("ListenerSet") {
+        listenersets::listener_set(o, &mut cx);
+    }
     for o in objects.iter().filter(|o| matches!(o.kind(), "HTTPRoute" | "GRPCRoute")) {
         gateway_api::route(o, &mut cx);
     }
@@ -194,6 +197,7 @@ pub fn import(opts: &Options) -> Imported {
     attach::selector_labels(&mut cx);
     attach::pick_gateways(&mut cx);
     metadata::not_imported(&objects, &mut cx);
+    listenersets::withdraw_refused(&objects, &mut cx);
     compact::finish(&mut cx);
     allow::settle(&objects, &mut cx);
     let text = to_text(&cx.site, &opts.paths);
