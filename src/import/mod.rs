@@ -1,6 +1,6 @@
 //! `gatewright import`: a compact spec from existing manifests. Gateway API
-//! objects (Gateways, HTTPRoutes, GRPCRoutes, ReferenceGrants) become
-//! gateways and app routes, as short as the short form allows; Services of
+//! objects (Gateways, ListenerSets, HTTPRoutes, GRPCRoutes, ReferenceGrants)
+//! become gateways, app listeners and app routes, as short as the short form allows; Services of
 //! type `LoadBalancer` become app routes through a proposed gateway (and the
 //! Service patches); `networking.k8s.io/v1` Ingresses become routes. What
 //! cannot be carried over is a warning at the manifest's line.
@@ -15,6 +15,7 @@ mod listenersets;
 mod metadata;
 pub mod nginx;
 mod services;
+mod sets;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -183,7 +184,7 @@ pub fn import(opts: &Options) -> Imported {
         gateway_api::gateway(o, &mut cx);
     }
     for o in by_kind("ListenerSet") {
-        listenersets::listener_set(o, &mut cx);
+        sets::listener_set(o, &mut cx);
     }
     for o in objects.iter().filter(|o| matches!(o.kind(), "HTTPRoute" | "GRPCRoute")) {
         gateway_api::route(o, &mut cx);
