@@ -38,6 +38,7 @@ mod ingress_nginx;
 mod install;
 mod kustomize;
 mod l4_routes;
+mod listenerset_import;
 mod listenersets;
 mod load;
 mod module_layers;

@@ -17,16 +17,19 @@ const GROUP: &str = "gateway.networking.k8s.io";
 
 /// Compact every gateway and route, then settle `gatewayApi` and the mesh.
 pub(super) fn finish(cx: &mut Cx<'_>) {
+    super::listenersets::compact(&mut cx.site);
     for gw in cx.site.gateways.values_mut() {
         recognise_profile(gw);
     }
     let gateways = cx.site.gateways.clone();
     for (ns, app) in &mut cx.site.apps {
+        // A route's `listener` names the app's own listener first: a gateway listener of that name stays a `parentRefs` entry.
+        let own: Vec<String> = app.listeners.keys().cloned().collect();
         for r in app.routes.values_mut() {
-            http_route(r, ns, &gateways);
+            http_route(r, ns, &gateways, &own);
         }
         for r in app.grpc_routes.values_mut() {
-            grpc_route(r, ns, &gateways);
+            grpc_route(r, ns, &gateways, &own);
         }
     }
     let needed = needed_version(&cx.site);
@@ -93,6 +96,9 @@ fn needed_version(site: &spec::Site) -> Option<Version> {
             (!app.udp_routes.is_empty(), L4Kind::Udp),
         ];
         used.extend(l4.into_iter().filter(|(any, _)| *any).map(|(_, k)| Feature::L4Route(k)));
+        if !app.listeners.is_empty() {
+            used.push(Feature::ListenerSet);
+        }
         for rule in app.routes.values().flat_map(|r| r.rules.iter().flatten()) {
             if rule.timeouts.is_some() {
                 used.push(Feature::Timeouts);
@@ -187,7 +193,7 @@ pub(super) fn parents(
     refs: &mut Option<Vec<spec::ParentRef>>,
     gateway: &mut Option<String>,
     listener: &mut Option<String>,
-    ns: &str,
+    (ns, own): (&str, &[String]),
     gateways: &std::collections::BTreeMap<String, spec::Gateway>,
 ) {
     for p in refs.iter_mut().flatten() {
@@ -204,7 +210,7 @@ pub(super) fn parents(
     }) else {
         return;
     };
-    if !is_gateway_ref(p) || p.port.is_some() {
+    if !is_gateway_ref(p) || p.port.is_some() || p.section_name.as_ref().is_some_and(|s| own.contains(s)) {
         return;
     }
     if gateways.len() > 1 {
@@ -248,7 +254,12 @@ fn short_to(b: &spec::BackendRef) -> Option<String> {
     })
 }
 
-fn http_route(r: &mut spec::Route, ns: &str, gateways: &std::collections::BTreeMap<String, spec::Gateway>) {
+fn http_route(
+    r: &mut spec::Route,
+    ns: &str,
+    gateways: &std::collections::BTreeMap<String, spec::Gateway>,
+    own: &[String],
+) {
     for rule in r.rules.iter_mut().flatten() {
         filters(&mut rule.filters, ns);
         for b in rule.backend_refs.iter_mut().flatten() {
@@ -256,7 +267,7 @@ fn http_route(r: &mut spec::Route, ns: &str, gateways: &std::collections::BTreeM
         }
     }
     hosts(&mut r.host, &mut r.hostnames);
-    parents(&mut r.parent_refs, &mut r.gateway, &mut r.listener, ns, gateways);
+    parents(&mut r.parent_refs, &mut r.gateway, &mut r.listener, (ns, own), gateways);
     let Some([rule]) = r.rules.as_deref() else { return };
     let plain_rule = rule.name.is_none() && rule.filters.is_empty() && rule.timeouts.is_none();
     let path = match rule.matches.as_slice() {
@@ -279,7 +290,12 @@ fn http_route(r: &mut spec::Route, ns: &str, gateways: &std::collections::BTreeM
     }
 }
 
-fn grpc_route(r: &mut spec::GrpcRoute, ns: &str, gateways: &std::collections::BTreeMap<String, spec::Gateway>) {
+fn grpc_route(
+    r: &mut spec::GrpcRoute,
+    ns: &str,
+    gateways: &std::collections::BTreeMap<String, spec::Gateway>,
+    own: &[String],
+) {
     for rule in r.rules.iter_mut().flatten() {
         filters(rule.filters.as_deref_mut().unwrap_or_default(), ns);
         for b in rule.backend_refs.iter_mut().flatten() {
@@ -287,7 +303,7 @@ fn grpc_route(r: &mut spec::GrpcRoute, ns: &str, gateways: &std::collections::BT
         }
     }
     hosts(&mut r.host, &mut r.hostnames);
-    parents(&mut r.parent_refs, &mut r.gateway, &mut r.listener, ns, gateways);
+    parents(&mut r.parent_refs, &mut r.gateway, &mut r.listener, (ns, own), gateways);
     let Some([rule]) = r.rules.as_deref() else { return };
     let plain_rule =
         rule.name.is_none() && rule.matches.is_none() && rule.filters.as_deref().unwrap_or_default().is_empty();

@@ -85,7 +85,8 @@ fn addresses(o: &Object, spec: &Value, cx: &mut Cx<'_>) -> Option<Option<Vec<spe
     Some(Some(list))
 }
 
-fn listener(o: &Object, i: usize, l: &Value, cx: &mut Cx<'_>) -> Option<spec::Listener> {
+/// One listener of a Gateway or ListenerSet (`None`, after a warning, when the spec cannot say it).
+pub(super) fn listener(o: &Object, i: usize, l: &Value, cx: &mut Cx<'_>) -> Option<spec::Listener> {
     let at = format!("/spec/listeners/{i}");
     let mut l = l.as_object().cloned().unwrap_or_default();
     l.remove("name");
@@ -109,10 +110,11 @@ fn listener(o: &Object, i: usize, l: &Value, cx: &mut Cx<'_>) -> Option<spec::Li
                     o,
                     &format!("{at}/allowedRoutes/namespaces/selector"),
                     format!(
-                        "Gateway `{}` is not imported: a selector with `matchExpressions` is not supported",
+                        "{} `{}` is not imported: a selector with `matchExpressions` is not supported",
+                        o.kind(),
                         o.name()
                     ),
-                    "use `matchLabels`, or keep this Gateway as a hand-written manifest",
+                    "use `matchLabels`, or keep this object as a hand-written manifest",
                 );
                 return None;
             }

@@ -79,14 +79,27 @@ pub(super) fn route(o: &Object, cx: &mut Cx<'_>) {
 pub(super) fn compact(cx: &mut Cx<'_>) {
     let gateways = cx.site.gateways.clone();
     for (ns, app) in &mut cx.site.apps {
+        let own: Vec<String> = app.listeners.keys().cloned().collect();
         for r in app.tls_routes.values_mut() {
             rules(&mut r.rules, &mut r.to, ns);
             hosts(&mut r.host, &mut r.hostnames);
-            attach(&mut r.parent_refs, &mut r.gateway, &mut r.listener, ns, &gateways);
+            attach(
+                &mut r.parent_refs,
+                &mut r.gateway,
+                &mut r.listener,
+                (ns, &own),
+                &gateways,
+            );
         }
         for r in app.tcp_routes.values_mut().chain(app.udp_routes.values_mut()) {
             rules(&mut r.rules, &mut r.to, ns);
-            attach(&mut r.parent_refs, &mut r.gateway, &mut r.listener, ns, &gateways);
+            attach(
+                &mut r.parent_refs,
+                &mut r.gateway,
+                &mut r.listener,
+                (ns, &own),
+                &gateways,
+            );
         }
     }
 }
@@ -98,7 +111,7 @@ fn attach(
     refs: &mut Option<Vec<spec::ParentRef>>,
     gateway: &mut Option<String>,
     listener: &mut Option<String>,
-    ns: &str,
+    (ns, own): (&str, &[String]),
     gateways: &BTreeMap<String, spec::Gateway>,
 ) {
     let named = match refs.as_deref() {
@@ -111,7 +124,7 @@ fn attach(
             .any(|(k, g)| g.name.as_deref().unwrap_or(k) == name && g.listeners.contains_key(&section))
     });
     let candidates = if unknown { &BTreeMap::new() } else { gateways };
-    parents(refs, gateway, listener, ns, candidates);
+    parents(refs, gateway, listener, (ns, own), candidates);
 }
 
 /// Defaults dropped from the backends; `to` for a single unnamed rule of one plain Service.

@@ -132,8 +132,8 @@ pub(super) fn not_imported(objects: &[Object], cx: &mut Cx<'_>) {
     for o in objects {
         let in_manifests = cx.site.apps.values().any(|a| a.manifests.contains(&o.path));
         let (what, help) = match o.kind() {
-            "Gateway" | "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute" | "BackendTLSPolicy"
-            | "ReferenceGrant" | "Ingress" => continue,
+            "Gateway" | "ListenerSet" | "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute"
+            | "BackendTLSPolicy" | "ReferenceGrant" | "Ingress" => continue,
             "Service" if o.str("/spec/type") == Some("LoadBalancer") => continue,
             _ if in_manifests => continue,
             "Namespace" if cx.site.apps.contains_key(o.name()) => {
@@ -149,7 +149,7 @@ pub(super) fn not_imported(objects: &[Object], cx: &mut Cx<'_>) {
                 "keep it with the app's manifests",
             ),
             _ => (
-                "gatewright writes Gateways, HTTPRoutes, GRPCRoutes, TLSRoutes, TCPRoutes, UDPRoutes, BackendTLSPolicies, ReferenceGrants, Namespaces and Service patches",
+                "gatewright writes Gateways, ListenerSets, HTTPRoutes, GRPCRoutes, TLSRoutes, TCPRoutes, UDPRoutes, BackendTLSPolicies, ReferenceGrants, Namespaces and Service patches",
                 "keep it as a hand-written manifest beside the rendered tree",
             ),
         };

@@ -1,6 +1,6 @@
 //! `gatewright import`: a compact spec from existing manifests. Gateway API
-//! objects (Gateways, HTTPRoutes, GRPCRoutes, ReferenceGrants) become
-//! gateways and app routes, as short as the short form allows; Services of
+//! objects (Gateways, ListenerSets, HTTPRoutes, GRPCRoutes, ReferenceGrants)
+//! become gateways, app listeners and app routes, as short as the short form allows; Services of
 //! type `LoadBalancer` become app routes through a proposed gateway (and the
 //! Service patches); `networking.k8s.io/v1` Ingresses become routes. What
 //! cannot be carried over is a warning at the manifest's line.
@@ -16,6 +16,7 @@ mod listenersets;
 mod metadata;
 pub mod nginx;
 mod services;
+mod sets;
 mod tls;
 
 use std::collections::BTreeMap;
@@ -211,6 +212,9 @@ pub fn import(opts: &Options) -> Imported {
     for o in by_kind("Gateway") {
         gateway_api::gateway(o, &mut cx);
     }
+    for o in by_kind("ListenerSet") {
+        sets::listener_set(o, &mut cx);
+    }
     for o in objects.iter().filter(|o| matches!(o.kind(), "HTTPRoute" | "GRPCRoute")) {
         gateway_api::route(o, &mut cx);
     }
@@ -230,6 +234,7 @@ pub fn import(opts: &Options) -> Imported {
     attach::pick_gateways(&mut cx);
     metadata::not_imported(&objects, &mut cx);
     l4::compact(&mut cx);
+    listenersets::withdraw_refused(&objects, &mut cx);
     compact::finish(&mut cx);
     allow::settle(&objects, &mut cx);
     let text = to_text(&cx.site, &opts.paths);
