@@ -75,6 +75,9 @@ pub(super) fn policies(
     cx: &Context<'_>,
     diags: &mut Diagnostics,
 ) -> Vec<model::BackendTlsPolicy> {
+    if app.backend_tls.is_empty() {
+        return Vec::new();
+    }
     let routed = routed_services(model, ns);
     let mut out = Vec::new();
     for (key, p) in &app.backend_tls {
@@ -128,24 +131,20 @@ pub(super) fn policies(
 
 /// The Services in `ns` that the model's routes send requests to.
 fn routed_services<'m>(model: &'m Model, ns: &str) -> std::collections::BTreeSet<&'m str> {
-    let mut out = std::collections::BTreeSet::new();
-    let http = model
-        .routes
-        .iter()
-        .map(|r| (r.namespace.as_str(), r.rules.iter().flat_map(|x| &x.backend_refs)));
-    let http: Vec<(&str, Vec<&model::BackendRef>)> = http.map(|(n, b)| (n, b.collect())).collect();
-    let grpc = model.grpc_routes.iter().map(|r| {
-        let b: Vec<&model::BackendRef> = r.rules.iter().flat_map(|x| &x.backend_refs).collect();
-        (r.namespace.as_str(), b)
+    let http = model.routes.iter().flat_map(|r| {
+        let backends = r.rules.iter().flat_map(|x| &x.backend_refs);
+        backends.map(move |b| (r.namespace.as_str(), b))
     });
-    for (route_ns, backends) in http.into_iter().chain(grpc) {
-        for b in backends {
-            if model::is_service(&b.group, &b.kind) && b.namespace.as_deref().unwrap_or(route_ns) == ns {
-                out.insert(b.name.as_str());
-            }
-        }
-    }
-    out
+    let grpc = model.grpc_routes.iter().flat_map(|r| {
+        let backends = r.rules.iter().flat_map(|x| &x.backend_refs);
+        backends.map(move |b| (r.namespace.as_str(), b))
+    });
+    http.chain(grpc)
+        .filter(|(route_ns, b)| {
+            model::is_service(&b.group, &b.kind) && b.namespace.as_deref().unwrap_or(route_ns) == ns
+        })
+        .map(|(_, b)| b.name.as_str())
+        .collect()
 }
 
 /// Where target `i` of a policy is written.
