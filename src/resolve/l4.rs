@@ -198,6 +198,7 @@ fn rules(
     }
 }
 
+/// The backends of an L4 rule: HTTP backends without filters, resolved as those are.
 fn backend_refs(
     list: &[spec::L4BackendRef],
     ns: &str,
@@ -205,30 +206,17 @@ fn backend_refs(
     cx: &Context<'_>,
     diags: &mut Diagnostics,
 ) -> Vec<model::BackendRef> {
-    let mut out = Vec::new();
-    for (i, b) in list.iter().enumerate() {
-        let origin = format!("{pointer}/backendRefs/{i}");
-        if b.port.is_none() && model::is_service(&b.group, &b.kind) {
-            diags.push(
-                cx.err(
-                    Code::BackendWithoutPort,
-                    &origin,
-                    format!("backend Service `{}` has no port", b.name),
-                )
-                .help("add `port:` (the Service port to send connections to)"),
-            );
-            continue;
-        }
-        out.push(model::BackendRef {
+    let as_http: Vec<spec::BackendRef> = list
+        .iter()
+        .map(|b| spec::BackendRef {
             group: b.group.clone(),
             kind: b.kind.clone(),
             name: b.name.clone(),
-            namespace: b.namespace.clone().filter(|n| n != ns),
+            namespace: b.namespace.clone(),
             port: b.port,
             weight: b.weight,
             filters: Vec::new(),
-            origin,
-        });
-    }
-    out
+        })
+        .collect();
+    super::backends::backend_refs(&as_http, ns, super::backends::Kind::Http, pointer, cx, diags)
 }
