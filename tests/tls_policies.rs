@@ -381,3 +381,22 @@ fn a_crd_violation_in_a_policy_or_gateway_tls_points_at_its_spec_line() {
     let at = format!("gatewright.yaml:{}:", line_of(&spec, "options:"));
     assert!(stderr.contains(&at), "expected {at} in {stderr}");
 }
+
+/// A Service a TCP or TLS route sends to is one the app knows: no GW373.
+#[test]
+fn a_service_an_l4_route_sends_to_is_known() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("gatewright.yaml");
+    std::fs::write(
+        &spec,
+        "apiVersion: gatewright.dev/v1alpha1\nkind: Site\ngatewayApi: v1.6.1\ngateways:\n  edge:\n    profile: istio\n    listeners:\n      tcp: { protocol: TCP, port: 9000 }\napps:\n  db:\n    tcpRoutes:\n      pg: { listener: tcp, to: \"postgres:5432\" }\n    backendTls:\n      postgres: { hostname: db.example.com, wellKnownCACertificates: System }\n",
+    )
+    .expect("write");
+    let out = crate::common::cli::bin()
+        .args(["render", spec.to_str().expect("utf-8"), "--stdout"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("GW373"), "{stderr}");
+}

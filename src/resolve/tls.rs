@@ -129,7 +129,7 @@ pub(super) fn policies(
     out
 }
 
-/// The Services in `ns` that the model's routes send requests to.
+/// The Services in `ns` that the model's routes (HTTP, gRPC, TLS, TCP, UDP) send to.
 fn routed_services<'m>(model: &'m Model, ns: &str) -> std::collections::BTreeSet<&'m str> {
     let http = model.routes.iter().flat_map(|r| {
         let backends = r.rules.iter().flat_map(|x| &x.backend_refs);
@@ -139,7 +139,12 @@ fn routed_services<'m>(model: &'m Model, ns: &str) -> std::collections::BTreeSet
         let backends = r.rules.iter().flat_map(|x| &x.backend_refs);
         backends.map(move |b| (r.namespace.as_str(), b))
     });
+    let l4 = model.l4_routes.iter().flat_map(|r| {
+        let backends = r.rules.iter().flat_map(|x| &x.backend_refs);
+        backends.map(move |b| (r.namespace.as_str(), b))
+    });
     http.chain(grpc)
+        .chain(l4)
         .filter(|(route_ns, b)| {
             model::is_service(&b.group, &b.kind) && b.namespace.as_deref().unwrap_or(route_ns) == ns
         })
