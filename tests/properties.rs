@@ -51,7 +51,8 @@ fn valid_spec() -> impl Strategy<Value = Value> {
         for (app, routes) in apps {
             let mut rs = Map::new();
             for (name, (host, svc, port, path)) in routes {
-                let mut r = json!({"host": format!("{host}.aks.rocks"), "to": format!("{svc}:{port}")});
+                // One host per route: two routes of one host and path are a deliberate refusal (GW430).
+                let mut r = json!({"host": format!("{host}.{name}.{app}.aks.rocks"), "to": format!("{svc}:{port}")});
                 if let Some(p) = path {
                     r["path"] = json!(p);
                 }
