@@ -109,11 +109,12 @@ fn set_listener(p: &ParentRef, set: &str, ns: &str, names: &[String]) -> Option<
     (ours && names.contains(section)).then(|| section.clone())
 }
 
-/// Withdraw each imported ListenerSet that the analyzer refuses (a
-/// conformance negative case: not admitted by `allowedListeners`, a listener
-/// conflict, routes it does not admit): taken one by one in namespace order,
-/// a set stays only when it adds no error to the spec without it. A warning
-/// at the ListenerSet quotes the refusal.
+/// Withdraw each imported ListenerSet that the analyzer refuses for a rule
+/// `allow:` cannot let through (the allowable ones, such as a set its
+/// gateway does not admit or a listener conflict, `allow::settle` writes
+/// down): taken one by one in namespace order, a set stays only when it
+/// adds no such error to the spec without it. A warning at the ListenerSet
+/// quotes the refusal.
 pub(super) fn withdraw_refused(objects: &[Object], cx: &mut Cx<'_>) {
     let mut trial = cx.site.clone();
     trial.gateway_api = Some(crate::analyze::features::since(Feature::ListenerSet).to_string());
@@ -133,7 +134,7 @@ pub(super) fn withdraw_refused(objects: &[Object], cx: &mut Cx<'_>) {
         let (_, found) = crate::driver::check_site(site);
         found
             .iter()
-            .filter(|d| d.is_error())
+            .filter(|d| d.is_error() && !super::allow::allowable(d))
             .map(|d| (d.code.to_string(), d.message.clone()))
             .collect()
     };
