@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::{Cx, Object};
 use crate::analyze::features::Feature;
+use crate::diagnostic::Diagnostic;
 use crate::load::escape_token as esc;
 use crate::spec::{AllowedListeners, ListenerNamespaces, ListenerSetSettings, ParentRef, Site};
 
@@ -110,12 +111,12 @@ fn set_listener(p: &ParentRef, set: &str, ns: &str, names: &[String]) -> Option<
 }
 
 /// Withdraw each imported ListenerSet that the analyzer refuses for a rule
-/// `allow:` cannot let through (the allowable ones, such as a set its
-/// gateway does not admit or a listener conflict, `allow::settle` writes
+/// `allow:` cannot let through (those `allowable` says yes to, such as a set
+/// its gateway does not admit or a listener conflict, `allow::settle` writes
 /// down): taken one by one in namespace order, a set stays only when it
 /// adds no such error to the spec without it. A warning at the ListenerSet
 /// quotes the refusal.
-pub(super) fn withdraw_refused(objects: &[Object], cx: &mut Cx<'_>) {
+pub(super) fn withdraw_refused(objects: &[Object], cx: &mut Cx<'_>, allowable: fn(&Diagnostic) -> bool) {
     let mut trial = cx.site.clone();
     trial.gateway_api = Some(crate::analyze::features::since(Feature::ListenerSet).to_string());
     let mut sets = BTreeMap::new();
@@ -134,7 +135,7 @@ pub(super) fn withdraw_refused(objects: &[Object], cx: &mut Cx<'_>) {
         let (_, found) = crate::driver::check_site(site);
         found
             .iter()
-            .filter(|d| d.is_error() && !super::allow::allowable(d))
+            .filter(|d| d.is_error() && !allowable(d))
             .map(|d| (d.code.to_string(), d.message.clone()))
             .collect()
     };
