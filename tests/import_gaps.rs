@@ -272,7 +272,7 @@ fn refusals_the_manifests_need_are_allowed_with_a_warning() {
 
 #[test]
 fn an_allow_entry_that_cannot_be_allowed_is_a_located_error() {
-    let spec = "apiVersion: gatewright.dev/v1alpha1\nkind: Site\ngateways:\n  gw:\n    profile: istio\n    listeners:\n      http: {protocol: HTTP, port: 80}\n    allow: [GW430]\napps:\n  shop:\n    routes:\n      front:\n        to: front:80\n        allow: [GW431, GW401]\n";
+    let spec = "apiVersion: gatewright.dev/v1alpha1\nkind: Site\ngateways:\n  gw:\n    profile: istio\n    listeners:\n      http: {protocol: HTTP, port: 80}\n    allow: [GW430]\napps:\n  shop:\n    routes:\n      front:\n        to: front:80\n        allow: [GW4300, GW401]\n";
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("gatewright.yaml"), spec).expect("write");
     let r = render_dir(dir.path());
@@ -281,8 +281,8 @@ fn an_allow_entry_that_cannot_be_allowed_is_a_located_error() {
     assert_eq!(found.len(), 3, "{:?}", r.diagnostics);
     let typo = found
         .iter()
-        .find(|d| d["message"].as_str().is_some_and(|m| m.contains("GW431")))
-        .expect("GW431");
+        .find(|d| d["message"].as_str().is_some_and(|m| m.contains("GW4300")))
+        .expect("GW4300");
     assert_eq!(line_of(typo), 14);
     assert!(
         typo["help"]

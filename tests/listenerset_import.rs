@@ -121,13 +121,17 @@ fn a_second_set_in_one_namespace_is_a_located_warning() {
 }
 
 #[test]
-fn a_set_the_gateway_does_not_admit_is_a_located_warning_quoting_the_refusal() {
+fn a_set_the_gateway_does_not_admit_is_imported_with_allow() {
     let closed = PLATFORM.replace("  allowedListeners: {namespaces: {from: All}}\n", "");
     let run = import_texts(&[("platform.yaml", &closed), ("team.yaml", TEAM)], &[]);
-    let d = warning_at(&run, "store-listeners");
-    let message = d["message"].as_str().unwrap_or_default();
+    assert!(run.with_code("GW901").is_empty(), "{:?}", run.diagnostics);
+    let found = run.with_code("GW914");
+    assert_eq!(found.len(), 1, "{:?}", run.diagnostics);
+    let message = found[0]["message"].as_str().unwrap_or_default();
     assert!(message.contains("GW350"), "{message}");
-    assert_eq!(d["line"].as_u64(), Some(4), "at its name: {d}");
+    assert_eq!(found[0]["line"].as_u64(), Some(4), "at its name: {}", found[0]);
+    assert!(run.spec.contains("allow:\n    - GW350"), "{}", run.spec);
     let r = run.render();
-    assert_eq!(r.code, Some(0), "the rest renders: {:?}", r.errors());
+    assert_eq!(r.code, Some(0), "{:?}", r.errors());
+    r.object("ListenerSet", "store", "store-listeners");
 }

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod allow_refusals;
 mod analyze_props;
 mod argocd_plugin;
 mod behaviour;

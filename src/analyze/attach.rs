@@ -63,12 +63,19 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                     p.section_name.as_ref().is_none_or(|s| s == &l.name) && p.port.is_none_or(|port| port == l.port)
                 })
                 .collect();
+            let named = |s: &String| gw.listeners.iter().any(|l| &l.name == s);
+            if listeners.is_empty() && p.section_name.as_ref().is_some_and(|s| !named(s)) {
+                continue; // a listener the gateway lacks: GW315 (`references`), or allowed
+            }
             let serving: Vec<&&Listener> = listeners
                 .iter()
                 .filter(|l| r.hostnames.is_empty() || r.hostnames.iter().any(|h| accepts(l, h)))
                 .collect();
             let labels = lookup.namespace_labels(&r.namespace);
-            if !serving.is_empty() && !serving.iter().any(|l| admits(l, &gw.namespace, &r.namespace, labels)) {
+            if !serving.is_empty()
+                && !serving.iter().any(|l| admits(l, &gw.namespace, &r.namespace, labels))
+                && !model.allow.allows(Code::NamespaceNotAdmitted, &r.origin)
+            {
                 let policies: Vec<String> = serving
                     .iter()
                     .map(|l| {

@@ -10,7 +10,7 @@ use super::attach::{accepts, admits};
 use super::gateways::family;
 use super::{Context, Lookup};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::{Gateway, HttpRoute, Listener, ListenerSet, Model};
+use crate::model::{Allow, Gateway, HttpRoute, Listener, ListenerSet, Model};
 
 /// Listeners a ListenerSet holds at most.
 const MAX_LISTENERS: usize = 64;
@@ -39,12 +39,14 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
         let Some(gw) = lookup.gateway(set.gateway_namespace(), &set.parent_ref.name) else {
             continue;
         };
-        admitted(set, gw, lookup, cx, diags);
+        if !model.allow.allows(Code::ListenerSetNotAdmitted, &set.origin) {
+            admitted(set, gw, lookup, cx, diags);
+        }
         by_gateway.entry((&gw.namespace, &gw.name)).or_default().push(set);
     }
     for ((ns, name), sets) in by_gateway {
         if let Some(gw) = lookup.gateway(ns, name) {
-            conflicts(gw, &sets, cx, diags);
+            conflicts(gw, &sets, &model.allow, cx, diags);
         }
     }
     for r in &model.routes {
@@ -101,8 +103,9 @@ fn located(cx: &Context<'_>, loc: Option<crate::source::Loc>) -> String {
 
 /// GW420/GW421 for a set's listener that repeats the port, protocol and
 /// hostname of, or cannot share a port with, a listener of the gateway or of
-/// an earlier set (the API's precedence: the gateway's listeners first).
-fn conflicts(gw: &Gateway, sets: &[&ListenerSet], cx: &Context<'_>, diags: &mut Diagnostics) {
+/// an earlier set (the API's precedence: the gateway's listeners first),
+/// unless the app of either set allows it.
+fn conflicts(gw: &Gateway, sets: &[&ListenerSet], allow: &Allow, cx: &Context<'_>, diags: &mut Diagnostics) {
     let mut earlier: Vec<(String, &Listener)> = gw
         .listeners
         .iter()
@@ -117,7 +120,12 @@ fn conflicts(gw: &Gateway, sets: &[&ListenerSet], cx: &Context<'_>, diags: &mut 
                 let clash =
                     same_port && other.protocol == l.protocol && other.hostname.as_deref().unwrap_or("") == host;
                 let mixed = same_port && family(&other.protocol) != family(&l.protocol);
-                if !(clash || mixed) {
+                let code = if clash {
+                    Code::ListenerClash
+                } else {
+                    Code::IncompatibleProtocols
+                };
+                if !(clash || mixed) || allow.allows(code, &l.origin) || allow.allows(code, &other.origin) {
                     continue;
                 }
                 let other_at = cx.prov.locate(&other.origin);
@@ -191,42 +199,42 @@ fn routes(r: &HttpRoute, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, d
                 p.section_name.as_ref().is_none_or(|s| s == &l.name) && p.port.is_none_or(|port| port == l.port)
             })
             .collect();
-        let names = || {
-            set.listeners
-                .iter()
-                .map(|l| l.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let allowed = |code| model.allow.allows(code, &r.origin);
         if listeners.is_empty() {
-            let section = p.section_name.as_deref().unwrap_or("");
-            diags.push(
-                cx.err(
-                    Code::UnknownListener,
-                    &format!("{}/listener", r.origin),
-                    format!(
-                        "ListenerSet `{}/{}` has no listener `{section}`",
-                        set.namespace, set.name
-                    ),
-                )
-                .help(format!("listeners of the ListenerSet: {}", names())),
-            );
+            if !allowed(Code::UnknownListener) {
+                diags.push(no_listener(r, p.section_name.as_deref().unwrap_or(""), set, cx));
+            }
             continue;
         }
-        if let Some(h) = r.hostnames.iter().find(|h| !listeners.iter().any(|l| accepts(l, h))) {
+        let unserved_host = r.hostnames.iter().find(|h| !listeners.iter().any(|l| accepts(l, h)));
+        if let Some(h) = unserved_host.filter(|_| !allowed(Code::HostnameMatchesNoListener)) {
             diags.push(unserved(r, h, set, cx));
         }
         let labels = lookup.namespace_labels(&r.namespace);
-        if !listeners
+        let admitted = listeners
             .iter()
-            .any(|l| admits(l, &set.namespace, &r.namespace, labels))
-        {
+            .any(|l| admits(l, &set.namespace, &r.namespace, labels));
+        if !admitted && !allowed(Code::NamespaceNotAdmitted) {
             diags.push(
                 cx.err(Code::NamespaceNotAdmitted, &r.origin, format!("ListenerSet `{}/{}` does not admit routes from namespace `{}`", set.namespace, set.name, r.namespace))
                     .help("set the listener's `allowedRoutes` to `{from: All}` or a `Selector` with the route namespace's labels"),
             );
         }
     }
+}
+
+/// GW315: the set has no listener `section` (that `port`).
+fn no_listener(r: &HttpRoute, section: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {
+    let names: Vec<&str> = set.listeners.iter().map(|l| l.name.as_str()).collect();
+    cx.err(
+        Code::UnknownListener,
+        &format!("{}/listener", r.origin),
+        format!(
+            "ListenerSet `{}/{}` has no listener `{section}`",
+            set.namespace, set.name
+        ),
+    )
+    .help(format!("listeners of the ListenerSet: {}", names.join(", ")))
 }
 
 fn unserved(r: &HttpRoute, h: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {

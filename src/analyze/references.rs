@@ -52,7 +52,9 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                 continue;
             };
             if let Some(section) = &p.section_name {
-                if !gw.listeners.iter().any(|l| &l.name == section) {
+                if !gw.listeners.iter().any(|l| &l.name == section)
+                    && !model.allow.allows(Code::UnknownListener, &r.origin)
+                {
                     diags.push(
                         cx.err(
                             Code::UnknownListener,

@@ -1,5 +1,6 @@
-//! The imported spec, checked in memory: a gateway or route whose manifest
-//! meets a rule that refuses valid input on purpose gets `allow: [GWnnn]`
+//! The imported spec, checked in memory: a gateway, route or ListenerSet
+//! (its app) whose manifest meets a rule that refuses valid input on purpose
+//! gets `allow: [GWnnn]`
 //! (with a warning at the manifest), so that it renders as the manifest
 //! says; and each ReferenceGrant is compared with the grants gatewright
 //! writes for the spec.
@@ -7,7 +8,7 @@
 use super::{Cx, Object};
 use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
-use crate::model::{FOR_GATEWAYS, FOR_ROUTES};
+use crate::model::{FOR_GATEWAYS, FOR_LISTENER_SETS, FOR_ROUTES};
 use crate::spec::Site;
 
 /// Code of an `allow:` entry import wrote.
@@ -29,7 +30,10 @@ pub(super) fn settle(objects: &[Object], cx: &mut Cx<'_>) {
             let Some(owner) = owner(d.code, path) else { continue };
             if add(&mut cx.site, &owner, d.code) {
                 added = true;
-                let loc = cx.origins.get(&owner).cloned().flatten();
+                let listeners = format!("{owner}/listeners");
+                let loc = [&owner, &listeners]
+                    .into_iter()
+                    .find_map(|k| cx.origins.get(k).cloned().flatten());
                 cx.diags.push(
                     Diagnostic::warning(
                         ALLOWED,
@@ -50,7 +54,13 @@ pub(super) fn settle(objects: &[Object], cx: &mut Cx<'_>) {
     }
 }
 
-/// The spec path of the gateway or route that may allow `code` found at `path`.
+/// Whether import writes `allow:` for the finding `d` (rather than drop what raised it).
+pub(super) fn allowable(d: &Diagnostic) -> bool {
+    d.spec_path.as_deref().and_then(|p| owner(d.code, p)).is_some()
+}
+
+/// The spec path of the gateway, route or app (for its ListenerSet) that
+/// may allow `code` found at `path`.
 fn owner(code: Code, path: &str) -> Option<String> {
     let parts: Vec<&str> = path.split('/').collect();
     let allowable = |list: &[(Code, &str)]| list.iter().any(|(c, _)| *c == code);
@@ -64,6 +74,7 @@ fn owner(code: Code, path: &str) -> Option<String> {
             name,
             ..,
         ] if allowable(FOR_ROUTES) => Some(format!("/apps/{app}/{kind}/{name}")),
+        ["", "apps", app, "listeners", ..] if allowable(FOR_LISTENER_SETS) => Some(format!("/apps/{app}")),
         _ => None,
     }
 }
@@ -74,6 +85,7 @@ fn add(site: &mut Site, owner: &str, code: Code) -> bool {
     let parts: Vec<String> = owner.split('/').map(token).collect();
     let list = match parts.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["", "gateways", key] => site.gateways.get_mut(*key).map(|g| &mut g.allow),
+        ["", "apps", app] => site.apps.get_mut(*app).map(|a| &mut a.allow),
         ["", "apps", app, "routes", name] => site
             .apps
             .get_mut(*app)

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::{Cx, Object};
 use crate::analyze::features::Feature;
+use crate::diagnostic::Diagnostic;
 use crate::load::escape_token as esc;
 use crate::spec::{AllowedListeners, ListenerNamespaces, ListenerSetSettings, ParentRef, Site};
 
@@ -109,12 +110,13 @@ fn set_listener(p: &ParentRef, set: &str, ns: &str, names: &[String]) -> Option<
     (ours && names.contains(section)).then(|| section.clone())
 }
 
-/// Withdraw each imported ListenerSet that the analyzer refuses (a
-/// conformance negative case: not admitted by `allowedListeners`, a listener
-/// conflict, routes it does not admit): taken one by one in namespace order,
-/// a set stays only when it adds no error to the spec without it. A warning
-/// at the ListenerSet quotes the refusal.
-pub(super) fn withdraw_refused(objects: &[Object], cx: &mut Cx<'_>) {
+/// Withdraw each imported ListenerSet that the analyzer refuses for a rule
+/// `allow:` cannot let through (those `allowable` says yes to, such as a set
+/// its gateway does not admit or a listener conflict, `allow::settle` writes
+/// down): taken one by one in namespace order, a set stays only when it
+/// adds no such error to the spec without it. A warning at the ListenerSet
+/// quotes the refusal.
+pub(super) fn withdraw_refused(objects: &[Object], cx: &mut Cx<'_>, allowable: fn(&Diagnostic) -> bool) {
     let mut trial = cx.site.clone();
     trial.gateway_api = Some(crate::analyze::features::since(Feature::ListenerSet).to_string());
     let mut sets = BTreeMap::new();
@@ -133,7 +135,7 @@ pub(super) fn withdraw_refused(objects: &[Object], cx: &mut Cx<'_>) {
         let (_, found) = crate::driver::check_site(site);
         found
             .iter()
-            .filter(|d| d.is_error())
+            .filter(|d| d.is_error() && !allowable(d))
             .map(|d| (d.code.to_string(), d.message.clone()))
             .collect()
     };

@@ -234,7 +234,7 @@ pub fn import(opts: &Options) -> Imported {
     attach::pick_gateways(&mut cx);
     metadata::not_imported(&objects, &mut cx);
     l4::compact(&mut cx);
-    listenersets::withdraw_refused(&objects, &mut cx);
+    listenersets::withdraw_refused(&objects, &mut cx, allow::allowable);
     compact::finish(&mut cx);
     allow::settle(&objects, &mut cx);
     let text = to_text(&cx.site, &opts.paths);

@@ -50,6 +50,31 @@ pub const FOR_ROUTES: &[(Code, &str)] = &[
         Code::L4ListenerClaimedTwice,
         "two TCP or UDP routes on one listener, or two TLS routes with one SNI hostname (the older route wins)",
     ),
+    (
+        Code::UnknownListener,
+        "a `sectionName` (`listener`) its gateway or ListenerSet does not have (the parentRef is not accepted)",
+    ),
+    (
+        Code::NamespaceNotAdmitted,
+        "a route whose namespace no listener it attaches to admits, of a gateway or a ListenerSet (the route is not accepted there)",
+    ),
+];
+
+/// The refusals an app may allow for its ListenerSet (its `listeners`):
+/// code, and what it lets through.
+pub const FOR_LISTENER_SETS: &[(Code, &str)] = &[
+    (
+        Code::ListenerSetNotAdmitted,
+        "a ListenerSet its gateway's `allowedListeners` does not admit (the gateway ignores its listeners)",
+    ),
+    (
+        Code::ListenerClash,
+        "a ListenerSet listener with the port, protocol and hostname of a listener of its gateway or of another ListenerSet (the later one is conflicted)",
+    ),
+    (
+        Code::IncompatibleProtocols,
+        "a ListenerSet listener sharing its port with a listener of an incompatible protocol (the later one is conflicted)",
+    ),
 ];
 
 /// The refusals allowed, by the spec path of what allows them

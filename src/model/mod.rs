@@ -15,7 +15,7 @@ mod certificates;
 mod l4;
 mod listenersets;
 mod tls;
-pub use allow::{Allow, FOR_GATEWAYS, FOR_ROUTES};
+pub use allow::{Allow, FOR_GATEWAYS, FOR_LISTENER_SETS, FOR_ROUTES};
 pub use certificates::CertificateRef;
 pub use l4::{L4Kind, L4Route, L4Rule};
 pub use listenersets::{AllowedListeners, ListenerSet, ListenerSetParent};

@@ -1,6 +1,6 @@
 //! The spec's `allow:` lists, checked: each code must name a refusal that
 //! the place it is written may let through ([`model::FOR_GATEWAYS`],
-//! [`model::FOR_ROUTES`]).
+//! [`model::FOR_ROUTES`], and on an app [`model::FOR_LISTENER_SETS`] too).
 
 use super::Context;
 use crate::diagnostic::Code;
@@ -10,7 +10,14 @@ use crate::model::{self, Allow};
 use crate::spec::Site;
 
 /// Codes that may be allowed somewhere, with what each lets through.
-type Codes = &'static [(Code, &'static str)];
+type Codes = &'static [&'static [(Code, &'static str)]];
+
+/// What a gateway may allow.
+const GATEWAY: Codes = &[model::FOR_GATEWAYS];
+/// What an app may allow: its routes' refusals and its ListenerSet's.
+const APP: Codes = &[model::FOR_ROUTES, model::FOR_LISTENER_SETS];
+/// What a route or a `backendTls` entry may allow.
+const ROUTE: Codes = &[model::FOR_ROUTES];
 
 /// Code of an `allow:` entry that names no refusal the place may let through.
 pub const NOT_ALLOWABLE: Code = Code::AllowNotAllowable;
@@ -20,37 +27,22 @@ pub(super) fn read(site: &Site, cx: &Context<'_>, diags: &mut Diagnostics) -> Al
     let mut allow = Allow::default();
     let mut lists: Vec<(String, &Vec<String>, Codes, &str)> = Vec::new();
     for (key, gw) in &site.gateways {
-        lists.push((
-            format!("/gateways/{}", esc(key)),
-            &gw.allow,
-            model::FOR_GATEWAYS,
-            "a gateway",
-        ));
+        lists.push((format!("/gateways/{}", esc(key)), &gw.allow, GATEWAY, "a gateway"));
     }
     for (key, app) in &site.apps {
         let base = format!("/apps/{}", esc(key));
-        lists.push((base.clone(), &app.allow, model::FOR_ROUTES, "an app"));
+        lists.push((base.clone(), &app.allow, APP, "an app"));
         for (name, r) in &app.routes {
-            lists.push((
-                format!("{base}/routes/{}", esc(name)),
-                &r.allow,
-                model::FOR_ROUTES,
-                "a route",
-            ));
+            lists.push((format!("{base}/routes/{}", esc(name)), &r.allow, ROUTE, "a route"));
         }
         for (name, r) in &app.grpc_routes {
-            lists.push((
-                format!("{base}/grpcRoutes/{}", esc(name)),
-                &r.allow,
-                model::FOR_ROUTES,
-                "a route",
-            ));
+            lists.push((format!("{base}/grpcRoutes/{}", esc(name)), &r.allow, ROUTE, "a route"));
         }
         for (name, p) in &app.backend_tls {
             lists.push((
                 format!("{base}/backendTls/{}", esc(name)),
                 &p.allow,
-                model::FOR_ROUTES,
+                ROUTE,
                 "a `backendTls` entry",
             ));
         }
@@ -58,24 +50,20 @@ pub(super) fn read(site: &Site, cx: &Context<'_>, diags: &mut Diagnostics) -> Al
         let tcp = app.tcp_routes.iter().map(|(n, r)| ("tcpRoutes", n, &r.allow));
         let udp = app.udp_routes.iter().map(|(n, r)| ("udpRoutes", n, &r.allow));
         for (field, name, list) in tls.chain(tcp).chain(udp) {
-            lists.push((
-                format!("{base}/{field}/{}", esc(name)),
-                list,
-                model::FOR_ROUTES,
-                "a route",
-            ));
+            lists.push((format!("{base}/{field}/{}", esc(name)), list, ROUTE, "a route"));
         }
     }
     for (owner, list, allowable, place) in lists {
+        let allowable: Vec<&(Code, &str)> = allowable.iter().flat_map(|l| l.iter()).collect();
         for (i, code) in list.iter().enumerate() {
             if allowable.iter().any(|(c, _)| c.as_str() == code) {
                 allow.insert(owner.clone(), code.clone());
                 continue;
             }
             let codes: Vec<&str> = allowable.iter().map(|(c, _)| c.as_str()).collect();
-            let elsewhere = model::FOR_GATEWAYS
+            let elsewhere = [model::FOR_GATEWAYS, model::FOR_ROUTES, model::FOR_LISTENER_SETS]
                 .iter()
-                .chain(model::FOR_ROUTES)
+                .flat_map(|l| l.iter())
                 .any(|(c, _)| c.as_str() == code);
             let message = if elsewhere {
                 format!("`{code}` cannot be allowed on {place}")

@@ -98,7 +98,7 @@ pub(super) fn resolve_head(
     }
     let gw = gw?;
     if let Some(listener) = head.listener {
-        if !gw.listeners.iter().any(|l| &l.name == listener) {
+        if !gw.listeners.iter().any(|l| &l.name == listener) && !cx.allow.allows(Code::UnknownListener, pointer) {
             let help = match did_you_mean(listener, gw.listeners.iter().map(|l| l.name.as_str())) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!(
