@@ -10,7 +10,7 @@ use super::attach::{accepts, admits};
 use super::gateways::family;
 use super::{Context, Lookup};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::{Allow, Gateway, HttpRoute, Listener, ListenerSet, Model};
+use crate::model::{Allow, Gateway, Listener, ListenerSet, Model, ParentRef};
 
 /// Listeners a ListenerSet holds at most.
 const MAX_LISTENERS: usize = 64;
@@ -49,9 +49,49 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
             conflicts(gw, &sets, &model.allow, cx, diags);
         }
     }
-    for r in &model.routes {
-        routes(r, model, lookup, cx, diags);
+    let http = model.routes.iter().map(|r| Attaching {
+        what: "route",
+        name: &r.name,
+        namespace: &r.namespace,
+        hostnames: &r.hostnames,
+        parent_refs: &r.parent_refs,
+        origin: &r.origin,
+        protocol: None,
+    });
+    let grpc = model.grpc_routes.iter().map(|r| Attaching {
+        what: "gRPC route",
+        name: &r.name,
+        namespace: &r.namespace,
+        hostnames: &r.hostnames,
+        parent_refs: &r.parent_refs,
+        origin: &r.origin,
+        protocol: None,
+    });
+    let l4 = model.l4_routes.iter().map(|r| Attaching {
+        what: r.kind.kind(),
+        name: &r.name,
+        namespace: &r.namespace,
+        hostnames: &r.hostnames,
+        parent_refs: &r.parent_refs,
+        origin: &r.origin,
+        protocol: Some(r.kind.protocol()),
+    });
+    for r in http.chain(grpc).chain(l4) {
+        routes(&r, model, lookup, cx, diags);
     }
+}
+
+/// What the ListenerSet checks read of a route of any kind.
+struct Attaching<'a> {
+    /// `route`, `gRPC route`, `TLSRoute`, `TCPRoute` or `UDPRoute`.
+    what: &'static str,
+    name: &'a str,
+    namespace: &'a str,
+    hostnames: &'a [String],
+    parent_refs: &'a [ParentRef],
+    origin: &'a str,
+    /// The listener protocol a TLS, TCP or UDP route needs (`None`: HTTP and gRPC routes).
+    protocol: Option<&'static str>,
 }
 
 /// GW350 unless the gateway's `allowedListeners` admits the set's namespace.
@@ -177,14 +217,14 @@ fn certificate_grants(set: &ListenerSet, l: &Listener, lookup: &Lookup<'_>, cx: 
 
 /// A route's parentRefs of kind ListenerSet: the set's listener
 /// (`sectionName`) exists, accepts one of the route's hostnames and admits
-/// the route's namespace.
-fn routes(r: &HttpRoute, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
+/// the route's namespace; a TLS, TCP or UDP route's listener has its protocol.
+fn routes(r: &Attaching<'_>, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
     for p in r
         .parent_refs
         .iter()
         .filter(|p| p.kind.as_deref() == Some("ListenerSet"))
     {
-        let ns = p.namespace.as_deref().unwrap_or(&r.namespace);
+        let ns = p.namespace.as_deref().unwrap_or(r.namespace);
         let Some(set) = model
             .listener_sets
             .iter()
@@ -206,17 +246,25 @@ fn routes(r: &HttpRoute, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, d
             }
             continue;
         }
+        if let Some(protocol) = r.protocol.filter(|p| !listeners.iter().any(|l| l.protocol == *p)) {
+            diags.push(wrong_protocol(r, protocol, &listeners, set, cx));
+            continue;
+        }
+        let listeners: Vec<&Listener> = listeners
+            .into_iter()
+            .filter(|l| r.protocol.is_none_or(|p| l.protocol == p))
+            .collect();
         let unserved_host = r.hostnames.iter().find(|h| !listeners.iter().any(|l| accepts(l, h)));
         if let Some(h) = unserved_host.filter(|_| !allowed(Code::HostnameMatchesNoListener)) {
             diags.push(unserved(r, h, set, cx));
         }
-        let labels = lookup.namespace_labels(&r.namespace);
+        let labels = lookup.namespace_labels(r.namespace);
         let admitted = listeners
             .iter()
-            .any(|l| admits(l, &set.namespace, &r.namespace, labels));
+            .any(|l| admits(l, &set.namespace, r.namespace, labels));
         if !admitted && !allowed(Code::NamespaceNotAdmitted) {
             diags.push(
-                cx.err(Code::NamespaceNotAdmitted, &r.origin, format!("ListenerSet `{}/{}` does not admit routes from namespace `{}`", set.namespace, set.name, r.namespace))
+                cx.err(Code::NamespaceNotAdmitted, r.origin, format!("ListenerSet `{}/{}` does not admit routes from namespace `{}`", set.namespace, set.name, r.namespace))
                     .help("set the listener's `allowedRoutes` to `{from: All}` or a `Selector` with the route namespace's labels"),
             );
         }
@@ -224,7 +272,7 @@ fn routes(r: &HttpRoute, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, d
 }
 
 /// GW315: the set has no listener `section` (that `port`).
-fn no_listener(r: &HttpRoute, section: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {
+fn no_listener(r: &Attaching<'_>, section: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {
     let names: Vec<&str> = set.listeners.iter().map(|l| l.name.as_str()).collect();
     cx.err(
         Code::UnknownListener,
@@ -237,7 +285,36 @@ fn no_listener(r: &HttpRoute, section: &str, set: &ListenerSet, cx: &Context<'_>
     .help(format!("listeners of the ListenerSet: {}", names.join(", ")))
 }
 
-fn unserved(r: &HttpRoute, h: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {
+/// GW360 for a TLS, TCP or UDP route whose ListenerSet listeners are of another protocol.
+fn wrong_protocol(
+    r: &Attaching<'_>,
+    protocol: &str,
+    listeners: &[&Listener],
+    set: &ListenerSet,
+    cx: &Context<'_>,
+) -> Diagnostic {
+    let named: Vec<String> = listeners
+        .iter()
+        .map(|l| format!("`{}` is {}", l.name, l.protocol))
+        .collect();
+    cx.err(
+        Code::L4RouteAttachesNowhere,
+        r.origin,
+        format!(
+            "{} `{}` attaches to no listener of ListenerSet `{}/{}`: listener {}, not {protocol}",
+            r.what,
+            r.name,
+            set.namespace,
+            set.name,
+            named.join("; ")
+        ),
+    )
+    .help(format!(
+        "point the route at a `{protocol}` listener (`listener:`), or add one to the app's `listeners`"
+    ))
+}
+
+fn unserved(r: &Attaching<'_>, h: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {
     let ptr = match cx.prov.locate(&format!("{}/host", r.origin)) {
         Some(_) => format!("{}/host", r.origin),
         None => format!("{}/hostnames", r.origin),

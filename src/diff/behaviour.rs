@@ -1,7 +1,8 @@
 //! The behavioural section of `diff`: the requests that matter for the
 //! routes a change touches ([`crate::routing::probes`]) sent through both
 //! versions, and every request whose outcome changes (backends and weights,
-//! status, redirect, the path or host the backend sees).
+//! status, redirect, the path or host the backend sees); TLS connections by
+//! SNI hostname and TCP and UDP connections by listener port alike.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,7 +23,8 @@ pub struct Behaviour {
     pub probes: usize,
     /// Probes there were (more than `probes` when [`PROBE_CAP`] cut them).
     pub candidates: usize,
-    /// Hostnames the change touches, sorted (`*`: every host).
+    /// Hostnames the change touches, sorted (`*`: every host), then the TCP
+    /// and UDP listener ports it touches (`tcp://*:5432`).
     pub hosts: Vec<String>,
     /// Requests whose outcome changes, in probe order.
     pub changes: Vec<RequestChange>,
@@ -51,30 +53,48 @@ pub struct RequestChange {
     pub after: String,
 }
 
-/// Which hostnames a change can affect.
+/// A TCP or UDP listener's Gateway (`namespace`, `name`), scheme and port.
+type Port = ((String, String), String, u16);
+
+/// Which hostnames (and TCP/UDP listener ports) a change can affect.
 enum Touched {
     /// Every host (a Gateway, Service, grant or namespace changed, or a route for any host).
     All,
-    /// These route hostnames.
-    Hosts(BTreeSet<String>),
+    /// These route hostnames, and these TCP and UDP listeners.
+    Hosts(BTreeSet<String>, BTreeSet<Port>),
 }
 
 impl Touched {
-    fn probe(&self, host: &str) -> bool {
+    fn probe(&self, r: &Request) -> bool {
         match self {
             Touched::All => true,
-            Touched::Hosts(h) => h
+            Touched::Hosts(_, ports) if matches!(r.scheme.as_str(), "tcp" | "udp") => {
+                let gw = r.gateway.clone().unwrap_or_default();
+                ports.contains(&(gw, r.scheme.clone(), r.port))
+            }
+            Touched::Hosts(h, _) => h
                 .iter()
-                .any(|p| probes::serves(Some(p), host) || probes::concrete_host(Some(p)) == host),
+                .any(|p| probes::serves(Some(p), &r.host) || probes::concrete_host(Some(p)) == r.host),
         }
     }
 
     fn entry(&self, host: Option<&str>) -> bool {
         match (self, host) {
             (Touched::All, _) | (_, None) => true,
-            (Touched::Hosts(h), Some(x)) => h
+            (Touched::Hosts(h, _), Some(x)) => h
                 .iter()
                 .any(|p| p.eq_ignore_ascii_case(x) || probes::serves(Some(p), x) || probes::serves(Some(x), p)),
+        }
+    }
+
+    /// The hostnames, then `tcp://*:PORT` and `udp://*:PORT` for the listeners (`*`: every host).
+    fn hosts(&self) -> Vec<String> {
+        match self {
+            Touched::All => vec!["*".into()],
+            Touched::Hosts(h, ports) => {
+                let ports: BTreeSet<String> = ports.iter().map(|(_, s, p)| format!("{s}://*:{p}")).collect();
+                h.iter().cloned().chain(ports).collect()
+            }
         }
     }
 }
@@ -85,17 +105,14 @@ pub fn compare(base: &[Input], head: &[Input]) -> Behaviour {
     let touched = touched(base, head, &be, &he);
     let mut all: BTreeMap<((String, String), String), Probe> = BTreeMap::new();
     for p in probes::probes(&be).into_iter().chain(probes::probes(&he)) {
-        if touched.probe(&p.request.host) {
+        if touched.probe(&p.request) {
             let gw = p.request.gateway.clone().unwrap_or_default();
             all.insert((gw, p.label.clone()), p);
         }
     }
     let mut out = Behaviour {
         candidates: all.len(),
-        hosts: match &touched {
-            Touched::All => vec!["*".into()],
-            Touched::Hosts(h) => h.iter().cloned().collect(),
-        },
+        hosts: touched.hosts(),
         ..Default::default()
     };
     for ((gw, label), p) in all.into_iter().take(PROBE_CAP) {
@@ -137,7 +154,7 @@ fn touched(base: &[Input], head: &[Input], be: &Engine, he: &Engine) -> Touched 
     let mut routes = BTreeSet::new();
     for key in keys.into_iter().filter(|k| b.get(*k) != h.get(*k)) {
         match key.0.as_str() {
-            "HTTPRoute" | "GRPCRoute" => {
+            "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute" => {
                 routes.insert((key.0.clone(), key.1.clone(), key.2.clone()));
             }
             "Gateway" | "ListenerSet" | "XListenerSet" | "ReferenceGrant" | "Service" | "Namespace" => {
@@ -146,22 +163,33 @@ fn touched(base: &[Input], head: &[Input], be: &Engine, he: &Engine) -> Touched 
             _ => {}
         }
     }
-    let mut hosts = BTreeSet::new();
+    let (mut hosts, mut ports) = (BTreeSet::new(), BTreeSet::new());
     for engine in [be, he] {
-        for i in 0..engine.listeners().len() {
+        for (i, l) in engine.listeners().iter().enumerate() {
             for (route, host) in engine.attached(i) {
                 let r = route.reference();
                 if !routes.contains(&(r.kind, route.obj.meta.namespace.clone().unwrap_or_default(), r.name)) {
                     continue;
                 }
-                match host {
-                    None => return Touched::All,
-                    Some(h) => hosts.insert(h.to_ascii_lowercase()),
+                let scheme = match route.kind.as_str() {
+                    "TCPRoute" => "tcp",
+                    "UDPRoute" => "udp",
+                    _ => "",
                 };
+                match host {
+                    _ if !scheme.is_empty() => {
+                        let gw = (l.gateway.namespace.clone(), l.gateway.name.clone());
+                        ports.insert((gw, scheme.to_string(), l.spec.port));
+                    }
+                    None => return Touched::All,
+                    Some(h) => {
+                        hosts.insert(h.to_ascii_lowercase());
+                    }
+                }
             }
         }
     }
-    Touched::Hosts(hosts)
+    Touched::Hosts(hosts, ports)
 }
 
 /// What happens to a request, in the terms a change is judged by: status,

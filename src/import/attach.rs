@@ -1,7 +1,7 @@
 //! Where imported routes attach: a route whose manifest names no parent
 //! (from a LoadBalancer Service or an Ingress) gets a gateway that admits
-//! it, and the namespace of a route whose gateway admits namespaces by a
-//! label `Selector` gets those labels.
+//! it, and the namespace of a route (of any kind: HTTP, gRPC, TLS, TCP,
+//! UDP) whose gateway admits namespaces by a label `Selector` gets those labels.
 
 use crate::diagnostic::Code;
 use std::collections::BTreeMap;
@@ -63,13 +63,34 @@ pub(super) fn selector_labels(cx: &mut Cx<'_>) {
     }
 }
 
+/// A route of an app: its name, its field in the app, and its parents.
+type AppRoute<'a> = (&'a String, &'static str, &'a Option<Vec<spec::ParentRef>>);
+
+/// Every route of an app, of all five kinds.
+fn app_routes(app: &spec::App) -> Vec<AppRoute<'_>> {
+    let routes = app.routes.iter().map(|(n, r)| (n, "routes", &r.parent_refs));
+    let grpc = app.grpc_routes.iter().map(|(n, r)| (n, "grpcRoutes", &r.parent_refs));
+    let tls = app.tls_routes.iter().map(|(n, r)| (n, "tlsRoutes", &r.parent_refs));
+    let tcp = app.tcp_routes.iter().map(|(n, r)| (n, "tcpRoutes", &r.parent_refs));
+    let udp = app.udp_routes.iter().map(|(n, r)| (n, "udpRoutes", &r.parent_refs));
+    routes.chain(grpc).chain(tls).chain(tcp).chain(udp).collect()
+}
+
+/// Whether a listener of `protocol` takes the routes of the app's `field`.
+fn takes(field: &str, protocol: &Protocol) -> bool {
+    match field {
+        "tlsRoutes" => *protocol == Protocol::TLS,
+        "tcpRoutes" => *protocol == Protocol::TCP,
+        "udpRoutes" => *protocol == Protocol::UDP,
+        _ => !matches!(protocol, Protocol::TLS | Protocol::TCP | Protocol::UDP),
+    }
+}
+
 /// The routes whose named gateway admits their namespace only by labels it lacks.
 fn wanted(cx: &Cx<'_>) -> Vec<Wanted> {
     let mut out = Vec::new();
     for (ns, app) in &cx.site.apps {
-        let routes = app.routes.iter().map(|(n, r)| (n, "routes", &r.parent_refs));
-        let grpc = app.grpc_routes.iter().map(|(n, r)| (n, "grpcRoutes", &r.parent_refs));
-        for (name, field, parents) in routes.chain(grpc) {
+        for (name, field, parents) in app_routes(app) {
             for p in parents.iter().flatten().filter(|p| is_gateway_ref(p)) {
                 let gw_ns = p.namespace.as_deref().unwrap_or(ns);
                 let Some(gw) = cx
@@ -84,6 +105,7 @@ fn wanted(cx: &Cx<'_>) -> Vec<Wanted> {
                     .iter()
                     .filter(|(l, _)| p.section_name.as_ref().is_none_or(|s| s == *l))
                     .map(|(_, l)| l)
+                    .filter(|l| takes(field, &l.protocol) && p.port.is_none_or(|port| port == l.port))
                     .collect();
                 if listeners.iter().any(|l| admits(gw, l, ns, &app.labels)) {
                     continue;

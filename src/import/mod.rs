@@ -1,5 +1,6 @@
 //! `gatewright import`: a compact spec from existing manifests. Gateway API
-//! objects (Gateways, ListenerSets, HTTPRoutes, GRPCRoutes, ReferenceGrants)
+//! objects (Gateways, ListenerSets, HTTPRoutes, GRPCRoutes, TLSRoutes,
+//! TCPRoutes, UDPRoutes, BackendTLSPolicies, ReferenceGrants)
 //! become gateways, app listeners and app routes, as short as the short form allows; Services of
 //! type `LoadBalancer` become app routes through a proposed gateway (and the
 //! Service patches); `networking.k8s.io/v1` Ingresses become routes. What
@@ -252,7 +253,22 @@ pub fn import(opts: &Options) -> Imported {
 pub fn to_text(site: &Site, paths: &[PathBuf]) -> String {
     let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let mut out = format!("# Imported by gatewright from {}.\n", names.join(", "));
-    let value = serde_json::to_value(site).unwrap_or(Value::Null);
+    let mut value = serde_json::to_value(site).unwrap_or(Value::Null);
+    // An app with only TLS, TCP or UDP routes (or only listeners) says no `routes: {}`.
+    let apps = value.get_mut("apps").and_then(Value::as_object_mut);
+    for app in apps
+        .into_iter()
+        .flat_map(|a| a.values_mut())
+        .filter_map(Value::as_object_mut)
+    {
+        if app
+            .get("routes")
+            .and_then(Value::as_object)
+            .is_some_and(|r| r.is_empty())
+        {
+            app.remove("routes");
+        }
+    }
     yaml::write_canonical_yaml(&mut out, &value);
     out
 }

@@ -285,12 +285,14 @@ pub(super) fn certificate_grants(model: &mut Model, cx: &Context<'_>, diags: &mu
 }
 
 /// Stamp the label of each `Selector` listener that gatewright chose
-/// ([`selector_label`]) on the app namespaces whose HTTP or gRPC routes attach to it.
+/// ([`selector_label`]) on the app namespaces whose routes (HTTP, gRPC, TLS,
+/// TCP, UDP) attach to it.
 pub(super) fn stamp_selector_labels(model: &mut Model) {
     let mut stamps: Vec<(String, String)> = Vec::new();
     let http = model.routes.iter().map(|r| (&r.namespace, &r.parent_refs));
     let grpc = model.grpc_routes.iter().map(|r| (&r.namespace, &r.parent_refs));
-    for (route_ns, parents) in http.chain(grpc) {
+    let l4 = model.l4_routes.iter().map(|r| (&r.namespace, &r.parent_refs));
+    for (route_ns, parents) in http.chain(grpc).chain(l4) {
         for p in parents {
             let ns = p.namespace.as_deref().unwrap_or(route_ns);
             let Some(gw) = model.gateways.iter().find(|g| g.name == p.name && g.namespace == ns) else {

@@ -2,8 +2,9 @@
 //! behavioural section): for every match of every rule, on every hostname
 //! its route serves, the request it matches and the requests just beside it
 //! (a prefix with and without its trailing slash, a sibling path, the other
-//! method, a header or query value that just misses). Pure and
-//! deterministic: sorted, each probe once.
+//! method, a header or query value that just misses); for a TLS, TCP or UDP
+//! listener, one connection per hostname its routes serve (TLS, by SNI) or
+//! to its port (TCP, UDP). Pure and deterministic: sorted, each probe once.
 
 use std::collections::BTreeMap;
 
@@ -44,11 +45,22 @@ pub fn probes(engine: &Engine) -> Vec<Probe> {
         let scheme = match l.spec.protocol.to_ascii_uppercase().as_str() {
             "HTTP" => "http",
             "HTTPS" => "https",
+            "TLS" => "tls",
+            "TCP" => "tcp",
+            "UDP" => "udp",
             _ => continue,
         };
         let gateway = (l.gateway.namespace.clone(), l.gateway.name.clone());
         for (route, host) in engine.attached(i) {
             let host = concrete_host(host.or(l.spec.hostname.as_deref()));
+            if is_connection(scheme) {
+                let request = Request {
+                    gateway: Some(gateway.clone()),
+                    ..connection(scheme, &host, l.spec.port)
+                };
+                out.insert((gateway.clone(), label(&request)), request);
+                continue;
+            }
             let grpc = route.kind == "GRPCRoute";
             for m in route.matchers.iter().flatten() {
                 for shape in shapes(m, grpc) {
@@ -73,8 +85,33 @@ pub fn probes(engine: &Engine) -> Vec<Probe> {
         .collect()
 }
 
-/// `METHOD scheme://host[:port]/path [name: value, ...]`.
+/// Whether `scheme` is a TLS, TCP or UDP connection rather than an HTTP request.
+pub fn is_connection(scheme: &str) -> bool {
+    matches!(scheme, "tls" | "tcp" | "udp")
+}
+
+/// A connection to `host:port` over `scheme` (`tls`: `host` is the SNI
+/// hostname), as `trace tls://host:port` sends it.
+fn connection(scheme: &str, host: &str, port: u16) -> Request {
+    Request {
+        gateway: None,
+        scheme: scheme.into(),
+        host: host.into(),
+        port,
+        method: "GET".into(),
+        path: "/".into(),
+        headers: Vec::new(),
+        sni: None,
+        grpc: false,
+    }
+}
+
+/// `METHOD scheme://host[:port]/path [name: value, ...]`; `scheme://host:port`
+/// for a TLS, TCP or UDP connection.
 pub fn label(r: &Request) -> String {
+    if is_connection(&r.scheme) {
+        return format!("{}://{}:{}", r.scheme, r.host, r.port);
+    }
     let default = matches!((r.scheme.as_str(), r.port), ("http", 80) | ("https", 443));
     let port = if default { String::new() } else { format!(":{}", r.port) };
     let mut s = format!("{} {}://{}{port}{}", r.method, r.scheme, r.host, r.path);

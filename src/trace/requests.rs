@@ -1,6 +1,7 @@
 //! Requests as `trace` takes them: `-H 'Name: value'` headers, and the lines
-//! of a `--requests` file, `METHOD URL [Name: value]...` (blank lines and
-//! `#` comments skipped), each fault with its 1-based column.
+//! of a `--requests` file, `METHOD URL [Name: value]...` or a `tls://`,
+//! `tcp://` or `udp://` URL alone (blank lines and `#` comments skipped),
+//! each fault with its 1-based column.
 
 use crate::routing::Request;
 
@@ -72,6 +73,7 @@ pub fn mark_grpc(req: &mut Request) {
 }
 
 /// One line of a `--requests` file: `None` for a blank line or a `#` comment.
+/// A TLS, TCP or UDP connection (`tls://host`) needs no method.
 ///
 /// # Errors
 /// A line without a method and URL, a bad method, URL or header.
@@ -81,17 +83,26 @@ pub fn line(text: &str) -> Result<Option<Request>, Fault> {
         return Ok(None);
     }
     let mut tokens = text.split_whitespace().map(|t| (column(text, t), t));
-    let (_, m) = tokens.next().unwrap_or((1, ""));
-    let method = method(m)?;
-    let (url_col, url) = tokens.next().ok_or_else(|| Fault {
-        column: text.chars().count() + 1,
-        message: "expected a URL after the method".into(),
-        help: "write one request per line: `METHOD URL [Name: value]...`".into(),
-    })?;
+    let (first_col, first) = tokens.next().unwrap_or((1, ""));
+    // A TLS, TCP or UDP connection has no method: its URL may come first.
+    let connection = ["tls://", "tcp://", "udp://"]
+        .iter()
+        .any(|s| first.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)));
+    let (method, (url_col, url)) = if connection {
+        ("GET".to_string(), (first_col, first))
+    } else {
+        let method = method(first)?;
+        let url = tokens.next().ok_or_else(|| Fault {
+            column: text.chars().count() + 1,
+            message: "expected a URL after the method".into(),
+            help: "write one request per line: `METHOD URL [Name: value]...`".into(),
+        })?;
+        (method, url)
+    };
     let mut req = Request::get(url).map_err(|e| Fault {
         column: url_col + e.column - 1,
         message: e.message,
-        help: "write an absolute URL such as `http://store.example.com/path`".into(),
+        help: "write an absolute URL such as `http://store.example.com/path` (`tls://HOST[:PORT]`, `tcp://HOST:PORT`, `udp://HOST:PORT` for a connection)".into(),
     })?;
     req.method = method;
     let mut current: Option<(usize, String)> = None;

@@ -45,7 +45,7 @@ pub struct Args {
     /// A request header, `Name: value`; repeatable.
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     headers: Vec<String>,
-    /// Trace every request of FILE (one per line: `METHOD URL [Name: value]...`) and print one JSON object per line.
+    /// Trace every request of FILE (one per line: `METHOD URL [Name: value]...`, or a `tls://`, `tcp://`, `udp://` URL alone) and print one JSON object per line.
     #[arg(long, value_name = "FILE")]
     requests: Option<PathBuf>,
     /// Output format.

@@ -6,15 +6,18 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+mod l4;
+
 use super::objects::{JsonBackend, JsonMatch};
 use crate::emit::Tree;
-use crate::model::{BackendRef, Model, RouteMatch};
+use crate::model::{BackendRef, L4Kind, Model, RouteMatch};
 use crate::spec::{GrpcMatch, ValueMatchType};
 
 /// What routing a model (or tree) sets up, keyed for comparison.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Routing {
-    /// `host` + path (+ other matches) -> where requests go.
+    /// `host` + path (+ other matches), or a TLS, TCP or UDP key
+    /// (`host TLS`, `gateway TCP listener name`) -> where requests go.
     pub entries: BTreeMap<String, Entry>,
     /// Namespaces gatewright writes -> their labels.
     pub namespaces: BTreeMap<String, Item<BTreeMap<String, String>>>,
@@ -113,6 +116,7 @@ impl Routing {
                 r.add(&id, &route.hostnames, matches, backends, &rule.origin);
             }
         }
+        r.add_l4_routes(model);
         for ns in &model.namespaces {
             r.namespaces.insert(
                 ns.name.clone(),
@@ -175,6 +179,9 @@ impl Routing {
                     self.add(&id, &hostnames, matches, backends, path);
                 }
             }
+            "TLSRoute" => self.add_l4_object(path, L4Kind::Tls, (&ns, &name), v),
+            "TCPRoute" => self.add_l4_object(path, L4Kind::Tcp, (&ns, &name), v),
+            "UDPRoute" => self.add_l4_object(path, L4Kind::Udp, (&ns, &name), v),
             "Namespace" => {
                 let labels = v
                     .pointer("/metadata/labels")
