@@ -39,6 +39,7 @@ mod install;
 mod kustomize;
 mod l4_routes;
 mod listenerset_import;
+mod listenerset_many;
 mod listenersets;
 mod load;
 mod module_layers;

@@ -29,9 +29,10 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                         set.listeners.len()
                     ),
                 )
-                .help("split the app's listeners over two apps (each has its own ListenerSet)"),
+                .help("split the listeners over two ListenerSets (`listenerSets.<name>` of the app)"),
             );
         }
+        name(set, cx, diags);
         for l in &set.listeners {
             super::syntax::listener(l, cx, diags);
             certificate_grants(set, l, lookup, cx, diags);
@@ -50,6 +51,29 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
     for r in &model.routes {
         routes(r, model, lookup, cx, diags);
     }
+}
+
+/// GW401 for a ListenerSet name the API server refuses (not a DNS-1123 subdomain).
+fn name(set: &ListenerSet, cx: &Context<'_>, diags: &mut Diagnostics) {
+    if super::syntax::is_dns_subdomain(&set.name) {
+        return;
+    }
+    // The short form's name is `listenerSet.name`, or the app's key.
+    let at = set
+        .origin
+        .strip_suffix("/listeners")
+        .map(|app| format!("{app}/listenerSet/name"))
+        .filter(|p| cx.prov.locate(p).is_some())
+        .unwrap_or_else(|| set.origin.clone());
+    diags.push(
+        cx.err(
+            Code::InvalidName,
+            &at,
+            format!("ListenerSet name `{}` is not a valid name", set.name.escape_debug()),
+        )
+        .at(cx.prov.locate_key(&at))
+        .help("use lower-case letters, digits, `-` and `.` (a DNS-1123 subdomain), e.g. `shop-public`"),
+    );
 }
 
 /// GW350 unless the gateway's `allowedListeners` admits the set's namespace.
