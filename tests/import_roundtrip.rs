@@ -21,8 +21,6 @@ use gatewright::crd::CrdSet;
 use serde_json::Value;
 
 // Missing features that keep an object from round-tripping.
-const SEVERAL_SETS: &str =
-    "a second ListenerSet in one namespace: an app holds one ListenerSet (import warns GW901 at it)";
 const REFUSED_SET: &str = "a ListenerSet gatewright refuses on purpose (conformance negative case: not admitted GW350, routes it does not admit GW411, listener conflicts GW420/GW421), which `allow:` cannot let through yet (import warns GW901 quoting the refusal)";
 const GATEWAY_LISTENER_IN_A_SET: &str = "a route names as the Gateway's `sectionName` a listener only its ListenerSet has (conformance negative case, GW315 fails the file)";
 
@@ -116,25 +114,13 @@ const CANNOT: &[(&str, &str, &str, &str)] = &[
         "tests__listenerset-hostname-conflict.yaml",
         "ListenerSet",
         "gateway-conformance-infra/listenerset-with-hostname-conflict-with-gateway-2",
-        SEVERAL_SETS,
-    ),
-    (
-        "tests__listenerset-hostname-conflict.yaml",
-        "ListenerSet",
-        "gateway-conformance-infra/listenerset-with-hostname-conflict-with-listener-set-1",
-        SEVERAL_SETS,
+        REFUSED_SET,
     ),
     (
         "tests__listenerset-hostname-conflict.yaml",
         "ListenerSet",
         "gateway-conformance-infra/listenerset-with-hostname-conflict-with-listener-set-2",
-        SEVERAL_SETS,
-    ),
-    (
-        "tests__listenerset-http-routing.yaml",
-        "ListenerSet",
-        "gateway-conformance-infra/listener-set-http-routing-2",
-        SEVERAL_SETS,
+        REFUSED_SET,
     ),
     (
         "tests__listenerset-protocol-conflict.yaml",
@@ -146,19 +132,19 @@ const CANNOT: &[(&str, &str, &str, &str)] = &[
         "tests__listenerset-protocol-conflict.yaml",
         "ListenerSet",
         "gateway-conformance-infra/listenerset-with-protocol-conflict-with-gateway-2",
-        SEVERAL_SETS,
+        REFUSED_SET,
     ),
     (
         "tests__listenerset-protocol-conflict.yaml",
         "ListenerSet",
         "gateway-conformance-infra/listenerset-with-protocol-conflict-with-listener-set-1",
-        SEVERAL_SETS,
+        REFUSED_SET,
     ),
     (
         "tests__listenerset-protocol-conflict.yaml",
         "ListenerSet",
         "gateway-conformance-infra/listenerset-with-protocol-conflict-with-listener-set-2",
-        SEVERAL_SETS,
+        REFUSED_SET,
     ),
 ];
 

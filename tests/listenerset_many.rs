@@ -3,10 +3,11 @@
 //! listener only one set has (GW354 when several have it, GW315 with "did you
 //! mean" for an unknown set or listener); listener conflicts between two
 //! sets name both; set names are unique per namespace (GW353) and valid
-//! (GW401); the version gate (GW425).
+//! (GW401); the version gate (GW425); `import` of several sets of a namespace.
 
 use crate::common;
 
+use common::imports::import_texts;
 use common::tree_objects;
 use gatewright::diagnostic::Diagnostic;
 use serde_json::{Value, json};
@@ -289,5 +290,100 @@ fn several_sets_need_gateway_api_v1_6_1() {
         ],
         "{:?}",
         codes(&o)
+    );
+}
+
+const GATEWAY: &str = "apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: shared, namespace: infra}
+spec:
+  gatewayClassName: istio
+  allowedListeners: {namespaces: {from: All}}
+  listeners:
+  - {name: http, port: 80, protocol: HTTP}
+";
+
+const SETS: &str = "apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {name: store-public, namespace: store, labels: {team: store}}
+spec:
+  parentRef: {name: shared, namespace: infra}
+  listeners:
+  - {name: web, hostname: store.example.com, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: store-tls}]}}
+  - {name: admin, hostname: admin.store.example.com, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: store-tls}]}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {name: store-partners, namespace: store}
+spec:
+  parentRef: {name: shared, namespace: infra}
+  listeners:
+  - {name: web, hostname: partners.store.example.com, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: partners-tls}]}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: front, namespace: store}
+spec:
+  parentRefs: [{kind: ListenerSet, name: store-partners, sectionName: web}]
+  hostnames: [partners.store.example.com]
+  rules: [{backendRefs: [{name: front, port: 80}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: admin, namespace: store}
+spec:
+  parentRefs: [{kind: ListenerSet, name: store-public, sectionName: admin}]
+  hostnames: [admin.store.example.com]
+  rules: [{backendRefs: [{name: admin, port: 80}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: both, namespace: store}
+spec:
+  parentRefs:
+  - {kind: ListenerSet, name: store-public, sectionName: web}
+  - {kind: ListenerSet, name: store-partners}
+  rules: [{backendRefs: [{name: both, port: 80}]}]
+";
+
+#[test]
+fn every_listener_set_of_a_namespace_imports_and_renders_back() {
+    let run = import_texts(&[("gateway.yaml", GATEWAY), ("sets.yaml", SETS)], &[]);
+    assert!(run.with_code("GW901").is_empty(), "{:?}", run.diagnostics);
+    let spec: Value = serde_yaml::from_str(&run.spec).expect("spec");
+    let app = &spec["apps"]["store"];
+    let sets = app["listenerSets"].as_object().expect("listenerSets");
+    assert_eq!(sets.keys().collect::<Vec<_>>(), ["store-partners", "store-public"]);
+    assert!(
+        app.get("listeners").is_none() && app.get("listenerSet").is_none(),
+        "{app}"
+    );
+    // `web` is in both sets, `admin` in one.
+    assert_eq!(app["routes"]["front"]["listener"], "store-partners/web");
+    assert_eq!(app["routes"]["admin"]["listener"], "admin");
+    assert!(app["routes"]["both"]["parentRefs"].is_array(), "{app}");
+    let r = run.render();
+    assert_eq!(r.code, Some(0), "{:?}", r.errors());
+    let public = r.object("ListenerSet", "store", "store-public");
+    assert_eq!(public["metadata"]["labels"], json!({"team": "store"}));
+    assert_eq!(public["spec"]["listeners"].as_array().map(Vec::len), Some(2));
+    let partners = r.object("ListenerSet", "store", "store-partners");
+    assert_eq!(partners["spec"]["parentRef"]["name"], "shared");
+    // The API's default group is left out or not, as the blueprint writes it.
+    let parents = |name: &str| {
+        let mut refs = r.object("HTTPRoute", "store", name)["spec"]["parentRefs"].clone();
+        for p in refs.as_array_mut().into_iter().flatten() {
+            if p["group"] == "gateway.networking.k8s.io" {
+                p.as_object_mut().map(|o| o.remove("group"));
+            }
+        }
+        refs
+    };
+    let set_ref = |set: &str, section: &str| json!({"kind": "ListenerSet", "name": set, "sectionName": section});
+    assert_eq!(parents("front"), json!([set_ref("store-partners", "web")]));
+    assert_eq!(parents("admin"), json!([set_ref("store-public", "admin")]));
+    assert_eq!(
+        parents("both"),
+        json!([set_ref("store-public", "web"), {"kind": "ListenerSet", "name": "store-partners"}])
     );
 }
