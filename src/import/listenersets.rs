@@ -73,7 +73,7 @@ fn refuse<T>(o: &Object, cx: &mut Cx<'_>, why: &str) -> Result<T, ()> {
 pub(super) fn compact(site: &mut Site) {
     let single = site.gateways.len() == 1;
     for (ns, app) in &mut site.apps {
-        super::sets::shorten(ns, app);
+        shorten(ns, app);
         let sets = app_sets(ns, app);
         let on_set = |refs: &Option<Vec<ParentRef>>| match refs.as_deref() {
             Some([p]) => sets.iter().find_map(|s| {
@@ -104,6 +104,24 @@ pub(super) fn compact(site: &mut Site) {
             app.listener_set = None;
         }
     }
+}
+
+/// The short form for the only ListenerSet of app `key` when it is a
+/// `listenerSets` entry (the sets beside it were not imported).
+fn shorten(key: &str, app: &mut App) {
+    if !app.listeners.is_empty() || app.listener_sets.len() != 1 {
+        return;
+    }
+    let Some((name, set)) = app.listener_sets.pop_first() else {
+        return;
+    };
+    app.listeners = set.listeners;
+    app.listener_set = Some(ListenerSetSettings {
+        name: (name != key).then_some(name),
+        gateway: set.gateway,
+        labels: set.labels,
+        annotations: set.annotations,
+    });
 }
 
 /// One ListenerSet of an imported app.

@@ -88,24 +88,6 @@ fn unshort(key: &str, app: &mut App) -> Option<String> {
     Some(format!("/apps/{}/listenerSets/{}", esc(key), esc(&name)))
 }
 
-/// The short form for the only ListenerSet of app `key` when it is a
-/// `listenerSets` entry (the sets beside it were not imported).
-pub(super) fn shorten(key: &str, app: &mut App) {
-    if !app.listeners.is_empty() || app.listener_sets.len() != 1 {
-        return;
-    }
-    let Some((name, set)) = app.listener_sets.pop_first() else {
-        return;
-    };
-    app.listeners = set.listeners;
-    app.listener_set = Some(ListenerSetSettings {
-        name: (name != key).then_some(name),
-        gateway: set.gateway,
-        labels: set.labels,
-        annotations: set.annotations,
-    });
-}
-
 /// The key of the imported Gateway the set's `parentRef` names; `None`
 /// after a warning when it names none.
 fn parent_gateway(o: &Object, spec: &Value, ns: &str, cx: &mut Cx<'_>) -> Option<String> {
