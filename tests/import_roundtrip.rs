@@ -21,54 +21,9 @@ use gatewright::crd::CrdSet;
 use serde_json::Value;
 
 // Missing features that keep an object from round-tripping.
-const SEVERAL_SETS: &str =
-    "a second ListenerSet in one namespace: an app holds one ListenerSet (import warns GW901 at it)";
 
 /// Objects that cannot round-trip: file, kind, `namespace/name`, the missing feature.
-const CANNOT: &[(&str, &str, &str, &str)] = &[
-    (
-        "tests__listenerset-hostname-conflict.yaml",
-        "ListenerSet",
-        "gateway-conformance-infra/listenerset-with-hostname-conflict-with-gateway-2",
-        SEVERAL_SETS,
-    ),
-    (
-        "tests__listenerset-hostname-conflict.yaml",
-        "ListenerSet",
-        "gateway-conformance-infra/listenerset-with-hostname-conflict-with-listener-set-1",
-        SEVERAL_SETS,
-    ),
-    (
-        "tests__listenerset-hostname-conflict.yaml",
-        "ListenerSet",
-        "gateway-conformance-infra/listenerset-with-hostname-conflict-with-listener-set-2",
-        SEVERAL_SETS,
-    ),
-    (
-        "tests__listenerset-http-routing.yaml",
-        "ListenerSet",
-        "gateway-conformance-infra/listener-set-http-routing-2",
-        SEVERAL_SETS,
-    ),
-    (
-        "tests__listenerset-protocol-conflict.yaml",
-        "ListenerSet",
-        "gateway-conformance-infra/listenerset-with-protocol-conflict-with-gateway-2",
-        SEVERAL_SETS,
-    ),
-    (
-        "tests__listenerset-protocol-conflict.yaml",
-        "ListenerSet",
-        "gateway-conformance-infra/listenerset-with-protocol-conflict-with-listener-set-1",
-        SEVERAL_SETS,
-    ),
-    (
-        "tests__listenerset-protocol-conflict.yaml",
-        "ListenerSet",
-        "gateway-conformance-infra/listenerset-with-protocol-conflict-with-listener-set-2",
-        SEVERAL_SETS,
-    ),
-];
+const CANNOT: &[(&str, &str, &str, &str)] = &[];
 
 const KINDS: &[&str] = &[
     "Gateway",

@@ -103,24 +103,6 @@ fn a_set_whose_gateway_is_not_imported_is_a_located_warning() {
 }
 
 #[test]
-fn a_second_set_in_one_namespace_is_a_located_warning() {
-    let second = TEAM
-        .replace("store-listeners", "store-more")
-        .replace("name: web", "name: api");
-    let second = second.split("---").next().unwrap_or_default();
-    let text = format!("{TEAM}---\n{second}");
-    let run = import_texts(&[("platform.yaml", PLATFORM), ("team.yaml", &text)], &[]);
-    let d = warning_at(&run, "store-more");
-    let message = d["message"].as_str().unwrap_or_default();
-    assert!(
-        message.contains("holds ListenerSet `store-listeners` already"),
-        "{message}"
-    );
-    assert_eq!(d["line"].as_u64(), Some(30), "at the second set's name: {d}");
-    assert_eq!(run.render().code, Some(0));
-}
-
-#[test]
 fn a_set_the_gateway_does_not_admit_is_imported_with_allow() {
     let closed = PLATFORM.replace("  allowedListeners: {namespaces: {from: All}}\n", "");
     let run = import_texts(&[("platform.yaml", &closed), ("team.yaml", TEAM)], &[]);

@@ -41,6 +41,7 @@ mod kustomize;
 mod l4_more;
 mod l4_routes;
 mod listenerset_import;
+mod listenerset_many;
 mod listenersets;
 mod load;
 mod module_layers;

@@ -29,9 +29,10 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                         set.listeners.len()
                     ),
                 )
-                .help("split the app's listeners over two apps (each has its own ListenerSet)"),
+                .help("split the listeners over two ListenerSets (`listenerSets.<name>` of the app)"),
             );
         }
+        name(set, cx, diags);
         for l in &set.listeners {
             super::syntax::listener(l, cx, diags);
             certificate_grants(set, l, lookup, cx, diags);
@@ -92,6 +93,29 @@ struct Attaching<'a> {
     origin: &'a str,
     /// The listener protocol a TLS, TCP or UDP route needs (`None`: HTTP and gRPC routes).
     protocol: Option<&'static str>,
+}
+
+/// GW401 for a ListenerSet name the API server refuses (not a DNS-1123 subdomain).
+fn name(set: &ListenerSet, cx: &Context<'_>, diags: &mut Diagnostics) {
+    if super::syntax::is_dns_subdomain(&set.name) {
+        return;
+    }
+    // The short form's name is `listenerSet.name`, or the app's key.
+    let at = set
+        .origin
+        .strip_suffix("/listeners")
+        .map(|app| format!("{app}/listenerSet/name"))
+        .filter(|p| cx.prov.locate(p).is_some())
+        .unwrap_or_else(|| set.origin.clone());
+    diags.push(
+        cx.err(
+            Code::InvalidName,
+            &at,
+            format!("ListenerSet name `{}` is not a valid name", set.name.escape_debug()),
+        )
+        .at(cx.prov.locate_key(&at))
+        .help("use lower-case letters, digits, `-` and `.` (a DNS-1123 subdomain), e.g. `shop-public`"),
+    );
 }
 
 /// GW350 unless the gateway's `allowedListeners` admits the set's namespace.
@@ -259,9 +283,7 @@ fn routes(r: &Attaching<'_>, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_
             diags.push(unserved(r, h, set, cx));
         }
         let labels = lookup.namespace_labels(r.namespace);
-        let admitted = listeners
-            .iter()
-            .any(|l| admits(l, &set.namespace, r.namespace, labels));
+        let admitted = listeners.iter().any(|l| admits(l, &set.namespace, r.namespace, labels));
         if !admitted && !allowed(Code::NamespaceNotAdmitted) {
             diags.push(
                 cx.err(Code::NamespaceNotAdmitted, r.origin, format!("ListenerSet `{}/{}` does not admit routes from namespace `{}`", set.namespace, set.name, r.namespace))

@@ -161,8 +161,10 @@ codes! {
     AllowNotAllowable = 343, Finding, "an `allow:` entry that names no refusal that place may let through";
     SameGatewayTwice = 344, Finding, "two gateways that are the same Gateway object (`name` and `namespace`)";
     ListenerSetNotAdmitted = 350, Finding, "a ListenerSet whose gateway's `allowedListeners` does not admit its namespace";
-    ListenerSetWithoutListeners = 351, Finding, "`listenerSet` without `listeners`";
+    ListenerSetWithoutListeners = 351, Finding, "`listenerSet` without `listeners`, or a `listenerSets` entry without listeners";
     ListenerSetSelector = 352, Finding, "an app listener that admits routes by `Selector` without a `selector`";
+    SameListenerSetTwice = 353, Finding, "two ListenerSets of one app with the same name";
+    AmbiguousListener = 354, Finding, "a route's `listener` that names listeners of several ListenerSets";
     L4RouteAttachesNowhere = 360, Finding, "a TLS, TCP or UDP route that no listener of its protocol takes (protocol, `allowedRoutes.kinds`, hostname, port)";
     L4ListenerClaimedTwice = 361, Finding, "two TCP or UDP routes on one listener, or two TLS routes with one SNI hostname on one listener";
     TlsRouteWithoutHostname = 362, Finding, "a TLS route without a hostname";

@@ -74,7 +74,9 @@ fn owner(code: Code, path: &str) -> Option<String> {
             name,
             ..,
         ] if allowable(FOR_ROUTES) => Some(format!("/apps/{app}/{kind}/{name}")),
-        ["", "apps", app, "listeners", ..] if allowable(FOR_LISTENER_SETS) => Some(format!("/apps/{app}")),
+        ["", "apps", app, "listeners" | "listenerSets", ..] if allowable(FOR_LISTENER_SETS) => {
+            Some(format!("/apps/{app}"))
+        }
         _ => None,
     }
 }

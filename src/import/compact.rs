@@ -24,7 +24,7 @@ pub(super) fn finish(cx: &mut Cx<'_>) {
     let gateways = cx.site.gateways.clone();
     for (ns, app) in &mut cx.site.apps {
         // A route's `listener` names the app's own listener first: a gateway listener of that name stays a `parentRefs` entry.
-        let own: Vec<String> = app.listeners.keys().cloned().collect();
+        let own = super::listenersets::own_listeners(app);
         for r in app.routes.values_mut() {
             http_route(r, ns, &gateways, &own);
         }
@@ -96,7 +96,7 @@ fn needed_version(site: &spec::Site) -> Option<Version> {
             (!app.udp_routes.is_empty(), L4Kind::Udp),
         ];
         used.extend(l4.into_iter().filter(|(any, _)| *any).map(|(_, k)| Feature::L4Route(k)));
-        if !app.listeners.is_empty() {
+        if !app.listeners.is_empty() || !app.listener_sets.is_empty() {
             used.push(Feature::ListenerSet);
         }
         for rule in app.routes.values().flat_map(|r| r.rules.iter().flatten()) {

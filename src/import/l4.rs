@@ -79,7 +79,7 @@ pub(super) fn route(o: &Object, cx: &mut Cx<'_>) {
 pub(super) fn compact(cx: &mut Cx<'_>) {
     let gateways = cx.site.gateways.clone();
     for (ns, app) in &mut cx.site.apps {
-        let own: Vec<String> = app.listeners.keys().cloned().collect();
+        let own = super::listenersets::own_listeners(app);
         for r in app.tls_routes.values_mut() {
             rules(&mut r.rules, &mut r.to, ns);
             hosts(&mut r.host, &mut r.hostnames);

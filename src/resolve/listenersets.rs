@@ -1,10 +1,12 @@
 //! ListenerSets: an app's `listeners` become one ListenerSet in its
-//! namespace attached to its gateway; the gateway's `allowedListeners`; the
-//! routes of the app that name one of those listeners attach to the set.
+//! namespace attached to its gateway, and each entry of its `listenerSets`
+//! one more; the gateway's `allowedListeners`. The routes of the app that
+//! name one of those listeners attach to its set (see `setlisteners`).
 
 use std::collections::BTreeMap;
 
 use super::gateways::resolve_listener;
+use super::setlisteners::{Scope, SetScope};
 use super::{Context, GATEWRIGHT_LABEL_PREFIX};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::load::escape_token as esc;
@@ -18,18 +20,6 @@ pub fn listeners_label(key: &str) -> String {
     format!("{GATEWRIGHT_LABEL_PREFIX}listeners-{key}")
 }
 
-/// The app's ListenerSet, while its routes resolve: a route whose `listener`
-/// names one of its listeners attaches to it.
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    /// ListenerSet name.
-    name: String,
-    /// Key of the gateway it attaches to.
-    gateway: String,
-    /// Its listeners' names.
-    listeners: Vec<String>,
-}
-
 /// `allowedListeners` of gateway `key`, as the model has it.
 pub(super) fn allowed_listeners(key: &str, gw: &spec::Gateway) -> Option<model::AllowedListeners> {
     gw.allowed_listeners.as_ref().map(|a| model::AllowedListeners {
@@ -41,43 +31,130 @@ pub(super) fn allowed_listeners(key: &str, gw: &spec::Gateway) -> Option<model::
     })
 }
 
-/// Resolve the ListenerSet of app `key` in namespace `ns` (`None` without
-/// `listeners`, or with findings); `cx.listener_set` is set for its routes.
-pub(super) fn resolve_set(
+/// One ListenerSet of an app, as the spec gives it: the short form
+/// (`listeners` + `listenerSet`) or an entry of `listenerSets`.
+struct Declared<'a> {
+    name: String,
+    gateway: Option<&'a str>,
+    labels: &'a BTreeMap<String, String>,
+    annotations: &'a BTreeMap<String, String>,
+    listeners: &'a BTreeMap<String, spec::Listener>,
+    /// Spec path of the set (`listenerSets/<name>`, or the app for the short form).
+    at: String,
+    /// Spec path of the set's settings (`gateway` is below it when `on_set`).
+    gateway_at: String,
+    /// Whether the set names its gateway (else the app's gateway is taken).
+    on_set: bool,
+}
+
+/// The sets app `key` declares, with GW351 for a `listenerSet` or a
+/// `listenerSets` entry without listeners and GW353 for a name given twice.
+fn declared<'a>(key: &str, app: &'a spec::App, cx: &Context<'_>, diags: &mut Diagnostics) -> Vec<Declared<'a>> {
+    let base = format!("/apps/{}", esc(key));
+    let mut out = Vec::new();
+    let settings = app.listener_set.as_ref();
+    if !app.listeners.is_empty() {
+        out.push(Declared {
+            name: settings.and_then(|s| s.name.clone()).unwrap_or_else(|| key.to_string()),
+            gateway: settings.and_then(|s| s.gateway.as_deref()).or(app.gateway.as_deref()),
+            labels: settings.map_or(&EMPTY, |s| &s.labels),
+            annotations: settings.map_or(&EMPTY, |s| &s.annotations),
+            listeners: &app.listeners,
+            at: base.clone(),
+            gateway_at: match settings.and_then(|s| s.gateway.as_ref()) {
+                Some(_) => format!("{base}/listenerSet"),
+                None => format!("{base}/listeners"),
+            },
+            on_set: settings.is_some_and(|s| s.gateway.is_some()),
+        });
+    } else if settings.is_some() {
+        diags.push(
+            cx.err(
+                Code::ListenerSetWithoutListeners,
+                &format!("{base}/listenerSet"),
+                format!("app `{key}` has a `listenerSet` but no `listeners`"),
+            )
+            .help("add `listeners:` to the app (a ListenerSet holds 1 to 64 listeners), or remove `listenerSet`"),
+        );
+    }
+    for (name, set) in &app.listener_sets {
+        let at = format!("{base}/listenerSets/{}", esc(name));
+        if set.listeners.is_empty() {
+            diags.push(
+                cx.err(
+                    Code::ListenerSetWithoutListeners,
+                    &at,
+                    format!("ListenerSet `{name}` of app `{key}` has no `listeners`"),
+                )
+                .help("give it `listeners:` (a ListenerSet holds 1 to 64 listeners), or remove it"),
+            );
+            continue;
+        }
+        if let Some(first) = out.iter().find(|d| &d.name == name) {
+            diags.push(
+                cx.err(Code::SameListenerSetTwice, &at, format!("app `{key}` declares ListenerSet `{name}` twice: by `listeners` and in `listenerSets`"))
+                    .at(cx.prov.locate_key(&at))
+                    .related(cx.loc(&format!("{}/listeners", first.at)), "the app's `listeners` are ListenerSet `{name}` too")
+                    .help(format!("rename the `listenerSets` entry, or give the app's `listenerSet` another `name`, or move the app's `listeners` into `listenerSets.{name}`")),
+            );
+            continue;
+        }
+        out.push(Declared {
+            name: name.clone(),
+            gateway: set.gateway.as_deref().or(app.gateway.as_deref()),
+            labels: &set.labels,
+            annotations: &set.annotations,
+            listeners: &set.listeners,
+            gateway_at: at.clone(),
+            on_set: set.gateway.is_some(),
+            at,
+        });
+    }
+    out
+}
+
+static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+
+/// Resolve the ListenerSets of app `key` in namespace `ns` (those without
+/// findings); `cx.listener_set` holds every set whose gateway is known, for
+/// the app's routes.
+pub(super) fn resolve_sets(
     (key, app, ns): (&str, &spec::App, &str),
     site: &Site,
     model: &Model,
     cx: &mut Context<'_>,
     diags: &mut Diagnostics,
-) -> Option<model::ListenerSet> {
+) -> Vec<model::ListenerSet> {
     cx.listener_set = None;
     let base = format!("/apps/{}", esc(key));
-    let settings = app.listener_set.clone().unwrap_or_default();
-    if app.listeners.is_empty() {
-        if app.listener_set.is_some() {
-            diags.push(
-                cx.err(
-                    Code::ListenerSetWithoutListeners,
-                    &format!("{base}/listenerSet"),
-                    format!("app `{key}` has a `listenerSet` but no `listeners`"),
-                )
-                .help("add `listeners:` to the app (a ListenerSet holds 1 to 64 listeners), or remove `listenerSet`"),
-            );
-        }
-        return None;
+    let mut scope = Scope::default();
+    let mut out = Vec::new();
+    for d in declared(key, app, cx, diags) {
+        let gw = super::pick_gateway(d.gateway, site, model, &d.gateway_at, d.on_set, &base, cx, diags);
+        let Some(gw) = gw else { continue };
+        scope.sets.push(SetScope {
+            name: d.name.clone(),
+            gateway: gw.key.clone(),
+            listeners: d.listeners.keys().cloned().collect(),
+        });
+        out.extend(resolve_one(&d, gw, ns, cx, diags));
     }
-    let on_set = settings.gateway.is_some();
-    let name = settings.gateway.as_deref().or(app.gateway.as_deref());
-    let at = if on_set {
-        format!("{base}/listenerSet")
-    } else {
-        format!("{base}/listeners")
-    };
-    let gw = super::pick_gateway(name, site, model, &at, on_set, &base, cx, diags)?;
+    cx.listener_set = Some(scope);
+    out
+}
+
+/// One declared set on gateway `gw`; `None` after findings in its listeners.
+fn resolve_one(
+    d: &Declared<'_>,
+    gw: &model::Gateway,
+    ns: &str,
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+) -> Option<model::ListenerSet> {
     let mut ok = true;
     let mut listeners = Vec::new();
-    for (lname, l) in &app.listeners {
-        let origin = format!("{base}/listeners/{}", esc(lname));
+    for (lname, l) in d.listeners {
+        let origin = format!("{}/listeners/{}", d.at, esc(lname));
         if l.allowed_routes
             .as_ref()
             .is_some_and(|a| a.from == spec::FromNamespaces::Selector && a.selector.is_none())
@@ -93,38 +170,21 @@ pub(super) fn resolve_set(
         ok &= fine;
         listeners.push(listener);
     }
-    let set_name = settings.name.clone().unwrap_or_else(|| key.to_string());
-    cx.listener_set = Some(Scope {
-        name: set_name.clone(),
-        gateway: gw.key.clone(),
-        listeners: app.listeners.keys().cloned().collect(),
-    });
     ok.then(|| model::ListenerSet {
-        name: set_name,
+        name: d.name.clone(),
         namespace: ns.to_string(),
         parent_ref: model::ListenerSetParent {
             name: gw.name.clone(),
             namespace: (gw.namespace != ns).then(|| gw.namespace.clone()),
         },
         listeners,
-        labels: settings.labels,
-        annotations: settings.annotations,
-        origin: format!("{base}/listeners"),
-    })
-}
-
-/// The parentRef of a route that names a listener of its app's ListenerSet
-/// (and no other gateway than the set's).
-pub(super) fn route_parent(scope: Option<&Scope>, gateway: Option<&str>, listener: &str) -> Option<model::ParentRef> {
-    let scope = scope?;
-    let same_gateway = gateway.is_none_or(|g| g == scope.gateway);
-    (same_gateway && scope.listeners.iter().any(|l| l == listener)).then(|| model::ParentRef {
-        name: scope.name.clone(),
-        namespace: None,
-        section_name: Some(listener.to_string()),
-        port: None,
-        group: None,
-        kind: Some("ListenerSet".to_string()),
+        labels: d.labels.clone(),
+        annotations: d.annotations.clone(),
+        origin: if d.at.contains("/listenerSets/") {
+            d.at.clone()
+        } else {
+            format!("{}/listeners", d.at)
+        },
     })
 }
 

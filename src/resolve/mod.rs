@@ -11,6 +11,7 @@ mod prefetch;
 mod root;
 mod routes;
 mod services;
+mod setlisteners;
 pub mod tls;
 mod upstream;
 mod vendored;
@@ -48,7 +49,7 @@ pub struct Context<'a> {
     /// The refusals the spec allows (filled from its `allow:` lists by [`resolve`]).
     pub allow: model::Allow,
     /// The ListenerSet of the app whose routes are resolving.
-    pub listener_set: Option<listenersets::Scope>,
+    pub listener_set: Option<setlisteners::Scope>,
 }
 
 impl Context<'_> {
@@ -143,8 +144,8 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
             continue;
         }
         model.namespaces.push(namespace(&ns, app, &mesh, &base, cx, diags));
-        let set = listenersets::resolve_set((key, app, &ns), site, &model, cx, diags);
-        model.listener_sets.extend(set);
+        let sets = listenersets::resolve_sets((key, app, &ns), site, &model, cx, diags);
+        model.listener_sets.extend(sets);
         let gateway = app.gateway.clone();
         let mut http = Vec::new();
         let mut grpc = Vec::new();
@@ -260,7 +261,8 @@ pub(crate) fn object_ref(s: &str) -> model::ObjectRef {
 }
 
 /// The gateway a route attaches to: `Some(None)` when it spells out
-/// `parentRefs`, `None` (with a finding) when it cannot be told.
+/// `parentRefs` or its `listener` is one of its app's ListenerSets', `None`
+/// (with a finding) when it cannot be told.
 #[allow(clippy::too_many_arguments)]
 fn route_gateway<'m>(
     head: &routes::Head<'_>,
@@ -272,7 +274,8 @@ fn route_gateway<'m>(
     cx: &Context<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Option<&'m model::Gateway>> {
-    if head.parent_refs.is_some() {
+    let on_set = |l: &String| cx.listener_set.as_ref().is_some_and(|s| s.names_set_listener(l));
+    if head.parent_refs.is_some() || (head.gateway.is_none() && head.listener.as_ref().is_some_and(on_set)) {
         return Some(None);
     }
     let name = head.gateway.as_deref().or(app_gateway);

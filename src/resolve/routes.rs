@@ -2,6 +2,7 @@
 
 use super::Context;
 use super::backends::{Kind, backend_refs, filters};
+use super::setlisteners::{self, Named};
 use crate::diagnostic::{Code, Diagnostics, did_you_mean};
 use crate::model;
 use crate::spec;
@@ -89,17 +90,27 @@ pub(super) fn resolve_head(
             .collect();
         return Some((hostnames, parents));
     }
-    if let Some(parent) = head
-        .listener
-        .as_deref()
-        .and_then(|l| super::listenersets::route_parent(cx.listener_set.as_ref(), head.gateway.as_deref(), l))
-    {
-        return Some((hostnames, vec![parent]));
+    if let Some(l) = head.listener.as_deref() {
+        match setlisteners::lookup(cx.listener_set.as_ref(), head.gateway.as_deref(), l, pointer, cx, diags) {
+            Named::Set(parent) => return Some((hostnames, vec![parent])),
+            Named::Failed => return None,
+            Named::Gateway => {}
+        }
     }
     let gw = gw?;
     if let Some(listener) = head.listener {
         if !gw.listeners.iter().any(|l| &l.name == listener) && !cx.allow.allows(Code::UnknownListener, pointer) {
-            let help = match did_you_mean(listener, gw.listeners.iter().map(|l| l.name.as_str())) {
+            let in_sets = cx
+                .listener_set
+                .as_ref()
+                .map(setlisteners::Scope::names)
+                .unwrap_or_default();
+            let names = gw
+                .listeners
+                .iter()
+                .map(|l| l.name.as_str())
+                .chain(in_sets.iter().map(String::as_str));
+            let help = match did_you_mean(listener, names) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!(
                     "listeners of gateway `{}`: {}",

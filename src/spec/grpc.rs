@@ -26,7 +26,8 @@ pub struct GrpcRoute {
     /// Gateway to attach to (the app's by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
-    /// Listener of that gateway (`sectionName`).
+    /// Listener of that gateway (`sectionName`), or of one of the app's
+    /// ListenerSets (`<set>/<listener>`, or a name only one set has).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listener: Option<String>,
     /// Parents spelt out, instead of `gateway`/`listener`.

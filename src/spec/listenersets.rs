@@ -49,3 +49,22 @@ pub struct ListenerSetSettings {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
 }
+
+/// One of an app's named ListenerSets (`listenerSets.<name>`): the key is the
+/// ListenerSet object's name.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NamedListenerSet {
+    /// Gateway the ListenerSet attaches to (`parentRef`; the app's gateway by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// Labels of the ListenerSet object.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Annotations of the ListenerSet object (e.g. `cert-manager.io/cluster-issuer`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    /// Its listeners by name, with the fields of a gateway's listeners (1 to 64).
+    #[serde(default)]
+    pub listeners: BTreeMap<String, super::Listener>,
+}

@@ -135,6 +135,11 @@ pub struct App {
     /// The ListenerSet of `listeners` spelt out (name, gateway, labels, annotations).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listener_set: Option<ListenerSetSettings>,
+    /// Further ListenerSets of the app's namespace by name (Gateway API
+    /// v1.6.1 or later), each with its own gateway and listeners. A route's
+    /// `listener` takes `<set>/<listener>`, or a listener name only one set has.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub listener_sets: BTreeMap<String, NamedListenerSet>,
     /// Routes by name; each becomes one HTTPRoute.
     #[serde(default)]
     pub routes: BTreeMap<String, Route>,
@@ -181,7 +186,9 @@ pub struct Route {
     /// Gateway to attach to (the app's by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
-    /// Listener of that gateway (`sectionName`); all matching listeners by default.
+    /// Listener of that gateway (`sectionName`), or of one of the app's
+    /// ListenerSets (`<set>/<listener>`, or a name only one set has); all
+    /// matching listeners by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listener: Option<String>,
     /// Parents spelt out (gateways outside this spec, several parents,
