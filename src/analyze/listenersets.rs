@@ -146,8 +146,8 @@ fn conflicts(gw: &Gateway, sets: &[&ListenerSet], cx: &Context<'_>, diags: &mut 
 fn certificate_grants(set: &ListenerSet, l: &Listener, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
     for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
         let Some(ns) = &c.namespace else { continue };
-        if lookup.namespace_labels(ns).is_none() || lookup.granted(ns, "ListenerSet", &set.namespace, "Secret", &c.name)
-        {
+        let granted = lookup.granted_kind(ns, ("ListenerSet", &set.namespace), (&c.group, &c.kind), &c.name);
+        if lookup.namespace_labels(ns).is_none() || granted {
             continue;
         }
         diags.push(
@@ -155,13 +155,13 @@ fn certificate_grants(set: &ListenerSet, l: &Listener, lookup: &Lookup<'_>, cx: 
                 Code::MissingReferenceGrant,
                 &format!("{}/tls/certificates/{i}", l.origin),
                 format!(
-                    "no ReferenceGrant lets ListenerSets in `{}` use Secret `{ns}/{}`",
-                    set.namespace, c.name
+                    "no ReferenceGrant lets ListenerSets in `{}` use {} `{ns}/{}`",
+                    set.namespace, c.kind, c.name
                 ),
             )
             .help(format!(
-                "add a ReferenceGrant in `{ns}` from ListenerSets in `{}` to Secret `{}`",
-                set.namespace, c.name
+                "add a ReferenceGrant in `{ns}` from ListenerSets in `{}` to {} `{}`",
+                set.namespace, c.kind, c.name
             )),
         );
     }
