@@ -42,12 +42,11 @@ fn objects(stdout: &str, kind: &str) -> Vec<Value> {
 
 /// The findings of `stderr` with their code: each from `error[GWnnn]`/`warning[GWnnn]` to the next.
 fn findings<'a>(stderr: &'a str, code: &str) -> Vec<&'a str> {
-    let starts: Vec<usize> = stderr
+    let mut starts: Vec<usize> = stderr
         .match_indices("error[")
         .chain(stderr.match_indices("warning["))
         .map(|(i, _)| i)
         .collect();
-    let mut starts = starts;
     starts.sort();
     starts
         .iter()
@@ -356,22 +355,7 @@ fn two_grpc_routes_claiming_one_method_on_one_listener_conflict() {
 
 #[test]
 fn tcp_routes_are_admitted_by_a_selector_listener_gatewright_labels() {
-    let spec = "apiVersion: gatewright.dev/v1alpha1
-kind: Site
-gatewayApi: v1.6.1
-gateways:
-  edge:
-    profile: istio
-    namespace: gateways
-    createNamespace: true
-    listeners:
-      pg: { protocol: TCP, port: 5432, allowedRoutes: { from: Selector } }
-apps:
-  db:
-    gateway: edge
-    tcpRoutes:
-      pg: { listener: pg, to: postgres:5432 }
-";
+    let spec = include_str!("l4_checks/selector.yaml");
     let (code, out, err) = render(&[("spec.yaml", spec)]);
     assert_eq!(code, Some(0), "{err}");
     let db = objects(&out, "Namespace")
@@ -379,4 +363,29 @@ apps:
         .find(|n| n["metadata"]["name"] == "db")
         .expect("namespace db");
     assert_eq!(db["metadata"]["labels"]["gatewright.dev/gateway-edge"], "true", "{db}");
+}
+
+#[test]
+fn a_grpc_route_on_a_team_listener_is_checked_as_an_http_route() {
+    let shop = SHOP.replace(
+        "    routes:\n",
+        "    grpcRoutes:\n      api: { host: api.other.example.com, listener: web, to: api:50051 }\n      gone: { host: shop.example.com, parentRefs: [{ kind: ListenerSet, name: shop, sectionName: nope }], to: api:50051 }\n    routes:\n",
+    );
+    let (code, _, err) = render(&[("platform.yaml", PLATFORM), ("shop.yaml", &shop)]);
+    assert_eq!(code, Some(1), "{err}");
+    let host = findings(&err, "GW410");
+    assert_eq!(host.len(), 1, "{err}");
+    assert!(
+        host[0].contains("hostname `api.other.example.com` matches no listener of ListenerSet `shop/shop`")
+            && host[0].contains("at apps.shop.grpcRoutes.api.host"),
+        "{}",
+        host[0]
+    );
+    let unknown = findings(&err, "GW315");
+    assert_eq!(unknown.len(), 1, "{err}");
+    assert!(
+        unknown[0].contains("ListenerSet `shop/shop` has no listener `nope`"),
+        "{}",
+        unknown[0]
+    );
 }

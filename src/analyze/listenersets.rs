@@ -10,7 +10,7 @@ use super::attach::{accepts, admits};
 use super::gateways::family;
 use super::{Context, Lookup};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::{Gateway, HttpRoute, Listener, ListenerSet, Model};
+use crate::model::{Gateway, Listener, ListenerSet, Model, ParentRef};
 
 /// Listeners a ListenerSet holds at most.
 const MAX_LISTENERS: usize = 64;
@@ -47,8 +47,16 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
             conflicts(gw, &sets, cx, diags);
         }
     }
-    for r in &model.routes {
-        routes(r, model, lookup, cx, diags);
+    let http = model
+        .routes
+        .iter()
+        .map(|r| (&r.namespace, &r.origin, &r.hostnames, &r.parent_refs));
+    let grpc = model
+        .grpc_routes
+        .iter()
+        .map(|r| (&r.namespace, &r.origin, &r.hostnames, &r.parent_refs));
+    for r in http.chain(grpc) {
+        routes(r, lookup, cx, diags);
     }
 }
 
@@ -167,22 +175,18 @@ fn certificate_grants(set: &ListenerSet, l: &Listener, lookup: &Lookup<'_>, cx: 
     }
 }
 
+/// An HTTP or gRPC route: (namespace, spec path, hostnames, parentRefs).
+type Route<'a> = (&'a String, &'a String, &'a Vec<String>, &'a Vec<ParentRef>);
+
 /// A route's parentRefs of kind ListenerSet: the set's listener
 /// (`sectionName`) exists, accepts one of the route's hostnames and admits
 /// the route's namespace.
-fn routes(r: &HttpRoute, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
-    for p in r
-        .parent_refs
-        .iter()
-        .filter(|p| p.kind.as_deref() == Some("ListenerSet"))
-    {
-        let ns = p.namespace.as_deref().unwrap_or(&r.namespace);
-        let Some(set) = model
-            .listener_sets
-            .iter()
-            .find(|s| s.namespace == ns && s.name == p.name)
-        else {
-            continue; // a ListenerSet the spec does not define
+fn routes(r: Route<'_>, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
+    let (namespace, origin, hostnames, parent_refs) = r;
+    for p in parent_refs.iter().filter(|p| p.kind.as_deref() == Some("ListenerSet")) {
+        let ns = p.namespace.as_deref().unwrap_or(namespace);
+        let Some(set) = lookup.listener_set(ns, &p.name) else {
+            continue; // a ListenerSet the spec does not define (GW412, GW414)
         };
         let listeners: Vec<&Listener> = set
             .listeners
@@ -203,7 +207,7 @@ fn routes(r: &HttpRoute, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, d
             diags.push(
                 cx.err(
                     Code::UnknownListener,
-                    &format!("{}/listener", r.origin),
+                    &format!("{origin}/listener"),
                     format!(
                         "ListenerSet `{}/{}` has no listener `{section}`",
                         set.namespace, set.name
@@ -213,26 +217,23 @@ fn routes(r: &HttpRoute, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, d
             );
             continue;
         }
-        if let Some(h) = r.hostnames.iter().find(|h| !listeners.iter().any(|l| accepts(l, h))) {
-            diags.push(unserved(r, h, set, cx));
+        if let Some(h) = hostnames.iter().find(|h| !listeners.iter().any(|l| accepts(l, h))) {
+            diags.push(unserved(origin, h, set, cx));
         }
-        let labels = lookup.namespace_labels(&r.namespace);
-        if !listeners
-            .iter()
-            .any(|l| admits(l, &set.namespace, &r.namespace, labels))
-        {
+        let labels = lookup.namespace_labels(namespace);
+        if !listeners.iter().any(|l| admits(l, &set.namespace, namespace, labels)) {
             diags.push(
-                cx.err(Code::NamespaceNotAdmitted, &r.origin, format!("ListenerSet `{}/{}` does not admit routes from namespace `{}`", set.namespace, set.name, r.namespace))
+                cx.err(Code::NamespaceNotAdmitted, origin, format!("ListenerSet `{}/{}` does not admit routes from namespace `{namespace}`", set.namespace, set.name))
                     .help("set the listener's `allowedRoutes` to `{from: All}` or a `Selector` with the route namespace's labels"),
             );
         }
     }
 }
 
-fn unserved(r: &HttpRoute, h: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {
-    let ptr = match cx.prov.locate(&format!("{}/host", r.origin)) {
-        Some(_) => format!("{}/host", r.origin),
-        None => format!("{}/hostnames", r.origin),
+fn unserved(origin: &str, h: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {
+    let ptr = match cx.prov.locate(&format!("{origin}/host")) {
+        Some(_) => format!("{origin}/host"),
+        None => format!("{origin}/hostnames"),
     };
     cx.err(
         Code::HostnameMatchesNoListener,
