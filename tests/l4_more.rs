@@ -296,15 +296,15 @@ fn parent_refs_of_every_route_kind_name_existing_gateways() {
     for (code, message) in [
         (
             "GW412",
-            "route `db/pg` refers to gateway `db/edge`, which does not exist",
+            "TCPRoute `db/pg` refers to gateway `db/edge`, which does not exist",
         ),
         (
             "GW412",
-            "route `db/g` refers to gateway `db/edge`, which does not exist",
+            "GRPCRoute `db/g` refers to gateway `db/edge`, which does not exist",
         ),
         (
             "GW414",
-            "route `db/other` attaches to gateway `x/elsewhere`, which this spec does not define",
+            "TCPRoute `db/other` attaches to gateway `x/elsewhere`, which this spec does not define",
         ),
     ] {
         assert!(

@@ -38,6 +38,7 @@ mod import_verify;
 mod ingress_nginx;
 mod install;
 mod kustomize;
+mod l4_checks;
 mod l4_more;
 mod l4_routes;
 mod listenerset_import;

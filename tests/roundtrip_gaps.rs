@@ -108,12 +108,13 @@ fn certificates_of_other_kinds_keep_group_and_kind() {
             {"kind": "WrongKind", "name": "other", "namespace": "certs"},
         ])
     );
-    // Only Secrets are checked as Secrets: no grant or warning about `certs/other` as a Secret.
-    assert!(
-        !diags.iter().any(|d| d.message.contains("certs/other")),
-        "{:?}",
-        codes(&diags)
-    );
+    // `certs/other` is checked as what it is: the warning (the spec does not
+    // own `certs`) asks for a grant to a WrongKind, never to a Secret.
+    let about: Vec<_> = diags.iter().filter(|d| d.message.contains("certs/other")).collect();
+    assert_eq!(about.len(), 1, "{:?}", codes(&diags));
+    assert_eq!(about[0].code, Code::CertificateNamespaceNotOwned);
+    let help = about[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("to WrongKind `other`"), "{help}");
 }
 
 #[test]

@@ -1,12 +1,12 @@
 //! Conflicts: two routes that claim the same hostname and the same match on
-//! one listener. The API accepts both and picks the older one by creation
+//! one listener (of a gateway or of a ListenerSet). The API accepts both and picks the older one by creation
 //! time, which a Git repository cannot show. Found by hashing each
 //! (listener, hostname, match), so the check stays linear in the number of routes.
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::attach::accepts;
-use super::{Context, Lookup};
+use super::attach::{accepts, admits};
+use super::{Context, Lookup, parents};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::model::{HttpRoute, Listener, Model, RouteMatch, RouteRule};
 
@@ -22,22 +22,20 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
     let mut claims: HashMap<String, Claim> = HashMap::new();
     let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (ri, r) in model.routes.iter().enumerate() {
-        for p in r
-            .parent_refs
-            .iter()
-            .filter(|p| p.kind.as_deref().is_none_or(|k| k == "Gateway"))
-        {
-            let gw_ns = p.namespace.as_ref().unwrap_or(&r.namespace);
-            let Some(gw) = lookup.gateway(gw_ns, &p.name) else {
+        for p in &r.parent_refs {
+            let Some(parent) = parents::of(lookup, &r.namespace, p) else {
                 continue;
             };
-            for l in gw.listeners.iter().filter(|l| {
-                p.section_name.as_ref().is_none_or(|s| s == &l.name) && p.port.is_none_or(|port| port == l.port)
-            }) {
+            // A listener that does not admit the route's namespace does not take it (GW411).
+            let labels = lookup.namespace_labels(&r.namespace);
+            for l in parent
+                .selected(p)
+                .filter(|l| admits(l, parent.namespace(), &r.namespace, labels))
+            {
                 for host in effective_hosts(r, l) {
                     for (rule_index, rule) in r.rules.iter().enumerate() {
                         for (mi, key) in match_keys(rule) {
-                            let claim = format!("{gw_ns}/{}\n{}\n{host}\n{key}", gw.name, l.name);
+                            let claim = format!("{}\n{}\n{host}\n{key}", parent.key(), l.name);
                             let Some(first) = claims.get(&claim) else {
                                 let first = Claim {
                                     route: ri,
@@ -63,7 +61,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                                     Code::HostnameClaimedTwice,
                                     &pointer,
                                     format!(
-                                        "routes `{}/{}` and `{}/{}` both claim `{}` {} on listener `{}` of gateway `{}`",
+                                        "routes `{}/{}` and `{}/{}` both claim `{}` {} on listener `{}` of {}",
                                         other.namespace,
                                         other.name,
                                         r.namespace,
@@ -71,7 +69,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                                         if host.is_empty() { "(no hostname)" } else { &host },
                                         describe(&key),
                                         l.name,
-                                        gw.name
+                                        parent.describe()
                                     ),
                                 )
                                 .related(cx.prov.locate(&first_pointer), "claimed here first")

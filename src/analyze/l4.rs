@@ -1,13 +1,15 @@
-//! TLS, TCP and UDP routes: which listeners take them (GW360), two routes
-//! that claim one listener (GW361), and their names and API limits.
+//! TLS, TCP and UDP routes: which listeners (of a gateway or a ListenerSet)
+//! take them (GW360), two routes that claim one listener (GW361), and their
+//! names and API limits.
 
 use std::collections::BTreeMap;
 
 use super::attach::{accepts, admits};
+use super::parents::{self, Parent};
 use super::syntax::{backend_name, hostname_error, is_dns_label, is_dns_subdomain, is_hostname};
 use super::{Context, Lookup};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::model::{Gateway, L4Kind, L4Route, Listener, Model, ParentRef};
+use crate::model::{L4Kind, L4Route, Listener, Model};
 
 const GROUP: &str = "gateway.networking.k8s.io";
 
@@ -21,16 +23,8 @@ fn admits_kind(l: &Listener, kind: L4Kind) -> bool {
     }
 }
 
-/// The listeners of `gw` that parent `p` selects (by `sectionName` and `port`).
-fn selected<'g>(gw: &'g Gateway, p: &ParentRef) -> impl Iterator<Item = &'g Listener> + 'g {
-    let (section, port) = (p.section_name.clone(), p.port);
-    gw.listeners
-        .iter()
-        .filter(move |l| section.as_ref().is_none_or(|s| s == &l.name) && port.is_none_or(|n| n == l.port))
-}
-
 /// Why a listener does not take the route, or `None` when it does.
-fn refusal(r: &L4Route, l: &Listener, gw: &Gateway, lookup: &Lookup<'_>) -> Option<String> {
+fn refusal(r: &L4Route, l: &Listener, parent: Parent<'_>, lookup: &Lookup<'_>) -> Option<String> {
     let kind = r.kind;
     if l.protocol != kind.protocol() {
         return Some(format!("`{}` is {}, not {}", l.name, l.protocol, kind.protocol()));
@@ -46,7 +40,12 @@ fn refusal(r: &L4Route, l: &Listener, gw: &Gateway, lookup: &Lookup<'_>) -> Opti
         let host = l.hostname.as_deref().unwrap_or("any");
         return Some(format!("`{}` serves hostname {host}, none of the route's", l.name));
     }
-    if !admits(l, &gw.namespace, &r.namespace, lookup.namespace_labels(&r.namespace)) {
+    if !admits(
+        l,
+        parent.namespace(),
+        &r.namespace,
+        lookup.namespace_labels(&r.namespace),
+    ) {
         return Some(format!(
             "`{}` does not admit routes from namespace `{}`",
             l.name, r.namespace
@@ -55,26 +54,23 @@ fn refusal(r: &L4Route, l: &Listener, gw: &Gateway, lookup: &Lookup<'_>) -> Opti
     None
 }
 
-/// The listeners (gateway namespace, gateway, listener) that take each route; GW360 for a parent that takes none.
+/// The listeners (route index, gateway or ListenerSet, listener) that take each route; GW360 for a parent that takes none.
 fn attachments<'m>(
     model: &'m Model,
     lookup: &Lookup<'m>,
     cx: &Context<'_>,
     diags: &mut Diagnostics,
-) -> Vec<(usize, &'m Gateway, &'m Listener)> {
+) -> Vec<(usize, Parent<'m>, &'m Listener)> {
     let mut out = Vec::new();
     for (ri, r) in model.l4_routes.iter().enumerate() {
         for p in &r.parent_refs {
-            if p.kind.as_deref().is_some_and(|k| k != "Gateway") {
-                continue;
-            }
-            let Some(gw) = lookup.gateway(p.namespace.as_ref().unwrap_or(&r.namespace), &p.name) else {
+            let Some(parent) = parents::of(lookup, &r.namespace, p) else {
                 continue;
             };
             let (mut why, before) = (Vec::new(), out.len());
-            for l in selected(gw, p) {
-                match refusal(r, l, gw, lookup) {
-                    None => out.push((ri, gw, l)),
+            for l in parent.selected(p) {
+                match refusal(r, l, parent, lookup) {
+                    None => out.push((ri, parent, l)),
                     Some(w) => why.push(w),
                 }
             }
@@ -91,16 +87,16 @@ fn attachments<'m>(
                     Code::L4RouteAttachesNowhere,
                     &r.origin,
                     format!(
-                        "{} `{}` attaches to no listener of gateway `{}`: {why}",
+                        "{} `{}` attaches to no listener of {}: {why}",
                         r.kind.kind(),
                         r.name,
-                        gw.name
+                        parent.describe()
                     ),
                 )
                 .help(format!(
-                    "add a `{}` listener to gateway `{}`{} or point the route at one (`listener:`)",
+                    "add a `{}` listener to {}{} or point the route at one (`listener:`)",
                     r.kind.protocol(),
-                    gw.name,
+                    parent.describe(),
                     if r.kind == L4Kind::Tls {
                         " (`tls: {mode: Passthrough}`) whose hostname covers the route's,"
                     } else {
@@ -118,20 +114,20 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
     let taken = attachments(model, lookup, cx, diags);
     let mut claims: BTreeMap<(String, &str, &str, &str), usize> = BTreeMap::new();
     let mut reported = std::collections::BTreeSet::new();
-    for (ri, gw, l) in taken {
+    for (ri, parent, l) in taken {
         let r = &model.l4_routes[ri];
+        // A TLS route claims the SNI hostnames the listener accepts; TCP and UDP routes the whole listener.
         let hosts: Vec<&str> = if r.kind == L4Kind::Tls {
-            r.hostnames.iter().map(String::as_str).collect()
+            r.hostnames
+                .iter()
+                .filter(|h| accepts(l, h))
+                .map(String::as_str)
+                .collect()
         } else {
             vec![""]
         };
         for host in hosts {
-            let key = (
-                format!("{}/{}", gw.namespace, gw.name),
-                l.name.as_str(),
-                host,
-                r.kind.kind(),
-            );
+            let key = (parent.key(), l.name.as_str(), host, r.kind.kind());
             let first = *claims.entry(key).or_insert(ri);
             if first == ri || !reported.insert((first, ri)) {
                 continue;
@@ -152,14 +148,14 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                     Code::L4ListenerClaimedTwice,
                     &r.origin,
                     format!(
-                        "{}s `{}/{}` and `{}/{}` both take listener `{}` of gateway `{}`{what}",
+                        "{}s `{}/{}` and `{}/{}` both take listener `{}` of {}{what}",
                         r.kind.kind(),
                         other.namespace,
                         other.name,
                         r.namespace,
                         r.name,
                         l.name,
-                        gw.name
+                        parent.describe()
                     ),
                 )
                 .related(cx.prov.locate(&other.origin), "taken here first")

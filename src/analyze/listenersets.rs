@@ -51,48 +51,29 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
         }
     }
     let http = model.routes.iter().map(|r| Attaching {
-        what: "route",
-        name: &r.name,
         namespace: &r.namespace,
         hostnames: &r.hostnames,
         parent_refs: &r.parent_refs,
         origin: &r.origin,
-        protocol: None,
     });
     let grpc = model.grpc_routes.iter().map(|r| Attaching {
-        what: "gRPC route",
-        name: &r.name,
         namespace: &r.namespace,
         hostnames: &r.hostnames,
         parent_refs: &r.parent_refs,
         origin: &r.origin,
-        protocol: None,
     });
-    let l4 = model.l4_routes.iter().map(|r| Attaching {
-        what: r.kind.kind(),
-        name: &r.name,
-        namespace: &r.namespace,
-        hostnames: &r.hostnames,
-        parent_refs: &r.parent_refs,
-        origin: &r.origin,
-        protocol: Some(r.kind.protocol()),
-    });
-    for r in http.chain(grpc).chain(l4) {
+    // TLS, TCP and UDP routes on a set: `super::l4` (GW360, GW361).
+    for r in http.chain(grpc) {
         routes(&r, model, lookup, cx, diags);
     }
 }
 
-/// What the ListenerSet checks read of a route of any kind.
+/// What the ListenerSet checks read of an HTTP or gRPC route.
 struct Attaching<'a> {
-    /// `route`, `gRPC route`, `TLSRoute`, `TCPRoute` or `UDPRoute`.
-    what: &'static str,
-    name: &'a str,
     namespace: &'a str,
     hostnames: &'a [String],
     parent_refs: &'a [ParentRef],
     origin: &'a str,
-    /// The listener protocol a TLS, TCP or UDP route needs (`None`: HTTP and gRPC routes).
-    protocol: Option<&'static str>,
 }
 
 /// GW401 for a ListenerSet name the API server refuses (not a DNS-1123 subdomain).
@@ -218,8 +199,8 @@ fn conflicts(gw: &Gateway, sets: &[&ListenerSet], allow: &Allow, cx: &Context<'_
 fn certificate_grants(set: &ListenerSet, l: &Listener, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
     for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
         let Some(ns) = &c.namespace else { continue };
-        if lookup.namespace_labels(ns).is_none() || lookup.granted(ns, "ListenerSet", &set.namespace, "Secret", &c.name)
-        {
+        let granted = lookup.granted_kind(ns, ("ListenerSet", &set.namespace), (&c.group, &c.kind), &c.name);
+        if lookup.namespace_labels(ns).is_none() || granted {
             continue;
         }
         diags.push(
@@ -227,13 +208,13 @@ fn certificate_grants(set: &ListenerSet, l: &Listener, lookup: &Lookup<'_>, cx: 
                 Code::MissingReferenceGrant,
                 &format!("{}/tls/certificates/{i}", l.origin),
                 format!(
-                    "no ReferenceGrant lets ListenerSets in `{}` use Secret `{ns}/{}`",
-                    set.namespace, c.name
+                    "no ReferenceGrant lets ListenerSets in `{}` use {} `{ns}/{}`",
+                    set.namespace, c.kind, c.name
                 ),
             )
             .help(format!(
-                "add a ReferenceGrant in `{ns}` from ListenerSets in `{}` to Secret `{}`",
-                set.namespace, c.name
+                "add a ReferenceGrant in `{ns}` from ListenerSets in `{}` to {} `{}`",
+                set.namespace, c.kind, c.name
             )),
         );
     }
@@ -241,7 +222,7 @@ fn certificate_grants(set: &ListenerSet, l: &Listener, lookup: &Lookup<'_>, cx: 
 
 /// A route's parentRefs of kind ListenerSet: the set's listener
 /// (`sectionName`) exists, accepts one of the route's hostnames and admits
-/// the route's namespace; a TLS, TCP or UDP route's listener has its protocol.
+/// the route's namespace.
 fn routes(r: &Attaching<'_>, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
     for p in r
         .parent_refs
@@ -270,14 +251,6 @@ fn routes(r: &Attaching<'_>, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_
             }
             continue;
         }
-        if let Some(protocol) = r.protocol.filter(|p| !listeners.iter().any(|l| l.protocol == *p)) {
-            diags.push(wrong_protocol(r, protocol, &listeners, set, cx));
-            continue;
-        }
-        let listeners: Vec<&Listener> = listeners
-            .into_iter()
-            .filter(|l| r.protocol.is_none_or(|p| l.protocol == p))
-            .collect();
         let unserved_host = r.hostnames.iter().find(|h| !listeners.iter().any(|l| accepts(l, h)));
         if let Some(h) = unserved_host.filter(|_| !allowed(Code::HostnameMatchesNoListener)) {
             diags.push(unserved(r, h, set, cx));
@@ -305,35 +278,6 @@ fn no_listener(r: &Attaching<'_>, section: &str, set: &ListenerSet, cx: &Context
         ),
     )
     .help(format!("listeners of the ListenerSet: {}", names.join(", ")))
-}
-
-/// GW360 for a TLS, TCP or UDP route whose ListenerSet listeners are of another protocol.
-fn wrong_protocol(
-    r: &Attaching<'_>,
-    protocol: &str,
-    listeners: &[&Listener],
-    set: &ListenerSet,
-    cx: &Context<'_>,
-) -> Diagnostic {
-    let named: Vec<String> = listeners
-        .iter()
-        .map(|l| format!("`{}` is {}", l.name, l.protocol))
-        .collect();
-    cx.err(
-        Code::L4RouteAttachesNowhere,
-        r.origin,
-        format!(
-            "{} `{}` attaches to no listener of ListenerSet `{}/{}`: listener {}, not {protocol}",
-            r.what,
-            r.name,
-            set.namespace,
-            set.name,
-            named.join("; ")
-        ),
-    )
-    .help(format!(
-        "point the route at a `{protocol}` listener (`listener:`), or add one to the app's `listeners`"
-    ))
 }
 
 fn unserved(r: &Attaching<'_>, h: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {

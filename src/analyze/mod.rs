@@ -8,11 +8,13 @@ pub mod features;
 pub mod filter_values;
 mod gateway_values;
 mod gateways;
+mod grpc_conflicts;
 mod l4;
 pub mod labels;
 pub mod limits;
 mod listenersets;
 mod matches;
+mod parents;
 mod references;
 pub mod scalars;
 pub mod syntax;
@@ -22,7 +24,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::Provenance;
-use crate::model::{Gateway, Model};
+use crate::model::{Gateway, ListenerSet, Model};
 use crate::source::Sources;
 
 /// Where analysis looks things up.
@@ -71,8 +73,12 @@ pub(crate) struct Lookup<'m> {
     gateways: HashMap<(&'m str, &'m str), &'m Gateway>,
     /// Gateways by name alone, first in model order.
     gateways_by_name: HashMap<&'m str, &'m Gateway>,
-    /// (to namespace, from kind, from namespace, to kind, name) of every granted reference.
-    grants: HashSet<(&'m str, &'m str, &'m str, &'m str, &'m str)>,
+    /// (to namespace, from kind, from namespace, to group, to kind, name) of every granted reference.
+    grants: HashSet<(&'m str, &'m str, &'m str, &'m str, &'m str, &'m str)>,
+    /// ListenerSets by (namespace, name).
+    listener_sets: HashMap<(&'m str, &'m str), &'m ListenerSet>,
+    /// ListenerSets by name alone, first in model order.
+    listener_sets_by_name: HashMap<&'m str, &'m ListenerSet>,
 }
 
 impl<'m> Lookup<'m> {
@@ -80,6 +86,10 @@ impl<'m> Lookup<'m> {
         let mut gateways_by_name = HashMap::new();
         for g in &model.gateways {
             gateways_by_name.entry(g.name.as_str()).or_insert(g);
+        }
+        let mut listener_sets_by_name = HashMap::new();
+        for s in &model.listener_sets {
+            listener_sets_by_name.entry(s.name.as_str()).or_insert(s);
         }
         Self {
             namespaces: model.namespaces.iter().map(|n| (n.name.as_str(), &n.labels)).collect(),
@@ -98,12 +108,19 @@ impl<'m> Lookup<'m> {
                             g.namespace.as_str(),
                             g.from_kind.as_str(),
                             g.from_namespace.as_str(),
+                            g.to_group.as_str(),
                             g.to_kind.as_str(),
                             n.as_str(),
                         )
                     })
                 })
                 .collect(),
+            listener_sets: model
+                .listener_sets
+                .iter()
+                .map(|s| ((s.namespace.as_str(), s.name.as_str()), s))
+                .collect(),
+            listener_sets_by_name,
         }
     }
 
@@ -124,7 +141,29 @@ impl<'m> Lookup<'m> {
 
     /// Whether a ReferenceGrant lets `from_kind`s in `from_ns` refer to the `to_kind` `to_ns/name`.
     pub(crate) fn granted(&self, to_ns: &str, from_kind: &str, from_ns: &str, to_kind: &str, name: &str) -> bool {
-        self.grants.contains(&(to_ns, from_kind, from_ns, to_kind, name))
+        self.granted_kind(to_ns, (from_kind, from_ns), ("", to_kind), name)
+    }
+
+    /// Whether a ReferenceGrant lets `from_kind`s in `from_ns` refer to the `to_group`/`to_kind` `to_ns/name`.
+    pub(crate) fn granted_kind(
+        &self,
+        to_ns: &str,
+        (from_kind, from_ns): (&str, &str),
+        (to_group, to_kind): (&str, &str),
+        name: &str,
+    ) -> bool {
+        self.grants
+            .contains(&(to_ns, from_kind, from_ns, to_group, to_kind, name))
+    }
+
+    /// The ListenerSet `namespace/name` of the model.
+    pub(crate) fn listener_set(&self, namespace: &str, name: &str) -> Option<&'m ListenerSet> {
+        self.listener_sets.get(&(namespace, name)).copied()
+    }
+
+    /// A ListenerSet of the model with this name, in any namespace.
+    pub(crate) fn listener_set_named(&self, name: &str) -> Option<&'m ListenerSet> {
+        self.listener_sets_by_name.get(name).copied()
     }
 }
 
@@ -144,6 +183,7 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     references::check(model, &lookup, cx, diags);
     attach::check(model, &lookup, cx, diags);
     conflicts::check(model, &lookup, cx, diags);
+    grpc_conflicts::check(model, &lookup, cx, diags);
     listenersets::check(model, &lookup, cx, diags);
     tls::check(model, cx, diags);
     l4::check(model, &lookup, cx, diags);

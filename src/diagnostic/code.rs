@@ -137,7 +137,7 @@ codes! {
     NotServicePort = 314, Finding, "`to` is not `SERVICE:PORT`";
     UnknownListener = 315, Finding, "unknown listener";
     BackendNamespaceNotOwned = 316, Finding, "backend in a namespace the spec does not own (warning)";
-    CertificateNamespaceNotOwned = 317, Finding, "certificate Secret in a namespace the spec does not own (warning)";
+    CertificateNamespaceNotOwned = 317, Finding, "listener certificate in a namespace the spec does not own (warning)";
     ListenerTls = 318, Finding, "HTTPS listener without a certificate, or `tls` on an HTTP listener";
     GatewayNameTooLong = 319, Finding, "gateway name too long for its `Selector` label";
     ManifestFileName = 321, Finding, "a manifest file name that cannot be used in the output";
@@ -188,9 +188,9 @@ codes! {
     OverApiLimit = 408, Finding, "over an API limit of the target Gateway API version";
     HostnameMatchesNoListener = 410, Finding, "route hostname matches no listener";
     NamespaceNotAdmitted = 411, Finding, "no listener the route attaches to admits its namespace (`allowedRoutes`)";
-    ParentRefNamespace = 412, Finding, "a route's parentRef names a gateway of the spec in the wrong namespace";
+    ParentRefNamespace = 412, Finding, "a route's parentRef names a gateway or ListenerSet of the spec in the wrong namespace";
     MissingReferenceGrant = 413, Finding, "a cross-namespace backend or certificate has no ReferenceGrant";
-    ForeignGateway = 414, Finding, "a route attaches to a gateway the spec does not define (warning)";
+    ForeignGateway = 414, Finding, "a route attaches to a gateway or ListenerSet the spec does not define (warning)";
     NamespaceReadsAsScalar = 415, Finding, "a namespace that YAML reads as a number, boolean, null or date";
     ListenerClash = 420, Finding, "two listeners of a gateway with the same name, or the same port, protocol and hostname";
     IncompatibleProtocols = 421, Finding, "listeners of incompatible protocols on one port";

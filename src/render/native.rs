@@ -58,7 +58,7 @@ pub(super) fn reference_grant(grant: &model::ReferenceGrant) -> Option<Value> {
         .iter()
         .map(|name| {
             let mut to = Map::new();
-            to.insert("group".into(), "".into());
+            to.insert("group".into(), grant.to_group.as_str().into());
             to.insert("kind".into(), grant.to_kind.as_str().into());
             to.insert("name".into(), name.as_str().into());
             Value::Object(to)

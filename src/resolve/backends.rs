@@ -214,7 +214,7 @@ pub(super) fn reference_grants(model: &mut Model, cx: &Context<'_>, diags: &mut 
             &format!("{prefix}s-from-{from_namespace}"),
             &namespace,
             (from_kind, &from_namespace),
-            "Service",
+            ("", "Service"),
             names.into_iter().collect(),
             &origin,
         ));
@@ -224,12 +224,12 @@ pub(super) fn reference_grants(model: &mut Model, cx: &Context<'_>, diags: &mut 
 /// Most `to` entries one ReferenceGrant may hold (the CRD's `maxItems`).
 pub(super) const GRANT_MAX_NAMES: usize = 16;
 
-/// One ReferenceGrant per 16 names (sorted): `NAME`, `NAME-2`, `NAME-3`, ...
+/// One ReferenceGrant per 16 names (sorted) of kind `to_kind` in group `to_group`: `NAME`, `NAME-2`, `NAME-3`, ...
 pub(super) fn split_grant(
     name: &str,
     namespace: &str,
     (from_kind, from_namespace): (&str, &str),
-    to_kind: &str,
+    (to_group, to_kind): (&str, &str),
     mut names: Vec<String>,
     origin: &str,
 ) -> Vec<model::ReferenceGrant> {
@@ -246,6 +246,7 @@ pub(super) fn split_grant(
             namespace: namespace.to_string(),
             from_kind: from_kind.into(),
             from_namespace: from_namespace.to_string(),
+            to_group: to_group.into(),
             to_kind: to_kind.into(),
             names: chunk.to_vec(),
             origin: origin.to_string(),

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Context, GATEWRIGHT_LABEL_PREFIX, object_ref};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostics};
 use crate::load::escape_token as esc;
 use crate::model::{self, Model};
 use crate::spec::{self, FromNamespaces, Protocol, TlsMode};
@@ -229,64 +229,8 @@ fn certificate_ref(c: &spec::CertificateRef, gateway_namespace: &str) -> model::
     }
 }
 
-/// A ReferenceGrant for each namespace holding certificate Secrets of
-/// Gateways or ListenerSets in another namespace, when the spec owns it; a
-/// warning otherwise.
-pub(super) fn certificate_grants(model: &mut Model, cx: &Context<'_>, diags: &mut Diagnostics) {
-    let mut grants: BTreeMap<(String, &str, String), (Vec<String>, String)> = BTreeMap::new();
-    let holders = (model.gateways.iter().map(|g| ("Gateway", &g.namespace, &g.listeners))).chain(
-        model
-            .listener_sets
-            .iter()
-            .map(|s| ("ListenerSet", &s.namespace, &s.listeners)),
-    );
-    for (kind, from_ns, listeners) in holders {
-        for l in listeners {
-            for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
-                let Some(ns) = c.namespace.as_ref().filter(|_| c.is_secret()) else {
-                    continue;
-                };
-                let ptr = format!("{}/tls/certificates/{i}", l.origin);
-                if !model.namespaces.iter().any(|n| &n.name == ns) {
-                    diags.push(
-                        Diagnostic::warning(
-                            Code::CertificateNamespaceNotOwned,
-                            format!("certificate `{ns}/{}` is in a namespace this spec does not own", c.name),
-                        )
-                        .at(cx.loc(&ptr))
-                        .path(ptr)
-                        .help(format!(
-                            "the owner of `{ns}` must create a ReferenceGrant from {kind}s in `{from_ns}` to Secret `{}`, or the listener stays unprogrammed",
-                            c.name
-                        )),
-                    );
-                    continue;
-                }
-                let (names, _) = grants
-                    .entry((ns.clone(), kind, from_ns.clone()))
-                    .or_insert_with(|| (Vec::new(), ptr));
-                if !names.contains(&c.name) {
-                    names.push(c.name.clone());
-                }
-            }
-        }
-    }
-    for ((namespace, kind, from_namespace), (names, origin)) in grants {
-        let prefix = if kind == "Gateway" { "gateways" } else { "listenersets" };
-        model.reference_grants.extend(super::backends::split_grant(
-            &format!("{prefix}-from-{from_namespace}"),
-            &namespace,
-            (kind, &from_namespace),
-            "Secret",
-            names,
-            &origin,
-        ));
-    }
-}
-
 /// Stamp the label of each `Selector` listener that gatewright chose
-/// ([`selector_label`]) on the app namespaces whose routes (HTTP, gRPC, TLS,
-/// TCP, UDP) attach to it.
+/// ([`selector_label`]) on the app namespaces whose routes (of any kind) attach to it.
 pub(super) fn stamp_selector_labels(model: &mut Model) {
     let mut stamps: Vec<(String, String)> = Vec::new();
     let http = model.routes.iter().map(|r| (&r.namespace, &r.parent_refs));

@@ -3,6 +3,7 @@
 
 mod allow;
 mod backends;
+mod certificates;
 mod gateways;
 mod grpc;
 mod l4;
@@ -165,11 +166,10 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
             };
             grpc.extend(grpc::resolve_grpc_route(rname, route, &ns, gw, &pointer, cx, diags));
         }
-        // TLS, TCP and UDP routes may name the app's own listeners too.
-        let l4 = l4::resolve_app(app, &ns, &base, site, &model, cx, diags);
-        cx.listener_set = None;
         model.routes.extend(http);
         model.grpc_routes.extend(grpc);
+        let l4 = l4::resolve_app(app, &ns, &base, site, &model, cx, diags);
+        cx.listener_set = None;
         model.l4_routes.extend(l4);
         let found = upstream::resolve_app_upstreams(&ns, app, &base, cx, &mut prefetched, diags, &mut model);
         let policies = tls::policies(&ns, app, &base, found.as_deref(), &model, cx, diags);
@@ -180,7 +180,7 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
     }
     services::check_backends(&model, &known, cx, diags);
     backends::reference_grants(&mut model, cx, diags);
-    gateways::certificate_grants(&mut model, cx, diags);
+    certificates::listener_grants(&mut model, cx, diags);
     tls::certificate_grants(&mut model, cx, diags);
     gateways::stamp_selector_labels(&mut model);
     listenersets::stamp_listener_labels(&mut model);

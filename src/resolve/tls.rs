@@ -180,49 +180,48 @@ fn unknown_target(cx: &Context<'_>, at: &str, ns: &str, name: &str, no_manifests
 /// client certificates in namespaces the spec owns; a warning for each in
 /// a namespace it does not own.
 pub(super) fn certificate_grants(model: &mut Model, cx: &Context<'_>, diags: &mut Diagnostics) {
-    let mut grants: BTreeMap<(String, String, String), (Vec<String>, String)> = BTreeMap::new();
+    type Key = (String, String, String, String);
+    let mut grants: BTreeMap<Key, (Vec<String>, String)> = BTreeMap::new();
     for gw in &model.gateways {
         for (r, at) in gateway_refs(gw) {
             let Some(ns) = r.namespace.as_ref().filter(|ns| **ns != gw.namespace) else {
                 continue;
             };
-            if !r.group.is_empty() || !(r.kind == CA_KIND || r.kind == CLIENT_CERT_KIND) {
-                continue; // refused by analysis (GW370)
-            }
+            // Kinds other than the core ones pass only by `allow: [GW370]`; they need a grant all the same.
+            let what = super::certificates::describe_kind(&r.group, &r.kind);
             if !model.namespaces.iter().any(|n| &n.name == ns) {
                 diags.push(
                     Diagnostic::warning(
                         Code::TlsRefNamespaceNotOwned,
-                        format!("{} `{ns}/{}` is in a namespace this spec does not own", r.kind, r.name),
+                        format!("{what} `{ns}/{}` is in a namespace this spec does not own", r.name),
                     )
                     .at(cx.loc(&at))
                     .path(at.clone())
                     .help(format!(
-                        "the owner of `{ns}` must create a ReferenceGrant from Gateways in `{}` to {} `{}`, or the reference is not resolved",
-                        gw.namespace, r.kind, r.name
+                        "the owner of `{ns}` must create a ReferenceGrant from Gateways in `{}` to {what} `{}`, or the reference is not resolved",
+                        gw.namespace, r.name
                     )),
                 );
                 continue;
             }
-            let (names, _) = grants
-                .entry((ns.clone(), gw.namespace.clone(), r.kind.clone()))
-                .or_insert_with(|| (Vec::new(), at.clone()));
+            let key = (ns.clone(), gw.namespace.clone(), r.group.clone(), r.kind.clone());
+            let (names, _) = grants.entry(key).or_insert_with(|| (Vec::new(), at.clone()));
             if !names.contains(&r.name) {
                 names.push(r.name.clone());
             }
         }
     }
-    for ((namespace, from_namespace, kind), (names, origin)) in grants {
-        let prefix = if kind == CA_KIND {
-            "gateway-ca-certs"
-        } else {
-            "gateway-client-certs"
+    for ((namespace, from_namespace, group, kind), (names, origin)) in grants {
+        let name = match (group.as_str(), kind.as_str()) {
+            ("", CA_KIND) => format!("gateway-ca-certs-from-{from_namespace}"),
+            ("", CLIENT_CERT_KIND) => format!("gateway-client-certs-from-{from_namespace}"),
+            other => super::certificates::grant_name("gateway", "", other, &from_namespace),
         };
         model.reference_grants.extend(super::backends::split_grant(
-            &format!("{prefix}-from-{from_namespace}"),
+            &name,
             &namespace,
             ("Gateway", &from_namespace),
-            &kind,
+            (&group, &kind),
             names,
             &origin,
         ));
