@@ -266,6 +266,7 @@ codes! {
     HttpsRedirectNotAdded = 948, Finding, "`import`: an HTTP-to-HTTPS redirect not added (no TLS host, or the manifests bring a Gateway) (warning)";
     NginxUnknownAnnotation = 949, Finding, "`import`: an `nginx.ingress.kubernetes.io/*` annotation that is not ingress-nginx's (warning)";
     RewriteMatchesCase = 950, Finding, "`import`: a `rewrite-target` path that ingress-nginx matches without case now matches with case (warning)";
+    PrefixRegexOutranked = 951, Finding, "`import`: paths an `ImplementationSpecific` path serves by characters only (`/shopx` of `/shop`) match through a regular expression, which another path of the host outranks (warning)";
 }
 
 /// The long explanations, one `## GWnnn` section per code.
