@@ -113,3 +113,112 @@ fn implementation_specific_paths_get_a_path_prefix_where_it_is_exact() {
     assert!(requests.contains(&"GET http://a.example.com/shopx"), "{report}");
     assert!(!requests.iter().any(|r| r.contains("b.example.com")), "{report}");
 }
+
+// ---- item 2: diagnostics located where the input has a place ----
+
+/// `validate --crds CRDS objects.yaml --format json` in `dir`: exit code and diagnostics.
+fn validate_with(dir: &Path, crds: &str) -> (Option<i32>, Vec<Value>) {
+    std::fs::write(dir.join("crds.yaml"), crds).expect("write CRDs");
+    std::fs::write(
+        dir.join("objects.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+    )
+    .expect("write objects");
+    let out = gatewright()
+        .current_dir(dir)
+        .args(["validate", "--crds", "crds.yaml", "objects.yaml", "--format", "json"])
+        .output()
+        .expect("run gatewright");
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stderr).unwrap_or_default(),
+    )
+}
+
+/// The one diagnostic's code, file and line.
+fn place(diags: &[Value]) -> (String, String, u64) {
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    (
+        d["code"].as_str().unwrap_or("").to_string(),
+        d["file"].as_str().unwrap_or("").to_string(),
+        d["line"].as_u64().unwrap_or(0),
+    )
+}
+
+const CRD_HEAD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Widget, plural: widgets}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              items: {type: array, items: {type: string}}
+            x-kubernetes-validations:
+";
+
+#[test]
+fn an_unusable_crds_file_is_located_in_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let crds = "# not CRDs\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n";
+    let (code, diags) = validate_with(dir.path(), crds);
+    assert_eq!(code, Some(2));
+    assert_eq!(place(&diags), ("GW805".into(), "crds.yaml".into(), 1));
+    let (_, diags) = validate_with(dir.path(), "kind: ConfigMap\n---\na: [\n");
+    assert_eq!(place(&diags), ("GW805".into(), "crds.yaml".into(), 4));
+    // The rule that does not compile (GW805) and the rule over the cost
+    // budget (GW808): the line of the rule.
+    let crd = |rule: &str| {
+        format!("{CRD_HEAD}            - rule: \"self.items.size() >= 0\"\n            - rule: \"{rule}\"\n")
+    };
+    let (_, diags) = validate_with(dir.path(), &crd("self.items.exists(("));
+    assert_eq!(place(&diags), ("GW805".into(), "crds.yaml".into(), 22));
+    let triple = "self.items.all(a, self.items.all(b, self.items.all(c, a != b || b != c)))";
+    let (code, diags) = validate_with(dir.path(), &crd(triple));
+    assert_eq!(code, Some(2));
+    assert_eq!(place(&diags), ("GW808".into(), "crds.yaml".into(), 22));
+    assert_eq!(diags[0]["column"], 21, "{diags:#?}");
+}
+
+#[test]
+fn a_render_over_its_output_budget_points_at_the_overridden_blueprint() {
+    // 100 routes, each writing 4 MB (refused one by one, and counted): 400 MB in all.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = common::cli::write_spec(dir.path(), "site.yaml", &common::cli::spec(100, "t"));
+    std::fs::create_dir(dir.path().join("bp")).expect("mkdir bp");
+    let line = "x".repeat(999);
+    let template = format!("# big\n{{% for i in range(4000) %}}#{line}\n{{% endfor %}}\n");
+    std::fs::write(dir.path().join("bp/httproute.yaml.j2"), template).expect("write blueprint");
+    let mut cmd = gatewright();
+    cmd.arg("render")
+        .arg(&spec)
+        .args(["--blueprints".as_ref(), dir.path().join("bp").as_os_str()])
+        .args(["--stdout", "--format", "json"]);
+    let out = crate::common::limits::run_bounded(cmd);
+    assert_eq!(out.status.code(), Some(1));
+    let diags = crate::common::limits::json_diagnostics(&out);
+    let total: Vec<&Value> = diags.iter().filter(|d| d["code"] == "GW507").collect();
+    assert_eq!(total.len(), 1, "{diags:#?}");
+    let d = total[0];
+    assert!(
+        d["file"].as_str().unwrap_or("").ends_with("bp/httproute.yaml.j2"),
+        "{d:#}"
+    );
+    assert_eq!(d["line"], 1, "{d:#}");
+    let message = d["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("(blueprint `") && message.contains("bp/httproute.yaml.j2` is overridden)"),
+        "{d:#}"
+    );
+}
