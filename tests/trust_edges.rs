@@ -222,3 +222,61 @@ fn a_render_over_its_output_budget_points_at_the_overridden_blueprint() {
         "{d:#}"
     );
 }
+
+// ---- item 3: the environment named once ----
+
+/// The diagnostics (`--format json`) of `gatewright ARGS` in `dir`.
+fn json_run(dir: &Path, args: &[&str]) -> Vec<Value> {
+    let out = gatewright()
+        .current_dir(dir)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("run gatewright");
+    serde_json::from_slice(&out.stderr).unwrap_or_default()
+}
+
+/// Each diagnostic of `codes`: whether its message names environment `env`, and its environments.
+fn env_naming(diags: &[Value], codes: &[&str], env: &str) -> Vec<(String, bool, Value)> {
+    diags
+        .iter()
+        .filter(|d| codes.iter().any(|c| d["code"] == *c))
+        .map(|d| {
+            let message = d["message"].as_str().unwrap_or("");
+            let named = message.contains(&format!("environment `{env}`"));
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                named,
+                d["environments"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn overlay_findings_name_their_environment_once() {
+    let dir = common::root().join("tests/cmd/spec-overlay-misspelt-names.in");
+    let diags = json_run(&dir, &["render", ".", "--env", "prod", "--stdout"]);
+    let found = env_naming(&diags, &["GW132", "GW133", "GW134"], "prod");
+    assert!(found.len() >= 4, "{diags:#?}");
+    for (code, named, envs) in found {
+        assert!(!named, "{code} names the environment in its message too: {diags:#?}");
+        assert_eq!(envs, serde_json::json!(["prod"]), "{code}");
+    }
+    // GW606: an overlay that changes the shared `gitops` settings.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = "apiVersion: gatewright.dev/v1alpha1\nkind: Site\ngateways:\n  gateway:\n    profile: aks-istio-external\n    listeners:\n      default: { hostname: \"*.aks.rocks\", protocol: HTTP, port: 80 }\napps:\n  pets:\n    routes:\n      a: { host: a.aks.rocks, to: a:80 }\ngitops:\n  repository: { url: \"https://git.example.com/platform.git\" }\n  output: deploy\n  flux: {}\n";
+    std::fs::write(tmp.path().join("gatewright.yaml"), site).expect("spec");
+    std::fs::create_dir(tmp.path().join("overlays")).expect("overlays");
+    std::fs::write(tmp.path().join("overlays/dev.yaml"), "{}\n").expect("dev");
+    std::fs::write(tmp.path().join("overlays/prod.yaml"), "gitops: { output: other }\n").expect("prod");
+    let diags = json_run(tmp.path(), &["render", "gatewright.yaml", "--out", "deploy"]);
+    let found = env_naming(&diags, &["GW606"], "prod");
+    assert_eq!(
+        found,
+        vec![("GW606".to_string(), false, serde_json::json!(["prod"]))],
+        "{diags:#?}"
+    );
+    let message = diags[0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("`gitops.output`"), "{message}");
+}
