@@ -280,3 +280,53 @@ fn overlay_findings_name_their_environment_once() {
     let message = diags[0]["message"].as_str().unwrap_or("");
     assert!(message.contains("`gitops.output`"), "{message}");
 }
+
+// ---- item 4: spec entries that are not read are not skipped silently ----
+
+#[cfg(unix)]
+#[test]
+fn spec_entries_that_look_like_spec_files_but_are_not_read_are_warned_about() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let spec = tmp.path().join("spec");
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(&spec).expect("spec dir");
+    std::fs::create_dir_all(&other).expect("other dir");
+    std::fs::write(spec.join("gatewright.yaml"), common::cli::spec(1, "a")).expect("spec");
+    let pets = "apiVersion: gatewright.dev/v1alpha1\nkind: Site\napps:\n  cats:\n    routes:\n      c: { host: c.aks.rocks, to: c:80 }\n";
+    std::fs::write(other.join("pets.yaml"), pets).expect("linked");
+    for name in ["shop.YAML", "cats.Yml"] {
+        std::fs::write(spec.join(name), pets).expect("case variant");
+    }
+    std::os::unix::fs::symlink("../other/pets.yaml", spec.join("pets.yaml")).expect("file link");
+    std::os::unix::fs::symlink("../other", spec.join("more")).expect("folder link");
+    std::os::unix::fs::symlink("../other/pets.yaml", spec.join("notes.md")).expect("other link");
+    std::fs::write(spec.join("README.md"), "# not YAML\n").expect("readme");
+    let out = gatewright()
+        .current_dir(tmp.path())
+        .args(["render", "spec", "--stdout", "--format", "json"])
+        .output()
+        .expect("run gatewright");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let diags: Vec<Value> = serde_json::from_slice(&out.stderr).unwrap_or_default();
+    let mut warned: Vec<String> = diags
+        .iter()
+        .filter(|d| d["code"] == "GW115" && d["severity"] == "warning")
+        .map(|d| {
+            d["message"]
+                .as_str()
+                .unwrap_or("")
+                .split('`')
+                .nth(1)
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    warned.sort();
+    assert_eq!(
+        warned,
+        ["spec/cats.Yml", "spec/more", "spec/pets.yaml", "spec/shop.YAML"],
+        "{diags:#?}"
+    );
+    // Never followed nor read: the linked and case-variant apps are not rendered.
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("c.aks.rocks"));
+}
