@@ -330,3 +330,65 @@ fn spec_entries_that_look_like_spec_files_but_are_not_read_are_warned_about() {
     // Never followed nor read: the linked and case-variant apps are not rendered.
     assert!(!String::from_utf8_lossy(&out.stdout).contains("c.aks.rocks"));
 }
+
+// ---- item 5: `diff --base` extracts a bounded tree, and removes it ----
+
+#[test]
+fn diff_refuses_a_base_tree_over_its_file_bound_and_leaves_no_temporary_tree() {
+    let Some(git) = crate::common::outside::program("git") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let repo = tmp.path().join("repo");
+    let scratch = tmp.path().join("tmp");
+    std::fs::create_dir_all(repo.join("site")).expect("repo");
+    std::fs::create_dir_all(&scratch).expect("scratch");
+    let run = |args: &[&str], input: Option<&str>| {
+        let mut cmd = std::process::Command::new(&git);
+        cmd.current_dir(&repo)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .stdin(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("run git");
+        if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+            std::io::Write::write_all(&mut stdin, text.as_bytes()).expect("feed git");
+        }
+        assert!(child.wait().expect("git").success(), "git {args:?}");
+    };
+    run(&["init", "-q", "-b", "main"], None);
+    std::fs::write(repo.join("site/gatewright.yaml"), common::cli::spec(1, "a")).expect("spec");
+    run(&["add", "."], None);
+    // 50,001 more paths of one small blob, straight into the index.
+    std::fs::write(repo.join("blob.txt"), "x\n").expect("blob");
+    let out = hash_object(&git, &repo);
+    let entries: String = (0..50_001).map(|i| format!("100644 {out}\tmany/f{i}\n")).collect();
+    run(&["update-index", "--index-info"], Some(&entries));
+    run(&["commit", "-q", "-m", "many"], None);
+    let out = gatewright()
+        .current_dir(&repo)
+        .env("TMPDIR", &scratch)
+        .args(["diff", "site", "--base", "HEAD", "--format", "json"])
+        .output()
+        .expect("run gatewright");
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("GW116") && stderr.contains("revision `HEAD` holds 50002 files"),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&scratch).expect("scratch").collect();
+    assert!(left.is_empty(), "temporary trees left: {left:?}");
+}
+
+/// `git hash-object -w blob.txt` in `repo`.
+fn hash_object(git: &Path, repo: &Path) -> String {
+    let out = std::process::Command::new(git)
+        .current_dir(repo)
+        .args(["hash-object", "-w", "blob.txt"])
+        .output()
+        .expect("git hash-object");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}

@@ -112,6 +112,7 @@ codes! {
     ExportPathRefused = 113, Io, "`blueprints export`: the directory, or a path a template goes to, is a symlink or not a regular file";
     ExportWouldOverwrite = 114, Io, "`blueprints export`: a template differs from the built-in one (without `--force`)";
     SpecEntryNotRead = 115, Finding, "an entry of a spec directory that looks like a spec file is not read: a symlink, or a `*.YAML`/`*.Yml` name (warning)";
+    BaseTreeTooLarge = 116, Io, "`diff`: the tree of a revision holds more files or bytes than `diff` extracts (50,000 files, 512 MiB)";
     MixedSpecFile = 130, Finding, "a file of a spec directory mixes `Site` documents and Kubernetes objects";
     UnnamedManifestFile = 131, Finding, "a file of Kubernetes objects in a spec directory that no app names under `manifests:`";
     OverlayNearMiss = 132, Finding, "an overlay adds a gateway, listener, app or route whose name is a small edit away from one the spec defines";
