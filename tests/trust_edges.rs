@@ -392,3 +392,38 @@ fn hash_object(git: &Path, repo: &Path) -> String {
         .expect("git hash-object");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+// ---- item 6: `trace --expect-status` makes the exit code a CI check ----
+
+#[test]
+fn trace_exits_1_when_a_status_is_not_the_expected_one() {
+    let store = common::root().join("examples/aks-store");
+    let trace = |extra: &[&str]| {
+        let out = gatewright()
+            .arg("trace")
+            .arg(&store)
+            .args(["--env", "dev"])
+            .args(extra)
+            .output()
+            .expect("run gatewright");
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    // Without an expectation any answer is exit 0, as documented.
+    assert_eq!(trace(&["http://nothing.aks.rocks/"]).0, Some(0));
+    assert_eq!(trace(&["http://store.aks.rocks/", "--expect-status", "200"]).0, Some(0));
+    let (code, stderr) = trace(&["http://store.aks.rocks/", "--expect-status", "404"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("status 200, expected 404"), "{stderr}");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = tmp.path().join("requests.txt");
+    std::fs::write(&file, "GET http://store.aks.rocks/\n\nGET http://nothing.aks.rocks/x\n").expect("requests");
+    let file = file.to_string_lossy().into_owned();
+    let (code, stderr) = trace(&["--requests", &file, "--expect-status", "200"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("requests.txt:3: GET http://nothing.aks.rocks/x: status 404, expected 200"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("requests.txt:1:"), "{stderr}");
+    assert_eq!(trace(&["--requests", &file]).0, Some(0));
+}
