@@ -427,3 +427,30 @@ fn trace_exits_1_when_a_status_is_not_the_expected_one() {
     assert!(!stderr.contains("requests.txt:1:"), "{stderr}");
     assert_eq!(trace(&["--requests", &file]).0, Some(0));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_manifest_an_app_names_is_not_warned_about() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let spec = tmp.path().join("spec");
+    std::fs::create_dir_all(spec.join("manifests")).expect("spec dir");
+    std::fs::create_dir_all(tmp.path().join("real")).expect("real dir");
+    std::fs::write(spec.join("gatewright.yaml"), crate::stamp::SPEC).expect("spec");
+    std::fs::write(tmp.path().join("real/app-1.yaml"), crate::stamp::MANIFEST).expect("manifest");
+    std::os::unix::fs::symlink("../../real/app-1.yaml", spec.join("manifests/app-1.yaml")).expect("link");
+    std::os::unix::fs::symlink("../../real/app-1.yaml", spec.join("manifests/app-2.yaml")).expect("link");
+    let out = gatewright()
+        .current_dir(tmp.path())
+        .args(["render", "spec", "--stdout", "--format", "json"])
+        .output()
+        .expect("run gatewright");
+    let diags: Vec<Value> = serde_json::from_slice(&out.stderr).unwrap_or_default();
+    let warned: Vec<&str> = diags
+        .iter()
+        .filter(|d| d["code"] == "GW115")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    // app-1 is read through `manifests:`; app-2 is named by nothing.
+    assert_eq!(warned.len(), 1, "{diags:#?}");
+    assert!(warned[0].contains("spec/manifests/app-2.yaml"), "{warned:?}");
+}

@@ -48,10 +48,10 @@ fn load_spec(cx: &mut Run<'_>) -> Option<(Value, Provenance, load::Preloaded)> {
     let files = load::find_spec_files(&cx.opts.spec)
         .map_err(|d| cx.diags.push(d))
         .ok()?;
-    cx.diags.extend(files.skipped.iter().cloned());
     let (prov, preloaded) = load::read_spec(&files, cx.sources, cx.diags);
     passed(Some(()), cx.diags)?;
     let spec = Value::Object(load::merge_fragments(&prov, cx.diags));
+    cx.diags.extend(load::unread_warnings(&files, &spec));
     if spec.as_object().is_some_and(|m| m.is_empty()) {
         cx.diags.push(
             Diagnostic::error(

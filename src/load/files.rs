@@ -15,9 +15,9 @@ pub struct SpecFiles {
     pub files: Vec<PathBuf>,
     /// Whether the spec was given as a directory.
     pub is_dir: bool,
-    /// Warnings about entries that look like spec files but are not read
-    /// (GW115: a symlink, or a `*.YAML`/`*.Yml` name), in walk order.
-    pub skipped: Vec<Diagnostic>,
+    /// Entries that look like spec files but are not read, with their
+    /// warning (GW115: a symlink, or a `*.YAML`/`*.Yml` name), in walk order.
+    pub skipped: Vec<(PathBuf, Diagnostic)>,
 }
 
 /// Directory names under a spec directory that never hold spec fragments.
@@ -69,7 +69,7 @@ pub fn find_spec_files(path: &Path) -> Result<SpecFiles, Diagnostic> {
         {
             files.push(p.to_path_buf());
         } else if let Some(d) = not_read(p, kind) {
-            skipped.push(d);
+            skipped.push((p.to_path_buf(), d));
         }
     }
     if files.is_empty() {
@@ -85,6 +85,32 @@ pub fn find_spec_files(path: &Path) -> Result<SpecFiles, Diagnostic> {
         is_dir: true,
         skipped,
     })
+}
+
+/// The warnings of `files.skipped` but for the entries an app names under
+/// `manifests:` in `spec` (a symlinked manifest is read from there).
+pub fn unread_warnings(files: &SpecFiles, spec: &serde_json::Value) -> Vec<Diagnostic> {
+    let plain = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    let named: std::collections::BTreeSet<PathBuf> = spec
+        .get("apps")
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flat_map(|apps| apps.values())
+        .filter_map(|app| app.get("manifests").and_then(serde_json::Value::as_array))
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .map(|m| plain(&files.root.join(m)))
+        .collect();
+    files
+        .skipped
+        .iter()
+        .filter(|(p, _)| !named.contains(&plain(p)))
+        .map(|(_, d)| d.clone())
+        .collect()
 }
 
 /// GW115 for an entry a user may take for a spec file: a symlink named
