@@ -262,9 +262,13 @@ fn backend_protocol_grpc_is_a_grpc_route() {
 fn ingresses_of_one_host_are_one_virtual_host_of_the_imported_classes() {
     let (run, r) = rendered(&["hosts.yaml"], &[]);
     let shop = rules(&r, "HTTPRoute", "shop", "shop");
+    // nginx's string prefix: the PathPrefix (ranked as nginx's longest prefix), then the rest.
     assert_eq!(
-        shop[0]["matches"][0]["path"],
-        json!({"type": "RegularExpression", "value": "/shop.*"})
+        shop[0]["matches"],
+        json!([
+            {"path": {"type": "PathPrefix", "value": "/shop"}},
+            {"path": {"type": "RegularExpression", "value": "/shop.*"}}
+        ])
     );
     assert_eq!(shop[1]["backendRefs"][0]["name"], "fallback");
     let blog = rules(&r, "HTTPRoute", "blog", "blog");

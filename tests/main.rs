@@ -65,6 +65,7 @@ mod spec_edges;
 mod stamp;
 mod threads;
 mod tls_policies;
+mod trust_edges;
 mod validate_cli;
 mod yaml_props;
 mod yaml_read;

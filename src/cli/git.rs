@@ -48,6 +48,31 @@ struct Blob {
     oid: String,
     /// A symbolic link: the blob is its target.
     link: bool,
+    /// Its size in bytes.
+    size: u64,
+}
+
+/// Files a revision's tree may hold for `diff` to extract it.
+const MAX_FILES: usize = 50_000;
+/// Bytes a revision's tree may hold for `diff` to extract it.
+const MAX_BYTES: u64 = 512 << 20;
+
+/// GW116 when the blobs of `rev` are more than `max_files` or `max_bytes`.
+fn bounded(blobs: &[Blob], rev: &str, (max_files, max_bytes): (usize, u64)) -> Result<(), Diagnostic> {
+    let bytes = blobs.iter().fold(0u64, |n, b| n.saturating_add(b.size));
+    if blobs.len() <= max_files && bytes <= max_bytes {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        Code::BaseTreeTooLarge,
+        format!(
+            "the tree of revision `{rev}` holds {} files, {} MiB: more than `diff` extracts (at most {max_files} files, {} MiB)",
+            blobs.len(),
+            bytes >> 20,
+            max_bytes >> 20
+        ),
+    )
+    .help("compare rendered trees instead: `gatewright render` each revision into a folder, then `gatewright diff OLD_DIR NEW_DIR`"))
 }
 
 impl Repo {
@@ -75,8 +100,9 @@ impl Repo {
             &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")],
         )
         .map_err(|_| git_error(&format!("unknown revision `{rev}`"), ""))?;
-        let listing = git(&self.root, &["ls-tree", "-r", "-z", "--full-tree", rev])?;
+        let listing = git(&self.root, &["ls-tree", "-r", "-z", "-l", "--full-tree", rev])?;
         let blobs = blobs(&listing);
+        bounded(&blobs, rev, (MAX_FILES, MAX_BYTES))?;
         let spec = slash(rel);
         let found = spec.is_empty()
             || blobs
@@ -131,7 +157,7 @@ fn blobs(listing: &[u8]) -> Vec<Blob> {
         let Some((meta, path)) = entry.split_once('\t') else {
             continue;
         };
-        let mut meta = meta.split(' ');
+        let mut meta = meta.split_whitespace();
         let (Some(mode), Some("blob"), Some(oid)) = (meta.next(), meta.next(), meta.next()) else {
             continue;
         };
@@ -140,6 +166,7 @@ fn blobs(listing: &[u8]) -> Vec<Blob> {
                 path: path.to_string(),
                 oid: oid.to_string(),
                 link: mode == "120000",
+                size: meta.next().and_then(|n| n.parse().ok()).unwrap_or(0),
             });
         }
     }
@@ -226,6 +253,19 @@ fn safe(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tree_over_the_file_or_byte_bound_is_refused() {
+        let listing = ["100644 blob aaa     700\ta.yaml", "100644 blob bbb 300\tb.yaml"].join("\0");
+        let found = blobs(listing.as_bytes());
+        assert_eq!(found.iter().map(|b| b.size).sum::<u64>(), 1000);
+        assert!(bounded(&found, "main", (2, 1000)).is_ok());
+        for bounds in [(1, 1000), (2, 999)] {
+            let d = bounded(&found, "main", bounds).expect_err("over a bound");
+            assert_eq!(d.code, Code::BaseTreeTooLarge);
+            assert!(d.message.contains("revision `main` holds 2 files"), "{}", d.message);
+        }
+    }
 
     #[test]
     fn nothing_is_extracted_under_a_link_and_links_come_last() {

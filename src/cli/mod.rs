@@ -116,9 +116,9 @@ impl CrdArgs {
         }
         match gatewright::validate::load_crds(&self.crds) {
             Ok(set) => Ok(Some(std::sync::Arc::new(set))),
-            Err(d) => {
-                printer.diagnostics(std::slice::from_ref(&d), &Default::default());
-                Err(ExitCode::from(exit_code(&[d])))
+            Err(e) => {
+                printer.diagnostics(std::slice::from_ref(&e.diagnostic), &e.sources);
+                Err(ExitCode::from(exit_code(&[e.diagnostic])))
             }
         }
     }

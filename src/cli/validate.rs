@@ -38,9 +38,9 @@ pub fn run(args: Args) -> ExitCode {
     }
     let crds = match validate::load_crds(&args.crds) {
         Ok(set) => set,
-        Err(d) => {
-            printer.diagnostics(std::slice::from_ref(&d), &Default::default());
-            return ExitCode::from(exit_code(&[d]));
+        Err(e) => {
+            printer.diagnostics(std::slice::from_ref(&e.diagnostic), &e.sources);
+            return ExitCode::from(exit_code(&[e.diagnostic]));
         }
     };
     let report = validate::validate_paths(&args.paths, &crds, FileOptions { strict: args.strict });

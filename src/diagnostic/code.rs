@@ -111,6 +111,8 @@ codes! {
     EnvironmentDefinedTwice = 112, Finding, "two overlay files define one environment (`dev.yaml` and `dev.yml`)";
     ExportPathRefused = 113, Io, "`blueprints export`: the directory, or a path a template goes to, is a symlink or not a regular file";
     ExportWouldOverwrite = 114, Io, "`blueprints export`: a template differs from the built-in one (without `--force`)";
+    SpecEntryNotRead = 115, Finding, "an entry of a spec directory that looks like a spec file is not read: a symlink, or a `*.YAML`/`*.Yml` name (warning)";
+    BaseTreeTooLarge = 116, Io, "`diff`: the tree of a revision holds more files or bytes than `diff` extracts (50,000 files, 512 MiB)";
     MixedSpecFile = 130, Finding, "a file of a spec directory mixes `Site` documents and Kubernetes objects";
     UnnamedManifestFile = 131, Finding, "a file of Kubernetes objects in a spec directory that no app names under `manifests:`";
     OverlayNearMiss = 132, Finding, "an overlay adds a gateway, listener, app or route whose name is a small edit away from one the spec defines";
@@ -268,6 +270,7 @@ codes! {
     HttpsRedirectNotAdded = 948, Finding, "`import`: an HTTP-to-HTTPS redirect not added (no TLS host, or the manifests bring a Gateway) (warning)";
     NginxUnknownAnnotation = 949, Finding, "`import`: an `nginx.ingress.kubernetes.io/*` annotation that is not ingress-nginx's (warning)";
     RewriteMatchesCase = 950, Finding, "`import`: a `rewrite-target` path that ingress-nginx matches without case now matches with case (warning)";
+    PrefixRegexOutranked = 951, Finding, "`import`: paths an `ImplementationSpecific` path serves by characters only (`/shopx` of `/shop`) match through a regular expression, which another path of the host outranks (warning)";
 }
 
 /// The long explanations, one `## GWnnn` section per code.

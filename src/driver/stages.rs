@@ -51,6 +51,7 @@ fn load_spec(cx: &mut Run<'_>) -> Option<(Value, Provenance, load::Preloaded)> {
     let (prov, preloaded) = load::read_spec(&files, cx.sources, cx.diags);
     passed(Some(()), cx.diags)?;
     let spec = Value::Object(load::merge_fragments(&prov, cx.diags));
+    cx.diags.extend(load::unread_warnings(&files, &spec));
     if spec.as_object().is_some_and(|m| m.is_empty()) {
         cx.diags.push(
             Diagnostic::error(

@@ -240,25 +240,29 @@ pub fn generate(envs: &[EnvInput<'_>], blueprints: &Blueprints, sources: &Source
     let mut elements = Vec::new();
     for e in envs {
         let r = Resolved::new(e.settings);
-        if (r.name, &r.output, &r.objects, &e.settings.repository, e.settings.groups)
-            != (
-                base.name,
-                &base.output,
-                &base.objects,
-                &first.settings.repository,
-                first.settings.groups,
+        let changed: Vec<&str> = [
+            ("name", r.name != base.name),
+            ("repository", e.settings.repository != first.settings.repository),
+            ("output", r.output != base.output),
+            ("objects", r.objects != base.objects),
+            ("groups", e.settings.groups != first.settings.groups),
+        ]
+        .into_iter()
+        .filter_map(|(field, differs)| differs.then_some(field))
+        .collect();
+        if !changed.is_empty() {
+            let d = Diagnostic::error(
+                Code::OverlayChangesGitops,
+                format!(
+                    "the overlay changes `gitops.{}`, which every environment shares",
+                    changed.join("`, `gitops.")
+                ),
             )
-        {
-            out.errors.push(
-                Diagnostic::error(
-                    Code::OverlayChangesGitops,
-                    format!(
-                        "environment `{}` changes `gitops` name, repository, output, objects or groups",
-                        e.env.unwrap_or_default()
-                    ),
-                )
-                .help("these settings are shared by every environment: set them in the spec, not in an overlay"),
-            );
+            .help("set these settings in the spec, not in an overlay: every environment's output and GitOps objects use them");
+            out.errors.push(match e.env {
+                Some(env) => d.in_env(env),
+                None => d,
+            });
             continue;
         }
         let folder = e.env.unwrap_or(DEFAULT_CLUSTER);

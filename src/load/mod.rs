@@ -11,7 +11,7 @@ mod provenance;
 mod read;
 mod spec_dir;
 
-pub use files::{SpecFiles, find_spec_files};
+pub use files::{SpecFiles, find_spec_files, unread_warnings};
 pub use fragments::{escape as escape_token, is_foreign_document, merge_fragments};
 pub use provenance::{Layer, LayerKind, Provenance, to_loc};
 pub use read::{OUTPUT_FILE_LIMIT, read_head, read_limited, read_text_limited};

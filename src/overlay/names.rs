@@ -137,7 +137,7 @@ fn finding(
     let d = if value.is_null() {
         Diagnostic::error(
             Code::OverlayDeletesNothing,
-            format!("environment `{env}` deletes {what} `{name}`, which the spec does not define"),
+            format!("the overlay deletes {what} `{name}`, which the spec does not define"),
         )
         .help(match near {
             Some(s) => format!("did you mean `{s}`?"),
@@ -146,7 +146,7 @@ fn finding(
     } else if let Some(s) = near {
         Diagnostic::error(
             Code::OverlayNearMiss,
-            format!("environment `{env}` adds {what} `{name}`, which the spec does not define"),
+            format!("the overlay adds {what} `{name}`, which the spec does not define"),
         )
         .help(format!(
             "did you mean `{s}`? An overlay changes an entry by its exact name. If `{name}` is meant as a new {what} beside `{s}`, name `{s}` in this overlay too (`{s}: {{}}` changes nothing)"
@@ -155,7 +155,7 @@ fn finding(
         let missing = incomplete(c.key, value)?;
         Diagnostic::error(
             Code::OverlayEntryIncomplete,
-            format!("environment `{env}` adds {what} `{name}`, which the spec does not define, and it lacks {missing}"),
+            format!("the overlay adds {what} `{name}`, which the spec does not define, and it lacks {missing}"),
         )
         .help(match did_you_mean(name, names.all.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? To add a {what}, give it {missing}"),
@@ -165,7 +165,7 @@ fn finding(
             ),
         })
     };
-    Some(d.at(at).path(ptr.to_string()))
+    Some(d.at(at).path(ptr.to_string()).in_env(env))
 }
 
 /// The names a collection of the spec defines: all of them, and those the

@@ -136,11 +136,16 @@ pub(super) fn object_too_large(source: &str, what: &str) -> Diagnostic {
 }
 
 /// A render whose output exceeds [`MAX_TOTAL_BYTES`].
-pub(super) fn render_too_large() -> Diagnostic {
+pub(super) fn render_too_large(overridden: &[&str]) -> Diagnostic {
+    let which = match overridden {
+        [] => String::new(),
+        [one] => format!(" (blueprint `{one}` is overridden)"),
+        many => format!(" (overridden blueprints: `{}`)", many.join("`, `")),
+    };
     Diagnostic::error(
         Code::BlueprintRenderTooLarge,
         format!(
-            "the blueprints wrote more than {} for the objects of this render",
+            "the blueprints wrote more than {} for the objects of this render{which}",
             mib(MAX_TOTAL_BYTES)
         ),
     )

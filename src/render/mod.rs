@@ -232,11 +232,11 @@ impl Blueprints {
         let ctx: Value = std::collections::BTreeMap::from([(bp.context_name(), object)]).into();
         let mut out = limits::Capped::new(&self.rendered);
         let result = template.render_captured_to(ctx, &mut out).map(drop);
-        if out.total_exceeded {
-            return Err(limits::render_too_large());
-        }
         let source = self.source_name(bp);
         let located = |e: &minijinja::Error, d: Diagnostic| at_line(d, e, sources, file());
+        if out.total_exceeded {
+            return Err(self.render_too_large(sources));
+        }
         match result {
             Err(e) if out.overflowed() => Err(located(&e, limits::object_too_large(source, what))),
             Err(e) => match limits::bound(&e) {
@@ -253,6 +253,15 @@ impl Blueprints {
                 )
             }),
         }
+    }
+
+    /// GW507, the same whichever object passed the budget (renders run in
+    /// parallel): it names the overridden blueprints (the built-in ones stay
+    /// far below it) and points at the first.
+    fn render_too_large(&self, sources: &Sources) -> Diagnostic {
+        let names: Vec<&str> = self.overridden.iter().map(|bp| self.source_name(*bp)).collect();
+        let first = self.overridden.first().and_then(|bp| self.file_of(*bp, sources));
+        limits::render_too_large(&names).at(first.map(|f| sources.loc_at(f, 1, 1)))
     }
 
     fn file_of(&self, bp: Blueprint, sources: &Sources) -> Option<crate::source::FileId> {

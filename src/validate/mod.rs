@@ -11,6 +11,7 @@
 //! CRDs of its group do not serve),
 //! [`Code::NotAnObject`] (GW804), [`Code::UnusableCrds`] (GW805).
 
+mod crds;
 pub mod kustomize;
 pub mod rendered;
 pub mod report;
@@ -24,46 +25,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::to_loc;
 use crate::source::{FileId, Sources};
 use crate::yaml::Node;
-
-/// Load and merge the CRDs of every install file (later files win on the same kind and version).
-pub fn load_crds(paths: &[PathBuf]) -> Result<CrdSet, Diagnostic> {
-    let mut set = CrdSet::default();
-    for path in paths {
-        let text = crate::load::read_text_limited(path, crate::load::limits().max_bytes).map_err(|e| {
-            Diagnostic::error(Code::UnreadableFile, format!("cannot read CRD file `{}`: {e}", path.display()))
-                .help("pass a Gateway API install file (a regular file of at most 16 MiB), e.g. `standard-install.yaml` of the release you run")
-        })?;
-        if let Some(e) = crate::yaml::forbidden_char(&text) {
-            return Err(Diagnostic::error(
-                Code::UnusableCrds,
-                format!(
-                    "cannot use the CRDs of `{}`: {}:{}:{}: {}",
-                    path.display(),
-                    path.display(),
-                    e.line,
-                    e.col,
-                    e.message
-                ),
-            )
-            .help(e.help.unwrap_or_default()));
-        }
-        let loaded = CrdSet::from_yaml(&text, &crate::source::display_path(path)).map_err(|e| match e {
-            crate::crd::CrdError::Cost { .. } => Diagnostic::error(Code::CrdCostTooHigh, format!("cannot use the CRDs of `{}`: {e}", path.display()))
-                .help("bound the lists, maps and strings the rule walks (`maxItems`, `maxProperties`, `maxLength`) or simplify the rule; the API server refuses this CRD as it is"),
-            e => Diagnostic::error(Code::UnusableCrds, format!("cannot use the CRDs of `{}`: {e}", path.display()))
-                .help("pass an unmodified install file of a Gateway API release (`standard-install.yaml` or `experimental-install.yaml`)"),
-        })?;
-        if loaded.kinds().is_empty() {
-            return Err(Diagnostic::error(
-                Code::UnusableCrds,
-                format!("`{}` holds no CustomResourceDefinition", path.display()),
-            )
-            .help("pass a Gateway API install file, e.g. `standard-install.yaml`"));
-        }
-        set.extend(loaded);
-    }
-    Ok(set)
-}
+pub use crds::{Unusable, load_crds};
 
 /// How `validate` treats what the CRDs do not cover.
 #[derive(Clone, Copy, Debug, Default)]

@@ -1,6 +1,7 @@
 //! `gatewright trace`: what the Gateway does with a request, offline, from a
 //! spec or Kubernetes YAML. Exit 0 when every request was traced (whatever
-//! its status), 2 for usage and I/O errors and inputs that cannot be read.
+//! its status, unless `--expect-status` names another: then 1), 2 for usage
+//! and I/O errors and inputs that cannot be read.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,8 +11,8 @@ use gatewright::routing::{Engine, Outcome, Request, RouteError};
 use gatewright::source::Sources;
 use gatewright::trace::{self, requests};
 
-use super::FAILURE;
 use super::output::Printer;
+use super::{FAILURE, FINDINGS};
 
 mod text;
 
@@ -48,6 +49,9 @@ pub struct Args {
     /// Trace every request of FILE (one per line: `METHOD URL [Name: value]...`, or a `tls://`, `tcp://`, `udp://` URL alone) and print one JSON object per line.
     #[arg(long, value_name = "FILE")]
     requests: Option<PathBuf>,
+    /// The status every request must get (`200`, `404`, a redirect's `301`...): exit 1 when one gets another, for CI.
+    #[arg(long, value_name = "CODE")]
+    expect_status: Option<u16>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
     format: TraceFormat,
@@ -82,7 +86,7 @@ pub fn run(args: Args) -> ExitCode {
         Err(code) => return code,
     };
     match (&args.requests, url) {
-        (Some(file), _) => run_file(&engine, file, gateway, args.port, &printer),
+        (Some(file), _) => run_file(&engine, file, (gateway, args.port, args.expect_status), &printer),
         (None, Some(url)) => run_one(&engine, &args, &url, gateway, &printer),
         (None, None) => ExitCode::from(FAILURE),
     }
@@ -173,8 +177,14 @@ fn run_one(engine: &Engine, args: &Args, url: &str, gateway: Option<(String, Str
         }
     };
     match engine.route(&req) {
-        Ok(out) if args.format == TraceFormat::Json => printer.stdout(&format!("{}\n", out.to_json())),
-        Ok(out) => printer.stdout(&text::render(&req, &out)),
+        Ok(out) => {
+            let code = if args.format == TraceFormat::Json {
+                printer.stdout(&format!("{}\n", out.to_json()))
+            } else {
+                printer.stdout(&text::render(&req, &out))
+            };
+            expected(&[(url.to_string(), out)], args.expect_status, code, printer)
+        }
         Err(e) => {
             printer.diagnostics(&[route_error(&e)], &Sources::new());
             ExitCode::from(FAILURE)
@@ -221,11 +231,30 @@ fn route_error(e: &RouteError) -> Diagnostic {
     }
 }
 
+/// The status a request gets: the redirect's, else the outcome's.
+fn status_of(o: &Outcome) -> u16 {
+    o.redirect.as_ref().map_or(o.status, |r| r.status)
+}
+
+/// `code` (the printing's), or exit 1 with a note per request whose status
+/// is not `expect`.
+fn expected(traced: &[(String, Outcome)], expect: Option<u16>, code: ExitCode, printer: &Printer) -> ExitCode {
+    let Some(want) = expect else { return code };
+    let mut differ = false;
+    for (request, o) in traced.iter().filter(|(_, o)| status_of(o) != want) {
+        printer.note(&format!("{request}: status {}, expected {want}", status_of(o)));
+        differ = true;
+    }
+    if differ && code == ExitCode::SUCCESS {
+        return ExitCode::from(FINDINGS);
+    }
+    code
+}
+
 fn run_file(
     engine: &Engine,
     file: &std::path::Path,
-    gateway: Option<(String, String)>,
-    port: Option<u16>,
+    (gateway, port, expect): (Option<(String, String)>, Option<u16>, Option<u16>),
     printer: &Printer,
 ) -> ExitCode {
     let text = match gatewright::load::read_text_limited(file, gatewright::load::limits().max_bytes) {
@@ -257,7 +286,7 @@ fn run_file(
                     req.port = p;
                 }
                 match engine.route(&req) {
-                    Ok(out) => lines.push(out),
+                    Ok(out) => lines.push((format!("{}:{}: {}", file.display(), n + 1, line.trim()), out)),
                     Err(e) => diags.push(route_error(&e).at(at(1))),
                 }
             }
@@ -272,10 +301,11 @@ fn run_file(
         printer.diagnostics(&diags, &sources);
         return ExitCode::from(FAILURE);
     }
-    printer.stdout_with(|out| {
-        for o in &lines {
+    let code = printer.stdout_with(|out| {
+        for (_, o) in &lines {
             writeln!(out, "{}", Outcome::to_json(o))?;
         }
         Ok(())
-    })
+    });
+    expected(&lines, expect, code, printer)
 }

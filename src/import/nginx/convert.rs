@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::super::{Cx, Object};
 use super::filters::{cors_filters, custom_headers, status};
 use super::redirects::{self, INEXACT};
-use super::{Canary, Location, ParsedIngress};
+use super::{Canary, Location, ParsedIngress, prefix};
 use crate::diagnostic::Diagnostic;
 use crate::spec::{self, BackendRef, Filter, HeaderModifier, Match, Rule, ValueMatch, ValueMatchType};
 
@@ -43,6 +43,13 @@ pub(crate) fn convert(inputs: &[Input<'_>], objects: &[Object], cx: &mut Cx<'_>)
         .flat_map(|(_, p)| p.locations.iter().map(|l| l.host.clone()))
         .collect();
     let served = primaries(inputs, cx);
+    let paths = prefix::host_paths(
+        served.values().map(|&(i, j)| &inputs[i].1.locations[j]),
+        inputs
+            .iter()
+            .filter(|(_, p)| p.nginx.canary.is_none() && p.default_backend.is_some())
+            .flat_map(|(_, p)| default_hosts(p)),
+    );
     let mut out = Vec::new();
     for (i, (o, ing)) in inputs.iter().enumerate() {
         if ing.nginx.canary.is_some() {
@@ -54,7 +61,8 @@ pub(crate) fn convert(inputs: &[Input<'_>], objects: &[Object], cx: &mut Cx<'_>)
                 continue;
             }
             let regex_mode = regex_hosts.contains(&l.host);
-            let rules = location_rules(o, ing, l, regex_mode, inputs, cx);
+            prefix::warn(o, l, regex_mode, &paths, cx);
+            let rules = location_rules(o, ing, (l, regex_mode, &paths), inputs, cx);
             by_host.entry(l.host.clone()).or_default().extend(rules);
         }
         default_backend(ing, &mut by_host);
@@ -125,16 +133,18 @@ fn primaries(inputs: &[Input<'_>], cx: &mut Cx<'_>) -> BTreeMap<(Option<String>,
 fn location_rules(
     o: &Object,
     ing: &ParsedIngress,
-    l: &Location,
-    regex_mode: bool,
+    (l, regex_mode, paths): (&Location, bool, &prefix::HostPaths),
     inputs: &[Input<'_>],
     cx: &mut Cx<'_>,
 ) -> Vec<Rule> {
     let (path, filters) = path_and_filters(o, ing, l, regex_mode, cx);
-    let base = Match {
-        path: Some(path),
-        ..Match::default()
-    };
+    let base: Vec<Match> = prefix::matches(l, path, regex_mode, paths)
+        .into_iter()
+        .map(|p| Match {
+            path: Some(p),
+            ..Match::default()
+        })
+        .collect();
     let mut backends = vec![l.backend.clone()];
     let mut rules = Vec::new();
     let canaries = inputs
@@ -163,17 +173,20 @@ fn location_rules(
     rules
 }
 
-fn rule(base: &Match, headers: Vec<ValueMatch>, filters: Vec<Filter>, backend_refs: Vec<BackendRef>) -> Rule {
+fn rule(base: &[Match], headers: Vec<ValueMatch>, filters: Vec<Filter>, backend_refs: Vec<BackendRef>) -> Rule {
     let backend_refs = if filters.iter().any(|f| f.request_redirect.is_some()) {
         Vec::new()
     } else {
         backend_refs
     };
     Rule {
-        matches: vec![Match {
-            headers,
-            ..base.clone()
-        }],
+        matches: base
+            .iter()
+            .map(|m| Match {
+                headers: headers.clone(),
+                ..m.clone()
+            })
+            .collect(),
         filters,
         backend_refs: (!backend_refs.is_empty()).then_some(backend_refs),
         ..Rule::default()
@@ -299,19 +312,25 @@ fn inexact(o: &Object, key: &str, what: &str, help: &str, cx: &mut Cx<'_>) {
 /// no `/` of its own; an Ingress without rules makes it the catch-all.
 fn default_backend(ing: &ParsedIngress, by_host: &mut BTreeMap<Option<String>, Vec<Rule>>) {
     let Some(b) = &ing.default_backend else { return };
+    for host in default_hosts(ing) {
+        by_host.entry(host).or_default().push(Rule {
+            backend_refs: Some(vec![b.clone()]),
+            ..Rule::default()
+        });
+    }
+}
+
+/// The hosts whose `/` the Ingress's default backend serves: each of its
+/// hosts without a `/` of its own (every host when it has no rules).
+fn default_hosts(ing: &ParsedIngress) -> Vec<Option<String>> {
     let mut hosts: BTreeSet<Option<String>> = ing.locations.iter().map(|l| l.host.clone()).collect();
     if hosts.is_empty() {
         hosts.insert(None);
     }
-    for host in hosts {
-        let has_root = ing.locations.iter().any(|l| l.host == host && l.path == "/");
-        if !has_root {
-            by_host.entry(host).or_default().push(Rule {
-                backend_refs: Some(vec![b.clone()]),
-                ..Rule::default()
-            });
-        }
-    }
+    hosts
+        .into_iter()
+        .filter(|h| !ing.locations.iter().any(|l| &l.host == h && l.path == "/"))
+        .collect()
 }
 
 /// The route of one host: app-root, CORS, custom headers and aliases added.

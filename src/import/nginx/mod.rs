@@ -7,6 +7,7 @@ pub mod annotations;
 mod convert;
 mod filters;
 mod place;
+mod prefix;
 mod redirects;
 
 use serde_json::Value;
