@@ -50,6 +50,7 @@ mod native_render;
 mod output_failures;
 mod output_safety;
 mod perf_paths;
+mod perf_stream;
 mod precommit;
 mod properties;
 mod references;

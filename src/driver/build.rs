@@ -90,6 +90,10 @@ pub fn gitops_objects(targets: &[(Target, Outcome)]) -> Option<Generated> {
         .iter()
         .map(|(target, outcome)| Some((target, outcome.output.as_ref()?)))
         .collect::<Option<_>>()?;
+    // Without a `gitops:` section there is nothing to generate: skip laying out the folders.
+    if compiled.iter().any(|(_, c)| c.gitops.is_none()) {
+        return None;
+    }
     let folders: Vec<Vec<Folder>> = compiled
         .iter()
         .map(|(_, c)| gitops::folders(&c.tree, &c.model))

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::root::resolved_folders;
 use super::{Context, esc};
 use crate::load::{Service, read_limited, services_of};
 use crate::spec::Site;
@@ -27,7 +28,8 @@ pub(super) fn read_manifest(path: &Path) -> Manifest {
         Some(docs) => Ok(services_of(&docs)),
         None => yaml::read_bytes(&bytes, &limits).map(|docs| services_of(&docs)),
     };
-    Ok((String::from_utf8_lossy(&bytes).into_owned(), services))
+    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Ok((text, services))
 }
 
 /// Every local manifest the apps name, read on every core: not those the
@@ -43,14 +45,17 @@ pub(super) fn prefetch(site: &Site, cx: &Context<'_>) -> HashMap<PathBuf, Manife
             let Some(path) = cx.local_path(entry, &format!("{base}/manifests/{i}")) else {
                 continue;
             };
-            let outside = cx.manifests_under.as_ref().is_some_and(|root| !root.allows(&path));
-            if !outside && !cx.preloaded.contains_key(&path) {
+            if !cx.preloaded.contains_key(&path) {
                 paths.insert(path);
             }
         }
     }
+    // Each folder's symlinks are resolved once; each file is then looked at on every core.
+    let root = cx.manifests_under.as_ref();
+    let folders = root.map(|_| resolved_folders(&paths)).unwrap_or_default();
     paths
         .into_par_iter()
+        .filter(|path| root.is_none_or(|root| root.allows_in(path, &folders)))
         .map(|path| {
             let manifest = read_manifest(&path);
             (path, manifest)

@@ -5,6 +5,7 @@
 //! `diff`, so a file from elsewhere on the machine (`/proc/self/environ`)
 //! must never get there.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -85,29 +86,53 @@ impl ManifestRoot {
     /// The GW328 message and help when manifest `entry`, at `path`, may not
     /// be read ([`ManifestRoot::allows`]); `None` when it may.
     pub fn refusal(&self, path: &Path, entry: &str) -> Option<(String, String)> {
-        let inside = resolved(path).and_then(|p| p.strip_prefix(&self.dir).ok().map(Path::to_path_buf));
-        let dir = shown(&self.dir);
-        let widen = "vendor a copy inside it, or reference the manifest by URL";
+        self.judge(resolved(path).as_deref(), entry)
+    }
+
+    /// [`ManifestRoot::allows`] for a `path` whose folder was resolved
+    /// beforehand ([`resolved_folders`]): a folder's links are resolved once
+    /// for all its files, and only the file itself is looked at here. A file
+    /// that is a link, is missing, or whose folder did not resolve is judged
+    /// by [`ManifestRoot::allows`].
+    pub fn allows_in(&self, path: &Path, folders: &BTreeMap<PathBuf, PathBuf>) -> bool {
+        let folder = path.parent().and_then(|p| folders.get(p));
+        let plain = || std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink());
+        match (folder, path.file_name()) {
+            (Some(folder), Some(name)) if plain() => self.judge(Some(&folder.join(name)), "").is_none(),
+            _ => self.allows(path),
+        }
+    }
+
+    /// [`ManifestRoot::refusal`] of the manifest at `resolved` (canonical; `None` when it did not resolve).
+    fn judge(&self, resolved: Option<&Path>, entry: &str) -> Option<(String, String)> {
+        let inside = resolved.and_then(|p| p.strip_prefix(&self.dir).ok());
         match inside {
             Some(rel) if rel.components().any(|c| c.as_os_str() == ".git") => Some((
                 format!("manifest `{entry}` is inside a `.git` folder"),
                 "a `.git` folder holds Git's own data (and a CI checkout's credentials): list a manifest of the work tree".into(),
             )),
             Some(_) => None,
-            None => Some(match self.kind {
-                RootKind::Flag => (
-                    format!("manifest `{entry}` is outside `{dir}` (`--manifests-under`)"),
-                    "move the manifest under that directory, or reference it by URL".to_string(),
-                ),
-                RootKind::Repository => (
-                    format!("manifest `{entry}` is outside the repository `{dir}` that holds the spec"),
-                    format!("{widen}; `--manifests-under DIR` sets another root"),
-                ),
-                RootKind::SpecFolder => (
-                    format!("manifest `{entry}` is outside the spec's folder `{dir}` (the spec is in no Git work tree)"),
-                    format!("{widen}; `--manifests-under DIR` sets another root"),
-                ),
-            }),
+            None => Some(self.outside(entry)),
+        }
+    }
+
+    /// The GW328 message and help for a manifest outside the root.
+    fn outside(&self, entry: &str) -> (String, String) {
+        let dir = shown(&self.dir);
+        let widen = "vendor a copy inside it, or reference the manifest by URL";
+        match self.kind {
+            RootKind::Flag => (
+                format!("manifest `{entry}` is outside `{dir}` (`--manifests-under`)"),
+                "move the manifest under that directory, or reference it by URL".to_string(),
+            ),
+            RootKind::Repository => (
+                format!("manifest `{entry}` is outside the repository `{dir}` that holds the spec"),
+                format!("{widen}; `--manifests-under DIR` sets another root"),
+            ),
+            RootKind::SpecFolder => (
+                format!("manifest `{entry}` is outside the spec's folder `{dir}` (the spec is in no Git work tree)"),
+                format!("{widen}; `--manifests-under DIR` sets another root"),
+            ),
         }
     }
 }
@@ -164,6 +189,16 @@ fn device(dir: &Path) -> Option<u64> {
 #[cfg(not(unix))]
 fn device(dir: &Path) -> Option<u64> {
     std::fs::metadata(dir).ok().map(|_| 0)
+}
+
+/// The folders of `paths`, each with its symlinks resolved (those that
+/// resolve), for [`ManifestRoot::allows_in`].
+pub fn resolved_folders<'a>(paths: impl IntoIterator<Item = &'a PathBuf>) -> BTreeMap<PathBuf, PathBuf> {
+    let folders: BTreeSet<&Path> = paths.into_iter().filter_map(|p| p.parent()).collect();
+    folders
+        .into_iter()
+        .filter_map(|f| Some((f.to_path_buf(), std::fs::canonicalize(f).ok()?)))
+        .collect()
 }
 
 /// `path` absolute with symlinks resolved: its longest existing prefix
