@@ -244,7 +244,7 @@ fn routes(r: &Attaching<'_>, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_
                 p.section_name.as_ref().is_none_or(|s| s == &l.name) && p.port.is_none_or(|port| port == l.port)
             })
             .collect();
-        let allowed = |code| model.allow.allows(code, &r.origin);
+        let allowed = |code| model.allow.allows(code, r.origin);
         if listeners.is_empty() {
             if !allowed(Code::UnknownListener) {
                 diags.push(no_listener(r, p.section_name.as_deref().unwrap_or(""), set, cx));
