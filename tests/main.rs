@@ -57,6 +57,7 @@ mod references;
 mod render_atomic;
 mod render_stamp;
 mod roundtrip_gaps;
+mod route_kinds;
 mod routing_conformance;
 mod routing_precedence;
 mod routing_props;

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use super::kinds::takes;
 use super::{Context, Lookup};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::model::{Listener, Model};
+use crate::model::{Listener, Model, ParentRef};
 
 /// Whether a route hostname and a listener hostname intersect (Gateway API
 /// rules: a wildcard matches one or more labels, never the bare suffix).
@@ -45,15 +46,39 @@ pub(super) fn admits(l: &Listener, gw_ns: &str, route_ns: &str, labels: Option<&
     }
 }
 
-/// Check that each route attaches to at least one listener.
+/// What attachment reads of an HTTP or gRPC route.
+struct Attaching<'m> {
+    /// `HTTPRoute` or `GRPCRoute`.
+    kind: &'static str,
+    namespace: &'m String,
+    hostnames: &'m [String],
+    parent_refs: &'m [ParentRef],
+    origin: &'m String,
+}
+
+/// Check that each HTTP and gRPC route attaches to at least one listener.
 pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
-    for r in &model.routes {
+    let http = model.routes.iter().map(|r| Attaching {
+        kind: "HTTPRoute",
+        namespace: &r.namespace,
+        hostnames: &r.hostnames,
+        parent_refs: &r.parent_refs,
+        origin: &r.origin,
+    });
+    let grpc = model.grpc_routes.iter().map(|r| Attaching {
+        kind: "GRPCRoute",
+        namespace: &r.namespace,
+        hostnames: &r.hostnames,
+        parent_refs: &r.parent_refs,
+        origin: &r.origin,
+    });
+    for r in http.chain(grpc) {
         for p in r
             .parent_refs
             .iter()
             .filter(|p| p.kind.as_deref().is_none_or(|k| k == "Gateway"))
         {
-            let Some(gw) = lookup.gateway(p.namespace.as_ref().unwrap_or(&r.namespace), &p.name) else {
+            let Some(gw) = lookup.gateway(p.namespace.as_ref().unwrap_or(r.namespace), &p.name) else {
                 continue;
             };
             let listeners: Vec<&Listener> = gw
@@ -67,14 +92,18 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
             if listeners.is_empty() && p.section_name.as_ref().is_some_and(|s| !named(s)) {
                 continue; // a listener the gateway lacks: GW315 (`references`), or allowed
             }
+            let listeners: Vec<&Listener> = listeners.into_iter().filter(|l| takes(l, r.kind)).collect();
+            if listeners.is_empty() {
+                continue; // none takes the route's kind: GW363 (`kinds`)
+            }
             let serving: Vec<&&Listener> = listeners
                 .iter()
                 .filter(|l| r.hostnames.is_empty() || r.hostnames.iter().any(|h| accepts(l, h)))
                 .collect();
-            let labels = lookup.namespace_labels(&r.namespace);
+            let labels = lookup.namespace_labels(r.namespace);
             if !serving.is_empty()
-                && !serving.iter().any(|l| admits(l, &gw.namespace, &r.namespace, labels))
-                && !model.allow.allows(Code::NamespaceNotAdmitted, &r.origin)
+                && !serving.iter().any(|l| admits(l, &gw.namespace, r.namespace, labels))
+                && !model.allow.allows(Code::NamespaceNotAdmitted, r.origin)
             {
                 let policies: Vec<String> = serving
                     .iter()
@@ -89,7 +118,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                 let d = cx
                     .err(
                         Code::NamespaceNotAdmitted,
-                        &r.origin,
+                        r.origin,
                         format!(
                             "gateway `{}` does not admit routes from namespace `{}`",
                             gw.name, r.namespace
@@ -106,7 +135,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
             }
             for (i, h) in r.hostnames.iter().enumerate() {
                 if !listeners.iter().any(|l| accepts(l, h))
-                    && !model.allow.allows(Code::HostnameMatchesNoListener, &r.origin)
+                    && !model.allow.allows(Code::HostnameMatchesNoListener, r.origin)
                 {
                     let ptr = if r.hostnames.len() == 1 && cx.prov.locate(&format!("{}/host", r.origin)).is_some() {
                         format!("{}/host", r.origin)

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use super::attach::{accepts, admits};
 use super::gateways::family;
+use super::kinds::takes;
 use super::{Context, Lookup};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{Allow, Gateway, Listener, ListenerSet, Model, ParentRef};
@@ -51,12 +52,14 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
         }
     }
     let http = model.routes.iter().map(|r| Attaching {
+        kind: "HTTPRoute",
         namespace: &r.namespace,
         hostnames: &r.hostnames,
         parent_refs: &r.parent_refs,
         origin: &r.origin,
     });
     let grpc = model.grpc_routes.iter().map(|r| Attaching {
+        kind: "GRPCRoute",
         namespace: &r.namespace,
         hostnames: &r.hostnames,
         parent_refs: &r.parent_refs,
@@ -70,6 +73,8 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
 
 /// What the ListenerSet checks read of an HTTP or gRPC route.
 struct Attaching<'a> {
+    /// `HTTPRoute` or `GRPCRoute`.
+    kind: &'static str,
     namespace: &'a str,
     hostnames: &'a [String],
     parent_refs: &'a [ParentRef],
@@ -250,6 +255,10 @@ fn routes(r: &Attaching<'_>, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_
                 diags.push(no_listener(r, p.section_name.as_deref().unwrap_or(""), set, cx));
             }
             continue;
+        }
+        let listeners: Vec<&Listener> = listeners.into_iter().filter(|l| takes(l, r.kind)).collect();
+        if listeners.is_empty() {
+            continue; // none takes the route's kind: GW363 (`kinds`)
         }
         let unserved_host = r.hostnames.iter().find(|h| !listeners.iter().any(|l| accepts(l, h)));
         if let Some(h) = unserved_host.filter(|_| !allowed(Code::HostnameMatchesNoListener)) {

@@ -9,6 +9,7 @@ pub mod filter_values;
 mod gateway_values;
 mod gateways;
 mod grpc_conflicts;
+mod kinds;
 mod l4;
 pub mod labels;
 pub mod limits;
@@ -182,6 +183,7 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     gateways::check(model, cx, diags);
     references::check(model, &lookup, cx, diags);
     attach::check(model, &lookup, cx, diags);
+    kinds::check(model, &lookup, cx, diags);
     conflicts::check(model, &lookup, cx, diags);
     grpc_conflicts::check(model, &lookup, cx, diags);
     listenersets::check(model, &lookup, cx, diags);

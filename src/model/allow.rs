@@ -47,6 +47,10 @@ pub const FOR_ROUTES: &[(Code, &str)] = &[
         "a TLS, TCP or UDP route that no listener takes (the route is not accepted there)",
     ),
     (
+        Code::ListenerRefusesRouteKind,
+        "an HTTP or gRPC route whose listeners take no routes of its kind (the route is not accepted there)",
+    ),
+    (
         Code::L4ListenerClaimedTwice,
         "two TCP or UDP routes on one listener, or two TLS routes with one SNI hostname (the older route wins)",
     ),

@@ -1,0 +1,90 @@
+//! HTTP and gRPC routes on listeners that do not take their kind: a TLS, TCP
+//! or UDP listener, or one whose `allowedRoutes.kinds` leaves the kind out.
+//! The API server accepts such a route; the gateway (or ListenerSet) leaves
+//! it unaccepted there (`NotAllowedByListeners`), which Git cannot show.
+
+use super::parents::{self, Parent};
+use super::{Context, Lookup};
+use crate::diagnostic::{Code, Diagnostics};
+use crate::model::{Listener, Model, ParentRef};
+
+const GROUP: &str = "gateway.networking.k8s.io";
+
+/// Protocols whose listeners take no HTTPRoute or GRPCRoute.
+const OTHER_PROTOCOLS: &[&str] = &["TLS", "TCP", "UDP"];
+
+/// Whether listener `l` takes routes of `kind` (`HTTPRoute`, `GRPCRoute`).
+pub(super) fn takes(l: &Listener, kind: &str) -> bool {
+    refusal(l, kind).is_none()
+}
+
+/// Why listener `l` does not take routes of `kind`, or `None` when it does
+/// (or its protocol is one gatewright does not know: its implementation says).
+fn refusal(l: &Listener, kind: &str) -> Option<String> {
+    if OTHER_PROTOCOLS.contains(&l.protocol.as_str()) {
+        return Some(format!("`{}` is {}", l.name, l.protocol));
+    }
+    let kinds = l.allowed_routes.as_ref().and_then(|a| a.kinds.as_ref())?;
+    let admitted = kinds
+        .iter()
+        .any(|k| k.kind == kind && k.group.as_deref().is_none_or(|g| g == GROUP));
+    (!admitted).then(|| format!("`{}` does not admit {kind}s (`allowedRoutes.kinds`)", l.name))
+}
+
+/// GW363 for each parentRef of an HTTP or gRPC route whose selected
+/// listeners all refuse its kind.
+pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
+    let http = model.routes.iter().map(|r| {
+        (
+            "HTTPRoute",
+            r.namespace.as_str(),
+            r.name.as_str(),
+            r.origin.as_str(),
+            &r.parent_refs,
+        )
+    });
+    let grpc = model.grpc_routes.iter().map(|r| {
+        (
+            "GRPCRoute",
+            r.namespace.as_str(),
+            r.name.as_str(),
+            r.origin.as_str(),
+            &r.parent_refs,
+        )
+    });
+    for (kind, ns, name, origin, refs) in http.chain(grpc) {
+        if model.allow.allows(Code::ListenerRefusesRouteKind, origin) {
+            continue;
+        }
+        for p in refs.iter() {
+            if let Some((parent, why)) = refused(lookup, ns, p, kind) {
+                diags.push(
+                    cx.err(
+                        Code::ListenerRefusesRouteKind,
+                        origin,
+                        format!(
+                            "{kind} `{ns}/{name}` attaches to no listener of {} that takes {kind}s: {}",
+                            parent.describe(),
+                            why.join("; ")
+                        ),
+                    )
+                    .help(format!(
+                        "point the route at an HTTP or HTTPS listener (`listener:`) of {}, or add `{kind}` to the listener's `allowedRoutes.kinds`",
+                        parent.describe()
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// The parent of `p` and why each listener it selects refuses `kind`, when all do.
+fn refused<'m>(lookup: &Lookup<'m>, ns: &str, p: &ParentRef, kind: &str) -> Option<(Parent<'m>, Vec<String>)> {
+    let parent = parents::of(lookup, ns, p)?;
+    let why: Vec<Option<String>> = parent.selected(p).map(|l| refusal(l, kind)).collect();
+    // No listener selected is GW315 (`references`, `listenersets`).
+    if why.is_empty() || why.iter().any(Option::is_none) {
+        return None;
+    }
+    Some((parent, why.into_iter().flatten().collect()))
+}

@@ -1,0 +1,130 @@
+//! HTTP and gRPC routes on listeners that do not take their kind (GW363: a
+//! TLS, TCP or UDP listener, or `allowedRoutes.kinds` without the kind), of
+//! a gateway or of a ListenerSet; and gRPC routes checked for attachment
+//! (hostname GW410, namespace GW411) as HTTP routes are.
+
+use crate::common::cli::gatewright;
+
+const PLATFORM: &str = "apiVersion: gatewright.dev/v1alpha1
+kind: Site
+gatewayApi: v1.6.1
+gateways:
+  edge:
+    profile: istio
+    namespace: gateways
+    createNamespace: true
+    allowedListeners: { from: All }
+    listeners:
+      http: { hostname: '*.example.com', protocol: HTTP, port: 80, allowedRoutes: { from: All } }
+      grpc-only: { hostname: '*.example.com', protocol: HTTP, port: 8080, allowedRoutes: { from: All, kinds: [{ kind: GRPCRoute }] } }
+      pg: { protocol: TCP, port: 5432, allowedRoutes: { from: All } }
+      same: { hostname: '*.example.com', protocol: HTTP, port: 81, allowedRoutes: { from: Same } }
+";
+
+/// Exit code and stderr of `gatewright render . --stdout` over a spec of
+/// the platform above and `apps` (the text under `apps:`).
+fn render(apps: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("gatewright.yaml"), format!("{PLATFORM}apps:\n{apps}")).expect("write");
+    let o = gatewright()
+        .args(["render", ".", "--stdout"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run gatewright");
+    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+fn assert_finding(apps: &str, code: &str, says: &str) {
+    let (status, stderr) = render(apps);
+    assert_eq!(status, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("error[{code}]")) && stderr.contains(says),
+        "want {code} saying {says:?}:\n{stderr}"
+    );
+}
+
+#[test]
+fn an_http_route_on_a_tcp_listener_is_gw363() {
+    let apps = "  shop: { routes: { web: { host: shop.example.com, to: web:80, listener: pg } } }\n";
+    assert_finding(
+        apps,
+        "GW363",
+        "HTTPRoute `shop/web` attaches to no listener of gateway `edge` that takes HTTPRoutes: `pg` is TCP",
+    );
+}
+
+#[test]
+fn a_grpc_route_on_a_tcp_listener_is_gw363() {
+    let apps = "  shop: { grpcRoutes: { api: { host: api.example.com, to: api:9090, listener: pg } } }\n";
+    assert_finding(
+        apps,
+        "GW363",
+        "GRPCRoute `shop/api` attaches to no listener of gateway `edge`",
+    );
+}
+
+#[test]
+fn an_http_route_on_a_listener_whose_kinds_leave_it_out_is_gw363() {
+    let apps = "  shop: { routes: { web: { host: shop.example.com, to: web:80, listener: grpc-only } } }\n";
+    assert_finding(
+        apps,
+        "GW363",
+        "`grpc-only` does not admit HTTPRoutes (`allowedRoutes.kinds`)",
+    );
+    // The kind it names is taken.
+    let grpc = "  shop: { grpcRoutes: { api: { host: api.example.com, to: api:9090, listener: grpc-only } } }\n";
+    let (status, stderr) = render(grpc);
+    assert_eq!(status, Some(0), "{stderr}");
+}
+
+#[test]
+fn an_http_route_on_a_team_tcp_listener_is_gw363() {
+    let apps = "  shop:
+    listeners: { db: { protocol: TCP, port: 6000 } }
+    routes: { web: { host: shop.example.com, to: web:80, listener: db } }
+";
+    assert_finding(
+        apps,
+        "GW363",
+        "of ListenerSet `shop/shop` that takes HTTPRoutes: `db` is TCP",
+    );
+}
+
+#[test]
+fn allow_gw363_on_the_route_lets_it_through_and_nowhere_else() {
+    let on_route =
+        "  shop: { routes: { web: { host: shop.example.com, to: web:80, listener: pg, allow: [GW363] } } }\n";
+    let (status, stderr) = render(on_route);
+    assert_eq!(status, Some(0), "{stderr}");
+    let on_other = "  shop:
+    routes:
+      web: { host: shop.example.com, to: web:80, listener: pg }
+      ok: { host: ok.example.com, to: web:80, listener: http, allow: [GW363] }
+";
+    assert_finding(on_other, "GW363", "HTTPRoute `shop/web`");
+}
+
+#[test]
+fn a_route_on_one_listener_of_several_that_takes_it_is_fine() {
+    // Without `listener:` the route attaches to every listener of the gateway; the HTTP one takes it.
+    let apps = "  shop: { routes: { web: { host: shop.example.com, to: web:80 } } }\n";
+    let (status, stderr) = render(apps);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(!stderr.contains("GW363"), "{stderr}");
+}
+
+#[test]
+fn a_grpc_route_is_checked_for_hostname_and_namespace_as_an_http_route() {
+    let host = "  shop: { grpcRoutes: { api: { host: api.other.org, to: api:9090, listener: http } } }\n";
+    assert_finding(
+        host,
+        "GW410",
+        "hostname `api.other.org` matches no listener of gateway `edge`",
+    );
+    let namespace = "  shop: { grpcRoutes: { api: { host: api.example.com, to: api:9090, listener: same } } }\n";
+    assert_finding(
+        namespace,
+        "GW411",
+        "gateway `edge` does not admit routes from namespace `shop`",
+    );
+}
