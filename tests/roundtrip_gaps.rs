@@ -210,7 +210,7 @@ fn rendered_rules(spec: &str, kind: &str) -> Vec<Value> {
 fn an_explicit_empty_backend_list_stays_apart_from_none() {
     let rules = "        rules:\n          - { matches: [{ path: { type: Exact, value: /omitted } }] }\n          - { matches: [{ path: { type: Exact, value: /empty } }], backendRefs: [] }\n";
     let spec = format!(
-        "apiVersion: gatewright.dev/v1alpha1\nkind: Site\ngateways:\n  web: {{ namespace: shop, className: istio, listeners: {{ http: {{ protocol: HTTP, port: 80 }} }} }}\napps:\n  shop:\n    routes:\n      r:\n{rules}    grpcRoutes:\n      g:\n        rules:\n          - {{ matches: [{{ method: {{ service: a.A }} }}] }}\n          - {{ matches: [{{ method: {{ service: b.B }} }}], backendRefs: [] }}\n"
+        "apiVersion: gatewright.dev/v1alpha1\nkind: Site\ngateways:\n  web: {{ namespace: shop, className: istio, listeners: {{ http: {{ protocol: HTTP, port: 80 }} }} }}\napps:\n  shop:\n    routes:\n      r:\n        hostnames: [r.example.com]\n{rules}    grpcRoutes:\n      g:\n        hostnames: [g.example.com]\n        rules:\n          - {{ matches: [{{ method: {{ service: a.A }} }}] }}\n          - {{ matches: [{{ method: {{ service: b.B }} }}], backendRefs: [] }}\n"
     );
     for kind in ["HTTPRoute", "GRPCRoute"] {
         let rules = rendered_rules(&spec, kind);

@@ -128,3 +128,50 @@ fn a_grpc_route_is_checked_for_hostname_and_namespace_as_an_http_route() {
         "gateway `edge` does not admit routes from namespace `shop`",
     );
 }
+
+#[test]
+fn an_http_and_a_grpc_route_sharing_a_hostname_on_one_listener_is_gw364() {
+    let apps = "  shop:
+    routes: { web: { host: shop.example.com, to: web:80, listener: http } }
+    grpcRoutes: { api: { host: shop.example.com, to: api:9090, listener: http } }
+";
+    assert_finding(
+        apps,
+        "GW364",
+        "HTTPRoute `shop/web` and GRPCRoute `shop/api` both take `shop.example.com` on listener `http` of gateway `edge`",
+    );
+    // A wildcard hostname intersects too, across apps.
+    let wide = "  shop: { routes: { web: { host: '*.example.com', to: web:80, listener: http } } }
+  rpc: { grpcRoutes: { api: { host: api.example.com, to: api:9090, listener: http } } }
+";
+    assert_finding(
+        wide,
+        "GW364",
+        "HTTPRoute `shop/web` and GRPCRoute `rpc/api` both take `api.example.com`",
+    );
+}
+
+#[test]
+fn http_and_grpc_routes_on_other_hostnames_or_listeners_or_allowed_are_fine() {
+    for apps in [
+        // Other hostnames on one listener.
+        "  shop:
+    routes: { web: { host: shop.example.com, to: web:80, listener: http } }
+    grpcRoutes: { api: { host: api.example.com, to: api:9090, listener: http } }
+",
+        // One hostname on two listeners.
+        "  shop:
+    routes: { web: { host: shop.example.com, to: web:80, listener: http } }
+    grpcRoutes: { api: { host: shop.example.com, to: api:9090, listener: grpc-only } }
+",
+        // Allowed on the gRPC route.
+        "  shop:
+    routes: { web: { host: shop.example.com, to: web:80, listener: http } }
+    grpcRoutes: { api: { host: shop.example.com, to: api:9090, listener: http, allow: [GW364] } }
+",
+    ] {
+        let (status, stderr) = render(apps);
+        assert_eq!(status, Some(0), "{apps}\n{stderr}");
+        assert!(!stderr.contains("GW364"), "{stderr}");
+    }
+}

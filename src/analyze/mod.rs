@@ -15,6 +15,7 @@ pub mod labels;
 pub mod limits;
 mod listenersets;
 mod matches;
+mod mixed_kinds;
 mod parents;
 mod references;
 pub mod scalars;
@@ -184,6 +185,7 @@ pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     references::check(model, &lookup, cx, diags);
     attach::check(model, &lookup, cx, diags);
     kinds::check(model, &lookup, cx, diags);
+    mixed_kinds::check(model, &lookup, cx, diags);
     conflicts::check(model, &lookup, cx, diags);
     grpc_conflicts::check(model, &lookup, cx, diags);
     listenersets::check(model, &lookup, cx, diags);

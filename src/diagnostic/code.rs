@@ -171,6 +171,7 @@ codes! {
     L4ListenerClaimedTwice = 361, Finding, "two TCP or UDP routes on one listener, or two TLS routes with one SNI hostname on one listener";
     TlsRouteWithoutHostname = 362, Finding, "a TLS route without a hostname";
     ListenerRefusesRouteKind = 363, Finding, "an HTTP or gRPC route whose listeners take no routes of its kind (a TLS, TCP or UDP listener, `allowedRoutes.kinds`)";
+    HttpAndGrpcRouteShareHostname = 364, Finding, "an HTTPRoute and a GRPCRoute whose hostnames intersect on one listener (the API accepts only one of them)";
     TlsRefKind = 370, Finding, "a certificate reference of a kind the Gateway API does not define as core (ConfigMap CA, Secret client certificate)";
     TlsRefNamespace = 371, Finding, "a BackendTLSPolicy CA certificate in another namespace (the API has no field for it)";
     TlsRefNamespaceNotOwned = 372, Finding, "a Gateway `tls` certificate in a namespace the spec does not own (warning)";

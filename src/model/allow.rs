@@ -51,6 +51,10 @@ pub const FOR_ROUTES: &[(Code, &str)] = &[
         "an HTTP or gRPC route whose listeners take no routes of its kind (the route is not accepted there)",
     ),
     (
+        Code::HttpAndGrpcRouteShareHostname,
+        "an HTTPRoute and a GRPCRoute whose hostnames intersect on one listener (the older route wins)",
+    ),
+    (
         Code::L4ListenerClaimedTwice,
         "two TCP or UDP routes on one listener, or two TLS routes with one SNI hostname (the older route wins)",
     ),
