@@ -36,6 +36,9 @@ type Route<'m> = (&'static str, &'m str, &'m str, &'m str, &'m [String], &'m [Pa
 
 /// GW364 for each HTTPRoute and GRPCRoute that share a hostname on one listener.
 pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
+    if model.routes.is_empty() || model.grpc_routes.is_empty() {
+        return; // nothing to index for a spec of one kind
+    }
     let http = model.routes.iter().map(|r| {
         let route: Route<'_> = (
             "HTTPRoute",
