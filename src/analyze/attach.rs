@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::kinds::takes;
+use super::kinds::{http_like, takes};
 use super::{Context, Lookup};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::model::{Listener, Model, ParentRef};
+use crate::model::{Listener, Model};
 
 /// Whether a route hostname and a listener hostname intersect (Gateway API
 /// rules: a wildcard matches one or more labels, never the bare suffix).
@@ -46,39 +46,15 @@ pub(super) fn admits(l: &Listener, gw_ns: &str, route_ns: &str, labels: Option<&
     }
 }
 
-/// What attachment reads of an HTTP or gRPC route.
-struct Attaching<'m> {
-    /// `HTTPRoute` or `GRPCRoute`.
-    kind: &'static str,
-    namespace: &'m String,
-    hostnames: &'m [String],
-    parent_refs: &'m [ParentRef],
-    origin: &'m String,
-}
-
 /// Check that each HTTP and gRPC route attaches to at least one listener.
 pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
-    let http = model.routes.iter().map(|r| Attaching {
-        kind: "HTTPRoute",
-        namespace: &r.namespace,
-        hostnames: &r.hostnames,
-        parent_refs: &r.parent_refs,
-        origin: &r.origin,
-    });
-    let grpc = model.grpc_routes.iter().map(|r| Attaching {
-        kind: "GRPCRoute",
-        namespace: &r.namespace,
-        hostnames: &r.hostnames,
-        parent_refs: &r.parent_refs,
-        origin: &r.origin,
-    });
-    for r in http.chain(grpc) {
+    for r in http_like(model) {
         for p in r
             .parent_refs
             .iter()
             .filter(|p| p.kind.as_deref().is_none_or(|k| k == "Gateway"))
         {
-            let Some(gw) = lookup.gateway(p.namespace.as_ref().unwrap_or(r.namespace), &p.name) else {
+            let Some(gw) = lookup.gateway(p.namespace.as_deref().unwrap_or(r.namespace), &p.name) else {
                 continue;
             };
             let listeners: Vec<&Listener> = gw

@@ -13,6 +13,41 @@ const GROUP: &str = "gateway.networking.k8s.io";
 /// Protocols whose listeners take no HTTPRoute or GRPCRoute.
 const OTHER_PROTOCOLS: &[&str] = &["TLS", "TCP", "UDP"];
 
+/// What the listener checks (attachment, kinds, ListenerSets, GW364) read
+/// of an HTTP or gRPC route.
+#[derive(Clone, Copy)]
+pub(super) struct HttpLike<'m> {
+    /// `HTTPRoute` or `GRPCRoute`.
+    pub kind: &'static str,
+    pub namespace: &'m str,
+    pub name: &'m str,
+    /// The route's spec path.
+    pub origin: &'m str,
+    pub hostnames: &'m [String],
+    pub parent_refs: &'m [ParentRef],
+}
+
+/// Every HTTPRoute, then every GRPCRoute of the model.
+pub(super) fn http_like(model: &Model) -> impl Iterator<Item = HttpLike<'_>> {
+    let http = model.routes.iter().map(|r| HttpLike {
+        kind: "HTTPRoute",
+        namespace: &r.namespace,
+        name: &r.name,
+        origin: &r.origin,
+        hostnames: &r.hostnames,
+        parent_refs: &r.parent_refs,
+    });
+    let grpc = model.grpc_routes.iter().map(|r| HttpLike {
+        kind: "GRPCRoute",
+        namespace: &r.namespace,
+        name: &r.name,
+        origin: &r.origin,
+        hostnames: &r.hostnames,
+        parent_refs: &r.parent_refs,
+    });
+    http.chain(grpc)
+}
+
 /// Whether listener `l` takes routes of `kind` (`HTTPRoute`, `GRPCRoute`).
 pub(super) fn takes(l: &Listener, kind: &str) -> bool {
     refusal(l, kind).is_none()
@@ -34,25 +69,15 @@ fn refusal(l: &Listener, kind: &str) -> Option<String> {
 /// GW363 for each parentRef of an HTTP or gRPC route whose selected
 /// listeners all refuse its kind.
 pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
-    let http = model.routes.iter().map(|r| {
-        (
-            "HTTPRoute",
-            r.namespace.as_str(),
-            r.name.as_str(),
-            r.origin.as_str(),
-            &r.parent_refs,
-        )
-    });
-    let grpc = model.grpc_routes.iter().map(|r| {
-        (
-            "GRPCRoute",
-            r.namespace.as_str(),
-            r.name.as_str(),
-            r.origin.as_str(),
-            &r.parent_refs,
-        )
-    });
-    for (kind, ns, name, origin, refs) in http.chain(grpc) {
+    for HttpLike {
+        kind,
+        namespace: ns,
+        name,
+        origin,
+        parent_refs: refs,
+        ..
+    } in http_like(model)
+    {
         if model.allow.allows(Code::ListenerRefusesRouteKind, origin) {
             continue;
         }

@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 
 use super::attach::{accepts, admits};
 use super::gateways::family;
-use super::kinds::takes;
+use super::kinds::{HttpLike, http_like, takes};
 use super::{Context, Lookup};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::{Allow, Gateway, Listener, ListenerSet, Model, ParentRef};
+use crate::model::{Allow, Gateway, Listener, ListenerSet, Model};
 
 /// Listeners a ListenerSet holds at most.
 const MAX_LISTENERS: usize = 64;
@@ -51,34 +51,9 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
             conflicts(gw, &sets, &model.allow, cx, diags);
         }
     }
-    let http = model.routes.iter().map(|r| Attaching {
-        kind: "HTTPRoute",
-        namespace: &r.namespace,
-        hostnames: &r.hostnames,
-        parent_refs: &r.parent_refs,
-        origin: &r.origin,
-    });
-    let grpc = model.grpc_routes.iter().map(|r| Attaching {
-        kind: "GRPCRoute",
-        namespace: &r.namespace,
-        hostnames: &r.hostnames,
-        parent_refs: &r.parent_refs,
-        origin: &r.origin,
-    });
-    // TLS, TCP and UDP routes on a set: `super::l4` (GW360, GW361).
-    for r in http.chain(grpc) {
+    for r in http_like(model) {
         routes(&r, model, lookup, cx, diags);
     }
-}
-
-/// What the ListenerSet checks read of an HTTP or gRPC route.
-struct Attaching<'a> {
-    /// `HTTPRoute` or `GRPCRoute`.
-    kind: &'static str,
-    namespace: &'a str,
-    hostnames: &'a [String],
-    parent_refs: &'a [ParentRef],
-    origin: &'a str,
 }
 
 /// GW401 for a ListenerSet name the API server refuses (not a DNS-1123 subdomain).
@@ -228,7 +203,7 @@ fn certificate_grants(set: &ListenerSet, l: &Listener, lookup: &Lookup<'_>, cx: 
 /// A route's parentRefs of kind ListenerSet: the set's listener
 /// (`sectionName`) exists, accepts one of the route's hostnames and admits
 /// the route's namespace.
-fn routes(r: &Attaching<'_>, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
+fn routes(r: &HttpLike<'_>, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
     for p in r
         .parent_refs
         .iter()
@@ -276,7 +251,7 @@ fn routes(r: &Attaching<'_>, model: &Model, lookup: &Lookup<'_>, cx: &Context<'_
 }
 
 /// GW315: the set has no listener `section` (that `port`).
-fn no_listener(r: &Attaching<'_>, section: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {
+fn no_listener(r: &HttpLike<'_>, section: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {
     let names: Vec<&str> = set.listeners.iter().map(|l| l.name.as_str()).collect();
     cx.err(
         Code::UnknownListener,
@@ -289,7 +264,7 @@ fn no_listener(r: &Attaching<'_>, section: &str, set: &ListenerSet, cx: &Context
     .help(format!("listeners of the ListenerSet: {}", names.join(", ")))
 }
 
-fn unserved(r: &Attaching<'_>, h: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {
+fn unserved(r: &HttpLike<'_>, h: &str, set: &ListenerSet, cx: &Context<'_>) -> Diagnostic {
     let ptr = match cx.prov.locate(&format!("{}/host", r.origin)) {
         Some(_) => format!("{}/host", r.origin),
         None => format!("{}/hostnames", r.origin),

@@ -8,10 +8,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::attach::{admits, intersects};
-use super::kinds::takes;
+use super::kinds::{HttpLike, http_like, takes};
 use super::{Context, Lookup, parents};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::model::{Listener, Model, ParentRef};
+use crate::model::{Listener, Model};
 
 /// A route on one listener and the hostnames it claims there (`""`: any).
 struct OnListener<'m> {
@@ -31,38 +31,13 @@ struct Listeners<'m> {
     grpc: Vec<OnListener<'m>>,
 }
 
-/// A route as this check reads it: kind, namespace, name, spec path, hostnames, parentRefs.
-type Route<'m> = (&'static str, &'m str, &'m str, &'m str, &'m [String], &'m [ParentRef]);
-
 /// GW364 for each HTTPRoute and GRPCRoute that share a hostname on one listener.
 pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
     if model.routes.is_empty() || model.grpc_routes.is_empty() {
         return; // nothing to index for a spec of one kind
     }
-    let http = model.routes.iter().map(|r| {
-        let route: Route<'_> = (
-            "HTTPRoute",
-            &r.namespace,
-            &r.name,
-            &r.origin,
-            &r.hostnames,
-            &r.parent_refs,
-        );
-        route
-    });
-    let grpc = model.grpc_routes.iter().map(|r| {
-        let route: Route<'_> = (
-            "GRPCRoute",
-            &r.namespace,
-            &r.name,
-            &r.origin,
-            &r.hostnames,
-            &r.parent_refs,
-        );
-        route
-    });
     let mut by_listener: BTreeMap<(String, &str), Listeners<'_>> = BTreeMap::new();
-    for route in http.chain(grpc) {
+    for route in http_like(model) {
         place(route, lookup, &mut by_listener);
     }
     let mut reported = BTreeSet::new();
@@ -104,8 +79,15 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
 }
 
 /// Add `route` to each listener of its parents that takes it.
-fn place<'m>(route: Route<'m>, lookup: &Lookup<'m>, by_listener: &mut BTreeMap<(String, &'m str), Listeners<'m>>) {
-    let (kind, namespace, name, origin, hostnames, refs) = route;
+fn place<'m>(route: HttpLike<'m>, lookup: &Lookup<'m>, by_listener: &mut BTreeMap<(String, &'m str), Listeners<'m>>) {
+    let HttpLike {
+        kind,
+        namespace,
+        name,
+        origin,
+        hostnames,
+        parent_refs: refs,
+    } = route;
     let labels = lookup.namespace_labels(namespace);
     for p in refs {
         let Some(parent) = parents::of(lookup, namespace, p) else {
