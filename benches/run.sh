@@ -72,6 +72,14 @@ TIMER=("$PYTHON" "$SHARED/timeit.py")
 echo "== cargo build --release"
 (cd "$REPO" && cargo build --release --quiet)
 GW="${CARGO_TARGET_DIR:-$REPO/target}/release/gatewright"
+# the parse floor (benches/floor.rs): built with the bench profile, run like every other row
+FLOOR="$(cd "$REPO" && cargo bench --bench floor --no-run --message-format=json 2>/dev/null |
+  python3 -c 'import json, sys
+for line in sys.stdin:
+    j = json.loads(line)
+    if j.get("reason") == "compiler-artifact" and j["target"]["name"] == "floor" and j.get("executable"):
+        print(j["executable"])')"
+[ -x "$FLOOR" ] || { echo "run.sh: could not build benches/floor.rs" >&2; exit 2; }
 [ -x "$GW" ] || { echo "run.sh: no binary at $GW" >&2; exit 2; }
 HAS_CHECK=0
 "$GW" check --help > /dev/null 2>&1 && HAS_CHECK=1
@@ -143,6 +151,8 @@ for n in "${NS[@]}"; do
   # the floors: reading the inputs, and writing the output bytes (the stream; the tree's files)
   time_row "floor: read the inputs" "$n" "cat of the spec and the $n manifests to /dev/null" -- \
     sh -c 'exec cat "$0" "$1"/*.yaml > /dev/null' "$spec" "$in/gw/manifests"
+  time_row "floor: read and parse the inputs" "$n" "the same files read and parsed by yaml-rust2 on every core, events counted (benches/floor.rs)" -- \
+    "$FLOOR" "$in/gw"
   time_row "floor: write the stream" "$n" "cat of the --stdout output into a new file" -- \
     sh -c "$(fresh "$WORK/floor-stream-$n" 'mkdir "$D" && exec cat "$0" > "$D/all.yaml"')" "$stream"
   sweep "$WORK/floor-stream-$n"
