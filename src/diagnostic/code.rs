@@ -115,9 +115,9 @@ codes! {
     BaseTreeTooLarge = 116, Io, "`diff`: the tree of a revision holds more files or bytes than `diff` extracts (50,000 files, 512 MiB)";
     MixedSpecFile = 130, Finding, "a file of a spec directory mixes `Site` documents and Kubernetes objects";
     UnnamedManifestFile = 131, Finding, "a file of Kubernetes objects in a spec directory that no app names under `manifests:`";
-    OverlayNearMiss = 132, Finding, "an overlay adds a gateway, listener, app or route whose name is a small edit away from one the spec defines";
-    OverlayEntryIncomplete = 133, Finding, "an overlay adds a gateway, listener, app or route that is not complete on its own";
-    OverlayDeletesNothing = 134, Finding, "an overlay deletes (`null`) a gateway, listener, app or route the spec does not define";
+    OverlayNearMiss = 132, Finding, "an overlay adds a gateway, listener, app, route or ListenerSet whose name is a small edit away from one the spec defines";
+    OverlayEntryIncomplete = 133, Finding, "an overlay adds a gateway, listener, app, route or ListenerSet that is not complete on its own";
+    OverlayDeletesNothing = 134, Finding, "an overlay deletes (`null`) a gateway, listener, app, route or ListenerSet the spec does not define";
     UnknownProfile = 201, Finding, "unknown profile";
     UnknownField = 202, Finding, "unknown field";
     MissingField = 203, Finding, "missing required field";

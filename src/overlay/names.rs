@@ -1,5 +1,5 @@
 //! Names an environment overlay adds or deletes. An overlay patches the
-//! spec's gateways, listeners, apps and routes by name, so a misspelt name
+//! spec's gateways, listeners, apps, routes and apps' ListenerSets by name, so a misspelt name
 //! would silently add something new (and leave the entry it meant
 //! unchanged). A name the spec does not define is therefore an error when it
 //! is a small edit away from a name the spec defines and the overlay leaves
@@ -22,15 +22,18 @@ struct Collection {
     children: &'static [Collection],
 }
 
+/// The listeners of a gateway or of a ListenerSet.
+const LISTENERS: Collection = Collection {
+    key: "listeners",
+    what: "listener",
+    children: &[],
+};
+
 const SPEC: &[Collection] = &[
     Collection {
         key: "gateways",
         what: "gateway",
-        children: &[Collection {
-            key: "listeners",
-            what: "listener",
-            children: &[],
-        }],
+        children: &[LISTENERS],
     },
     Collection {
         key: "apps",
@@ -60,6 +63,13 @@ const SPEC: &[Collection] = &[
                 key: "udpRoutes",
                 what: "UDP route",
                 children: &[],
+            },
+            // The listeners of the app's ListenerSet (`listeners`/`listenerSet`) and its named ones.
+            LISTENERS,
+            Collection {
+                key: "listenerSets",
+                what: "ListenerSet",
+                children: &[LISTENERS],
             },
         ],
     },
@@ -181,10 +191,10 @@ fn incomplete(key: &str, value: &Value) -> Option<String> {
         return None; // not a mapping: the schema says so
     };
     let has = |k: &str| entry.get(k).is_some_and(|v| !v.is_null());
+    let has_entries = |k: &str| entry.get(k).and_then(Value::as_object).is_some_and(|m| !m.is_empty());
     let missing: Vec<&str> = match key {
         "gateways" => {
-            let listeners = entry.get("listeners").and_then(Value::as_object);
-            let has_listeners = listeners.is_some_and(|l| !l.is_empty());
+            let has_listeners = has_entries("listeners");
             let placed = has("profile") || (has("namespace") && has("className"));
             let mut m = Vec::new();
             if !has_listeners {
@@ -217,6 +227,7 @@ fn incomplete(key: &str, value: &Value) -> Option<String> {
                 "something to serve (`routes`, `grpcRoutes`, `tlsRoutes`, `tcpRoutes`, `udpRoutes`, `services` or `manifests`)",
             ]
         }
+        "listenerSets" if !has_entries("listeners") => vec!["`listeners`"],
         "routes" | "grpcRoutes" | "tlsRoutes" | "tcpRoutes" | "udpRoutes" if !has("to") && !has("rules") => {
             vec!["a backend (`to:` or `rules:`)"]
         }
