@@ -68,6 +68,7 @@ mod spec_edges;
 mod stamp;
 mod threads;
 mod tls_policies;
+mod trace_expect;
 mod trust_edges;
 mod validate_cli;
 mod yaml_props;

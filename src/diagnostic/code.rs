@@ -222,7 +222,7 @@ codes! {
     TraceUnknownGateway = 622, Usage, "`trace`: `--gateway` names a Gateway that is not in the inputs";
     TraceAmbiguousGateway = 623, Usage, "`trace`: several Gateways can take the request and `--gateway` is not given";
     TraceNoGateway = 624, Usage, "`trace`: no Gateway in the inputs, or none with a listener for the request";
-    TraceRequestLine = 625, Usage, "`trace --requests`: a line that is not `METHOD URL [Name: value]...` or a `tls://`, `tcp://` or `udp://` URL";
+    TraceRequestLine = 625, Usage, "`trace --requests`: a line that is not `METHOD URL [Name: value]...` or a `tls://`, `tcp://` or `udp://` URL, each optionally followed by `=> STATUS [BACKEND]`";
     TraceNeedsEnv = 626, Usage, "`trace`: a spec with several environments and no `--env`";
     TraceGatewayName = 627, Usage, "`trace`: `--gateway` is not `NAMESPACE/NAME`";
     TraceObjectLeftOut = 629, Finding, "`trace`: an object that does not parse as its Gateway API kind is left out of routing (warning)";

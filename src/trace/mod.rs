@@ -4,6 +4,7 @@
 //! (each object and rule at its own line), and the requests to trace
 //! ([`requests`]). Everything is read through the bounded readers.
 
+pub mod expect;
 pub mod requests;
 
 use crate::diagnostic::Code;

@@ -3,6 +3,7 @@
 //! `tcp://` or `udp://` URL alone (blank lines and `#` comments skipped),
 //! each fault with its 1-based column.
 
+use super::expect::{self, Expect};
 use crate::routing::Request;
 
 /// A fault in a request: the 1-based column, what is wrong, and the likely fix.
@@ -72,17 +73,38 @@ pub fn mark_grpc(req: &mut Request) {
         .is_some_and(|c| c.trim().to_ascii_lowercase().starts_with("application/grpc"));
 }
 
+/// A line of a `--requests` file: the request, and what it expects (`=> ...`).
+#[derive(Clone, Debug)]
+pub struct Line {
+    /// The request.
+    pub request: Request,
+    /// The expectation after `=>`, if the line has one.
+    pub expect: Option<Expect>,
+}
+
 /// One line of a `--requests` file: `None` for a blank line or a `#` comment.
-/// A TLS, TCP or UDP connection (`tls://host`) needs no method.
+/// A TLS, TCP or UDP connection (`tls://host`) needs no method; a line may end
+/// with `=> STATUS [BACKEND]` (see [`super::expect`]).
 ///
 /// # Errors
-/// A line without a method and URL, a bad method, URL or header.
-pub fn line(text: &str) -> Result<Option<Request>, Fault> {
+/// A line without a method and URL, a bad method, URL, header or expectation.
+pub fn line(text: &str) -> Result<Option<Line>, Fault> {
     let trimmed = text.trim();
     if trimmed.is_empty() || trimmed.starts_with('#') {
         return Ok(None);
     }
-    let mut tokens = text.split_whitespace().map(|t| (column(text, t), t));
+    let all: Vec<(usize, &str)> = text.split_whitespace().map(|t| (column(text, t), t)).collect();
+    let (request, expect) = match all.iter().position(|&(_, t)| t == "=>") {
+        Some(i) => (&all[..i], Some(expect::parse(&all[i + 1..], text.chars().count() + 1)?)),
+        None => (&all[..], None),
+    };
+    let request = self::request(text, request)?;
+    Ok(Some(Line { request, expect }))
+}
+
+/// The request of a line's `tokens` (those before any `=>`).
+fn request(text: &str, tokens: &[(usize, &str)]) -> Result<Request, Fault> {
+    let mut tokens = tokens.iter().copied();
     let (first_col, first) = tokens.next().unwrap_or((1, ""));
     // A TLS, TCP or UDP connection has no method: its URL may come first.
     let connection = ["tls://", "tcp://", "udp://"]
@@ -129,7 +151,7 @@ pub fn line(text: &str) -> Result<Option<Request>, Fault> {
     }
     flush(&mut req, current)?;
     mark_grpc(&mut req);
-    Ok(Some(req))
+    Ok(req)
 }
 
 fn flush(req: &mut Request, pending: Option<(usize, String)>) -> Result<(), Fault> {
@@ -157,15 +179,28 @@ mod tests {
     fn lines_carry_method_url_and_headers() {
         let r = line("POST http://a.example/x X-Env: canary two Accept:json")
             .unwrap()
-            .unwrap();
+            .unwrap()
+            .request;
         assert_eq!(r.method, "POST");
         assert_eq!(
             r.headers,
             vec![("X-Env".into(), "canary two".into()), ("Accept".into(), "json".into())]
         );
-        assert_eq!(line("  # note").unwrap(), None);
+        assert!(line("  # note").unwrap().is_none());
         assert_eq!(line("GET a.example/").unwrap_err().column, 5);
         assert_eq!(line("GET http://a/ stray").unwrap_err().column, 15);
         assert_eq!(line("GET").unwrap_err().column, 4);
+    }
+
+    #[test]
+    fn an_expectation_ends_a_line() {
+        let l = line("GET http://a/ X-Env: b => 301").unwrap().unwrap();
+        assert_eq!(l.request.headers, vec![("X-Env".into(), "b".into())]);
+        assert_eq!(l.expect.map(|e| e.status), Some(301));
+        let l = line("tls://db.example:5432 => 200 db/pg:5432").unwrap().unwrap();
+        assert_eq!(l.expect.and_then(|e| e.backend).map(|b| b.name), Some("pg".into()));
+        assert_eq!(line("GET http://a/ =>").unwrap_err().column, 17);
+        assert_eq!(line("GET http://a/ => ok").unwrap_err().column, 18);
+        assert_eq!(line("=> 200").unwrap_err().column, 1);
     }
 }

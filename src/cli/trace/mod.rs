@@ -1,7 +1,8 @@
 //! `gatewright trace`: what the Gateway does with a request, offline, from a
 //! spec or Kubernetes YAML. Exit 0 when every request was traced (whatever
-//! its status, unless `--expect-status` names another: then 1), 2 for usage
-//! and I/O errors and inputs that cannot be read.
+//! its status, unless `--expect-status` or a `--requests` line's `=> ...`
+//! expects another: then 1), 2 for usage and I/O errors and inputs that
+//! cannot be read.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 use gatewright::diagnostic::{Code, Diagnostic, did_you_mean};
 use gatewright::routing::{Engine, Outcome, Request, RouteError};
 use gatewright::source::Sources;
+use gatewright::trace::expect::Expect;
 use gatewright::trace::{self, requests};
 
 use super::output::Printer;
@@ -46,10 +48,10 @@ pub struct Args {
     /// A request header, `Name: value`; repeatable.
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     headers: Vec<String>,
-    /// Trace every request of FILE (one per line: `METHOD URL [Name: value]...`, or a `tls://`, `tcp://`, `udp://` URL alone) and print one JSON object per line.
+    /// Trace every request of FILE (one per line: `METHOD URL [Name: value]...`, or a `tls://`, `tcp://`, `udp://` URL alone, optionally ending `=> STATUS [NAMESPACE/]NAME[:PORT]`, what it must get) and print one JSON object per line.
     #[arg(long, value_name = "FILE")]
     requests: Option<PathBuf>,
-    /// The status every request must get (`200`, `404`, a redirect's `301`...): exit 1 when one gets another, for CI.
+    /// The status every request must get (`200`, `404`, a redirect's `301`...): exit 1 when one gets another, for CI. A `--requests` line's own `=> ...` takes precedence.
     #[arg(long, value_name = "CODE")]
     expect_status: Option<u16>,
     /// Output format.
@@ -183,7 +185,11 @@ fn run_one(engine: &Engine, args: &Args, url: &str, gateway: Option<(String, Str
             } else {
                 printer.stdout(&text::render(&req, &out))
             };
-            expected(&[(url.to_string(), out)], args.expect_status, code, printer)
+            expected(
+                &[(url.to_string(), out, status_expectation(args.expect_status))],
+                code,
+                printer,
+            )
         }
         Err(e) => {
             printer.diagnostics(&[route_error(&e)], &Sources::new());
@@ -231,19 +237,20 @@ fn route_error(e: &RouteError) -> Diagnostic {
     }
 }
 
-/// The status a request gets: the redirect's, else the outcome's.
-fn status_of(o: &Outcome) -> u16 {
-    o.redirect.as_ref().map_or(o.status, |r| r.status)
+/// `--expect-status`, as the expectation of every request that states none.
+fn status_expectation(status: Option<u16>) -> Option<Expect> {
+    status.map(|status| Expect { status, backend: None })
 }
 
-/// `code` (the printing's), or exit 1 with a note per request whose status
-/// is not `expect`.
-fn expected(traced: &[(String, Outcome)], expect: Option<u16>, code: ExitCode, printer: &Printer) -> ExitCode {
-    let Some(want) = expect else { return code };
+/// `code` (the printing's), or exit 1 with a note per request that does not
+/// get what it expects (its line's `=> ...`, else `--expect-status`).
+fn expected(traced: &[(String, Outcome, Option<Expect>)], code: ExitCode, printer: &Printer) -> ExitCode {
     let mut differ = false;
-    for (request, o) in traced.iter().filter(|(_, o)| status_of(o) != want) {
-        printer.note(&format!("{request}: status {}, expected {want}", status_of(o)));
-        differ = true;
+    for (request, o, expect) in traced {
+        if let Some(why) = expect.as_ref().and_then(|e| e.unmet(o)) {
+            printer.note(&format!("{request}: {why}"));
+            differ = true;
+        }
     }
     if differ && code == ExitCode::SUCCESS {
         return ExitCode::from(FINDINGS);
@@ -254,7 +261,7 @@ fn expected(traced: &[(String, Outcome)], expect: Option<u16>, code: ExitCode, p
 fn run_file(
     engine: &Engine,
     file: &std::path::Path,
-    (gateway, port, expect): (Option<(String, String)>, Option<u16>, Option<u16>),
+    (gateway, port, expect_status): (Option<(String, String)>, Option<u16>, Option<u16>),
     printer: &Printer,
 ) -> ExitCode {
     let text = match gatewright::load::read_text_limited(file, gatewright::load::limits().max_bytes) {
@@ -280,13 +287,14 @@ fn run_file(
         };
         match requests::line(line) {
             Ok(None) => {}
-            Ok(Some(mut req)) => {
-                req.gateway = gateway.clone();
+            Ok(Some(requests::Line { mut request, expect })) => {
+                request.gateway = gateway.clone();
                 if let Some(p) = port {
-                    req.port = p;
+                    request.port = p;
                 }
-                match engine.route(&req) {
-                    Ok(out) => lines.push((format!("{}:{}: {}", file.display(), n + 1, line.trim()), out)),
+                let expect = expect.or_else(|| status_expectation(expect_status));
+                match engine.route(&request) {
+                    Ok(out) => lines.push((format!("{}:{}: {}", file.display(), n + 1, line.trim()), out, expect)),
                     Err(e) => diags.push(route_error(&e).at(at(1))),
                 }
             }
@@ -302,10 +310,10 @@ fn run_file(
         return ExitCode::from(FAILURE);
     }
     let code = printer.stdout_with(|out| {
-        for (_, o) in &lines {
+        for (_, o, _) in &lines {
             writeln!(out, "{}", Outcome::to_json(o))?;
         }
         Ok(())
     });
-    expected(&lines, expect, code, printer)
+    expected(&lines, code, printer)
 }
