@@ -250,13 +250,18 @@ pub(super) fn route_names(
         diags.push(invalid_name(cx, origin, "route name", name, name_help));
     }
     for (i, h) in hostnames.iter().enumerate().filter(|(_, h)| !is_hostname(h)) {
-        let host = format!("{origin}/host");
-        let ptr = if hostnames.len() == 1 && cx.prov.locate(&host).is_some() {
-            host
-        } else {
-            format!("{origin}/hostnames/{i}")
-        };
-        diags.push(hostname_error(cx, &ptr, h));
+        diags.push(hostname_error(cx, &hostname_pointer(cx, origin, hostnames, i), h));
+    }
+}
+
+/// The spec path of hostname `i` of the route at `origin`: its `host` when
+/// the short form set the only one, else `hostnames/i`.
+pub(super) fn hostname_pointer(cx: &Context<'_>, origin: &str, hostnames: &[String], i: usize) -> String {
+    let host = format!("{origin}/host");
+    if hostnames.len() == 1 && cx.prov.locate(&host).is_some() {
+        host
+    } else {
+        format!("{origin}/hostnames/{i}")
     }
 }
 
