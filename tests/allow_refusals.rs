@@ -6,8 +6,9 @@
 //! as written with it on the right owner, still refused with it on another;
 //! and `import` writes the `allow` a manifest needs.
 
-use crate::common::imports::import_texts;
-use crate::common::{parse_stream, tree_objects};
+use crate::common::imports::Rendered;
+use crate::common::parse_stream;
+use crate::common::spec_run::{SHARED_GATEWAY, compile_files, error_codes, fill, import_and_render, object};
 
 use serde_json::{Value, json};
 
@@ -51,33 +52,7 @@ fn compile(with: &[(&str, &str)]) -> gatewright::Outcome {
         text = text.replace(&format!("    {p}\n"), "");
     }
     text = text.replace(", ALLOW_WEB", "").replace(", ALLOW_API", "");
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("gatewright.yaml"), text).expect("write");
-    gatewright::compile(&gatewright::Options {
-        spec: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-}
-
-fn codes(o: &gatewright::Outcome) -> Vec<String> {
-    o.diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.code.to_string())
-        .collect()
-}
-
-/// The rendered object, or a panic naming the errors.
-fn object(o: &gatewright::Outcome, kind: &str, name: &str) -> Value {
-    let out = o
-        .output
-        .as_ref()
-        .unwrap_or_else(|| panic!("not rendered: {:?}", codes(o)));
-    tree_objects(&out.tree)
-        .into_iter()
-        .map(|(_, v)| v)
-        .find(|v| v["kind"] == kind && v["metadata"]["name"] == name)
-        .unwrap_or_else(|| panic!("no {kind} {name}"))
+    compile_files(&[("gatewright.yaml", &text)])
 }
 
 /// Without allow: refused with `code`; with each of `wrong`: still refused
@@ -90,14 +65,14 @@ fn check(
 ) -> gatewright::Outcome {
     let refused = compile(case);
     assert!(
-        codes(&refused).contains(&code.to_string()),
+        error_codes(&refused).contains(&code.to_string()),
         "{code} expected: {:?}",
-        codes(&refused)
+        error_codes(&refused)
     );
     assert!(refused.output.is_none());
     for (place, not_allowable) in wrong {
         let o = compile(&[case, &[*place]].concat());
-        let found = codes(&o);
+        let found = error_codes(&o);
         // An entry its place cannot allow is GW343, which stops the run before analysis.
         let want = if *not_allowable { "GW343" } else { code };
         assert!(
@@ -108,9 +83,9 @@ fn check(
     }
     let allowed = compile(&[case, &[right]].concat());
     assert!(
-        codes(&allowed).is_empty(),
+        error_codes(&allowed).is_empty(),
         "{right:?} did not let {code} through: {:?}",
-        codes(&allowed)
+        error_codes(&allowed)
     );
     allowed
 }
@@ -173,10 +148,10 @@ fn gw420_between_two_sets_either_app_may_allow_it() {
         "gateway: public\n    ALLOW_OTHER\n    routes:\n      api: { host: gw.example.com",
         second,
     )];
-    assert!(codes(&compile(&case)).contains(&"GW420".to_string()));
+    assert!(error_codes(&compile(&case)).contains(&"GW420".to_string()));
     for owner in ["shop:\n    gateway: public\n", "other:\n    gateway: public\n"] {
         let allowed = compile(&[case[0], (owner, &format!("{owner}    allow: [GW420]\n"))]);
-        assert!(codes(&allowed).is_empty(), "{owner}: {:?}", codes(&allowed));
+        assert!(error_codes(&allowed).is_empty(), "{owner}: {:?}", error_codes(&allowed));
         object(&allowed, "ListenerSet", "other");
     }
 }
@@ -216,7 +191,7 @@ fn gw411_a_route_a_listener_set_does_not_admit() {
     );
     // The app of the route may allow it too.
     let by_app = compile(&[&case[..], &[("ALLOW_OTHER", "allow: [GW411]\n    ")]].concat());
-    assert!(codes(&by_app).is_empty(), "{:?}", codes(&by_app));
+    assert!(error_codes(&by_app).is_empty(), "{:?}", error_codes(&by_app));
 }
 
 #[test]
@@ -273,15 +248,11 @@ fn gw410_a_hostname_no_listener_of_the_set_serves() {
     );
 }
 
-const GATEWAY: &str = "apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: shared, namespace: infra}
-spec:
-  gatewayClassName: istio
-  allowedListeners: {namespaces: {from: All}}
-  listeners:
-  - {name: http, port: 80, protocol: HTTP, hostname: gw.example.com, allowedRoutes: {namespaces: {from: All}}}
-";
+/// [`SHARED_GATEWAY`] whose listener serves `gw.example.com` to routes of every namespace.
+fn shared_gateway() -> String {
+    let listener = "protocol: HTTP, hostname: gw.example.com, allowedRoutes: {namespaces: {from: All}}}";
+    fill(SHARED_GATEWAY, &[("protocol: HTTP}", listener)])
+}
 
 const TEAM: &str = "apiVersion: gateway.networking.k8s.io/v1
 kind: ListenerSet
@@ -306,20 +277,11 @@ const ON_SET: &str =
 
 /// Import the gateway and team manifests with the replacements; the spec
 /// read back, and the render of it, which must succeed.
-fn import(gateway: &[(&str, &str)], team: &[(&str, &str)]) -> (Value, crate::common::imports::Rendered) {
-    let fill = |text: &str, with: &[(&str, &str)]| {
-        with.iter().fold(text.to_string(), |t, (from, to)| {
-            assert!(t.contains(from), "`{from}` is not in the manifest");
-            t.replace(from, to)
-        })
-    };
-    let gateway = fill(GATEWAY, gateway);
+fn import(gateway: &[(&str, &str)], team: &[(&str, &str)]) -> (Value, Rendered) {
+    let gateway = fill(&shared_gateway(), gateway);
     let team = fill(TEAM, team).replace("ROUTE_NS", "store").replace("PARENT", ON_SET);
-    let run = import_texts(&[("gateway.yaml", &gateway), ("team.yaml", &team)], &[]);
-    assert!(run.with_code("GW901").is_empty(), "{:?}", run.diagnostics);
+    let (run, rendered) = import_and_render(&[("gateway.yaml", &gateway), ("team.yaml", &team)]);
     let spec = parse_stream(&run.spec).into_iter().next().expect("spec");
-    let rendered = run.render();
-    assert_eq!(rendered.code, Some(0), "{:?}\n{}", rendered.errors(), run.spec);
     assert!(
         !run.with_code("GW914").is_empty(),
         "GW914 expected: {:?}",

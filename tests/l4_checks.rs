@@ -4,12 +4,9 @@
 //! both files, TLS/TCP/UDP routes that name a team listener, and
 //! certificates of any kind in another namespace (ReferenceGrant or GW317).
 
-use std::path::Path;
-
 use serde_json::Value;
 
-use crate::common::cli::gatewright;
-use crate::common::parse_stream;
+use crate::common::spec_run::{findings, render_files, stdout_objects};
 
 const PLATFORM: &str = include_str!("l4_checks/platform.yaml");
 
@@ -17,50 +14,11 @@ const PLATFORM: &str = include_str!("l4_checks/platform.yaml");
 /// and attaches one route of each kind to them by `listener:`.
 const SHOP: &str = include_str!("l4_checks/shop.yaml");
 
-/// Exit code, stdout and stderr of `gatewright render . --stdout` over `files`.
-fn render(files: &[(&str, &str)]) -> (Option<i32>, String, String) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    run_in(dir.path())
-}
-
-fn run_in(dir: &Path) -> (Option<i32>, String, String) {
-    let o = gatewright()
-        .args(["render", ".", "--stdout"])
-        .current_dir(dir)
-        .output()
-        .expect("run gatewright");
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (o.status.code(), text(&o.stdout), text(&o.stderr))
-}
-
-fn objects(stdout: &str, kind: &str) -> Vec<Value> {
-    parse_stream(stdout).into_iter().filter(|v| v["kind"] == kind).collect()
-}
-
-/// The findings of `stderr` with their code: each from `error[GWnnn]`/`warning[GWnnn]` to the next.
-fn findings<'a>(stderr: &'a str, code: &str) -> Vec<&'a str> {
-    let mut starts: Vec<usize> = stderr
-        .match_indices("error[")
-        .chain(stderr.match_indices("warning["))
-        .map(|(i, _)| i)
-        .collect();
-    starts.sort();
-    starts
-        .iter()
-        .enumerate()
-        .map(|(n, &i)| &stderr[i..starts.get(n + 1).copied().unwrap_or(stderr.len())])
-        .filter(|f| f.contains(&format!("[{code}]")))
-        .collect()
-}
-
 #[test]
 fn tls_tcp_and_udp_routes_attach_to_the_team_listener_they_name() {
-    let (code, out, err) = render(&[("platform.yaml", PLATFORM), ("shop.yaml", SHOP)]);
+    let (code, out, err) = render_files(&[("platform.yaml", PLATFORM), ("shop.yaml", SHOP)]);
     assert_eq!(code, Some(0), "{err}");
-    let sets = objects(&out, "ListenerSet");
+    let sets = stdout_objects(&out, "ListenerSet");
     assert_eq!(sets.len(), 1, "{out}");
     let names: Vec<&str> = sets[0]["spec"]["listeners"]
         .as_array()
@@ -74,7 +32,7 @@ fn tls_tcp_and_udp_routes_attach_to_the_team_listener_they_name() {
         ("TLSRoute", "secure"),
         ("HTTPRoute", "front"),
     ] {
-        let routes = objects(&out, kind);
+        let routes = stdout_objects(&out, kind);
         let r = routes
             .iter()
             .find(|r| r["metadata"]["name"] == route)
@@ -99,7 +57,7 @@ fn two_routes_on_one_listenerset_listener_conflict_naming_both_files() {
     let cache = CACHE
         .replace("HOST", "db.shop.example.com")
         .replace("WEB", "shop.example.com");
-    let (code, _, err) = render(&[("platform.yaml", PLATFORM), ("shop.yaml", SHOP), ("cache.yaml", &cache)]);
+    let (code, _, err) = render_files(&[("platform.yaml", PLATFORM), ("shop.yaml", SHOP), ("cache.yaml", &cache)]);
     assert_eq!(code, Some(1), "{err}");
     let l4 = findings(&err, "GW361");
     for (kind, listener) in [("TCPRoutes", "db"), ("UDPRoutes", "dns"), ("TLSRoutes", "sni")] {
@@ -137,7 +95,7 @@ fn routes_with_other_hostnames_share_a_listenerset_listener() {
             "sectionName: web }], to: front:80",
             "sectionName: web }], path: /cache, to: front:80",
         );
-    let (_, _, err) = render(&[("platform.yaml", PLATFORM), ("shop.yaml", SHOP), ("cache.yaml", &cache)]);
+    let (_, _, err) = render_files(&[("platform.yaml", PLATFORM), ("shop.yaml", SHOP), ("cache.yaml", &cache)]);
     let l4 = findings(&err, "GW361");
     // TCP and UDP listeners take one route each: the Gateway API serves the
     // oldest (conformance `tcproute-multiple-routes-attachment`), so a second is a conflict.
@@ -159,7 +117,7 @@ apps:
       rz: {{ host: x.b.example.com, listener: b, to: pg:5432 }}
 "
     );
-    let (_, _, err) = render(&[("spec.yaml", &spec)]);
+    let (_, _, err) = render_files(&[("spec.yaml", &spec)]);
     let l4 = findings(&err, "GW361");
     // Listener `b` never serves a.example.com: only x.b.example.com is claimed twice.
     assert_eq!(l4.len(), 1, "{err}");
@@ -184,7 +142,7 @@ fn every_route_kind_gets_gw412_and_gw414_for_its_parents() {
             "    {field}:\n      {route}: {{ {extra}parentRefs: [{{ name: edge, namespace: wrong }}], to: svc:53 }}\n      {route}-2: {{ {extra}parentRefs: [{{ name: shared, namespace: infra }}], to: svc:53 }}\n"
         ));
     }
-    let (code, _, err) = render(&[("spec.yaml", &spec)]);
+    let (code, _, err) = render_files(&[("spec.yaml", &spec)]);
     assert_eq!(code, Some(1), "{err}");
     let wrong = findings(&err, "GW412");
     let foreign = findings(&err, "GW414");
@@ -215,7 +173,7 @@ fn a_route_naming_a_listenerset_in_the_wrong_namespace_is_gw412() {
         .replace("HOST", "cache.shop.example.com")
         .replace("WEB", "cache.example.com")
         .replace("namespace: shop, sectionName: db", "namespace: cache, sectionName: db");
-    let (code, _, err) = render(&[("platform.yaml", PLATFORM), ("shop.yaml", SHOP), ("cache.yaml", &cache)]);
+    let (code, _, err) = render_files(&[("platform.yaml", PLATFORM), ("shop.yaml", SHOP), ("cache.yaml", &cache)]);
     assert_eq!(code, Some(1), "{err}");
     let wrong = findings(&err, "GW412");
     assert_eq!(wrong.len(), 1, "{err}");
@@ -230,7 +188,7 @@ fn a_route_naming_a_listenerset_in_the_wrong_namespace_is_gw412() {
 #[test]
 fn a_tcp_route_on_a_team_listener_of_another_protocol_attaches_nowhere() {
     let shop = SHOP.replace("pg: { listener: db,", "pg: { listener: web,");
-    let (code, _, err) = render(&[("platform.yaml", PLATFORM), ("shop.yaml", &shop)]);
+    let (code, _, err) = render_files(&[("platform.yaml", PLATFORM), ("shop.yaml", &shop)]);
     assert_eq!(code, Some(1), "{err}");
     let f = findings(&err, "GW360");
     assert_eq!(f.len(), 1, "{err}");
@@ -257,9 +215,9 @@ fn grant<'a>(grants: &'a [Value], from_kind: &str, to_kind: &str) -> &'a Value {
 
 #[test]
 fn certificates_of_any_kind_in_another_namespace_get_a_grant_or_a_warning() {
-    let (code, out, err) = render(&[("spec.yaml", CERTS)]);
+    let (code, out, err) = render_files(&[("spec.yaml", CERTS)]);
     assert_eq!(code, Some(0), "{err}");
-    let grants = objects(&out, "ReferenceGrant");
+    let grants = stdout_objects(&out, "ReferenceGrant");
     let g = grant(&grants, "Gateway", "Certificate");
     assert_eq!(g["metadata"]["namespace"], "certs");
     assert_eq!(
@@ -289,7 +247,7 @@ fn certificates_of_any_kind_in_another_namespace_get_a_grant_or_a_warning() {
     names.dedup();
     assert_eq!(names.len(), count, "grant names repeat: {names:?}");
     // The ListenerSet renders each reference with its own kind.
-    let set = &objects(&out, "ListenerSet")[0];
+    let set = &stdout_objects(&out, "ListenerSet")[0];
     let refs = &set["spec"]["listeners"][0]["tls"]["certificateRefs"];
     assert_eq!(refs[0]["kind"], "ConfigMap", "{refs}");
     assert_eq!(refs[1]["kind"], "ConfigMap", "{refs}");
@@ -341,7 +299,7 @@ fn two_grpc_routes_claiming_one_method_on_one_listener_conflict() {
           backendRefs: [{{ name: cart2, port: 50051 }}]
 "
     );
-    let (code, _, err) = render(&[("spec.yaml", &spec)]);
+    let (code, _, err) = render_files(&[("spec.yaml", &spec)]);
     assert_eq!(code, Some(1), "{err}");
     let f = findings(&err, "GW430");
     assert_eq!(f.len(), 1, "{err}");
@@ -356,9 +314,9 @@ fn two_grpc_routes_claiming_one_method_on_one_listener_conflict() {
 #[test]
 fn tcp_routes_are_admitted_by_a_selector_listener_gatewright_labels() {
     let spec = include_str!("l4_checks/selector.yaml");
-    let (code, out, err) = render(&[("spec.yaml", spec)]);
+    let (code, out, err) = render_files(&[("spec.yaml", spec)]);
     assert_eq!(code, Some(0), "{err}");
-    let db = objects(&out, "Namespace")
+    let db = stdout_objects(&out, "Namespace")
         .into_iter()
         .find(|n| n["metadata"]["name"] == "db")
         .expect("namespace db");
@@ -371,7 +329,7 @@ fn a_grpc_route_on_a_team_listener_is_checked_as_an_http_route() {
         "    routes:\n",
         "    grpcRoutes:\n      api: { host: api.other.example.com, listener: web, to: api:50051 }\n      gone: { host: shop.example.com, parentRefs: [{ kind: ListenerSet, name: shop, sectionName: nope }], to: api:50051 }\n    routes:\n",
     );
-    let (code, _, err) = render(&[("platform.yaml", PLATFORM), ("shop.yaml", &shop)]);
+    let (code, _, err) = render_files(&[("platform.yaml", PLATFORM), ("shop.yaml", &shop)]);
     assert_eq!(code, Some(1), "{err}");
     let host = findings(&err, "GW410");
     assert_eq!(host.len(), 1, "{err}");

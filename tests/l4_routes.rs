@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::common::cli::gatewright;
 use crate::common::outside::shared_data;
+use crate::common::spec_run::{run_in, spec_dir};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/l4").join(name)
@@ -14,26 +15,13 @@ fn fixture(name: &str) -> PathBuf {
 
 /// Exit code, stdout and stderr of `gatewright ARGS`, run in `tests/l4` (so file names print short).
 fn run(args: &[&str]) -> (Option<i32>, String, String) {
-    let o = gatewright()
-        .args(args)
-        .current_dir(fixture(""))
-        .output()
-        .expect("run gatewright");
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (o.status.code(), text(&o.stdout), text(&o.stderr))
+    run_in(&fixture(""), args)
 }
 
 /// Write `spec` into a temporary directory and render it to stdout.
 fn render_text(spec: &str) -> (Option<i32>, String, String) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
-    let o = gatewright()
-        .args(["render", "spec.yaml", "--stdout"])
-        .current_dir(dir.path())
-        .output()
-        .expect("run");
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (o.status.code(), text(&o.stdout), text(&o.stderr))
+    let dir = spec_dir(&[("spec.yaml", spec)]);
+    run_in(dir.path(), &["render", "spec.yaml", "--stdout"])
 }
 
 fn documents(stdout: &str) -> Vec<serde_json::Value> {
@@ -246,12 +234,7 @@ fn import_writes_the_short_form_and_renders_the_same_objects() {
     let (code, out, err) = run(&["render", "site.yaml", "--stdout"]);
     assert_eq!(code, Some(0), "{err}");
     std::fs::write(dir.path().join("objects.yaml"), &out).expect("write");
-    let o = gatewright()
-        .args(["import", "objects.yaml"])
-        .current_dir(dir.path())
-        .output()
-        .expect("run");
-    let spec = String::from_utf8_lossy(&o.stdout).into_owned();
+    let (_, spec, _) = run_in(dir.path(), &["import", "objects.yaml"]);
     assert!(
         spec.contains("tlsRoutes:") && spec.contains("tcpRoutes:") && spec.contains("udpRoutes:"),
         "{spec}"

@@ -3,18 +3,9 @@
 //! `listener:`, and what the spec cannot carry is a located warning.
 
 use crate::common::imports::import_texts;
+use crate::common::spec_run::{SHARED_GATEWAY, fill, import_and_render};
 
 use serde_json::{Value, json};
-
-const PLATFORM: &str = "apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: shared, namespace: infra}
-spec:
-  gatewayClassName: istio
-  allowedListeners: {namespaces: {from: All}}
-  listeners:
-  - {name: http, port: 80, protocol: HTTP}
-";
 
 const TEAM: &str = "apiVersion: gateway.networking.k8s.io/v1
 kind: ListenerSet
@@ -45,16 +36,13 @@ spec:
 
 #[test]
 fn a_listener_set_and_its_route_import_and_render_back() {
-    let run = import_texts(&[("platform.yaml", PLATFORM), ("team.yaml", TEAM)], &[]);
-    assert!(run.with_code("GW901").is_empty(), "{:?}", run.diagnostics);
+    let (run, r) = import_and_render(&[("platform.yaml", SHARED_GATEWAY), ("team.yaml", TEAM)]);
     assert!(
         run.spec.contains("listener: web"),
         "the route takes the short form:\n{}",
         run.spec
     );
     assert!(run.spec.contains("name: store-listeners"), "{}", run.spec);
-    let r = run.render();
-    assert_eq!(r.code, Some(0), "{:?}", r.errors());
     let set = r.object("ListenerSet", "store", "store-listeners");
     assert_eq!(set["metadata"]["labels"], json!({"team": "store"}));
     assert_eq!(
@@ -104,16 +92,16 @@ fn a_set_whose_gateway_is_not_imported_is_a_located_warning() {
 
 #[test]
 fn a_set_the_gateway_does_not_admit_is_imported_with_allow() {
-    let closed = PLATFORM.replace("  allowedListeners: {namespaces: {from: All}}\n", "");
-    let run = import_texts(&[("platform.yaml", &closed), ("team.yaml", TEAM)], &[]);
-    assert!(run.with_code("GW901").is_empty(), "{:?}", run.diagnostics);
+    let closed = fill(
+        SHARED_GATEWAY,
+        &[("  allowedListeners: {namespaces: {from: All}}\n", "")],
+    );
+    let (run, r) = import_and_render(&[("platform.yaml", &closed), ("team.yaml", TEAM)]);
     let found = run.with_code("GW914");
     assert_eq!(found.len(), 1, "{:?}", run.diagnostics);
     let message = found[0]["message"].as_str().unwrap_or_default();
     assert!(message.contains("GW350"), "{message}");
     assert_eq!(found[0]["line"].as_u64(), Some(4), "at its name: {}", found[0]);
     assert!(run.spec.contains("allow:\n    - GW350"), "{}", run.spec);
-    let r = run.render();
-    assert_eq!(r.code, Some(0), "{:?}", r.errors());
     r.object("ListenerSet", "store", "store-listeners");
 }

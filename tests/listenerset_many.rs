@@ -7,8 +7,7 @@
 
 use crate::common;
 
-use common::imports::import_texts;
-use common::tree_objects;
+use common::spec_run::{SHARED_GATEWAY, compile_files, fill, import_and_render, messages, object, objects};
 use gatewright::diagnostic::Diagnostic;
 use serde_json::{Value, json};
 
@@ -57,47 +56,14 @@ apps:
 
 /// Platform and shop files, `LISTENER` and the `with` replacements made in the shop file, compiled.
 fn compile(listener: &str, with: &[(&str, &str)]) -> gatewright::Outcome {
-    let mut shop = SHOP.replace("LISTENER", listener);
-    for (k, v) in with {
-        assert!(shop.contains(k), "`{k}` is not in the file");
-        shop = shop.replace(k, v);
-    }
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("platform.yaml"), PLATFORM).expect("write");
-    std::fs::write(dir.path().join("shop.yaml"), shop).expect("write");
-    gatewright::compile(&gatewright::Options {
-        spec: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-}
-
-fn codes(o: &gatewright::Outcome) -> Vec<String> {
-    o.diagnostics
-        .iter()
-        .map(|d| format!("{}: {}", d.code, d.message))
-        .collect()
-}
-
-fn objects(o: &gatewright::Outcome, kind: &str) -> Vec<Value> {
-    let out = o.output.as_ref().unwrap_or_else(|| panic!("no output: {:?}", codes(o)));
-    tree_objects(&out.tree)
-        .into_iter()
-        .map(|(_, v)| v)
-        .filter(|v| v["kind"] == kind)
-        .collect()
-}
-
-fn object(o: &gatewright::Outcome, kind: &str, name: &str) -> Value {
-    objects(o, kind)
-        .into_iter()
-        .find(|v| v["metadata"]["name"] == name)
-        .unwrap_or_else(|| panic!("no {kind} {name}"))
+    let shop = fill(&SHOP.replace("LISTENER", listener), with);
+    compile_files(&[("platform.yaml", PLATFORM), ("shop.yaml", &shop)])
 }
 
 /// The one finding of `code`, with `file:line` of where it is.
 fn finding<'o>(o: &'o gatewright::Outcome, code: &str) -> (&'o Diagnostic, String) {
     let found: Vec<&Diagnostic> = o.diagnostics.iter().filter(|d| d.code.as_str() == code).collect();
-    assert_eq!(found.len(), 1, "one {code}: {:?}", codes(o));
+    assert_eq!(found.len(), 1, "one {code}: {:?}", messages(o));
     let loc = found[0].loc.as_ref().expect("located");
     let name = o.sources.name(loc.file).to_string();
     let file = name.rsplit('/').next().unwrap_or_default().to_string();
@@ -107,7 +73,7 @@ fn finding<'o>(o: &'o gatewright::Outcome, code: &str) -> (&'o Diagnostic, Strin
 #[test]
 fn two_sets_of_one_app_render_two_listenersets_and_routes_attach_to_each() {
     let o = compile("shop-public/https", &[]);
-    assert!(o.diagnostics.is_empty(), "{:?}", codes(&o));
+    assert!(o.diagnostics.is_empty(), "{:?}", messages(&o));
     assert_eq!(objects(&o, "ListenerSet").len(), 2);
     let public = object(&o, "ListenerSet", "shop-public");
     assert_eq!(public["metadata"]["namespace"], "shop");
@@ -151,7 +117,11 @@ fn a_listener_of_two_sets_is_ambiguous_and_names_the_choices() {
     let help = d.help.as_deref().unwrap_or_default();
     assert!(help.contains("`shop-partners/https` or `shop-public/https`"), "{help}");
     let o = compile("https", &[("web: { host", "web: { gateway: internal, host")]);
-    assert!(!codes(&o).iter().any(|c| c.starts_with("GW354")), "{:?}", codes(&o));
+    assert!(
+        !messages(&o).iter().any(|c| c.starts_with("GW354")),
+        "{:?}",
+        messages(&o)
+    );
 }
 
 #[test]
@@ -196,7 +166,11 @@ fn a_conflict_between_two_sets_of_one_gateway_names_both() {
     );
     // `shop-partners/partner-api` on 8443 is fine; `shop-partners/https` repeats nothing either
     // (another hostname): no conflict yet.
-    assert!(!codes(&o).iter().any(|c| c.starts_with("GW420")), "{:?}", codes(&o));
+    assert!(
+        !messages(&o).iter().any(|c| c.starts_with("GW420")),
+        "{:?}",
+        messages(&o)
+    );
     let o = compile(
         "shop-public/https",
         &[
@@ -261,20 +235,11 @@ fn set_names_are_unique_per_namespace_and_valid() {
 
 #[test]
 fn several_sets_need_gateway_api_v1_6_1() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let platform = PLATFORM
         .replace("gatewayApi: v1.6.1", "gatewayApi: v1.3.0")
         .replace("    allowedListeners: { from: All }\n", "");
-    std::fs::write(dir.path().join("platform.yaml"), platform).expect("write");
-    std::fs::write(
-        dir.path().join("shop.yaml"),
-        SHOP.replace("LISTENER", "shop-public/https"),
-    )
-    .expect("write");
-    let o = gatewright::compile(&gatewright::Options {
-        spec: dir.path().to_path_buf(),
-        ..Default::default()
-    });
+    let shop = SHOP.replace("LISTENER", "shop-public/https");
+    let o = compile_files(&[("platform.yaml", &platform), ("shop.yaml", &shop)]);
     let mut gated: Vec<String> = o
         .diagnostics
         .iter()
@@ -289,19 +254,9 @@ fn several_sets_need_gateway_api_v1_6_1() {
             "/apps/shop/listenerSets/shop-public"
         ],
         "{:?}",
-        codes(&o)
+        messages(&o)
     );
 }
-
-const GATEWAY: &str = "apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: shared, namespace: infra}
-spec:
-  gatewayClassName: istio
-  allowedListeners: {namespaces: {from: All}}
-  listeners:
-  - {name: http, port: 80, protocol: HTTP}
-";
 
 const SETS: &str = "apiVersion: gateway.networking.k8s.io/v1
 kind: ListenerSet
@@ -348,8 +303,7 @@ spec:
 
 #[test]
 fn every_listener_set_of_a_namespace_imports_and_renders_back() {
-    let run = import_texts(&[("gateway.yaml", GATEWAY), ("sets.yaml", SETS)], &[]);
-    assert!(run.with_code("GW901").is_empty(), "{:?}", run.diagnostics);
+    let (run, r) = import_and_render(&[("gateway.yaml", SHARED_GATEWAY), ("sets.yaml", SETS)]);
     let spec: Value = serde_yaml::from_str(&run.spec).expect("spec");
     let app = &spec["apps"]["store"];
     let sets = app["listenerSets"].as_object().expect("listenerSets");
@@ -362,8 +316,6 @@ fn every_listener_set_of_a_namespace_imports_and_renders_back() {
     assert_eq!(app["routes"]["front"]["listener"], "store-partners/web");
     assert_eq!(app["routes"]["admin"]["listener"], "admin");
     assert!(app["routes"]["both"]["parentRefs"].is_array(), "{app}");
-    let r = run.render();
-    assert_eq!(r.code, Some(0), "{:?}", r.errors());
     let public = r.object("ListenerSet", "store", "store-public");
     assert_eq!(public["metadata"]["labels"], json!({"team": "store"}));
     assert_eq!(public["spec"]["listeners"].as_array().map(Vec::len), Some(2));

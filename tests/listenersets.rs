@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::outside::{program, shared_data};
+use common::spec_run::{codes, compile_files, objects};
 use common::{golden_dir, parse_stream, render, root, tree_objects};
 use gatewright::crd::CrdSet;
 use serde_json::Value;
@@ -70,33 +71,13 @@ fn compile_with(platform: &[(&str, &str)], team: &[(&str, &str)], more: &[(&str,
         }
         out
     };
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("platform.yaml"), fill(PLATFORM, platform)).expect("write");
-    std::fs::write(dir.path().join("shop.yaml"), fill(TEAM, team)).expect("write");
-    for (name, text) in more {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    gatewright::compile(&gatewright::Options {
-        spec: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-}
-
-fn codes(o: &gatewright::Outcome) -> Vec<String> {
-    o.diagnostics.iter().map(|d| d.code.to_string()).collect()
-}
-
-fn objects(o: &gatewright::Outcome, kind: &str) -> Vec<Value> {
-    let tree = &o
-        .output
-        .as_ref()
-        .unwrap_or_else(|| panic!("no output: {:?}", codes(o)))
-        .tree;
-    tree_objects(tree)
-        .into_iter()
-        .map(|(_, v)| v)
-        .filter(|v| v["kind"] == kind)
-        .collect()
+    let (platform, team) = (fill(PLATFORM, platform), fill(TEAM, team));
+    let files = [
+        [("platform.yaml", platform.as_str()), ("shop.yaml", team.as_str())].as_slice(),
+        more,
+    ]
+    .concat();
+    compile_files(&files)
 }
 
 fn v1_6_1() -> Option<CrdSet> {

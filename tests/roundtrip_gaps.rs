@@ -6,18 +6,14 @@
 
 use crate::common;
 
+use common::spec_run::compile_files;
 use common::*;
 use gatewright::diagnostic::{Code, Diagnostic, Severity};
 use serde_json::Value;
 
 /// Compile a spec: the rendered Gateway `web` (if any) and the diagnostics.
 fn compile(spec: &str) -> (Option<Value>, Vec<Diagnostic>) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("gatewright.yaml"), spec).expect("write");
-    let outcome = gatewright::compile(&gatewright::Options {
-        spec: dir.path().to_path_buf(),
-        ..Default::default()
-    });
+    let outcome = compile_files(&[("gatewright.yaml", spec)]);
     let gateway = outcome.output.and_then(|o| {
         tree_objects(&o.tree)
             .into_iter()
@@ -189,12 +185,7 @@ fn imported_gateways_with_these_values_render_as_written() {
 
 /// The rules of the rendered object of `kind`.
 fn rendered_rules(spec: &str, kind: &str) -> Vec<Value> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("gatewright.yaml"), spec).expect("write");
-    let outcome = gatewright::compile(&gatewright::Options {
-        spec: dir.path().to_path_buf(),
-        ..Default::default()
-    });
+    let outcome = compile_files(&[("gatewright.yaml", spec)]);
     let Some(out) = outcome.output else {
         panic!("not rendered: {:?}", codes(&outcome.diagnostics.to_vec()))
     };

@@ -3,7 +3,7 @@
 //! a gateway or of a ListenerSet; and gRPC routes checked for attachment
 //! (hostname GW410, namespace GW411) as HTTP routes are.
 
-use crate::common::cli::gatewright;
+use crate::common::spec_run::render_files;
 
 const PLATFORM: &str = "apiVersion: gatewright.dev/v1alpha1
 kind: Site
@@ -24,14 +24,8 @@ gateways:
 /// Exit code and stderr of `gatewright render . --stdout` over a spec of
 /// the platform above and `apps` (the text under `apps:`).
 fn render(apps: &str) -> (Option<i32>, String) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("gatewright.yaml"), format!("{PLATFORM}apps:\n{apps}")).expect("write");
-    let o = gatewright()
-        .args(["render", ".", "--stdout"])
-        .current_dir(dir.path())
-        .output()
-        .expect("run gatewright");
-    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    let (code, _, stderr) = render_files(&[("gatewright.yaml", &format!("{PLATFORM}apps:\n{apps}"))]);
+    (code, stderr)
 }
 
 fn assert_finding(apps: &str, code: &str, says: &str) {

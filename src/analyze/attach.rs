@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::kinds::{http_like, takes};
+use super::syntax::hostname_pointer;
 use super::{Context, Lookup};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::model::{Listener, Model};
@@ -113,11 +114,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                 if !listeners.iter().any(|l| accepts(l, h))
                     && !model.allow.allows(Code::HostnameMatchesNoListener, r.origin)
                 {
-                    let ptr = if r.hostnames.len() == 1 && cx.prov.locate(&format!("{}/host", r.origin)).is_some() {
-                        format!("{}/host", r.origin)
-                    } else {
-                        format!("{}/hostnames/{i}", r.origin)
-                    };
+                    let ptr = hostname_pointer(cx, r.origin, r.hostnames, i);
                     let hosts: Vec<String> = listeners
                         .iter()
                         .map(|l| l.hostname.clone().unwrap_or_else(|| "(any)".into()))

@@ -2,80 +2,100 @@
 //! one listener (of a gateway or of a ListenerSet). The API accepts both and picks the older one by creation
 //! time, which a Git repository cannot show. Found by hashing each
 //! (listener, hostname, match), so the check stays linear in the number of routes.
+//! The check is shared by the route kinds that claim so ([`Claimant`]: HTTP
+//! here, gRPC in `grpc_conflicts`).
 
 use std::collections::{BTreeSet, HashMap};
 
 use super::attach::{accepts, admits};
+use super::kinds::HttpLike;
+use super::parents::Parent;
 use super::{Context, Lookup, parents};
-use crate::diagnostic::{Code, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{HttpRoute, Listener, Model, RouteMatch, RouteRule};
 
-/// Where a claim was made: the route (index into the model), its rule and the match in it.
+/// A route kind whose routes claim (listener, hostname, match) keys: HTTP and gRPC.
+pub(super) trait Claimant {
+    /// A rule of the route.
+    type Rule;
+    /// How a message names two routes of the kind (`routes`, `gRPC routes`).
+    const ROUTES: &'static str;
+    /// What of a route the help suggests changing besides its hostname.
+    const MATCH: &'static str;
+    /// The route as the listener checks read it.
+    fn view(&self) -> HttpLike<'_>;
+    /// Its rules.
+    fn rules(&self) -> &[Self::Rule];
+    /// A canonical key per match of `rule`, with the match's index (none for a rule without matches).
+    fn match_keys(rule: &Self::Rule) -> Vec<(Option<usize>, String)>;
+    /// A key of [`Claimant::match_keys`] for messages.
+    fn describe(key: &str) -> String;
+    /// The spec path of match `m` of `rule`.
+    fn pointer(&self, rule: &Self::Rule, m: Option<usize>, cx: &Context<'_>) -> String;
+}
+
+/// Where a claim was made: the route (index), its rule and the match in it.
+#[derive(Clone, Copy)]
 struct Claim {
     route: usize,
     rule: usize,
     matched: Option<usize>,
 }
 
-/// Check that no two routes claim the same hostname and match on one listener.
+/// What was claimed twice: on which listener of which parent, by which hostname and match key.
+struct Claimed<'a> {
+    parent: Parent<'a>,
+    listener: &'a Listener,
+    host: &'a str,
+    key: &'a str,
+}
+
+/// Check that no two HTTPRoutes claim the same hostname and match on one listener.
 pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
+    check_kind(&model.routes, model, lookup, cx, diags);
+}
+
+/// GW430 for `routes` of one kind: each pair in which a later route claims
+/// what an earlier one claimed on one listener, reported once, at the later one.
+pub(super) fn check_kind<R: Claimant>(
+    routes: &[R],
+    model: &Model,
+    lookup: &Lookup<'_>,
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+) {
     let mut claims: HashMap<String, Claim> = HashMap::new();
     let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for (ri, r) in model.routes.iter().enumerate() {
-        for p in &r.parent_refs {
-            let Some(parent) = parents::of(lookup, &r.namespace, p) else {
+    for (ri, route) in routes.iter().enumerate() {
+        let r = route.view();
+        let keys = claimed_keys(route, ri);
+        for p in r.parent_refs {
+            let Some(parent) = parents::of(lookup, r.namespace, p) else {
                 continue;
             };
             // A listener that does not admit the route's namespace does not take it (GW411).
-            let labels = lookup.namespace_labels(&r.namespace);
+            let labels = lookup.namespace_labels(r.namespace);
             for l in parent
                 .selected(p)
-                .filter(|l| admits(l, parent.namespace(), &r.namespace, labels))
+                .filter(|l| admits(l, parent.namespace(), r.namespace, labels))
             {
-                for host in effective_hosts(r, l) {
-                    for (rule_index, rule) in r.rules.iter().enumerate() {
-                        for (mi, key) in match_keys(rule) {
-                            let claim = format!("{}\n{}\n{host}\n{key}", parent.key(), l.name);
-                            let Some(first) = claims.get(&claim) else {
-                                let first = Claim {
-                                    route: ri,
-                                    rule: rule_index,
-                                    matched: mi,
-                                };
-                                claims.insert(claim, first);
-                                continue;
-                            };
-                            if first.route == ri || !reported.insert((first.route, ri)) {
-                                continue;
-                            }
-                            let other = &model.routes[first.route];
-                            if model.allow.allows(Code::HostnameClaimedTwice, &r.origin)
-                                || model.allow.allows(Code::HostnameClaimedTwice, &other.origin)
-                            {
-                                continue;
-                            }
-                            let pointer = match_pointer(r, rule, mi, cx);
-                            let first_pointer = match_pointer(other, &other.rules[first.rule], first.matched, cx);
-                            diags.push(
-                                cx.err(
-                                    Code::HostnameClaimedTwice,
-                                    &pointer,
-                                    format!(
-                                        "routes `{}/{}` and `{}/{}` both claim `{}` {} on listener `{}` of {}",
-                                        other.namespace,
-                                        other.name,
-                                        r.namespace,
-                                        r.name,
-                                        if host.is_empty() { "(no hostname)" } else { &host },
-                                        describe(&key),
-                                        l.name,
-                                        parent.describe()
-                                    ),
-                                )
-                                .related(cx.prov.locate(&first_pointer), "claimed here first")
-                                .help("the gateway serves the route created first, which Git cannot show: change the hostname or the match of one of them, or merge the two routes"),
-                            );
+                for host in effective_hosts(r.hostnames, l) {
+                    for &(here, ref key) in &keys {
+                        let claim = format!("{}\n{}\n{host}\n{key}", parent.key(), l.name);
+                        let Some(&first) = claims.get(&claim) else {
+                            claims.insert(claim, here);
+                            continue;
+                        };
+                        if first.route == ri || !reported.insert((first.route, ri)) {
+                            continue;
                         }
+                        let claimed = Claimed {
+                            parent,
+                            listener: l,
+                            host: &host,
+                            key,
+                        };
+                        diags.extend(conflict(routes, first, here, &claimed, model, cx));
                     }
                 }
             }
@@ -83,16 +103,104 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
     }
 }
 
-/// The hostnames by which a route claims requests on a listener: its own
+/// Each match of route `ri` (every rule's, in order) with its canonical key.
+fn claimed_keys<R: Claimant>(route: &R, ri: usize) -> Vec<(Claim, String)> {
+    let mut keys = Vec::new();
+    for (rule, r) in route.rules().iter().enumerate() {
+        for (matched, key) in R::match_keys(r) {
+            keys.push((
+                Claim {
+                    route: ri,
+                    rule,
+                    matched,
+                },
+                key,
+            ));
+        }
+    }
+    keys
+}
+
+/// GW430 for the claim `here` of what `first` claimed, unless either route allows it.
+fn conflict<R: Claimant>(
+    routes: &[R],
+    first: Claim,
+    here: Claim,
+    claimed: &Claimed<'_>,
+    model: &Model,
+    cx: &Context<'_>,
+) -> Option<Diagnostic> {
+    let (other, route) = (&routes[first.route], &routes[here.route]);
+    let (o, r) = (other.view(), route.view());
+    if model.allow.allows(Code::HostnameClaimedTwice, r.origin)
+        || model.allow.allows(Code::HostnameClaimedTwice, o.origin)
+    {
+        return None;
+    }
+    let pointer = route.pointer(&route.rules()[here.rule], here.matched, cx);
+    let first_pointer = other.pointer(&other.rules()[first.rule], first.matched, cx);
+    let host = if claimed.host.is_empty() {
+        "(no hostname)"
+    } else {
+        claimed.host
+    };
+    let message = format!(
+        "{} `{}/{}` and `{}/{}` both claim `{host}` {} on listener `{}` of {}",
+        R::ROUTES,
+        o.namespace,
+        o.name,
+        r.namespace,
+        r.name,
+        R::describe(claimed.key),
+        claimed.listener.name,
+        claimed.parent.describe()
+    );
+    Some(
+        cx.err(Code::HostnameClaimedTwice, &pointer, message)
+            .related(cx.prov.locate(&first_pointer), "claimed here first")
+            .help(format!(
+                "the gateway serves the route created first, which Git cannot show: change the hostname or the {} of one of them, or merge the two routes",
+                R::MATCH
+            )),
+    )
+}
+
+impl Claimant for HttpRoute {
+    type Rule = RouteRule;
+    const ROUTES: &'static str = "routes";
+    const MATCH: &'static str = "match";
+
+    fn view(&self) -> HttpLike<'_> {
+        HttpLike::http(self)
+    }
+
+    fn rules(&self) -> &[RouteRule] {
+        &self.rules
+    }
+
+    fn match_keys(rule: &RouteRule) -> Vec<(Option<usize>, String)> {
+        match_keys(rule)
+    }
+
+    fn describe(key: &str) -> String {
+        describe(key)
+    }
+
+    fn pointer(&self, rule: &RouteRule, m: Option<usize>, cx: &Context<'_>) -> String {
+        match_pointer(self, rule, m, cx)
+    }
+}
+
+/// The hostnames by which a route claims requests or calls on a listener: its own
 /// hostnames that the listener accepts, as written, or `""` when it names none.
 /// Across routes the API gives precedence to the longer matching hostname
 /// (exact before wildcard, any before none), so only routes that match by the
 /// same hostname tie.
-fn effective_hosts(r: &HttpRoute, l: &Listener) -> Vec<String> {
-    if r.hostnames.is_empty() {
+fn effective_hosts(hostnames: &[String], l: &Listener) -> Vec<String> {
+    if hostnames.is_empty() {
         return vec![String::new()];
     }
-    let mut hosts: Vec<String> = r.hostnames.iter().filter(|h| accepts(l, h)).cloned().collect();
+    let mut hosts: Vec<String> = hostnames.iter().filter(|h| accepts(l, h)).cloned().collect();
     hosts.sort();
     hosts.dedup();
     hosts

@@ -1,97 +1,45 @@
 //! GW430 for GRPCRoutes: two routes that claim the same hostname and the
 //! same match (service and method, headers) on one listener of a gateway or
 //! ListenerSet. As for HTTPRoutes, the API picks the older route, which a Git
-//! repository cannot show. Found by hashing each (listener, hostname, match).
+//! repository cannot show. The claims are hashed by the check HTTPRoutes
+//! use ([`super::conflicts::check_kind`]); this file says what a gRPC match is.
 
-use std::collections::{BTreeSet, HashMap};
-
-use super::attach::{accepts, admits};
-use super::{Context, Lookup, parents};
-use crate::diagnostic::{Code, Diagnostics};
-use crate::model::{GrpcRoute, GrpcRule, Listener, Model};
+use super::conflicts::{Claimant, check_kind};
+use super::kinds::HttpLike;
+use super::{Context, Lookup};
+use crate::diagnostic::Diagnostics;
+use crate::model::{GrpcRoute, GrpcRule, Model};
 use crate::spec::GrpcMatch;
-
-/// Where a claim was made: the route (index into the model), its rule and the match in it.
-struct Claim {
-    route: usize,
-    rule: usize,
-    matched: Option<usize>,
-}
 
 /// Check that no two GRPCRoutes claim the same hostname and match on one listener.
 pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
-    let mut claims: HashMap<String, Claim> = HashMap::new();
-    let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for (ri, r) in model.grpc_routes.iter().enumerate() {
-        for p in &r.parent_refs {
-            let Some(parent) = parents::of(lookup, &r.namespace, p) else {
-                continue;
-            };
-            // A listener that does not admit the route's namespace does not take it (GW411).
-            let labels = lookup.namespace_labels(&r.namespace);
-            for l in parent
-                .selected(p)
-                .filter(|l| admits(l, parent.namespace(), &r.namespace, labels))
-            {
-                for host in hosts(r, l) {
-                    for (rule_index, rule) in r.rules.iter().enumerate() {
-                        for (mi, key) in match_keys(rule) {
-                            let claim = format!("{}\n{}\n{host}\n{key}", parent.key(), l.name);
-                            let Some(first) = claims.get(&claim) else {
-                                let first = Claim {
-                                    route: ri,
-                                    rule: rule_index,
-                                    matched: mi,
-                                };
-                                claims.insert(claim, first);
-                                continue;
-                            };
-                            if first.route == ri || !reported.insert((first.route, ri)) {
-                                continue;
-                            }
-                            let other = &model.grpc_routes[first.route];
-                            if model.allow.allows(Code::HostnameClaimedTwice, &r.origin)
-                                || model.allow.allows(Code::HostnameClaimedTwice, &other.origin)
-                            {
-                                continue;
-                            }
-                            let first_at = pointer(other, &other.rules[first.rule], first.matched);
-                            let host = if host.is_empty() { "(no hostname)" } else { &host };
-                            diags.push(
-                                cx.err(
-                                    Code::HostnameClaimedTwice,
-                                    &pointer(r, rule, mi),
-                                    format!(
-                                        "gRPC routes `{}/{}` and `{}/{}` both claim `{host}` {} on listener `{}` of {}",
-                                        other.namespace,
-                                        other.name,
-                                        r.namespace,
-                                        r.name,
-                                        describe(&key),
-                                        l.name,
-                                        parent.describe()
-                                    ),
-                                )
-                                .related(cx.prov.locate(&first_at), "claimed here first")
-                                .help("the gateway serves the route created first, which Git cannot show: change the hostname or the method match of one of them, or merge the two routes"),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    }
+    check_kind(&model.grpc_routes, model, lookup, cx, diags);
 }
 
-/// The hostnames by which a route claims calls on a listener (`""` when it names none).
-fn hosts(r: &GrpcRoute, l: &Listener) -> Vec<String> {
-    if r.hostnames.is_empty() {
-        return vec![String::new()];
+impl Claimant for GrpcRoute {
+    type Rule = GrpcRule;
+    const ROUTES: &'static str = "gRPC routes";
+    const MATCH: &'static str = "method match";
+
+    fn view(&self) -> HttpLike<'_> {
+        HttpLike::grpc(self)
     }
-    let mut hosts: Vec<String> = r.hostnames.iter().filter(|h| accepts(l, h)).cloned().collect();
-    hosts.sort();
-    hosts.dedup();
-    hosts
+
+    fn rules(&self) -> &[GrpcRule] {
+        &self.rules
+    }
+
+    fn match_keys(rule: &GrpcRule) -> Vec<(Option<usize>, String)> {
+        match_keys(rule)
+    }
+
+    fn describe(key: &str) -> String {
+        describe(key)
+    }
+
+    fn pointer(&self, rule: &GrpcRule, m: Option<usize>, _: &Context<'_>) -> String {
+        pointer(self, rule, m)
+    }
 }
 
 /// A canonical key per match of a rule (a rule without matches takes every call).

@@ -6,7 +6,7 @@
 use super::parents::{self, Parent};
 use super::{Context, Lookup};
 use crate::diagnostic::{Code, Diagnostics};
-use crate::model::{Listener, Model, ParentRef};
+use crate::model::{GrpcRoute, HttpRoute, Listener, Model, ParentRef};
 
 const GROUP: &str = "gateway.networking.k8s.io";
 
@@ -27,25 +27,36 @@ pub(super) struct HttpLike<'m> {
     pub parent_refs: &'m [ParentRef],
 }
 
+impl<'m> HttpLike<'m> {
+    /// The view of an HTTPRoute.
+    pub(super) fn http(r: &'m HttpRoute) -> Self {
+        HttpLike {
+            kind: "HTTPRoute",
+            namespace: &r.namespace,
+            name: &r.name,
+            origin: &r.origin,
+            hostnames: &r.hostnames,
+            parent_refs: &r.parent_refs,
+        }
+    }
+
+    /// The view of a GRPCRoute.
+    pub(super) fn grpc(r: &'m GrpcRoute) -> Self {
+        HttpLike {
+            kind: "GRPCRoute",
+            namespace: &r.namespace,
+            name: &r.name,
+            origin: &r.origin,
+            hostnames: &r.hostnames,
+            parent_refs: &r.parent_refs,
+        }
+    }
+}
+
 /// Every HTTPRoute, then every GRPCRoute of the model.
 pub(super) fn http_like(model: &Model) -> impl Iterator<Item = HttpLike<'_>> {
-    let http = model.routes.iter().map(|r| HttpLike {
-        kind: "HTTPRoute",
-        namespace: &r.namespace,
-        name: &r.name,
-        origin: &r.origin,
-        hostnames: &r.hostnames,
-        parent_refs: &r.parent_refs,
-    });
-    let grpc = model.grpc_routes.iter().map(|r| HttpLike {
-        kind: "GRPCRoute",
-        namespace: &r.namespace,
-        name: &r.name,
-        origin: &r.origin,
-        hostnames: &r.hostnames,
-        parent_refs: &r.parent_refs,
-    });
-    http.chain(grpc)
+    let http = model.routes.iter().map(HttpLike::http);
+    http.chain(model.grpc_routes.iter().map(HttpLike::grpc))
 }
 
 /// Whether listener `l` takes routes of `kind` (`HTTPRoute`, `GRPCRoute`).

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::attach::{accepts, admits};
 use super::parents::{self, Parent};
-use super::syntax::{backend_name, hostname_error, is_dns_label, is_dns_subdomain, is_hostname};
+use super::syntax::{backend_ref, route_names};
 use super::{Context, Lookup};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::model::{L4Kind, L4Route, Listener, Model};
@@ -207,39 +207,12 @@ pub fn limits(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             &r.origin,
             &format!("parents of {kind} `{}`", r.name),
         );
-        if !is_dns_subdomain(&r.name) {
-            diags.push(
-                cx.err(
-                    Code::InvalidName,
-                    &r.origin,
-                    format!("route name `{}` is not a valid name", r.name.escape_debug()),
-                )
-                .help(name_help),
-            );
-        }
-        for (i, h) in r.hostnames.iter().enumerate().filter(|(_, h)| !is_hostname(h)) {
-            let ptr = if r.hostnames.len() == 1 && cx.prov.locate(&format!("{}/host", r.origin)).is_some() {
-                format!("{}/host", r.origin)
-            } else {
-                format!("{}/hostnames/{i}", r.origin)
-            };
-            diags.push(hostname_error(cx, &ptr, h));
-        }
+        route_names(cx, &r.name, &r.origin, &r.hostnames, name_help, diags);
         for rule in &r.rules {
             let what = format!("backends of a rule of {kind} `{}`", r.name);
             over(diags, rule.backend_refs.len(), 16, &rule.origin, &what);
             for b in &rule.backend_refs {
-                if let Some(ns) = b.namespace.as_deref().filter(|ns| !is_dns_label(ns)) {
-                    diags.push(
-                        cx.err(
-                            Code::InvalidName,
-                            &b.origin,
-                            format!("namespace `{}` is not a valid name", ns.escape_debug()),
-                        )
-                        .help(name_help),
-                    );
-                }
-                diags.extend(backend_name(cx, b, name_help));
+                backend_ref(cx, b, name_help, diags);
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Syntax of names, hostnames and paths, as the API server checks them.
 
 use super::Context;
-use crate::diagnostic::{Code, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::Model;
 
 /// A DNS-1123 label: lower-case alphanumerics and `-`, at most 63 characters,
@@ -160,26 +160,12 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     let name_help = "use lower-case letters, digits and `-` (a DNS-1123 label), e.g. `store-front`";
     for ns in &model.namespaces {
         if !is_dns_label(&ns.name) {
-            diags.push(
-                cx.err(
-                    Code::InvalidName,
-                    &ns.origin,
-                    format!("namespace `{}` is not a valid name", ns.name.escape_debug()),
-                )
-                .help(name_help),
-            );
+            diags.push(invalid_name(cx, &ns.origin, "namespace", &ns.name, name_help));
         }
     }
     for g in &model.gateways {
         if !is_dns_label(&g.name) {
-            diags.push(
-                cx.err(
-                    Code::InvalidName,
-                    &g.origin,
-                    format!("gateway name `{}` is not a valid name", g.name.escape_debug()),
-                )
-                .help(name_help),
-            );
+            diags.push(invalid_name(cx, &g.origin, "gateway name", &g.name, name_help));
         }
         if g.class_name.is_empty() || g.class_name.len() > 253 {
             diags.push(
@@ -192,41 +178,20 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             );
         }
         if !is_dns_label(&g.namespace) {
-            diags.push(
-                cx.err(
-                    Code::InvalidName,
-                    &format!("{}/namespace", g.origin),
-                    format!("namespace `{}` is not a valid name", g.namespace.escape_debug()),
-                )
-                .help(name_help),
-            );
+            diags.push(invalid_name(
+                cx,
+                &format!("{}/namespace", g.origin),
+                "namespace",
+                &g.namespace,
+                name_help,
+            ));
         }
         for l in &g.listeners {
             listener(l, cx, diags);
         }
     }
     for r in &model.routes {
-        if !is_dns_subdomain(&r.name) {
-            diags.push(
-                cx.err(
-                    Code::InvalidName,
-                    &r.origin,
-                    format!("route name `{}` is not a valid name", r.name.escape_debug()),
-                )
-                .help(name_help),
-            );
-        }
-        for (i, h) in r.hostnames.iter().enumerate() {
-            if is_hostname(h) {
-                continue;
-            }
-            let ptr = if r.hostnames.len() == 1 && cx.prov.locate(&format!("{}/host", r.origin)).is_some() {
-                format!("{}/host", r.origin)
-            } else {
-                format!("{}/hostnames/{i}", r.origin)
-            };
-            diags.push(hostname_error(cx, &ptr, h));
-        }
+        route_names(cx, &r.name, &r.origin, &r.hostnames, name_help, diags);
         for rule in &r.rules {
             for m in &rule.matches {
                 if let Some(p) = &m.path {
@@ -250,53 +215,74 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 }
             }
             for b in &rule.backend_refs {
-                if let Some(ns) = b.namespace.as_deref().filter(|ns| !is_dns_label(ns)) {
-                    diags.push(
-                        cx.err(
-                            Code::InvalidName,
-                            &b.origin,
-                            format!("namespace `{}` is not a valid name", ns.escape_debug()),
-                        )
-                        .help(name_help),
-                    );
-                }
-                if let Some(d) = backend_name(cx, b, name_help) {
-                    diags.push(d);
-                }
+                backend_ref(cx, b, name_help, diags);
             }
         }
     }
     for p in &model.service_patches {
         if !is_dns_label(&p.name) {
-            diags.push(
-                cx.err(
-                    Code::InvalidName,
-                    &p.origin,
-                    format!("Service name `{}` is not a valid name", p.name.escape_debug()),
-                )
-                .help(name_help),
-            );
+            diags.push(invalid_name(cx, &p.origin, "Service name", &p.name, name_help));
         }
     }
+}
+
+/// GW401: the `what` spelt `value` is not a valid name.
+fn invalid_name(cx: &Context<'_>, at: &str, what: &str, value: &str, help: &str) -> Diagnostic {
+    cx.err(
+        Code::InvalidName,
+        at,
+        format!("{what} `{}` is not a valid name", value.escape_debug()),
+    )
+    .help(help)
+}
+
+/// GW401 for a route name that is not a DNS subdomain; the hostname error
+/// for each hostname that is not one (at `host` when the short form set it).
+pub(super) fn route_names(
+    cx: &Context<'_>,
+    name: &str,
+    origin: &str,
+    hostnames: &[String],
+    name_help: &str,
+    diags: &mut Diagnostics,
+) {
+    if !is_dns_subdomain(name) {
+        diags.push(invalid_name(cx, origin, "route name", name, name_help));
+    }
+    for (i, h) in hostnames.iter().enumerate().filter(|(_, h)| !is_hostname(h)) {
+        diags.push(hostname_error(cx, &hostname_pointer(cx, origin, hostnames, i), h));
+    }
+}
+
+/// The spec path of hostname `i` of the route at `origin`: its `host` when
+/// the short form set the only one, else `hostnames/i`.
+pub(super) fn hostname_pointer(cx: &Context<'_>, origin: &str, hostnames: &[String], i: usize) -> String {
+    let host = format!("{origin}/host");
+    if hostnames.len() == 1 && cx.prov.locate(&host).is_some() {
+        host
+    } else {
+        format!("{origin}/hostnames/{i}")
+    }
+}
+
+/// GW401 for a backend's namespace and name, where they are not valid names.
+pub(super) fn backend_ref(cx: &Context<'_>, b: &crate::model::BackendRef, name_help: &str, diags: &mut Diagnostics) {
+    if let Some(ns) = b.namespace.as_deref().filter(|ns| !is_dns_label(ns)) {
+        diags.push(invalid_name(cx, &b.origin, "namespace", ns, name_help));
+    }
+    diags.extend(backend_name(cx, b, name_help));
 }
 
 /// A Service backend's name is a DNS-1123 label; another kind's (an
 /// HTTPRoute for delegation, Istio's `Hostname`, `name@provider`) is any
 /// name of 1 to 253 characters, as the CRD's `ObjectName` allows.
-pub(super) fn backend_name(
+fn backend_name(
     cx: &Context<'_>,
     b: &crate::model::BackendRef,
     name_help: &str,
 ) -> Option<crate::diagnostic::Diagnostic> {
     if crate::model::is_service(&b.group, &b.kind) {
-        return (!is_dns_label(&b.name)).then(|| {
-            cx.err(
-                Code::InvalidName,
-                &b.origin,
-                format!("Service name `{}` is not a valid name", b.name.escape_debug()),
-            )
-            .help(name_help)
-        });
+        return (!is_dns_label(&b.name)).then(|| invalid_name(cx, &b.origin, "Service name", &b.name, name_help));
     }
     (b.name.is_empty() || b.name.len() > 253).then(|| {
         cx.err(
@@ -312,14 +298,7 @@ pub(super) fn backend_name(
 pub(super) fn listener(l: &crate::model::Listener, cx: &Context<'_>, diags: &mut Diagnostics) {
     let name_help = "use lower-case letters, digits and `-` (a DNS-1123 label), e.g. `store-front`";
     if !is_dns_label(&l.name) {
-        diags.push(
-            cx.err(
-                Code::InvalidName,
-                &l.origin,
-                format!("listener name `{}` is not a valid name", l.name.escape_debug()),
-            )
-            .help(name_help),
-        );
+        diags.push(invalid_name(cx, &l.origin, "listener name", &l.name, name_help));
     }
     if let Some(h) = &l.hostname {
         if !is_hostname(h) {
@@ -329,14 +308,13 @@ pub(super) fn listener(l: &crate::model::Listener, cx: &Context<'_>, diags: &mut
     for (i, c) in l.tls.iter().flat_map(|t| t.certificate_refs.iter()).enumerate() {
         let bad_ns = c.namespace.as_deref().is_some_and(|ns| !is_dns_label(ns));
         if !is_dns_subdomain(&c.name) || bad_ns {
-            diags.push(
-                cx.err(
-                    Code::InvalidName,
-                    &format!("{}/tls/certificates/{i}", l.origin),
-                    format!("certificate Secret `{}` is not a valid name", c.name.escape_debug()),
-                )
-                .help("write `SECRET` or `NAMESPACE/SECRET` with DNS-1123 names, e.g. `shop/shop-tls`"),
-            );
+            diags.push(invalid_name(
+                cx,
+                &format!("{}/tls/certificates/{i}", l.origin),
+                "certificate Secret",
+                &c.name,
+                "write `SECRET` or `NAMESPACE/SECRET` with DNS-1123 names, e.g. `shop/shop-tls`",
+            ));
         }
     }
 }

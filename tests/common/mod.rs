@@ -9,6 +9,7 @@ pub mod layers;
 pub mod limits;
 pub mod markdown;
 pub mod outside;
+pub mod spec_run;
 
 #[allow(unused_imports)]
 pub use outside::{program, shared_data, shared_seed};
