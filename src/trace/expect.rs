@@ -4,7 +4,7 @@
 
 use crate::routing::Outcome;
 
-use super::requests::Fault;
+use super::Fault;
 
 /// A line's expectation: the status, and a backend `[namespace/]name[:port]`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,6 +7,17 @@
 pub mod expect;
 pub mod requests;
 
+/// A fault in a request: the 1-based column, what is wrong, and the likely fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// 1-based column (in characters).
+    pub column: usize,
+    /// What is wrong, and what was expected.
+    pub message: String,
+    /// The likely fix.
+    pub help: String,
+}
+
 use crate::diagnostic::Code;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

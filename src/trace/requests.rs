@@ -3,19 +3,9 @@
 //! `tcp://` or `udp://` URL alone (blank lines and `#` comments skipped),
 //! each fault with its 1-based column.
 
+use super::Fault;
 use super::expect::{self, Expect};
 use crate::routing::Request;
-
-/// A fault in a request: the 1-based column, what is wrong, and the likely fix.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fault {
-    /// 1-based column (in characters).
-    pub column: usize,
-    /// What is wrong, and what was expected.
-    pub message: String,
-    /// The likely fix.
-    pub help: String,
-}
 
 fn is_token(s: &str) -> bool {
     !s.is_empty()
