@@ -169,3 +169,44 @@ fn http_and_grpc_routes_on_other_hostnames_or_listeners_or_allowed_are_fine() {
         assert!(!stderr.contains("GW364"), "{stderr}");
     }
 }
+
+#[test]
+fn a_grpc_route_name_hostname_and_backend_are_checked_as_an_http_routes() {
+    let apps = "  shop:
+    grpcRoutes:
+      Api_X:
+        hostnames: [api.example.com, Bad_Host]
+        rules: [{ backendRefs: [{ name: Api_Svc, port: 9090 }] }]
+";
+    assert_finding(apps, "GW401", "route name `Api_X` is not a valid name");
+    assert_finding(apps, "GW402", "`Bad_Host` is not a valid hostname");
+    assert_finding(apps, "GW401", "`Api_Svc` is not a valid name");
+}
+
+#[test]
+fn a_single_hostname_of_the_long_form_is_located_at_hostnames_not_host() {
+    // The long form writes no `host`: the finding points at the hostname itself.
+    let apps = "  shop:
+    routes:
+      one:
+        hostnames: [c.other.org]
+        rules: [{ backendRefs: [{ name: web, port: 80 }] }]
+    grpcRoutes:
+      two:
+        hostnames: [Bad_Host.example.com]
+        rules: [{ backendRefs: [{ name: api, port: 9090 }] }]
+";
+    let (status, stderr) = render(apps);
+    assert_eq!(status, Some(1), "{stderr}");
+    for want in [
+        "at apps.shop.routes.one.hostnames.0",
+        "at apps.shop.grpcRoutes.two.hostnames.0",
+    ] {
+        assert!(stderr.contains(want), "want {want}:\n{stderr}");
+    }
+    assert!(!stderr.contains(".host\n") && !stderr.contains(".host "), "{stderr}");
+    // The short form's `host` is still where its hostname is reported.
+    let short = "  shop: { routes: { web: { host: c.other.org, to: web:80 } } }\n";
+    let (_, stderr) = render(short);
+    assert!(stderr.contains("at apps.shop.routes.web.host"), "{stderr}");
+}

@@ -219,6 +219,12 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             }
         }
     }
+    for r in &model.grpc_routes {
+        route_names(cx, &r.name, &r.origin, &r.hostnames, name_help, diags);
+        for b in r.rules.iter().flat_map(|rule| &rule.backend_refs) {
+            backend_ref(cx, b, name_help, diags);
+        }
+    }
     for p in &model.service_patches {
         if !is_dns_label(&p.name) {
             diags.push(invalid_name(cx, &p.origin, "Service name", &p.name, name_help));
@@ -255,10 +261,12 @@ pub(super) fn route_names(
 }
 
 /// The spec path of hostname `i` of the route at `origin`: its `host` when
-/// the short form set the only one, else `hostnames/i`.
+/// the short form set the only one, else `hostnames/i`. (`locate` of an
+/// unwritten `host` climbs to the route itself: that is not the short form.)
 pub(super) fn hostname_pointer(cx: &Context<'_>, origin: &str, hostnames: &[String], i: usize) -> String {
     let host = format!("{origin}/host");
-    if hostnames.len() == 1 && cx.prov.locate(&host).is_some() {
+    let written = |at: Option<crate::source::Loc>| at.is_some() && at != cx.prov.locate(origin);
+    if hostnames.len() == 1 && written(cx.prov.locate(&host)) {
         host
     } else {
         format!("{origin}/hostnames/{i}")
