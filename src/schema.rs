@@ -203,7 +203,7 @@ fn describe(
             let found = json_type(instance);
             let raw = here
                 .as_ref()
-                .map(|l| &sources.get(l.file).text[l.range.clone()])
+                .and_then(|l| sources.get(l.file).text.get(l.range.clone()))
                 .unwrap_or("");
             let help = if expected == "string" && !instance.is_object() && !instance.is_array() {
                 format!(

@@ -244,7 +244,8 @@ impl<'a> Builder<'a> {
             return Ok(());
         };
         let start = self.src.byte(frame.mark.index());
-        let flow = self.src.is_flow(start);
+        let end = self.src.byte(end_mark.index());
+        let flow = self.src.is_flow(start, end);
         let (value, first, last) = match frame.kind {
             Kind::Seq(items) => {
                 let last = items.last().map(|n| n.span.end);
@@ -258,7 +259,7 @@ impl<'a> Builder<'a> {
         };
         let mut span = self.src.span(frame.mark, start);
         if flow {
-            span.end = self.src.span(end_mark, self.src.byte(end_mark.index()) + 1).end;
+            span.end = self.src.span(end_mark, end + 1).end;
         } else {
             if let Some(first) = first {
                 span = Span {

@@ -155,9 +155,16 @@ impl<'a> Source<'a> {
         start + name
     }
 
-    /// Whether the byte at `start` opens a flow collection.
-    pub fn is_flow(&self, start: usize) -> bool {
-        matches!(self.text.as_bytes().get(start), Some(b'{' | b'['))
+    /// Whether the bytes at `start` and `end` open and close one flow
+    /// collection. The opening bracket alone is not enough: an indentless
+    /// block sequence whose first item is `[..]` starts at that bracket too,
+    /// and ends wherever the next token is (at the end of the text, maybe).
+    pub fn is_flow(&self, start: usize, end: usize) -> bool {
+        let at = |i: usize| self.text.as_bytes().get(i);
+        matches!(
+            (at(start), at(end)),
+            (Some(b'['), Some(b']')) | (Some(b'{'), Some(b'}'))
+        )
     }
 }
 
