@@ -73,7 +73,7 @@ fn object(o: &gatewright::Outcome, kind: &str, name: &str) -> Value {
         .output
         .as_ref()
         .unwrap_or_else(|| panic!("not rendered: {:?}", codes(o)));
-    tree_objects(&out.tree)
+    tree_objects(out.tree().expect("a tree"))
         .into_iter()
         .map(|(_, v)| v)
         .find(|v| v["kind"] == kind && v["metadata"]["name"] == name)

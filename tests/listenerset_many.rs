@@ -80,7 +80,7 @@ fn codes(o: &gatewright::Outcome) -> Vec<String> {
 
 fn objects(o: &gatewright::Outcome, kind: &str) -> Vec<Value> {
     let out = o.output.as_ref().unwrap_or_else(|| panic!("no output: {:?}", codes(o)));
-    tree_objects(&out.tree)
+    tree_objects(out.tree().expect("a tree"))
         .into_iter()
         .map(|(_, v)| v)
         .filter(|v| v["kind"] == kind)

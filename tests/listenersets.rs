@@ -91,7 +91,8 @@ fn objects(o: &gatewright::Outcome, kind: &str) -> Vec<Value> {
         .output
         .as_ref()
         .unwrap_or_else(|| panic!("no output: {:?}", codes(o)))
-        .tree;
+        .tree()
+        .expect("a tree");
     tree_objects(tree)
         .into_iter()
         .map(|(_, v)| v)

@@ -19,7 +19,7 @@ fn compile(spec: &str) -> (Option<Value>, Vec<Diagnostic>) {
         ..Default::default()
     });
     let gateway = outcome.output.and_then(|o| {
-        tree_objects(&o.tree)
+        tree_objects(o.tree().expect("a tree"))
             .into_iter()
             .map(|(_, v)| v)
             .find(|v| v["kind"] == "Gateway")
@@ -198,7 +198,7 @@ fn rendered_rules(spec: &str, kind: &str) -> Vec<Value> {
     let Some(out) = outcome.output else {
         panic!("not rendered: {:?}", codes(&outcome.diagnostics.to_vec()))
     };
-    let route = tree_objects(&out.tree)
+    let route = tree_objects(out.tree().expect("a tree"))
         .into_iter()
         .map(|(_, v)| v)
         .find(|v| v["kind"] == kind);

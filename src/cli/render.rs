@@ -190,12 +190,11 @@ fn print_stream(compiled: &[(Target, Outcome)], argocd_plugin: bool, printer: &P
             code = code.max(exit_code(&outcome.diagnostics));
             continue;
         };
-        if !argocd_plugin {
-            return printer.stdout_with(|out| compiled.tree.write_stream(out));
-        }
-        return match gatewright::gitops::cmp::manifests(&compiled.tree, &compiled.model, &|p| {
-            compiled.provenance.locate(p)
-        }) {
+        // The plugin compiles a whole tree (`objects_only` is off): it needs the vendored manifests.
+        let (true, Some(tree)) = (argocd_plugin, compiled.tree()) else {
+            return printer.stdout_with(|out| compiled.write_stream(out));
+        };
+        return match gatewright::gitops::cmp::manifests(tree, &compiled.model, &|p| compiled.provenance.locate(p)) {
             Ok(objects) => printer.stdout(&gatewright::gitops::cmp::stream(&objects)),
             Err(diags) => {
                 printer.diagnostics(&diags, &outcome.sources);
