@@ -211,3 +211,23 @@ fn render_stdout_prints_the_trees_stream() {
     let tree = compile_dir(dir.path(), false).into_tree().expect("a tree");
     assert_eq!(String::from_utf8_lossy(&out.stdout), tree.to_stream());
 }
+
+/// Other spellings of a manifest path inside the root (`//`, `./`, `..`
+/// back in) are read ahead and vendored like the plain one, with no finding.
+#[test]
+fn other_spellings_of_a_manifest_inside_the_root_are_read() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let entries: Vec<String> = vec![
+        "manifests/app-1.yaml".into(),
+        "manifests//app-2.yaml".into(),
+        "./manifests/app-3.yaml".into(),
+        "manifests/../manifests/app-4.yaml".into(),
+    ];
+    let spec = site(root.path(), &entries);
+    let folder = spec.parent().expect("folder");
+    assert_eq!(findings(&spec, folder), []);
+    let compiled = compile_dir(folder, false);
+    let vendored: Vec<&str> = compiled.model.upstreams.iter().map(|u| u.resource.as_str()).collect();
+    assert_eq!(vendored, ["app-1.yaml", "app-2.yaml", "app-3.yaml", "app-4.yaml"]);
+    assert!(compiled.model.upstreams.iter().all(|u| u.content.is_some()));
+}

@@ -71,7 +71,12 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(FAILURE);
     }
     if args.stdout {
-        return print_stream(&build.targets, args.argocd_plugin, &printer);
+        let code = print_stream(&build.targets, args.argocd_plugin, &printer);
+        // The stream is written: freeing the compiled model and objects (50,001 at 10,000 apps)
+        // would only cost CPU before the process exits and the OS takes the memory back. The
+        // binary only, never the library; nothing left in `build` needs its `Drop` (no file or lock).
+        std::mem::forget(build);
+        return code;
     }
     let Some(out) = &args.out else {
         return ExitCode::from(FAILURE);
