@@ -61,7 +61,10 @@ fn grpc_routes_are_in_the_routing_summary() {
         "from the models"
     );
     assert_eq!(
-        kinds(&Routing::from_tree(&base.tree), &Routing::from_tree(&head.tree)),
+        kinds(
+            &Routing::from_tree(base.tree().expect("a tree")),
+            &Routing::from_tree(head.tree().expect("a tree"))
+        ),
         expected,
         "from the rendered trees"
     );

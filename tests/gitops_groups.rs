@@ -49,7 +49,8 @@ fn trees(spec: &Path) -> (Vec<Tree>, Tree) {
             o.output
                 .as_ref()
                 .unwrap_or_else(|| panic!("{:?}", o.diagnostics))
-                .tree
+                .tree()
+                .expect("a tree")
                 .clone()
         })
         .collect();

@@ -68,7 +68,7 @@ fn stream(outcome: &gatewright::Outcome, what: &str) -> String {
         .map(|d| format!("{}: {}", d.code, d.message))
         .collect();
     assert!(errs.is_empty(), "{what}: {errs:?}");
-    let tree = &outcome.output.as_ref().expect("output").tree;
+    let tree = outcome.output.as_ref().expect("output").tree().expect("a tree");
     tree.files
         .values()
         .map(String::as_str)

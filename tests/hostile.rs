@@ -117,7 +117,7 @@ fn template_syntax_and_newlines_in_values_render_as_inert_strings() {
     let outcome = compile_text(&spec);
     let errors: Vec<_> = outcome.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:?}");
-    let tree = outcome.output.expect("output").tree;
+    let tree = outcome.output.expect("output").into_tree().expect("a tree");
     let all: String = tree.files.values().cloned().collect();
     assert!(!all.contains("49"), "a template was evaluated:\n{all}");
     let injected = "{{ 7*7 }}\nnamespace: kube-system";

@@ -187,7 +187,10 @@ fn import_and_render(input: &Path, dir: &Path) -> (BTreeMap<(String, String, Str
             .collect();
         return (BTreeMap::new(), format!("render failed: {}", errors.join("; ")));
     };
-    let objects = tree_objects(&out.tree).into_iter().map(|(_, v)| (key(&v), v)).collect();
+    let objects = tree_objects(out.tree().expect("a tree"))
+        .into_iter()
+        .map(|(_, v)| (key(&v), v))
+        .collect();
     (objects, warnings.join("; "))
 }
 

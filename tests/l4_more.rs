@@ -47,7 +47,10 @@ fn diff_summary_covers_tls_tcp_and_udp_routes() {
     ];
     let from_models = summary(&Routing::from_model(&base.model), &Routing::from_model(&head.model));
     assert_eq!(from_models, expected, "from the models");
-    let from_trees = summary(&Routing::from_tree(&base.tree), &Routing::from_tree(&head.tree));
+    let from_trees = summary(
+        &Routing::from_tree(base.tree().expect("a tree")),
+        &Routing::from_tree(head.tree().expect("a tree")),
+    );
     assert_eq!(from_trees, expected, "from the rendered trees");
     let weights = summarize(&Routing::from_model(&base.model), &Routing::from_model(&head.model));
     let split = weights.iter().find(|c| c.subject == "a.aks.rocks TLS").expect("split");
@@ -64,7 +67,10 @@ fn diff_summary_covers_tls_tcp_and_udp_routes() {
 #[test]
 fn diff_behaviour_probes_tls_by_sni_and_tcp_udp_by_port() {
     let (base, head) = (compiled("base.yaml"), compiled("head.yaml"));
-    let b = behaviour::compare(&trace::tree_inputs(&base.tree), &trace::tree_inputs(&head.tree));
+    let b = behaviour::compare(
+        &trace::tree_inputs(base.tree().expect("a tree")),
+        &trace::tree_inputs(head.tree().expect("a tree")),
+    );
     let changed: BTreeSet<&str> = b.changes.iter().map(|c| c.request.as_str()).collect();
     let expected: BTreeSet<&str> = [
         "tls://a.aks.rocks:443",
@@ -119,7 +125,10 @@ fn diff_of_a_tcp_change_probes_only_the_tcp_listeners_it_touches() {
         ..Options::default()
     });
     let head = outcome.output.expect("output");
-    let b = behaviour::compare(&trace::tree_inputs(&base.tree), &trace::tree_inputs(&head.tree));
+    let b = behaviour::compare(
+        &trace::tree_inputs(base.tree().expect("a tree")),
+        &trace::tree_inputs(head.tree().expect("a tree")),
+    );
     assert_eq!(b.probes, 2, "one connection per TCP port touched: {b:#?}");
     assert_eq!(b.hosts, vec!["tcp://*:5432".to_string(), "tcp://*:6432".to_string()]);
     assert_eq!(b.changes.len(), 2, "{:#?}", b.changes);

@@ -48,7 +48,12 @@ fn other_tools_documents_in_a_spec_directory_are_not_spec_layers() {
         .count();
     assert_eq!(from_spec_files, 1, "only gatewright.yaml is a spec layer");
     assert!(
-        compiled.tree.files.keys().any(|p| p.contains("shop")),
+        compiled
+            .tree()
+            .expect("a tree")
+            .files
+            .keys()
+            .any(|p| p.contains("shop")),
         "the app still renders from its manifest"
     );
 }

@@ -39,7 +39,7 @@ fn shown(outcome: &Outcome, templates: &Path) -> (Vec<String>, BTreeMap<String, 
     let files = outcome
         .output
         .as_ref()
-        .map(|o| o.tree.files.clone())
+        .map(|o| o.tree().expect("a tree").files.clone())
         .unwrap_or_default();
     (diagnostics, files)
 }

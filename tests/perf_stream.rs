@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gatewright::driver::{Options, compile};
+use gatewright::driver::{Options, Output, compile};
 
 use crate::common::cli::gatewright;
 
@@ -144,4 +144,90 @@ fn the_stream_is_the_trees_objects_in_path_order() {
         "the Gateway, and per app a Namespace, a route and a Service patch"
     );
     assert_eq!(String::from_utf8_lossy(&o.stdout), want);
+}
+
+/// Apps whose namespaces sort differently as paths (`shop-eu/…` < `shop/…`
+/// < `shop0/…`, `-` < `/` < `0`) than as (folder, file) pairs.
+const ORDER_SPEC: &str = "apiVersion: gatewright.dev/v1alpha1\nkind: Site\ngateways:\n  gateway:\n    profile: aks-istio-external\n    listeners:\n      default: { hostname: \"*.aks.rocks\", protocol: HTTP, port: 80 }\napps:\n  shop0:\n    routes:\n      web: { host: zero.aks.rocks, to: web:80 }\n  shop:\n    routes:\n      web: { host: shop.aks.rocks, to: web:80 }\n      api: { host: api.aks.rocks, to: api:80 }\n  shop-eu:\n    routes:\n      web: { host: eu.aks.rocks, to: web:80 }\n";
+
+fn compile_dir(dir: &Path, objects_only: bool) -> gatewright::Compiled {
+    let outcome = compile(&Options {
+        spec: dir.to_path_buf(),
+        objects_only,
+        ..Default::default()
+    });
+    outcome
+        .output
+        .unwrap_or_else(|| panic!("no output: {:?}", outcome.diagnostics))
+}
+
+fn stream(compiled: &gatewright::Compiled) -> String {
+    let mut out = Vec::new();
+    compiled.write_stream(&mut out).expect("write to a Vec");
+    String::from_utf8(out).expect("UTF-8")
+}
+
+/// An `objects_only` compile (what `render --stdout` sets) builds no tree,
+/// only the ordered objects, and streams the whole tree's bytes.
+#[test]
+fn an_objects_only_compile_builds_no_tree_and_streams_the_same_bytes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("gatewright.yaml"), ORDER_SPEC).expect("write");
+    let (whole, objects) = (compile_dir(dir.path(), false), compile_dir(dir.path(), true));
+    assert!(objects.tree().is_none(), "an objects_only compile lays out no tree");
+    assert!(matches!(objects.output, Output::Objects(_)));
+    let tree = whole.tree().expect("a whole compile lays out the tree");
+    assert_eq!(stream(&objects), tree.to_stream());
+    assert_eq!(stream(&whole), tree.to_stream());
+}
+
+/// The stream follows the tree's byte order of whole paths, not the order of
+/// (namespace, file name) pairs.
+#[test]
+fn the_stream_is_in_the_trees_path_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("gatewright.yaml"), ORDER_SPEC).expect("write");
+    let text = stream(&compile_dir(dir.path(), true));
+    let sources: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("# Source: ")).collect();
+    let mut sorted = sources.clone();
+    sorted.sort_unstable();
+    assert_eq!(sources, sorted);
+    let first = |folder: &str| sources.iter().position(|s| s.starts_with(&format!("{folder}/")));
+    let (eu, shop, zero) = (first("shop-eu"), first("shop"), first("shop0"));
+    assert!(eu.is_some() && shop.is_some() && zero.is_some(), "{sources:?}");
+    assert!(eu < shop && shop < zero, "{sources:?}");
+}
+
+/// `render --stdout` prints the same stream as the library's whole tree.
+#[test]
+fn render_stdout_prints_the_trees_stream() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("gatewright.yaml"), ORDER_SPEC).expect("write");
+    let out = gatewright()
+        .args(["render".as_ref(), dir.path().as_os_str(), "--stdout".as_ref()])
+        .output()
+        .expect("run gatewright");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let tree = compile_dir(dir.path(), false).into_tree().expect("a tree");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), tree.to_stream());
+}
+
+/// Other spellings of a manifest path inside the root (`//`, `./`, `..`
+/// back in) are read ahead and vendored like the plain one, with no finding.
+#[test]
+fn other_spellings_of_a_manifest_inside_the_root_are_read() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let entries: Vec<String> = vec![
+        "manifests/app-1.yaml".into(),
+        "manifests//app-2.yaml".into(),
+        "./manifests/app-3.yaml".into(),
+        "manifests/../manifests/app-4.yaml".into(),
+    ];
+    let spec = site(root.path(), &entries);
+    let folder = spec.parent().expect("folder");
+    assert_eq!(findings(&spec, folder), []);
+    let compiled = compile_dir(folder, false);
+    let vendored: Vec<&str> = compiled.model.upstreams.iter().map(|u| u.resource.as_str()).collect();
+    assert_eq!(vendored, ["app-1.yaml", "app-2.yaml", "app-3.yaml", "app-4.yaml"]);
+    assert!(compiled.model.upstreams.iter().all(|u| u.content.is_some()));
 }

@@ -69,7 +69,8 @@ fn mirror_targets_in_other_owned_namespaces_get_a_reference_grant() {
         "the rule's and the backend's mirror targets in `audit`, the backend in `backend`; none for the same-namespace mirror"
     );
     let file = compiled
-        .tree
+        .tree()
+        .expect("a tree")
         .files
         .iter()
         .find(|(p, _)| p.starts_with("audit/referencegrant-"))

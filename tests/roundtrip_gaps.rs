@@ -15,7 +15,7 @@ use serde_json::Value;
 fn compile(spec: &str) -> (Option<Value>, Vec<Diagnostic>) {
     let outcome = compile_files(&[("gatewright.yaml", spec)]);
     let gateway = outcome.output.and_then(|o| {
-        tree_objects(&o.tree)
+        tree_objects(o.tree().expect("a tree"))
             .into_iter()
             .map(|(_, v)| v)
             .find(|v| v["kind"] == "Gateway")
@@ -189,7 +189,7 @@ fn rendered_rules(spec: &str, kind: &str) -> Vec<Value> {
     let Some(out) = outcome.output else {
         panic!("not rendered: {:?}", codes(&outcome.diagnostics.to_vec()))
     };
-    let route = tree_objects(&out.tree)
+    let route = tree_objects(out.tree().expect("a tree"))
         .into_iter()
         .map(|(_, v)| v)
         .find(|v| v["kind"] == kind);

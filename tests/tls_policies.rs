@@ -61,7 +61,8 @@ fn run(spec: &str) -> (tempfile::TempDir, Outcome) {
 
 fn objects(outcome: &Outcome) -> Vec<Value> {
     let out = outcome.output.as_ref().expect("rendered");
-    out.tree
+    out.tree()
+        .expect("a tree")
         .files
         .iter()
         .filter(|(k, _)| !k.ends_with("kustomization.yaml"))

@@ -100,7 +100,7 @@ fn check_compile(opts: &Options) {
         outcome.diagnostics
     );
     let Some(compiled) = outcome.output else { return };
-    for (path, text) in &compiled.tree.files {
+    for (path, text) in &compiled.tree().expect("a whole tree").files {
         assert!(
             stays_inside(Path::new(path)),
             "output path `{path}` leaves the output directory"

@@ -134,7 +134,7 @@ fn revisions(args: &Args, printer: &Printer) -> Result<Report, u8> {
 fn compare(env: &Option<String>, base: &Side, head: &Side) -> EnvReport {
     let empty = Compiled {
         model: Default::default(),
-        tree: Default::default(),
+        output: Default::default(),
         provenance: Default::default(),
         gitops: None,
         blueprints: None,
@@ -154,10 +154,13 @@ fn compare(env: &Option<String>, base: &Side, head: &Side) -> EnvReport {
         root: Some(&head.root),
     });
     diff::locate(&mut changes, bl.as_ref(), hl.as_ref());
+    // `diff` compiles whole trees (not `objects_only`).
+    let none = gatewright::emit::Tree::default();
+    let (bt, ht) = (bc.tree().unwrap_or(&none), hc.tree().unwrap_or(&none));
     EnvReport {
         env: env.clone(),
         changes,
-        files: diff::compare_trees(&bc.tree, &hc.tree),
-        behaviour: behaviour::compare(&trace::tree_inputs(&bc.tree), &trace::tree_inputs(&hc.tree)),
+        files: diff::compare_trees(bt, ht),
+        behaviour: behaviour::compare(&trace::tree_inputs(bt), &trace::tree_inputs(ht)),
     }
 }

@@ -71,7 +71,12 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(FAILURE);
     }
     if args.stdout {
-        return print_stream(&build.targets, args.argocd_plugin, &printer);
+        let code = print_stream(&build.targets, args.argocd_plugin, &printer);
+        // The stream is written: freeing the compiled model and objects (50,001 at 10,000 apps)
+        // would only cost CPU before the process exits and the OS takes the memory back. The
+        // binary only, never the library; nothing left in `build` needs its `Drop` (no file or lock).
+        std::mem::forget(build);
+        return code;
     }
     let Some(out) = &args.out else {
         return ExitCode::from(FAILURE);
@@ -190,12 +195,11 @@ fn print_stream(compiled: &[(Target, Outcome)], argocd_plugin: bool, printer: &P
             code = code.max(exit_code(&outcome.diagnostics));
             continue;
         };
-        if !argocd_plugin {
-            return printer.stdout_with(|out| compiled.tree.write_stream(out));
-        }
-        return match gatewright::gitops::cmp::manifests(&compiled.tree, &compiled.model, &|p| {
-            compiled.provenance.locate(p)
-        }) {
+        // The plugin compiles a whole tree (`objects_only` is off): it needs the vendored manifests.
+        let (true, Some(tree)) = (argocd_plugin, compiled.tree()) else {
+            return printer.stdout_with(|out| compiled.write_stream(out));
+        };
+        return match gatewright::gitops::cmp::manifests(tree, &compiled.model, &|p| compiled.provenance.locate(p)) {
             Ok(objects) => printer.stdout(&gatewright::gitops::cmp::stream(&objects)),
             Err(diags) => {
                 printer.diagnostics(&diags, &outcome.sources);

@@ -48,7 +48,7 @@ impl Build {
     pub fn trees(&self, out: &Path) -> Vec<Destination<'_>> {
         let envs = self.targets.iter().filter_map(|(target, outcome)| {
             Some(Destination {
-                tree: &outcome.output.as_ref()?.tree,
+                tree: outcome.output.as_ref()?.tree()?,
                 dir: target.out_dir(out),
                 sources: &outcome.sources,
                 gitops: false,
@@ -84,7 +84,8 @@ impl Build {
 
 /// The GitOps objects of compiled targets, with the blueprints the first
 /// target used (`--blueprints`, else the spec's `blueprints:`): `None` when
-/// the spec has no `gitops:` section or a target did not compile.
+/// the spec has no `gitops:` section or a target did not compile (or
+/// compiled no tree: [`super::Options::objects_only`]).
 pub fn gitops_objects(targets: &[(Target, Outcome)]) -> Option<Generated> {
     let compiled: Vec<_> = targets
         .iter()
@@ -96,8 +97,8 @@ pub fn gitops_objects(targets: &[(Target, Outcome)]) -> Option<Generated> {
     }
     let folders: Vec<Vec<Folder>> = compiled
         .iter()
-        .map(|(_, c)| gitops::folders(&c.tree, &c.model))
-        .collect();
+        .map(|(_, c)| Some(gitops::folders(c.tree()?, &c.model)))
+        .collect::<Option<_>>()?;
     let envs = compiled
         .iter()
         .zip(&folders)

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::emit::Tree;
+use crate::emit::{Objects, Tree};
 use crate::load::Provenance;
 use crate::model::Model;
 use crate::source::Sources;
@@ -51,10 +51,10 @@ pub struct Options {
     /// locates nothing. `render` sets it: at 10,000 apps they are a fifth of
     /// the peak memory.
     pub lean: bool,
-    /// Lay out only what [`crate::emit::Tree::write_stream`] prints, the
-    /// objects, and the root `kustomization.yaml` that names the Gateway API
-    /// version: no folder kustomizations, vendored manifests or group roots.
-    /// `render --stdout` sets it.
+    /// Build no tree: [`Compiled::output`] is [`Output::Objects`], the
+    /// objects in the order [`crate::emit::Tree::write_stream`] prints them,
+    /// without a path per object, folder kustomizations, vendored manifests
+    /// or group roots. `render --stdout` sets it.
     pub objects_only: bool,
 }
 
@@ -63,14 +63,59 @@ pub struct Options {
 pub struct Compiled {
     /// The resolved model.
     pub model: Model,
-    /// The output tree.
-    pub tree: Tree,
+    /// The output: the tree, or only its objects ([`Options::objects_only`]).
+    pub output: Output,
     /// Where each spec value came from (to point at the spec line of a model item's `origin`).
     pub provenance: Provenance,
     /// The spec's `gitops:` settings (see [`crate::gitops`]).
     pub gitops: Option<crate::spec::gitops::GitOps>,
     /// The blueprint directory used (`--blueprints`, else the spec's `blueprints:`), if any.
     pub blueprints: Option<PathBuf>,
+}
+
+/// What a compilation lays out.
+#[derive(Debug, Clone)]
+pub enum Output {
+    /// The kustomize tree, every file by path.
+    Tree(Tree),
+    /// Only the objects, in stream order ([`Options::objects_only`]).
+    Objects(Objects),
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Self::Tree(Tree::default())
+    }
+}
+
+impl Compiled {
+    /// The output tree; `None` for an [`Options::objects_only`] compile.
+    pub fn tree(&self) -> Option<&Tree> {
+        match &self.output {
+            Output::Tree(tree) => Some(tree),
+            Output::Objects(_) => None,
+        }
+    }
+
+    /// The output tree, taken out; `None` for an [`Options::objects_only`] compile.
+    pub fn into_tree(self) -> Option<Tree> {
+        match self.output {
+            Output::Tree(tree) => Some(tree),
+            Output::Objects(_) => None,
+        }
+    }
+
+    /// Write the objects as one YAML stream (`render --stdout`): the same
+    /// bytes from either output.
+    ///
+    /// # Errors
+    /// The first write error of `out`.
+    pub fn write_stream(&self, out: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
+        match &self.output {
+            Output::Tree(tree) => tree.write_stream(out),
+            Output::Objects(objects) => objects.write_stream(out),
+        }
+    }
 }
 
 /// Everything a run produced: the files read, the findings, and the output

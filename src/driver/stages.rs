@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use super::{Compiled, Options};
+use super::{Compiled, Options, Output};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::emit::{Tree, layout};
+use crate::emit::{Objects, Tree, layout};
 use crate::load::{self, Layer, Provenance};
 use crate::model::Model;
 use crate::normalize::Document;
@@ -197,16 +197,16 @@ fn lay_out(opts: &Options, docs: Vec<Document>, analyzed: Analyzed) -> Compiled 
         gitops,
         blueprints,
     } = analyzed;
-    let tree = if opts.objects_only {
-        crate::emit::layout_objects(docs, &model.upstreams, &model.gateway_api_version)
+    let output = if opts.objects_only {
+        Output::Objects(Objects::new(docs, &model.gateway_api_version))
     } else {
         let mut tree: Tree = layout(docs, &model.upstreams, &model.gateway_api_version);
         crate::gitops::groups::add_roots(&mut tree, &model, gitops.as_ref());
-        tree
+        Output::Tree(tree)
     };
     Compiled {
         model,
-        tree,
+        output,
         provenance: prov,
         gitops,
         blueprints,

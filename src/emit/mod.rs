@@ -11,12 +11,14 @@ mod out;
 mod scan;
 mod scratch;
 mod settle;
+mod stream;
 mod swap;
 mod write;
 
 pub use guard::{refuse_spec_files, spec_files_under};
 pub use layout::{Tree, gateway_api_note, layout, layout_objects, needed_gateway_api};
 pub use out::refuse_symlinked_out;
+pub use stream::Objects;
 pub use write::{Pending, WriteReport, prepare, write_tree, write_tree_hooked};
 
 /// Reading an output directory (shared with [`crate::diff`]).

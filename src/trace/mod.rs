@@ -233,7 +233,7 @@ fn rendered(compiled: &crate::Compiled, sources: &Sources) -> Vec<Input> {
         origins.insert(("Gateway", &g.namespace, &g.name), (at(&g.origin), Vec::new()));
     }
     let mut out = Vec::new();
-    for value in tree_objects(&compiled.tree) {
+    for value in compiled.tree().map(tree_objects).unwrap_or_default() {
         let s = |p: &str| value.pointer(p).and_then(serde_json::Value::as_str).unwrap_or("");
         let key = (s("/kind"), s("/metadata/namespace"), s("/metadata/name"));
         let (origin, rule_origins) = origins.get(&key).cloned().unwrap_or_default();

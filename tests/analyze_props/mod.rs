@@ -239,7 +239,7 @@ fn accepted_specs_render_objects_the_crds_accept() {
             };
             count.accepted += 1;
             tally(false);
-            for (path, object) in tree_objects(&compiled.tree) {
+            for (path, object) in tree_objects(compiled.tree().expect("a tree")) {
                 let Some(violations) = set.validate(&object) else { continue };
                 count.objects += 1;
                 let shown: Vec<String> = violations.iter().map(ToString::to_string).collect();

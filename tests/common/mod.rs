@@ -123,7 +123,7 @@ pub fn render_with(opts: Options) -> Tree {
         spec.display(),
         errors.join("\n")
     );
-    outcome.output.expect("output").tree
+    outcome.output.expect("output").into_tree().expect("a tree")
 }
 
 /// Compile every target of a spec (each environment, or the base spec).

@@ -84,7 +84,7 @@ pub fn objects(o: &Outcome, kind: &str) -> Vec<Value> {
         .output
         .as_ref()
         .unwrap_or_else(|| panic!("not rendered: {:?}", messages(o)));
-    tree_objects(&out.tree)
+    tree_objects(out.tree().expect("a tree"))
         .into_iter()
         .map(|(_, v)| v)
         .filter(|v| v["kind"] == kind)
