@@ -49,6 +49,7 @@ mod module_layers;
 mod native_render;
 mod output_failures;
 mod output_safety;
+mod perf_analyze;
 mod perf_paths;
 mod perf_stream;
 mod precommit;
