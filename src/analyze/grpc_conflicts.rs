@@ -3,15 +3,17 @@
 //! ListenerSet. As for HTTPRoutes, the API picks the older route, which a Git
 //! repository cannot show. Found by hashing each (listener, hostname, match).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+use std::collections::hash_map::Entry;
 
 use super::attach::{accepts, admits};
-use super::{Context, Lookup, parents};
+use super::{Context, FastMap, Lookup, parents};
 use crate::diagnostic::{Code, Diagnostics};
 use crate::model::{GrpcRoute, GrpcRule, Listener, Model};
 use crate::spec::GrpcMatch;
 
 /// Where a claim was made: the route (index into the model), its rule and the match in it.
+#[derive(Clone, Copy)]
 struct Claim {
     route: usize,
     rule: usize,
@@ -20,7 +22,8 @@ struct Claim {
 
 /// Check that no two GRPCRoutes claim the same hostname and match on one listener.
 pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut Diagnostics) {
-    let mut claims: HashMap<String, Claim> = HashMap::new();
+    let mut claims: FastMap<String, Claim> =
+        FastMap::with_capacity_and_hasher(model.grpc_routes.len(), Default::default());
     let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (ri, r) in model.grpc_routes.iter().enumerate() {
         for p in &r.parent_refs {
@@ -29,6 +32,7 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
             };
             // A listener that does not admit the route's namespace does not take it (GW411).
             let labels = lookup.namespace_labels(&r.namespace);
+            let parent_key = parent.key();
             for l in parent
                 .selected(p)
                 .filter(|l| admits(l, parent.namespace(), &r.namespace, labels))
@@ -36,15 +40,17 @@ pub fn check(model: &Model, lookup: &Lookup<'_>, cx: &Context<'_>, diags: &mut D
                 for host in hosts(r, l) {
                     for (rule_index, rule) in r.rules.iter().enumerate() {
                         for (mi, key) in match_keys(rule) {
-                            let claim = format!("{}\n{}\n{host}\n{key}", parent.key(), l.name);
-                            let Some(first) = claims.get(&claim) else {
-                                let first = Claim {
-                                    route: ri,
-                                    rule: rule_index,
-                                    matched: mi,
-                                };
-                                claims.insert(claim, first);
-                                continue;
+                            let claim = format!("{parent_key}\n{}\n{host}\n{key}", l.name);
+                            let first = match claims.entry(claim) {
+                                Entry::Occupied(o) => *o.get(),
+                                Entry::Vacant(v) => {
+                                    v.insert(Claim {
+                                        route: ri,
+                                        rule: rule_index,
+                                        matched: mi,
+                                    });
+                                    continue;
+                                }
                             };
                             if first.route == ri || !reported.insert((first.route, ri)) {
                                 continue;
