@@ -50,6 +50,7 @@ mod native_render;
 mod output_failures;
 mod output_safety;
 mod overlay_sets;
+mod perf_analyze;
 mod perf_paths;
 mod perf_stream;
 mod precommit;

@@ -173,7 +173,8 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn number(&self, diags: &mut Diagnostics, b: &Bound, value: Option<u32>, pointer: &str) {
+    /// `pointer` is only formatted for a value out of range: most are within it.
+    fn number(&self, diags: &mut Diagnostics, b: &Bound, value: Option<u32>, pointer: impl FnOnce() -> String) {
         let Some(value) = value else { return };
         if (b.min..=b.max).contains(&i64::from(value)) {
             return;
@@ -183,7 +184,7 @@ impl Checker<'_> {
             self.cx
                 .err(
                     Code::ValueRefused,
-                    pointer,
+                    &pointer(),
                     format!("{} {value} is out of range: the Gateway API allows {range}", b.what),
                 )
                 .help(format!("write a whole number from {range}")),
@@ -195,19 +196,16 @@ impl Checker<'_> {
             let fo = format!("{at}/filters/{i}");
             if let Some(m) = &f.request_mirror {
                 let mo = format!("{fo}/requestMirror");
-                self.number(
-                    diags,
-                    &MIRROR_PORT,
-                    m.backend_ref.port,
-                    &format!("{mo}/backendRef/port"),
-                );
-                self.number(diags, &MIRROR_PERCENT, m.percent, &format!("{mo}/percent"));
+                self.number(diags, &MIRROR_PORT, m.backend_ref.port, || {
+                    format!("{mo}/backendRef/port")
+                });
+                self.number(diags, &MIRROR_PERCENT, m.percent, || format!("{mo}/percent"));
                 if let Some(fr) = &m.fraction {
                     self.fraction(diags, fr.numerator, fr.denominator, &format!("{mo}/fraction"));
                 }
             }
             if let Some(r) = &f.request_redirect {
-                self.number(diags, &REDIRECT_PORT, r.port, &format!("{fo}/requestRedirect/port"));
+                self.number(diags, &REDIRECT_PORT, r.port, || format!("{fo}/requestRedirect/port"));
                 if let Some(scheme) = r.scheme.as_deref().filter(|s| !SCHEMES.contains(s)) {
                     diags.push(
                         self.cx
@@ -227,14 +225,14 @@ impl Checker<'_> {
                 }
             }
             if let Some(c) = &f.cors {
-                self.number(diags, &CORS_MAX_AGE, c.max_age, &format!("{fo}/cors/maxAge"));
+                self.number(diags, &CORS_MAX_AGE, c.max_age, || format!("{fo}/cors/maxAge"));
             }
         }
     }
 
     fn fraction(&self, diags: &mut Diagnostics, numerator: u32, denominator: Option<u32>, at: &str) {
-        self.number(diags, &NUMERATOR, Some(numerator), &format!("{at}/numerator"));
-        self.number(diags, &DENOMINATOR, denominator, &format!("{at}/denominator"));
+        self.number(diags, &NUMERATOR, Some(numerator), || format!("{at}/numerator"));
+        self.number(diags, &DENOMINATOR, denominator, || format!("{at}/denominator"));
         let denominator = denominator.unwrap_or(100);
         if numerator > denominator {
             diags.push(
@@ -280,8 +278,8 @@ impl Checker<'_> {
 
     fn backends(&self, diags: &mut Diagnostics, backends: &[BackendRef]) {
         for b in backends {
-            self.number(diags, &BACKEND_PORT, b.port, &format!("{}/port", b.origin));
-            self.number(diags, &WEIGHT, b.weight, &format!("{}/weight", b.origin));
+            self.number(diags, &BACKEND_PORT, b.port, || format!("{}/port", b.origin));
+            self.number(diags, &WEIGHT, b.weight, || format!("{}/weight", b.origin));
             self.filters(diags, &b.filters, &b.origin);
         }
     }
@@ -295,12 +293,12 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     };
     for g in &model.gateways {
         for l in &g.listeners {
-            c.number(diags, &LISTENER_PORT, Some(l.port), &format!("{}/port", l.origin));
+            c.number(diags, &LISTENER_PORT, Some(l.port), || format!("{}/port", l.origin));
         }
     }
     let parents = |diags: &mut Diagnostics, refs: &[crate::model::ParentRef], o: &str| {
         for (i, p) in refs.iter().enumerate() {
-            c.number(diags, &PARENT_PORT, p.port, &format!("{o}/parentRefs/{i}/port"));
+            c.number(diags, &PARENT_PORT, p.port, || format!("{o}/parentRefs/{i}/port"));
         }
     };
     for r in &model.routes {

@@ -5,12 +5,13 @@
 //! The check is shared by the route kinds that claim so ([`Claimant`]: HTTP
 //! here, gRPC in `grpc_conflicts`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+use std::collections::hash_map::Entry;
 
 use super::attach::{accepts, admits};
 use super::kinds::HttpLike;
 use super::parents::Parent;
-use super::{Context, Lookup, parents};
+use super::{Context, FastMap, Lookup, parents};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{HttpRoute, Listener, Model, RouteMatch, RouteRule};
 
@@ -64,7 +65,7 @@ pub(super) fn check_kind<R: Claimant>(
     cx: &Context<'_>,
     diags: &mut Diagnostics,
 ) {
-    let mut claims: HashMap<String, Claim> = HashMap::new();
+    let mut claims: FastMap<String, Claim> = FastMap::with_capacity_and_hasher(routes.len(), Default::default());
     let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (ri, route) in routes.iter().enumerate() {
         let r = route.view();
@@ -75,16 +76,20 @@ pub(super) fn check_kind<R: Claimant>(
             };
             // A listener that does not admit the route's namespace does not take it (GW411).
             let labels = lookup.namespace_labels(r.namespace);
+            let parent_key = parent.key();
             for l in parent
                 .selected(p)
                 .filter(|l| admits(l, parent.namespace(), r.namespace, labels))
             {
                 for host in effective_hosts(r.hostnames, l) {
                     for &(here, ref key) in &keys {
-                        let claim = format!("{}\n{}\n{host}\n{key}", parent.key(), l.name);
-                        let Some(&first) = claims.get(&claim) else {
-                            claims.insert(claim, here);
-                            continue;
+                        let claim = format!("{parent_key}\n{}\n{host}\n{key}", l.name);
+                        let first = match claims.entry(claim) {
+                            Entry::Occupied(o) => *o.get(),
+                            Entry::Vacant(v) => {
+                                v.insert(here);
+                                continue;
+                            }
                         };
                         if first.route == ri || !reported.insert((first.route, ri)) {
                             continue;

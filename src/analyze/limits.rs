@@ -30,11 +30,12 @@ struct Limit<'a> {
 }
 
 impl Limit<'_> {
-    fn at_most(&self, diags: &mut Diagnostics, count: usize, max: usize, pointer: &str, what: &str) {
+    /// `pointer` is only formatted when the limit is exceeded: most objects are within it.
+    fn at_most(&self, diags: &mut Diagnostics, count: usize, max: usize, pointer: impl FnOnce() -> String, what: &str) {
         if count > max {
             diags.push(
                 self.cx
-                    .err(Code::OverApiLimit, pointer, format!("{what}: {count}, more than the {max} Gateway API {} allows", self.version))
+                    .err(Code::OverApiLimit, &pointer(), format!("{what}: {count}, more than the {max} Gateway API {} allows", self.version))
                     .help("split it in two (e.g. two routes, or two gateways), or target a Gateway API version with a higher limit (`--gateway-api`)"),
             );
         }
@@ -51,10 +52,16 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             diags,
             r.hostnames.len(),
             16,
-            &format!("{o}/hostnames/16"),
+            || format!("{o}/hostnames/16"),
             "hostnames of a route",
         );
-        limit.at_most(diags, r.parent_refs.len(), 32, o, "gateways a route attaches to");
+        limit.at_most(
+            diags,
+            r.parent_refs.len(),
+            32,
+            || o.clone(),
+            "gateways a route attaches to",
+        );
         if r.rules.is_empty() && !model.allow.allows(Code::RouteWithoutBackend, o) {
             diags.push(
                 cx.err(
@@ -65,7 +72,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 .help("add a rule: `rules: [{backendRefs: [{name: SERVICE, port: 80}]}]`"),
             );
         }
-        limit.at_most(diags, r.rules.len(), 16, &format!("{o}/rules/16"), "rules of a route");
+        limit.at_most(diags, r.rules.len(), 16, || format!("{o}/rules/16"), "rules of a route");
         let mut total = 0;
         for rule in &r.rules {
             let ro = &rule.origin;
@@ -75,30 +82,29 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 diags,
                 rule.matches.len(),
                 max,
-                &format!("{ro}/matches/{max}"),
+                || format!("{ro}/matches/{max}"),
                 "matches of a rule",
             );
             limit.at_most(
                 diags,
                 rule.backend_refs.len(),
                 16,
-                &format!("{ro}/backendRefs/16"),
+                || format!("{ro}/backendRefs/16"),
                 "backends of a rule",
             );
             for (j, m) in rule.matches.iter().enumerate() {
-                let mo = format!("{ro}/matches/{j}");
                 limit.at_most(
                     diags,
                     m.headers.len(),
                     16,
-                    &format!("{mo}/headers/16"),
+                    || format!("{ro}/matches/{j}/headers/16"),
                     "header matches of a match",
                 );
                 limit.at_most(
                     diags,
                     m.query_params.len(),
                     16,
-                    &format!("{mo}/queryParams/16"),
+                    || format!("{ro}/matches/{j}/queryParams/16"),
                     "query parameter matches of a match",
                 );
             }
@@ -108,7 +114,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 diags,
                 total,
                 max,
-                &format!("{o}/rules"),
+                || format!("{o}/rules"),
                 "matches of a route, over all its rules",
             );
         }
@@ -118,14 +124,14 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             diags,
             g.listeners.len(),
             64,
-            &format!("{}/listeners", g.origin),
+            || format!("{}/listeners", g.origin),
             "listeners of a gateway",
         );
         limit.at_most(
             diags,
             g.addresses.len(),
             16,
-            &format!("{}/addresses/16", g.origin),
+            || format!("{}/addresses/16", g.origin),
             "addresses of a gateway",
         );
         for l in &g.listeners {
@@ -134,7 +140,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
                 diags,
                 certs,
                 64,
-                &format!("{}/tls/certificates/64", l.origin),
+                || format!("{}/tls/certificates/64", l.origin),
                 "certificates of a listener",
             );
         }

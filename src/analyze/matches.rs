@@ -14,26 +14,23 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     for r in &model.routes {
         for rule in &r.rules {
             for (j, m) in rule.matches.iter().enumerate() {
-                let base = format!("{}/matches/{j}", rule.origin);
-                list(cx, diags, &format!("{base}/headers"), &m.headers, "header", 4096, true);
-                list(
-                    cx,
-                    diags,
-                    &format!("{base}/queryParams"),
-                    &m.query_params,
-                    "query parameter",
-                    1024,
-                    false,
-                );
+                let o = &rule.origin;
+                let headers = |k: usize, field: &str| format!("{o}/matches/{j}/headers/{k}/{field}");
+                list(cx, diags, &headers, &m.headers, "header", 4096, true);
+                let params = |k: usize, field: &str| format!("{o}/matches/{j}/queryParams/{k}/{field}");
+                list(cx, diags, &params, &m.query_params, "query parameter", 1024, false);
             }
         }
     }
 }
 
+/// The pointer of a field of the `k`th item of a list, formatted only for a finding.
+type ItemPointer<'a> = &'a dyn Fn(usize, &str) -> String;
+
 fn list(
     cx: &Context<'_>,
     diags: &mut Diagnostics,
-    base: &str,
+    at: ItemPointer<'_>,
     items: &[ValueMatch],
     what: &str,
     max_value: usize,
@@ -41,12 +38,11 @@ fn list(
 ) {
     let mut seen = BTreeSet::new();
     for (k, v) in items.iter().enumerate() {
-        let at = format!("{base}/{k}");
         if !is_header_name(&v.name) {
             diags.push(
                 cx.err(
                     Code::InvalidMatch,
-                    &format!("{at}/name"),
+                    &at(k, "name"),
                     format!("`{}` is not a valid {what} name", v.name.escape_debug()),
                 )
                 .help("a name is 1 to 256 letters, digits and ``!#$%&'*+-.^_`|~`` (no spaces or `:`), e.g. `x-canary`"),
@@ -56,7 +52,7 @@ fn list(
             diags.push(
                 cx.err(
                     Code::InvalidMatch,
-                    &format!("{at}/value"),
+                    &at(k, "value"),
                     format!(
                         "the value of {what} `{}` must have 1 to {max_value} characters",
                         v.name.escape_debug()
@@ -74,7 +70,7 @@ fn list(
             diags.push(
                 cx.err(
                     Code::InvalidMatch,
-                    &format!("{at}/name"),
+                    &at(k, "name"),
                     format!("{what} `{}` is matched twice in one match", v.name.escape_debug()),
                 )
                 .help(if fold_case {

@@ -24,6 +24,8 @@ mod tls;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::Provenance;
 use crate::model::{Gateway, ListenerSet, Model};
@@ -65,31 +67,40 @@ impl Context<'_> {
     }
 }
 
+/// The hasher of analysis's maps: foldhash with a fixed seed instead of
+/// SipHash, which was a measurable share of `render`. HashDoS resistance buys
+/// nothing here: the keys are names from the user's own spec. These maps are
+/// only probed, never iterated, so their order cannot reach a diagnostic.
+pub(crate) type Hasher = foldhash::fast::FixedState;
+
+/// A hash map with [`Hasher`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, Hasher>;
+
 /// The model's objects by name, built once, so that checks run per route
 /// look things up in constant time instead of scanning (which made analysis
 /// quadratic in the number of apps).
 pub(crate) struct Lookup<'m> {
     /// Labels of each namespace the spec owns.
-    namespaces: HashMap<&'m str, &'m BTreeMap<String, String>>,
+    namespaces: FastMap<&'m str, &'m BTreeMap<String, String>>,
     /// Gateways by (namespace, name).
-    gateways: HashMap<(&'m str, &'m str), &'m Gateway>,
+    gateways: FastMap<(&'m str, &'m str), &'m Gateway>,
     /// Gateways by name alone, first in model order.
-    gateways_by_name: HashMap<&'m str, &'m Gateway>,
+    gateways_by_name: FastMap<&'m str, &'m Gateway>,
     /// (to namespace, from kind, from namespace, to group, to kind, name) of every granted reference.
-    grants: HashSet<(&'m str, &'m str, &'m str, &'m str, &'m str, &'m str)>,
+    grants: HashSet<(&'m str, &'m str, &'m str, &'m str, &'m str, &'m str), Hasher>,
     /// ListenerSets by (namespace, name).
-    listener_sets: HashMap<(&'m str, &'m str), &'m ListenerSet>,
+    listener_sets: FastMap<(&'m str, &'m str), &'m ListenerSet>,
     /// ListenerSets by name alone, first in model order.
-    listener_sets_by_name: HashMap<&'m str, &'m ListenerSet>,
+    listener_sets_by_name: FastMap<&'m str, &'m ListenerSet>,
 }
 
 impl<'m> Lookup<'m> {
     fn new(model: &'m Model) -> Self {
-        let mut gateways_by_name = HashMap::new();
+        let mut gateways_by_name = FastMap::default();
         for g in &model.gateways {
             gateways_by_name.entry(g.name.as_str()).or_insert(g);
         }
-        let mut listener_sets_by_name = HashMap::new();
+        let mut listener_sets_by_name = FastMap::default();
         for s in &model.listener_sets {
             listener_sets_by_name.entry(s.name.as_str()).or_insert(s);
         }
@@ -169,27 +180,47 @@ impl<'m> Lookup<'m> {
     }
 }
 
-/// Run every check on the model.
+/// One check: it reads the model (and the lookup) and adds what it finds.
+type Check = fn(&Model, &Lookup<'_>, &Context<'_>, &mut Diagnostics);
+
+/// Every check, in the order their findings are reported.
+const CHECKS: &[Check] = &[
+    |m, _, cx, d| syntax::check(m, cx, d),
+    |m, _, cx, d| scalars::check(m, cx, d),
+    |m, _, cx, d| labels::check(m, cx, d),
+    |m, _, cx, d| matches::check(m, cx, d),
+    |m, _, cx, d| limits::check(m, cx, d),
+    |m, _, cx, d| l4::limits(m, cx, d),
+    |m, _, cx, d| bounds::check(m, cx, d),
+    |m, _, cx, d| filter_values::check(m, cx, d),
+    |m, _, cx, d| gateway_values::check(m, cx, d),
+    |m, _, cx, d| gateways::check(m, cx, d),
+    references::check,
+    attach::check,
+    kinds::check,
+    mixed_kinds::check,
+    conflicts::check,
+    grpc_conflicts::check,
+    listenersets::check,
+    |m, _, cx, d| tls::check(m, cx, d),
+    l4::check,
+    |m, _, cx, d| features::check(m, cx, d),
+];
+
+/// Run every check on the model. The checks run on every core, each into
+/// its own list; the lists are appended in [`CHECKS`]' order, so the
+/// findings are the same, in the same order, however the threads ran.
 pub fn analyze(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
     let lookup = Lookup::new(model);
-    syntax::check(model, cx, diags);
-    scalars::check(model, cx, diags);
-    labels::check(model, cx, diags);
-    matches::check(model, cx, diags);
-    limits::check(model, cx, diags);
-    l4::limits(model, cx, diags);
-    bounds::check(model, cx, diags);
-    filter_values::check(model, cx, diags);
-    gateway_values::check(model, cx, diags);
-    gateways::check(model, cx, diags);
-    references::check(model, &lookup, cx, diags);
-    attach::check(model, &lookup, cx, diags);
-    kinds::check(model, &lookup, cx, diags);
-    mixed_kinds::check(model, &lookup, cx, diags);
-    conflicts::check(model, &lookup, cx, diags);
-    grpc_conflicts::check(model, &lookup, cx, diags);
-    listenersets::check(model, &lookup, cx, diags);
-    tls::check(model, cx, diags);
-    l4::check(model, &lookup, cx, diags);
-    features::check(model, cx, diags);
+    let found: Vec<Diagnostics> = CHECKS
+        .par_iter()
+        .map(|check| {
+            let mut d = Diagnostics::new();
+            check(model, &lookup, cx, &mut d);
+            d
+        })
+        .collect();
+    for d in found {
+        diags.extend(d);
+    }
 }

@@ -91,8 +91,6 @@ pub(crate) fn check(
         if gateway_api_kind(p).is_none() {
             continue; // a mesh route's Service parent, or another implementation's kind
         }
-        // Long-form parentRefs are located at their entry; derived ones fall back to the route.
-        let at = format!("{origin}/parentRefs/{pi}");
         match of(lookup, route_ns, p) {
             Some(Parent::Gateway(gw)) => {
                 let Some(section) = p.section_name.as_ref().filter(|_| sections) else {
@@ -110,7 +108,11 @@ pub(crate) fn check(
                 }
             }
             Some(Parent::Set(_)) => {} // its listeners: `listenersets::routes`, GW360
-            None => diags.push(missing((kind, route_ns, route, origin), p, &at, lookup, cx)),
+            None => {
+                // Long-form parentRefs are located at their entry; derived ones fall back to the route.
+                let at = format!("{origin}/parentRefs/{pi}");
+                diags.push(missing((kind, route_ns, route, origin), p, &at, lookup, cx));
+            }
         }
     }
 }
