@@ -91,3 +91,16 @@ fn a_bad_expectation_is_gw625_at_its_column() {
         );
     }
 }
+
+#[test]
+fn a_huge_token_is_quoted_short() {
+    let line = format!("GET http://store.aks.rocks/ => 200 {}\n", "a".repeat(100_000));
+    let (code, _, stderr) = trace(&line, &[]);
+    assert_eq!(code, Some(2), "{}", stderr.len());
+    assert!(
+        stderr.contains("GW625") && stderr.contains("…` is not a backend"),
+        "{}",
+        &stderr[..stderr.len().min(500)]
+    );
+    assert!(stderr.len() < 2_000, "stderr of {} bytes", stderr.len());
+}

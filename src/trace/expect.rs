@@ -4,7 +4,7 @@
 
 use crate::routing::Outcome;
 
-use super::Fault;
+use super::{Fault, shown};
 
 /// A line's expectation: the status, and a backend `[namespace/]name[:port]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,15 +46,21 @@ pub fn parse(tokens: &[(usize, &str)], end: usize) -> Result<Expect, Fault> {
         .parse::<u16>()
         .ok()
         .filter(|s| (100..=599).contains(s))
-        .ok_or_else(|| fault(col, format!("`{status}` is not an HTTP status (100 to 599)")))?;
+        .ok_or_else(|| fault(col, format!("`{}` is not an HTTP status (100 to 599)", shown(status))))?;
     let backend = match tokens.get(1) {
         None => None,
-        Some(&(col, text)) => Some(
-            backend(text).ok_or_else(|| fault(col, format!("`{text}` is not a backend `[NAMESPACE/]NAME[:PORT]`")))?,
-        ),
+        Some(&(col, text)) => Some(backend(text).ok_or_else(|| {
+            fault(
+                col,
+                format!("`{}` is not a backend `[NAMESPACE/]NAME[:PORT]`", shown(text)),
+            )
+        })?),
     };
     if let Some(&(col, extra)) = tokens.get(2) {
-        return Err(fault(col, format!("unexpected `{extra}` after the expected backend")));
+        return Err(fault(
+            col,
+            format!("unexpected `{}` after the expected backend", shown(extra)),
+        ));
     }
     Ok(Expect { status, backend })
 }
@@ -68,8 +74,9 @@ fn backend(text: &str) -> Option<BackendRef> {
         Some((ns, name)) => (Some(ns), name),
         None => (None, rest),
     };
+    // A Service name and a namespace are DNS labels (at most 63 characters).
     let dns = |s: &str| {
-        !s.is_empty()
+        (1..=63).contains(&s.len())
             && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
     };
@@ -157,5 +164,7 @@ mod tests {
         assert_eq!(parse(&tokens("200 Web:80"), 11).unwrap_err().column, 5);
         assert_eq!(parse(&tokens("200 web:0"), 10).unwrap_err().column, 5);
         assert_eq!(parse(&tokens("200 web extra"), 14).unwrap_err().column, 9);
+        let long = format!("200 {}", "a".repeat(64));
+        assert_eq!(parse(&tokens(&long), 69).unwrap_err().column, 5);
     }
 }

@@ -7,6 +7,15 @@
 pub mod expect;
 pub mod requests;
 
+/// `text` as a message quotes it: at most 40 characters, then `…` (the
+/// caret points at the whole of it anyway).
+pub(crate) fn shown(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
 /// A fault in a request: the 1-based column, what is wrong, and the likely fix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fault {

@@ -3,8 +3,8 @@
 //! `tcp://` or `udp://` URL alone (blank lines and `#` comments skipped),
 //! each fault with its 1-based column.
 
-use super::Fault;
 use super::expect::{self, Expect};
+use super::{Fault, shown};
 use crate::routing::Request;
 
 fn is_token(s: &str) -> bool {
@@ -25,11 +25,11 @@ pub fn header(text: &str) -> Result<(String, String), Fault> {
     };
     let (name, value) = text
         .split_once(':')
-        .ok_or_else(|| fault(1, format!("expected `Name: value`, found `{text}`")))?;
+        .ok_or_else(|| fault(1, format!("expected `Name: value`, found `{}`", shown(text))))?;
     if !is_token(name) {
         return Err(fault(
             1,
-            format!("`{name}` is not a header name (letters, digits and `-`)"),
+            format!("`{}` is not a header name (letters, digits and `-`)", shown(name)),
         ));
     }
     if value.chars().any(|c| c.is_control() && c != '\t') {
@@ -51,7 +51,7 @@ pub fn method(text: &str) -> Result<String, Fault> {
     }
     Err(Fault {
         column: 1,
-        message: format!("`{text}` is not an HTTP method"),
+        message: format!("`{}` is not an HTTP method", shown(text)),
         help: "use a method such as GET, POST or OPTIONS".into(),
     })
 }
@@ -132,7 +132,7 @@ fn request(text: &str, tokens: &[(usize, &str)]) -> Result<Request, Fault> {
                 None => {
                     return Err(Fault {
                         column: col,
-                        message: format!("expected a header `Name: value` after the URL, found `{t}`"),
+                        message: format!("expected a header `Name: value` after the URL, found `{}`", shown(t)),
                         help: "write headers as `Name: value` after the URL".into(),
                     });
                 }
