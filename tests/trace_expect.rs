@@ -3,24 +3,19 @@
 //! another status or cannot reach that backend; a bad expectation is GW625
 //! at its column.
 
-use crate::common::{self, cli::gatewright};
+use crate::common::{
+    self,
+    spec_run::{run_in, spec_dir},
+};
 
 /// Exit code, stdout and stderr of `trace examples/aks-store --env dev --requests FILE`
 /// with `lines` as FILE, and `extra` arguments.
 fn trace(lines: &str, extra: &[&str]) -> (Option<i32>, String, String) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let file = tmp.path().join("requests.txt");
-    std::fs::write(&file, lines).expect("requests");
-    let out = gatewright()
-        .arg("trace")
-        .arg(common::root().join("examples/aks-store"))
-        .args(["--env", "dev", "--requests"])
-        .arg(&file)
-        .args(extra)
-        .output()
-        .expect("run gatewright");
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (out.status.code(), text(&out.stdout), text(&out.stderr))
+    let dir = spec_dir(&[("requests.txt", lines)]);
+    let store = common::root().join("examples/aks-store");
+    let store = store.to_str().expect("a UTF-8 path");
+    let args = [&["trace", store, "--env", "dev", "--requests", "requests.txt"], extra].concat();
+    run_in(dir.path(), &args)
 }
 
 #[test]

@@ -36,7 +36,7 @@ impl Tree {
             out.write_all(gateway_api_note(&v).as_bytes())?;
         }
         for (path, text) in &self.files {
-            if path.ends_with("kustomization.yaml") || path.contains("/upstream/") {
+            if !in_stream(path) {
                 continue;
             }
             write!(out, "---\n# Source: {path}\n")?;
@@ -44,6 +44,12 @@ impl Tree {
         }
         Ok(())
     }
+}
+
+/// Whether the stream prints the file at `path`: not a kustomization, and
+/// not a vendored upstream manifest (the patches stand for it).
+pub(super) fn in_stream(path: &str) -> bool {
+    !(path.ends_with("kustomization.yaml") || path.contains("/upstream/"))
 }
 
 const KUSTOMIZE_API: &str = "kustomize.config.k8s.io/v1beta1";

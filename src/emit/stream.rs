@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::io::Write;
 
-use super::layout::gateway_api_note;
+use super::layout::{gateway_api_note, in_stream};
 use crate::load::GENERATED_HEADER;
 use crate::normalize::Document;
 
@@ -61,12 +61,16 @@ impl Objects {
         if let Some(v) = self.gateway_api_version.split_whitespace().next() {
             out.write_all(gateway_api_note(v).as_bytes())?;
         }
+        let mut path = String::new();
         for d in self.documents() {
-            let (folder, file) = (d.folder.as_str(), d.file_name.as_str());
-            if left_out(folder, file) {
+            path.clear();
+            path.push_str(&d.folder);
+            path.push('/');
+            path.push_str(&d.file_name);
+            if !in_stream(&path) {
                 continue;
             }
-            write!(out, "---\n# Source: {folder}/{file}\n")?;
+            write!(out, "---\n# Source: {path}\n")?;
             let text = d.text.strip_prefix(GENERATED_HEADER).unwrap_or(&d.text);
             out.write_all(text.as_bytes())?;
         }
@@ -87,15 +91,4 @@ fn path_order(a: &Document, b: &Document) -> Ordering {
 fn path_bytes(d: &Document) -> impl Iterator<Item = u8> + '_ {
     let (folder, file) = (d.folder.bytes(), d.file_name.bytes());
     folder.chain(*b"/").chain(file)
-}
-
-/// Whether `Tree::write_stream` leaves the path `folder/file` out (a
-/// kustomization, or a file under an `upstream/` folder), without building it.
-fn left_out(folder: &str, file: &str) -> bool {
-    // "kustomization.yaml" holds no `/`: a path ends with it when its file does.
-    file.ends_with("kustomization.yaml")
-        || folder.contains("/upstream/")
-        || file.contains("/upstream/")
-        || folder.ends_with("/upstream")
-        || file.starts_with("upstream/")
 }
