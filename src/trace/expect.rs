@@ -110,23 +110,22 @@ impl Expect {
         let seen: Vec<String> = outcome
             .backends
             .iter()
-            .map(|b| match b.port {
-                Some(p) => format!("{}/{}:{p}", b.namespace, b.name),
-                None => format!("{}/{}", b.namespace, b.name),
-            })
+            .map(|b| label(Some(&b.namespace), &b.name, b.port))
             .collect();
-        let wanted = match (&want.namespace, want.port) {
-            (Some(ns), Some(p)) => format!("{ns}/{}:{p}", want.name),
-            (Some(ns), None) => format!("{ns}/{}", want.name),
-            (None, Some(p)) => format!("{}:{p}", want.name),
-            (None, None) => want.name.clone(),
-        };
+        let wanted = label(want.namespace.as_deref(), &want.name, want.port);
         Some(if seen.is_empty() {
             format!("no backend, expected {wanted}")
         } else {
             format!("backends {}, expected {wanted}", seen.join(", "))
         })
     }
+}
+
+/// `[namespace/]name[:port]`.
+fn label(namespace: Option<&str>, name: &str, port: Option<u16>) -> String {
+    let ns = namespace.map(|ns| format!("{ns}/")).unwrap_or_default();
+    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+    format!("{ns}{name}{port}")
 }
 
 #[cfg(test)]
