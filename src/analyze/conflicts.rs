@@ -276,7 +276,7 @@ fn describe(key: &str) -> String {
 fn match_pointer(r: &HttpRoute, rule: &RouteRule, m: Option<usize>, cx: &Context<'_>) -> String {
     if rule.origin == r.origin {
         let path = format!("{}/path", r.origin);
-        return if cx.prov.locate(&path) != cx.prov.locate(&r.origin) {
+        return if cx.prov.is_written(&path) {
             path
         } else {
             r.origin.clone()

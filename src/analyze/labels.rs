@@ -73,7 +73,7 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
             let pointer = || {
                 if k == REVISION_LABEL {
                     let own = format!("{}/revision", ns.origin);
-                    if cx.prov.locate(&own) != cx.prov.locate(&ns.origin) {
+                    if cx.prov.is_written(&own) {
                         own
                     } else {
                         "/mesh/revision".to_string()

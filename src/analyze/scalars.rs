@@ -118,9 +118,8 @@ pub fn check(model: &Model, cx: &Context<'_>, diags: &mut Diagnostics) {
 /// value when set, else the key of the app whose name it is.
 fn where_named(cx: &Context<'_>, origin: &str) -> (Option<crate::source::Loc>, String) {
     let pointer = format!("{origin}/namespace");
-    let explicit = cx.prov.locate(&pointer);
-    if explicit.is_some() && explicit != cx.prov.locate(origin) {
-        (explicit, pointer)
+    if cx.prov.is_written(&pointer) {
+        (cx.prov.locate(&pointer), pointer)
     } else {
         (cx.prov.locate_key(origin), origin.to_string())
     }

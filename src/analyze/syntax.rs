@@ -261,12 +261,10 @@ pub(super) fn route_names(
 }
 
 /// The spec path of hostname `i` of the route at `origin`: its `host` when
-/// the short form set the only one, else `hostnames/i`. (`locate` of an
-/// unwritten `host` climbs to the route itself: that is not the short form.)
+/// the short form set the only one, else `hostnames/i`.
 pub(super) fn hostname_pointer(cx: &Context<'_>, origin: &str, hostnames: &[String], i: usize) -> String {
     let host = format!("{origin}/host");
-    let written = |at: Option<crate::source::Loc>| at.is_some() && at != cx.prov.locate(origin);
-    if hostnames.len() == 1 && written(cx.prov.locate(&host)) {
+    if hostnames.len() == 1 && cx.prov.is_written(&host) {
         host
     } else {
         format!("{origin}/hostnames/{i}")

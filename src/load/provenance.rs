@@ -68,13 +68,19 @@ impl Provenance {
     /// Location of the value at `pointer`: in the topmost layer that sets
     /// it, else of its nearest ancestor that some layer sets.
     pub fn locate(&self, pointer: &str) -> Option<Loc> {
-        self.find(pointer, false)
+        self.find(pointer, false, true)
     }
 
     /// Location of the map key at `pointer` (for unknown or duplicate keys),
     /// falling back to the value's location.
     pub fn locate_key(&self, pointer: &str) -> Option<Loc> {
-        self.find(pointer, true)
+        self.find(pointer, true, true)
+    }
+
+    /// Whether some layer writes the value at exactly `pointer` (where
+    /// [`Provenance::locate`] would fall back to an ancestor).
+    pub fn is_written(&self, pointer: &str) -> bool {
+        self.find(pointer, false, false).is_some()
     }
 
     /// Where the value at exactly `pointer` was set, when an overlay or a
@@ -98,7 +104,8 @@ impl Provenance {
         None
     }
 
-    fn find(&self, pointer: &str, key: bool) -> Option<Loc> {
+    /// The location of `pointer` (of its key with `key`), or with `climb` of its nearest located ancestor.
+    fn find(&self, pointer: &str, key: bool, climb: bool) -> Option<Loc> {
         let mut p = pointer;
         loop {
             let index = self
@@ -120,7 +127,7 @@ impl Provenance {
                     break;
                 }
             }
-            if p.is_empty() {
+            if p.is_empty() || !climb {
                 return None;
             }
             p = &p[..p.rfind('/').unwrap_or(0)];

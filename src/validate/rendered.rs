@@ -100,7 +100,7 @@ fn route_pointer(doc: &Document, model: &Model, prov: &Provenance, pointer: &str
     Some(match t.as_slice() {
         ["spec", "hostnames", rest @ ..] => {
             let host = format!("{base}/host");
-            if prov.locate(&host).is_some_and(|l| Some(l) != prov.locate(base)) {
+            if prov.is_written(&host) {
                 host
             } else {
                 match index(rest.first()) {
