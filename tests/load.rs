@@ -104,3 +104,43 @@ fn manifests_outside_the_allowed_directory_are_refused() {
     let missing = root.path().join("no-such-dir");
     assert_eq!(codes(&missing), [("GW101".to_string(), 0)]);
 }
+
+/// A manifest of a spec directory is judged against `--manifests-under` like
+/// any other (it is read with the spec, not when the app names it), and one in
+/// the plainest block YAML, read without spans, still yields its Services.
+#[test]
+fn spec_directory_manifests_are_judged_against_the_manifest_root() {
+    const PLAIN: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: front\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n";
+    let root = tempfile::tempdir().expect("tempdir");
+    let site = root.path().join("site");
+    std::fs::create_dir_all(site.join("manifests")).expect("mkdir");
+    std::fs::create_dir_all(root.path().join("elsewhere")).expect("mkdir");
+    std::fs::write(site.join("gatewright.yaml"), SPEC).expect("write spec");
+    let codes = |manifest: &str, under: &std::path::Path| -> Vec<(String, u32)> {
+        std::fs::write(site.join("manifests/shop.yaml"), manifest).expect("write manifest");
+        let outcome = compile(&Options {
+            spec: site.clone(),
+            manifests_under: Some(under.to_path_buf()),
+            ..Options::default()
+        });
+        outcome
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.to_string(), d.loc.as_ref().map_or(0, |l| l.line)))
+            .collect()
+    };
+    for manifest in [MANIFEST, PLAIN] {
+        assert_eq!(
+            codes(manifest, &root.path().join("elsewhere")),
+            [("GW328".to_string(), 9)],
+            "outside the root: {manifest}"
+        );
+        assert_eq!(codes(manifest, root.path()), [], "inside the root: {manifest}");
+    }
+    let other = PLAIN.replace("name: front", "name: back");
+    assert_eq!(
+        codes(&other, root.path()),
+        [("GW325".to_string(), 8), ("GW341".to_string(), 11)],
+        "the Services of a plain manifest are read: `front` is not among them"
+    );
+}

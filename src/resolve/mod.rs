@@ -122,8 +122,10 @@ pub fn resolve(site: &mut Site, cx: &mut Context<'_>, diags: &mut Diagnostics) -
             model.gateways.push(g);
         }
     }
-    vendored::check(site, cx, diags);
-    let mut prefetched = prefetch::prefetch(site, cx);
+    let named = prefetch::named_manifests(site, cx);
+    vendored::check(&named, cx, diags);
+    let mut prefetched = prefetch::prefetch(&named, cx);
+    drop(named);
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
     // The Services of each app namespace whose manifests are all local and read.
     let mut known: services::Known = HashMap::new();

@@ -3,7 +3,7 @@
 //! makes every check as before; a manifest that was not prefetched (refused
 //! as outside the manifest root, or named twice) is read when the walk gets to it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -32,33 +32,68 @@ pub(super) fn read_manifest(path: &Path) -> Manifest {
     Ok((text, services))
 }
 
-/// Every local manifest the apps name, read on every core: not those the
-/// spec directory already holds, nor those outside the manifest root.
-pub(super) fn prefetch(site: &Site, cx: &Context<'_>) -> HashMap<PathBuf, Manifest> {
-    let mut paths = BTreeSet::new();
+/// The local manifests the apps name, looked at ahead of the walk over the apps.
+#[derive(Default)]
+pub(super) struct Prefetched {
+    /// Each manifest read, by path: not those of the spec directory, nor
+    /// those outside the manifest root.
+    pub manifests: HashMap<PathBuf, Manifest>,
+    /// The manifests of the spec directory ([`crate::load::Preloaded`]) that
+    /// were found inside the manifest root.
+    pub preloaded_inside: HashSet<PathBuf>,
+}
+
+impl Prefetched {
+    /// Whether the manifest at `path` was found inside the manifest root.
+    pub fn inside(&self, path: &Path) -> bool {
+        self.manifests.contains_key(path) || self.preloaded_inside.contains(path)
+    }
+}
+
+/// The path of every local manifest the apps name, in the spec's order.
+pub(super) fn named_manifests(site: &Site, cx: &Context<'_>) -> Vec<PathBuf> {
+    let mut named = Vec::new();
     for (key, app) in &site.apps {
         let base = format!("/apps/{}", esc(key));
         for (i, entry) in app.manifests.iter().enumerate() {
             if entry.contains("://") {
                 continue;
             }
-            let Some(path) = cx.local_path(entry, &format!("{base}/manifests/{i}")) else {
-                continue;
-            };
-            if !cx.preloaded.contains_key(&path) {
-                paths.insert(path);
-            }
+            named.extend(cx.local_path(entry, &format!("{base}/manifests/{i}")));
         }
     }
+    named
+}
+
+/// Every local manifest the apps name ([`named_manifests`]), judged against
+/// the manifest root and read on every core: those the spec directory
+/// already holds are only judged.
+pub(super) fn prefetch(named: &[PathBuf], cx: &Context<'_>) -> Prefetched {
+    let (preloaded, paths): (BTreeSet<PathBuf>, BTreeSet<PathBuf>) =
+        named.iter().cloned().partition(|p| cx.preloaded.contains_key(p));
     // Each folder's symlinks are resolved once; each file is then looked at on every core.
-    let root = cx.manifests_under.as_ref();
-    let folders = root.map(|_| resolved_folders(&paths)).unwrap_or_default();
-    paths
+    let Some(root) = cx.manifests_under.as_ref() else {
+        let manifests = paths.into_par_iter().map(|p| (p.clone(), read_manifest(&p))).collect();
+        return Prefetched {
+            manifests,
+            preloaded_inside: preloaded.into_iter().collect(),
+        };
+    };
+    let folders = resolved_folders(paths.iter().chain(&preloaded));
+    let manifests = paths
         .into_par_iter()
-        .filter(|path| root.is_none_or(|root| root.allows_in(path, &folders)))
+        .filter(|path| root.allows_in(path, &folders))
         .map(|path| {
             let manifest = read_manifest(&path);
             (path, manifest)
         })
-        .collect()
+        .collect();
+    let preloaded_inside = preloaded
+        .into_par_iter()
+        .filter(|path| root.allows_in(path, &folders))
+        .collect();
+    Prefetched {
+        manifests,
+        preloaded_inside,
+    }
 }

@@ -5,8 +5,7 @@
 //! is listed for kustomize to fetch, with a warning when it follows a moving
 //! branch.
 
-use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::collections::HashSet;
 
 use super::{Context, prefetch};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -21,7 +20,7 @@ pub(super) fn resolve_app_upstreams(
     app: &spec::App,
     base: &str,
     cx: &mut Context<'_>,
-    prefetched: &mut HashMap<PathBuf, prefetch::Manifest>,
+    prefetched: &mut prefetch::Prefetched,
     diags: &mut Diagnostics,
     model: &mut Model,
 ) -> Option<Vec<crate::load::Service>> {
@@ -84,9 +83,9 @@ pub(super) fn resolve_app_upstreams(
             continue;
         }
         // Symlinks resolved: a link inside the root to a file elsewhere is
-        // outside too. A prefetched manifest was found allowed.
+        // outside too. A prefetched manifest was found inside.
         let refused = match &cx.manifests_under {
-            Some(root) if !prefetched.contains_key(&path) => root.refusal(&path, entry),
+            Some(root) if !prefetched.inside(&path) => root.refusal(&path, entry),
             _ => None,
         };
         if let Some((message, help)) = refused {
@@ -108,6 +107,7 @@ pub(super) fn resolve_app_upstreams(
             continue;
         }
         let manifest = prefetched
+            .manifests
             .remove(&path)
             .unwrap_or_else(|| prefetch::read_manifest(&path));
         let (text, found) = match manifest {

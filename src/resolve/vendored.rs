@@ -7,26 +7,15 @@ use crate::diagnostic::Code;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use super::{Context, esc};
+use super::Context;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::spec::Site;
 
-/// Report each preloaded manifest no app names; re-key one an app names by
+/// Report each preloaded manifest no app names (`named`: the path of each
+/// local manifest an app names); re-key one an app names by
 /// another spelling of its path under that spelling, so it is read once.
-pub(super) fn check(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) {
+pub(super) fn check(named: &[PathBuf], cx: &mut Context<'_>, diags: &mut Diagnostics) {
     if cx.preloaded.is_empty() {
         return;
-    }
-    let mut named: Vec<PathBuf> = Vec::new();
-    for (key, app) in &site.apps {
-        for (i, entry) in app.manifests.iter().enumerate() {
-            if entry.contains("://") {
-                continue;
-            }
-            if let Some(path) = cx.local_path(entry, &format!("/apps/{}/manifests/{i}", esc(key))) {
-                named.push(path);
-            }
-        }
     }
     let exact: HashSet<&PathBuf> = named.iter().collect();
     let mut left: Vec<PathBuf> = cx.preloaded.keys().filter(|p| !exact.contains(p)).cloned().collect();
@@ -34,8 +23,10 @@ pub(super) fn check(site: &Site, cx: &mut Context<'_>, diags: &mut Diagnostics) 
         return;
     }
     left.sort();
+    // A path the walk found is never another spelling of a second one it found.
     let canonical: Vec<(PathBuf, &PathBuf)> = named
         .iter()
+        .filter(|p| !cx.preloaded.contains_key(*p))
         .filter_map(|p| Some((std::fs::canonicalize(p).ok()?, p)))
         .collect();
     for path in left {
