@@ -189,7 +189,8 @@ pub fn parse_yaml_file(path: &Path, skip_generated: bool) -> ParsedFile {
         _ => match read_limited(path, max) {
             Ok(bytes) if skip_generated && is_generated(&bytes) => Err(Unread::Generated),
             Ok(bytes) => {
-                let docs = yaml::read_bytes(&bytes, &limits());
+                let vendored = if skip_generated { plain_vendored(&bytes) } else { None };
+                let docs = vendored.map_or_else(|| yaml::read_bytes(&bytes, &limits()), Ok);
                 Ok((String::from_utf8_lossy(&bytes).into_owned(), docs))
             }
             Err(e) => Err(Unread::Io(e)),
@@ -199,6 +200,16 @@ pub fn parse_yaml_file(path: &Path, skip_generated: bool) -> ParsedFile {
         path: path.to_path_buf(),
         read,
     }
+}
+
+/// The documents of a file of a spec directory read by the fast
+/// [`yaml::read_plain`] (values only, no spans), when it is in that reader's
+/// subset and holds only other tools' documents ([`is_foreign_document`]):
+/// a vendored manifest, whose documents are dropped once its Services are
+/// taken ([`ParsedFile::take_vendored`]). Anything else is read with spans.
+fn plain_vendored(bytes: &[u8]) -> Option<Vec<yaml::Node>> {
+    let docs = yaml::read_plain(std::str::from_utf8(bytes).ok()?)?;
+    (!docs.is_empty() && docs.iter().all(is_foreign_document)).then_some(docs)
 }
 
 /// Register a file of [`parse_yaml_file`] in `sources`; a file that could
