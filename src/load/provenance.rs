@@ -1,6 +1,7 @@
 //! Where each value of the merged spec came from.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use crate::source::{FileId, Loc};
@@ -178,31 +179,49 @@ fn walk<'a>(root: &'a Node, pointer: &str, index: &KeyIndex) -> Option<(&'a Node
 /// The key index of every large mapping under `root`.
 fn index_layer(root: &Node) -> KeyIndex {
     let mut index = KeyIndex::new();
-    let mut stack: Vec<(String, &Node)> = vec![(String::new(), root)];
-    while let Some((pointer, node)) = stack.pop() {
-        match &node.value {
-            Value::Map(entries) => {
-                if entries.len() >= INDEXED_LEN {
-                    let keys = entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i));
-                    index.insert(pointer.clone(), keys.collect());
-                }
-                for e in entries {
-                    if matches!(e.value.value, Value::Map(_) | Value::Seq(_)) {
-                        stack.push((format!("{pointer}/{}", super::escape_token(&e.key)), &e.value));
-                    }
-                }
-            }
-            Value::Seq(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    if matches!(item.value, Value::Map(_) | Value::Seq(_)) {
-                        stack.push((format!("{pointer}/{i}"), item));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
+    index_node(root, &mut String::new(), &mut index);
     index
+}
+
+/// Add the large mappings at and under `node`, which sits at `pointer`; the
+/// pointer of each child is written into the one buffer, so only the
+/// pointers of indexed mappings are allocated. The recursion is as deep as
+/// the reader's depth limit ([`crate::yaml::Limits::max_depth`]).
+fn index_node(node: &Node, pointer: &mut String, index: &mut KeyIndex) {
+    let is_collection = |n: &Node| matches!(n.value, Value::Map(_) | Value::Seq(_));
+    let len = pointer.len();
+    match &node.value {
+        Value::Map(entries) => {
+            if entries.len() >= INDEXED_LEN {
+                let keys = entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i));
+                index.insert(pointer.clone(), keys.collect());
+            }
+            for e in entries.iter().filter(|e| is_collection(&e.value)) {
+                pointer.push('/');
+                push_escaped(pointer, &e.key);
+                index_node(&e.value, pointer, index);
+                pointer.truncate(len);
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate().filter(|(_, n)| is_collection(n)) {
+                // Writing into a String cannot fail.
+                let _ = write!(pointer, "/{i}");
+                index_node(item, pointer, index);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `token` escaped as a JSON pointer token ([`super::escape_token`]), appended to `out`.
+fn push_escaped(out: &mut String, token: &str) {
+    if token.contains(['~', '/']) {
+        out.push_str(&super::escape_token(token));
+    } else {
+        out.push_str(token);
+    }
 }
 
 fn relative<'a>(pointer: &'a str, mount: &str) -> Option<&'a str> {
