@@ -482,3 +482,35 @@ fn syntax_errors_carry_positions() {
     let e = err("a: \"unterminated\n");
     assert!(e.to_string().starts_with(&format!("{}:{}: ", e.line, e.col)));
 }
+
+/// yaml-rust2 0.13 counts a block scalar line's bytes as characters, so its
+/// character index runs ahead after a block scalar with non-ASCII text; the
+/// spans after it are still where the text is (found from line and column).
+#[test]
+fn spans_after_a_non_ascii_block_scalar_are_where_the_text_is() {
+    for text in [
+        "a: |-\n  café\nb: zz\n",
+        "a: |\n  ☕ ü\n  é\nb: zz\n",
+        "a: >-\n  naïve\n\nb: zz\n",
+        "x:\n  a: |-\n    ключ\n  b: zz\nc: [zz]\n",
+    ] {
+        let doc = one(text);
+        let mut stack = vec![&doc];
+        while let Some(node) = stack.pop() {
+            if let gatewright::yaml::Value::Map(entries) = &node.value {
+                for e in entries {
+                    assert_eq!(&text[e.key_span.start..e.key_span.end], e.key, "{text:?}");
+                    stack.push(&e.value);
+                }
+            }
+            if let gatewright::yaml::Value::String(s) = &node.value {
+                if s == "zz" {
+                    assert_eq!(&text[node.span.start..node.span.end], "zz", "{text:?}");
+                }
+            }
+            if let gatewright::yaml::Value::Seq(items) = &node.value {
+                stack.extend(items);
+            }
+        }
+    }
+}

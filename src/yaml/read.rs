@@ -160,7 +160,7 @@ impl<'a> Builder<'a> {
         tag: Option<&Tag>,
         mark: Marker,
     ) -> Result<(), ReadError> {
-        let start = self.src.byte(mark.index());
+        let start = self.src.offset(mark);
         let end = self.src.scalar_end(start, &raw, style);
         if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded)
             && raw.ends_with('\n')
@@ -213,7 +213,7 @@ impl<'a> Builder<'a> {
     }
 
     fn open(&mut self, kind: Kind, anchor: usize, tag: Option<Tag>, mark: Marker) -> Result<(), ReadError> {
-        let start = self.src.byte(mark.index());
+        let start = self.src.offset(mark);
         let span = self.src.span(mark, start);
         if let Some(tag) = tag {
             let full = format!("{}{}", tag.handle, tag.suffix);
@@ -243,8 +243,8 @@ impl<'a> Builder<'a> {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
-        let start = self.src.byte(frame.mark.index());
-        let end = self.src.byte(end_mark.index());
+        let start = self.src.offset(frame.mark);
+        let end = self.src.offset(end_mark);
         let flow = self.src.is_flow(start, end);
         let (value, first, last) = match frame.kind {
             Kind::Seq(items) => {
@@ -278,7 +278,7 @@ impl<'a> Builder<'a> {
     }
 
     fn alias(&mut self, id: usize, mark: Marker) -> Result<(), ReadError> {
-        let start = self.src.byte(mark.index());
+        let start = self.src.offset(mark);
         let span = self.src.span(mark, self.src.alias_end(start));
         let Some((nodes, depth)) = self.anchors.get(&id).map(|a| (a.nodes, a.depth)) else {
             return Err(if self.stack.iter().any(|f| f.anchor == id) {

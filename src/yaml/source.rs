@@ -7,50 +7,48 @@
 use super::node::Span;
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-/// Characters between two byte-offset checkpoints in non-ASCII text.
-const STRIDE: usize = 64;
-
-/// The text being parsed, with a char-index to byte-offset map.
+/// The text being parsed, with what turns its markers into byte offsets.
 pub(crate) struct Source<'a> {
     /// The text the parser sees (after a stripped BOM).
     pub text: &'a str,
     /// Byte length of what was stripped in front of `text` (a BOM).
     base: usize,
-    /// Byte offsets of every `STRIDE`th character; empty for ASCII text.
-    checkpoints: Vec<usize>,
+    /// Byte offset of each line's start, for non-ASCII text (empty for ASCII).
+    line_starts: Vec<usize>,
 }
 
 impl<'a> Source<'a> {
     pub fn new(text: &'a str, base: usize) -> Self {
-        let checkpoints = if text.is_ascii() {
-            Vec::new()
-        } else {
-            text.char_indices().step_by(STRIDE).map(|(i, _)| i).collect()
-        };
+        let line_starts = if text.is_ascii() { Vec::new() } else { line_starts(text) };
         Source {
             text,
             base,
-            checkpoints,
+            line_starts,
         }
     }
 
-    /// Byte offset (into `text`) of the character with index `index`.
-    pub fn byte(&self, index: usize) -> usize {
-        if self.checkpoints.is_empty() {
-            return index.min(self.text.len());
+    /// Byte offset (into `text`) of the character a marker points at. In
+    /// ASCII text that is the marker's character index. Elsewhere it is
+    /// found from the marker's line and column: yaml-rust2 0.13 adds a block
+    /// scalar line's bytes, not its characters, to the index (so every later
+    /// index is off), while the line it counts right and the column starts
+    /// again on the next line.
+    pub fn offset(&self, mark: Marker) -> usize {
+        if self.line_starts.is_empty() {
+            return mark.index().min(self.text.len());
         }
-        let Some(&from) = self.checkpoints.get(index / STRIDE) else {
+        let Some(&from) = mark.line().checked_sub(1).and_then(|l| self.line_starts.get(l)) else {
             return self.text.len();
         };
         self.text[from..]
             .char_indices()
-            .nth(index % STRIDE)
+            .nth(mark.col())
             .map_or(self.text.len(), |(i, _)| from + i)
     }
 
     /// The span from a marker to a byte offset into `text`.
     pub fn span(&self, mark: Marker, end: usize) -> Span {
-        let start = self.byte(mark.index());
+        let start = self.offset(mark);
         Span {
             start: self.base + start,
             end: self.base + end.max(start),
@@ -166,6 +164,19 @@ impl<'a> Source<'a> {
             (Some(b'['), Some(b']')) | (Some(b'{'), Some(b'}'))
         )
     }
+}
+
+/// Byte offset of each line's start, line breaks counted as yaml-rust2
+/// counts them: `\n`, `\r\n`, and a `\r` alone.
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            starts.push(i + 1);
+        }
+    }
+    starts
 }
 
 /// Saturating conversion for line and column numbers.
