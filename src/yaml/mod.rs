@@ -67,6 +67,7 @@
 //! value under YAML 1.1 (this reader, go-yaml v2) and YAML 1.2 (serde_yaml).
 
 mod diag;
+mod documents;
 mod frame;
 mod map;
 mod node;
@@ -74,10 +75,11 @@ mod plain;
 mod read;
 mod resolve;
 mod source;
+mod split;
 pub mod write;
 
 pub use diag::forbidden_char;
+pub use documents::{read_bytes, read_documents};
 pub use node::{Entry, Limits, Node, ReadError, Span, Value};
 pub use plain::read_plain;
-pub use read::{read_bytes, read_documents};
 pub use write::{to_canonical_yaml, write_canonical_yaml};

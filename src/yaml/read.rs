@@ -8,53 +8,17 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::diagnostic::counted;
 
-use super::diag::{forbidden_char, invalid_utf8, non_string_key, scan_error};
+use super::diag::{non_string_key, scan_error};
 use super::frame::{Anchored, Frame, Kind, Place, find};
 use super::map::MapBuilder;
 use super::node::{Limits, Node, ReadError, Span, Value};
 use super::resolve::{CORE, Unresolvable, resolve_plain, resolve_tagged, unsupported_tag};
 use super::source::Source;
 
-/// Reads every non-empty document of a YAML stream.
-///
-/// # Errors
-/// A [`ReadError`] with line and column for a syntax error, a key that is
-/// duplicated or not a string, an unsupported tag or merge key, an integer out of
-/// range, an alias to its own ancestor, input beyond `limits`, or a character
-/// YAML does not allow (a NUL, a control character, a byte-order mark after
-/// the first character).
-pub fn read_documents(text: &str, limits: &Limits) -> Result<Vec<Node>, ReadError> {
-    if text.len() > limits.max_bytes {
-        return Err(ReadError::new(
-            1,
-            1,
-            format!(
-                "input is {} bytes, more than the limit of {} bytes",
-                text.len(),
-                limits.max_bytes
-            ),
-        ));
-    }
-    let (body, base) = match text.strip_prefix('\u{feff}') {
-        Some(rest) => (rest, text.len() - rest.len()),
-        None => (text, 0),
-    };
-    if let Some(e) = forbidden_char(body) {
-        return Err(e);
-    }
-    Builder::new(Source::new(body, base), limits).run()
-}
-
-/// Reads a YAML stream from bytes: checks that they are UTF-8 (the error names
-/// the line and column of the first invalid byte) and strips a UTF-8 BOM.
-///
-/// # Errors
-/// As [`read_documents`], and for bytes that are not UTF-8.
-pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<Vec<Node>, ReadError> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => read_documents(text, limits),
-        Err(e) => Err(invalid_utf8(bytes, e.valid_up_to())),
-    }
+/// The serial reader over `text`, which sits `base` bytes into the input
+/// (after a byte-order mark): every document, built from yaml-rust2's events.
+pub(super) fn read_source(text: &str, base: usize, limits: &Limits) -> Result<Vec<Node>, ReadError> {
+    Builder::new(Source::new(text, base), limits).run()
 }
 
 struct Builder<'a> {
