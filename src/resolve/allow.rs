@@ -22,35 +22,58 @@ const ROUTE: Codes = &[model::FOR_ROUTES];
 /// Code of an `allow:` entry that names no refusal the place may let through.
 pub const NOT_ALLOWABLE: Code = Code::AllowNotAllowable;
 
+/// The `allow:` lists of a spec: owner's pointer, list, the codes it may name, and what the owner is.
+type Lists<'a> = Vec<(String, &'a Vec<String>, Codes, &'static str)>;
+
+/// Add `list` unless it is empty: only the owners of lists that name a code get their pointer formatted.
+fn push_list<'a>(
+    lists: &mut Lists<'a>,
+    owner: &dyn Fn() -> String,
+    list: &'a Vec<String>,
+    codes: Codes,
+    place: &'static str,
+) {
+    if !list.is_empty() {
+        lists.push((owner(), list, codes, place));
+    }
+}
+
 /// The refusals the spec allows; GW343 for each entry that cannot be allowed where it is written.
 pub(super) fn read(site: &Site, cx: &Context<'_>, diags: &mut Diagnostics) -> Allow {
     let mut allow = Allow::default();
-    let mut lists: Vec<(String, &Vec<String>, Codes, &str)> = Vec::new();
+    let mut lists: Lists<'_> = Vec::new();
+    let mut add = |owner: &dyn Fn() -> String, list, codes, place| push_list(&mut lists, owner, list, codes, place);
     for (key, gw) in &site.gateways {
-        lists.push((format!("/gateways/{}", esc(key)), &gw.allow, GATEWAY, "a gateway"));
+        add(&|| format!("/gateways/{}", esc(key)), &gw.allow, GATEWAY, "a gateway");
     }
     for (key, app) in &site.apps {
-        let base = format!("/apps/{}", esc(key));
-        lists.push((base.clone(), &app.allow, APP, "an app"));
+        let base = || format!("/apps/{}", esc(key));
+        add(&base, &app.allow, APP, "an app");
         for (name, r) in &app.routes {
-            lists.push((format!("{base}/routes/{}", esc(name)), &r.allow, ROUTE, "a route"));
+            add(
+                &|| format!("{}/routes/{}", base(), esc(name)),
+                &r.allow,
+                ROUTE,
+                "a route",
+            );
         }
         for (name, r) in &app.grpc_routes {
-            lists.push((format!("{base}/grpcRoutes/{}", esc(name)), &r.allow, ROUTE, "a route"));
+            add(
+                &|| format!("{}/grpcRoutes/{}", base(), esc(name)),
+                &r.allow,
+                ROUTE,
+                "a route",
+            );
         }
         for (name, p) in &app.backend_tls {
-            lists.push((
-                format!("{base}/backendTls/{}", esc(name)),
-                &p.allow,
-                ROUTE,
-                "a `backendTls` entry",
-            ));
+            let owner = || format!("{}/backendTls/{}", base(), esc(name));
+            add(&owner, &p.allow, ROUTE, "a `backendTls` entry");
         }
         let tls = app.tls_routes.iter().map(|(n, r)| ("tlsRoutes", n, &r.allow));
         let tcp = app.tcp_routes.iter().map(|(n, r)| ("tcpRoutes", n, &r.allow));
         let udp = app.udp_routes.iter().map(|(n, r)| ("udpRoutes", n, &r.allow));
         for (field, name, list) in tls.chain(tcp).chain(udp) {
-            lists.push((format!("{base}/{field}/{}", esc(name)), list, ROUTE, "a route"));
+            add(&|| format!("{}/{field}/{}", base(), esc(name)), list, ROUTE, "a route");
         }
     }
     for (owner, list, allowable, place) in lists {
