@@ -21,8 +21,7 @@ pub const OUTPUT_FILE_LIMIT: usize = 64 * 1024 * 1024;
 /// An I/O error, or [`ErrorKind::InvalidInput`] for a file that is not
 /// regular or is larger than `max`.
 pub fn read_limited(path: &Path, max: usize) -> std::io::Result<Vec<u8>> {
-    let file = open_regular(path)?;
-    let len = file.metadata()?.len();
+    let (file, len) = open_regular(path)?;
     let limit = u64::try_from(max).unwrap_or(u64::MAX);
     if len > limit {
         return Err(too_big(format!("{len} bytes, more than the limit of {max} bytes")));
@@ -43,7 +42,7 @@ pub fn read_limited(path: &Path, max: usize) -> std::io::Result<Vec<u8>> {
 /// # Errors
 /// An I/O error, or [`ErrorKind::InvalidInput`] for a file that is not regular.
 pub fn read_head(path: &Path, max: usize) -> std::io::Result<Vec<u8>> {
-    let file = open_regular(path)?;
+    let (file, _) = open_regular(path)?;
     let mut bytes = Vec::new();
     file.take(u64::try_from(max).unwrap_or(u64::MAX))
         .read_to_end(&mut bytes)?;
@@ -68,8 +67,8 @@ fn too_big(message: String) -> Error {
 }
 
 /// Open `path` for reading without blocking on a FIFO, and check that what
-/// was opened is a regular file.
-fn open_regular(path: &Path) -> std::io::Result<File> {
+/// was opened is a regular file; its length as opened comes with it.
+fn open_regular(path: &Path) -> std::io::Result<(File, u64)> {
     let not_regular = || Error::new(ErrorKind::InvalidInput, "not a regular file");
     // Refused before opening: opening some devices has effects of its own.
     if !std::fs::metadata(path)?.is_file() {
@@ -84,8 +83,9 @@ fn open_regular(path: &Path) -> std::io::Result<File> {
         options.custom_flags(i32::try_from(flags.bits()).unwrap_or(0));
     }
     let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(not_regular());
     }
-    Ok(file)
+    Ok((file, meta.len()))
 }
