@@ -2,6 +2,8 @@
 
 use gatewright::driver::{Options, compile};
 
+use crate::common::spec_run::located_codes;
+
 const SPEC: &str = "apiVersion: gatewright.dev/v1alpha1
 kind: Site
 mesh: { revision: asm-1-22 }
@@ -68,18 +70,7 @@ fn manifests_outside_the_allowed_directory_are_refused() {
     std::fs::write(root.path().join("elsewhere/shop.yaml"), MANIFEST).expect("write manifest");
     let spec = SPEC.replace("[manifests/shop.yaml]", "[../elsewhere/shop.yaml]");
     std::fs::write(site.join("gatewright.yaml"), &spec).expect("write spec");
-    let codes = |under: &std::path::Path| -> Vec<(String, u32)> {
-        let outcome = compile(&Options {
-            spec: site.join("gatewright.yaml"),
-            manifests_under: Some(under.to_path_buf()),
-            ..Options::default()
-        });
-        outcome
-            .diagnostics
-            .iter()
-            .map(|d| (d.code.to_string(), d.loc.as_ref().map_or(0, |l| l.line)))
-            .collect()
-    };
+    let codes = |under: &std::path::Path| located_codes(&site.join("gatewright.yaml"), under);
     assert_eq!(
         codes(&site),
         [("GW328".to_string(), 9)],
@@ -116,18 +107,9 @@ fn spec_directory_manifests_are_judged_against_the_manifest_root() {
     std::fs::create_dir_all(site.join("manifests")).expect("mkdir");
     std::fs::create_dir_all(root.path().join("elsewhere")).expect("mkdir");
     std::fs::write(site.join("gatewright.yaml"), SPEC).expect("write spec");
-    let codes = |manifest: &str, under: &std::path::Path| -> Vec<(String, u32)> {
+    let codes = |manifest: &str, under: &std::path::Path| {
         std::fs::write(site.join("manifests/shop.yaml"), manifest).expect("write manifest");
-        let outcome = compile(&Options {
-            spec: site.clone(),
-            manifests_under: Some(under.to_path_buf()),
-            ..Options::default()
-        });
-        outcome
-            .diagnostics
-            .iter()
-            .map(|d| (d.code.to_string(), d.loc.as_ref().map_or(0, |l| l.line)))
-            .collect()
+        located_codes(&site, under)
     };
     for manifest in [MANIFEST, PLAIN] {
         assert_eq!(

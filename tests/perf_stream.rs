@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use gatewright::driver::{Options, Output, compile};
 
 use crate::common::cli::gatewright;
+use crate::common::spec_run::located_codes;
 
 /// A spec of `apps` apps, app `i` vendoring the manifest `entries[i - 1]`.
 fn spec(entries: &[String]) -> String {
@@ -35,20 +36,6 @@ fn manifest(i: usize) -> String {
 /// The line of app `i`'s `manifests:` entry in [`spec`].
 fn manifests_line(i: usize) -> u32 {
     u32::try_from(8 + 5 * (i - 1) + 3).expect("small")
-}
-
-/// The codes and lines of compiling `spec` with the manifest root `under`.
-fn findings(spec: &Path, under: &Path) -> Vec<(String, u32)> {
-    let outcome = compile(&Options {
-        spec: spec.to_path_buf(),
-        manifests_under: Some(under.to_path_buf()),
-        ..Options::default()
-    });
-    outcome
-        .diagnostics
-        .iter()
-        .map(|d| (d.code.to_string(), d.loc.as_ref().map_or(0, |l| l.line)))
-        .collect()
 }
 
 /// `site/` with `entries.len()` apps: app `i`'s manifest written at `site/manifests/app-i.yaml`
@@ -96,9 +83,9 @@ fn every_way_out_of_the_root_is_refused_among_many_manifests() {
         .into_iter()
         .map(|i| ("GW328".to_string(), manifests_line(i)))
         .collect();
-    assert_eq!(findings(&spec, site), refused);
+    assert_eq!(located_codes(&spec, site), refused);
     assert_eq!(
-        findings(&spec, &root),
+        located_codes(&spec, &root),
         [("GW328".to_string(), manifests_line(20))],
         "with the wider root only the `.git` file is refused"
     );
@@ -225,7 +212,7 @@ fn other_spellings_of_a_manifest_inside_the_root_are_read() {
     ];
     let spec = site(root.path(), &entries);
     let folder = spec.parent().expect("folder");
-    assert_eq!(findings(&spec, folder), []);
+    assert_eq!(located_codes(&spec, folder), []);
     let compiled = compile_dir(folder, false);
     let vendored: Vec<&str> = compiled.model.upstreams.iter().map(|u| u.resource.as_str()).collect();
     assert_eq!(vendored, ["app-1.yaml", "app-2.yaml", "app-3.yaml", "app-4.yaml"]);

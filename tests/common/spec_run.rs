@@ -61,6 +61,21 @@ pub fn codes(o: &Outcome) -> Vec<String> {
     o.diagnostics.iter().map(|d| d.code.to_string()).collect()
 }
 
+/// The code and line (0 when unlocated) of each finding of compiling `spec`
+/// (a file or a folder) with the manifest root `under`.
+pub fn located_codes(spec: &Path, under: &Path) -> Vec<(String, u32)> {
+    let outcome = gatewright::driver::compile(&gatewright::driver::Options {
+        spec: spec.to_path_buf(),
+        manifests_under: Some(under.to_path_buf()),
+        ..gatewright::driver::Options::default()
+    });
+    outcome
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.to_string(), d.loc.as_ref().map_or(0, |l| l.line)))
+        .collect()
+}
+
 /// The code of each error (warnings left out).
 pub fn error_codes(o: &Outcome) -> Vec<String> {
     o.diagnostics
