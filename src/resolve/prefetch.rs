@@ -33,7 +33,6 @@ pub(super) fn read_manifest(path: &Path) -> Manifest {
 }
 
 /// The local manifests the apps name, looked at ahead of the walk over the apps.
-#[derive(Default)]
 pub(super) struct Prefetched {
     /// Each manifest read, by path: not those of the spec directory, nor
     /// those outside the manifest root.
@@ -72,26 +71,20 @@ pub(super) fn prefetch(named: &[PathBuf], cx: &Context<'_>) -> Prefetched {
     let (preloaded, paths): (BTreeSet<PathBuf>, BTreeSet<PathBuf>) =
         named.iter().cloned().partition(|p| cx.preloaded.contains_key(p));
     // Each folder's symlinks are resolved once; each file is then looked at on every core.
-    let Some(root) = cx.manifests_under.as_ref() else {
-        let manifests = paths.into_par_iter().map(|p| (p.clone(), read_manifest(&p))).collect();
-        return Prefetched {
-            manifests,
-            preloaded_inside: preloaded.into_iter().collect(),
-        };
-    };
-    let folders = resolved_folders(paths.iter().chain(&preloaded));
+    let root = cx.manifests_under.as_ref();
+    let folders = root
+        .map(|_| resolved_folders(paths.iter().chain(&preloaded)))
+        .unwrap_or_default();
+    let inside = |path: &PathBuf| root.is_none_or(|root| root.allows_in(path, &folders));
     let manifests = paths
         .into_par_iter()
-        .filter(|path| root.allows_in(path, &folders))
+        .filter(|path| inside(path))
         .map(|path| {
             let manifest = read_manifest(&path);
             (path, manifest)
         })
         .collect();
-    let preloaded_inside = preloaded
-        .into_par_iter()
-        .filter(|path| root.allows_in(path, &folders))
-        .collect();
+    let preloaded_inside = preloaded.into_par_iter().filter(|path| inside(path)).collect();
     Prefetched {
         manifests,
         preloaded_inside,

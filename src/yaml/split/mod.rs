@@ -262,6 +262,7 @@ fn join(
     if text.as_bytes().get(doc.span.start) == Some(&b'{') {
         return None;
     }
+    // Moved by nothing: only counted.
     let outer_nodes = shift_node(&mut doc, 0, 0);
     let parts_nodes: usize = parts.iter().map(|(_, n)| n).sum();
     if outer_nodes + parts_nodes + parts.len() > limits.max_nodes {
